@@ -1,0 +1,400 @@
+/*
+ * cli.c - the tool side of the library: common options, diagnostics, the
+ * record loop's plumbing, exit status (see cli.h, rtpipe(7)).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+volatile sig_atomic_t rt_cli_usr1;
+
+const char rt_cli_common_help[] =
+    "Common options:\n"
+    "  -i, --input-format FMT   ndjson, csv or tsv (default: by file extension,\n"
+    "                           else ndjson)\n"
+    "  -o, --output-format FMT  ndjson (default), csv or tsv\n"
+    "  -u, --unbuffered         flush after every record\n"
+    "      --reject FILE        write rejected records to FILE as JSON objects\n"
+    "      --stats              print counts as JSON on stderr at exit (and on\n"
+    "                           SIGUSR1)\n"
+    "      --strict             stop at the first rejected record\n"
+    "      --max-record-bytes N longest record accepted (default 1M)\n"
+    "  -h, --help               show this help\n"
+    "  -V, --version            show the version\n";
+
+const char rt_cli_time_help[] =
+    "Time options:\n"
+    "      --time-unit UNIT     unit of epoch numbers: s (default), ms, us, ns\n"
+    "      --time-format FMT    strptime-like format for time text (%Y %m %d\n"
+    "                           %H %M %S %f %z %b %j %p %s %T %F)\n"
+    "      --tz ZONE            zone of times without an offset (UTC, +02:00,\n"
+    "                           Europe/Paris; default UTC)\n";
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	rt_cli_usr1 = 1;
+}
+
+void
+rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
+{
+	memset(c, 0, sizeof *c);
+	c->tool = tool;
+	c->usage = usage;
+	c->ifmt = RT_FMT_AUTO;
+	c->ofmt = RT_FMT_NDJSON;
+	c->max_record = RT_MAX_RECORD_DEFAULT;
+	c->st.tool = tool;
+	rt_timeopt_init(&c->topt);
+	rt_progname = tool;
+}
+
+static void
+vsay(struct rt_cli *c, const char *fmt, va_list ap)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	ssize_t w;
+
+	rt_buf_adds(&b, c->tool);
+	rt_buf_adds(&b, ": ");
+	rt_buf_reserve(&b, 256);
+	{
+		int n = vsnprintf(b.p + b.len, b.cap - b.len, fmt, ap);
+
+		if (n > 0)
+			b.len += (size_t)n < b.cap - b.len ? (size_t)n :
+			    b.cap - b.len - 1;
+	}
+	rt_buf_addc(&b, '\n');
+	do
+		w = write(STDERR_FILENO, b.p, b.len);
+	while (w < 0 && errno == EINTR);
+	rt_buf_release(&b);
+}
+
+void
+rt_cli_warn(struct rt_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, fmt, ap);
+	va_end(ap);
+}
+
+void
+rt_cli_fatal(struct rt_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, fmt, ap);
+	va_end(ap);
+	/* Keep what the reject file already holds. */
+	rt_rej_close(&c->rej);
+	exit(RT_EXIT_TROUBLE);
+}
+
+void
+rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", c->tool);
+	exit(RT_EXIT_TROUBLE);
+}
+
+void
+rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
+{
+	const char *arg = argv[optind - 1];
+	size_t n = strcspn(arg, "=");
+
+	if (opt == ':')
+		rt_cli_usage_error(c, "option '%.*s' needs a value", (int)n,
+		    arg);
+	if (optopt && arg[1] != '-')
+		rt_cli_usage_error(c, "unknown option '-%c'", optopt);
+	rt_cli_usage_error(c, "unknown option '%.*s'", (int)n, arg);
+}
+
+long long
+rt_cli_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0': return v;
+	case 'k': case 'K': v <<= 10; break;
+	case 'm': case 'M': v <<= 20; break;
+	case 'g': case 'G': v <<= 30; break;
+	default: return -1;
+	}
+	return end[1] == '\0' || (end[1] == 'B' && end[2] == '\0') ? v : -1;
+}
+
+int
+rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
+{
+	const char *err;
+	long long n;
+
+	switch (opt) {
+	case 'i':
+		if ((c->ifmt = rt_fmt_parse(arg)) < 0)
+			rt_cli_usage_error(c, "unknown input format '%s' "
+			    "(ndjson, csv, tsv)", arg);
+		return 1;
+	case 'o':
+		if ((c->ofmt = rt_fmt_parse(arg)) < 0)
+			rt_cli_usage_error(c, "unknown output format '%s' "
+			    "(ndjson, csv, tsv)", arg);
+		return 1;
+	case 'u':
+		c->unbuffered = 1;
+		return 1;
+	case RT_OPT_REJECT:
+		c->reject_path = arg;
+		return 1;
+	case RT_OPT_STATS:
+		c->stats = 1;
+		return 1;
+	case RT_OPT_STRICT:
+		c->strict = 1;
+		return 1;
+	case RT_OPT_MAXREC:
+		n = rt_cli_size(arg);
+		if (n < 16 || n > (1LL << 30))
+			rt_cli_usage_error(c, "--max-record-bytes: '%s' is not "
+			    "a size from 16 to 1G", arg);
+		c->max_record = (size_t)n;
+		return 1;
+	case RT_OPT_TIME_UNIT:
+		if (rt_tunit_parse(arg, &c->topt.unit) < 0)
+			rt_cli_usage_error(c, "--time-unit: '%s' is not s, ms, "
+			    "us or ns", arg);
+		return 1;
+	case RT_OPT_TIME_FORMAT:
+		c->topt.format = arg;
+		return 1;
+	case RT_OPT_TZ:
+		rt_tz_release(&c->topt.tz);
+		if ((err = rt_tz_parse(&c->topt.tz, arg)) != NULL)
+			rt_cli_usage_error(c, "--tz: %s '%s'", err, arg);
+		return 1;
+	case 'h':
+		c->usage();
+		exit(RT_EXIT_OK);
+	case 'V':
+		printf("%s (rtpipe) %s\n", c->tool, RT_VERSION);
+		exit(RT_EXIT_OK);
+	}
+	return 0;
+}
+
+void
+rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
+{
+	struct sigaction sa;
+
+	if (rt_rej_open(&c->rej, c->tool, c->reject_path) == -1)
+		rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(errno));
+	rt_out_init(&c->out, STDOUT_FILENO, "stdout");
+	c->out.unbuffered = c->unbuffered;
+	c->rej.out.unbuffered = c->unbuffered;
+	rt_src_init(&c->src, argv + optind_, argc - optind_, c->ifmt,
+	    c->max_record);
+	c->src.idle = rt_cli_idle;
+	c->src.idle_arg = c;
+	c->src.nowait = c->nowait;
+	if (c->ofmt != RT_FMT_NDJSON) {
+		rt_csvw_init(&c->csvw, c->ofmt == RT_FMT_TSV ? '\t' : ',');
+		rt_jdoc_init(&c->odoc, 0);
+	}
+	/* No SA_RESTART: a blocked read returns, and the stats come out. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	c->started = 1;
+}
+
+static void
+out_failed(struct rt_cli *c)
+{
+	rt_cli_fatal(c, "%s: %s", c->out.name, strerror(c->out.err));
+}
+
+static void
+rej_failed(struct rt_cli *c)
+{
+	int e = c->rej.out.err;
+
+	c->rej.tofile = 0;	/* do not try to flush it again */
+	rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(e));
+}
+
+void
+rt_cli_print_stats(struct rt_cli *c)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	ssize_t w;
+
+	rt_stats_json(&c->st, &b);
+	rt_buf_addc(&b, '\n');
+	do
+		w = write(STDERR_FILENO, b.p, b.len);
+	while (w < 0 && errno == EINTR);
+	rt_buf_release(&b);
+}
+
+void
+rt_cli_idle(void *arg)
+{
+	struct rt_cli *c = arg;
+
+	if (rt_out_flush(&c->out) == -1)
+		out_failed(c);
+	if (rt_rej_flush(&c->rej) == -1)
+		rej_failed(c);
+	if (rt_cli_usr1) {
+		rt_cli_usr1 = 0;
+		rt_cli_print_stats(c);
+	}
+}
+
+void
+rt_cli_reject_ex(struct rt_cli *c, const struct rt_rec *r,
+    const char *reason, const char *extra, size_t extralen)
+{
+	c->st.rejected++;
+	if (rt_rej_put(&c->rej, r->source, r->line, reason, r->raw, r->rawlen,
+	    extra, extralen) == -1)
+		rej_failed(c);
+	if (c->strict)
+		c->stop = 1;
+}
+
+void
+rt_cli_reject(struct rt_cli *c, const struct rt_rec *r, const char *reason)
+{
+	rt_cli_reject_ex(c, r, reason, NULL, 0);
+}
+
+void
+rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
+    const struct rt_jdoc *d)
+{
+	char why[128];
+
+	snprintf(why, sizeof why, "invalid JSON: %s at byte %zu", d->err,
+	    d->erroff + 1);
+	rt_cli_reject(c, r, why);
+}
+
+int
+rt_cli_next(struct rt_cli *c, struct rt_rec *r)
+{
+	int k;
+
+	for (;;) {
+		if (rt_cli_usr1) {
+			rt_cli_usr1 = 0;
+			rt_cli_print_stats(c);
+		}
+		if (c->stop)
+			return 0;
+		k = rt_src_next(&c->src, r);
+		if (k == -1) {
+			rt_cli_warn(c, "%s: %s", c->src.errname,
+			    strerror(c->src.err));
+			c->trouble = 1;
+			continue;
+		}
+		if (k != 1)
+			return k;
+		c->st.in++;
+		if (r->bad) {
+			rt_cli_reject(c, r, r->bad);
+			continue;
+		}
+		return 1;
+	}
+}
+
+void
+rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
+{
+	if (c->ofmt != RT_FMT_NDJSON) {
+		const char *why;
+
+		c->obuf.len = 0;
+		if (rt_jdoc_parse(&c->odoc, p, n) == -1)
+			why = "invalid JSON record";
+		else
+			why = rt_csvw_put(&c->csvw, &c->odoc, &c->obuf);
+		if (why) {
+			rt_cli_reject(c, r, why);
+			return;
+		}
+		p = c->obuf.p;
+		n = c->obuf.len;
+		if (rt_out_write(&c->out, p, n) == -1)
+			out_failed(c);
+	} else if (rt_out_write(&c->out, p, n) == -1 ||
+	    rt_out_putc(&c->out, '\n') == -1) {
+		out_failed(c);
+	}
+	c->st.out++;
+	if (rt_out_end(&c->out) == -1)
+		out_failed(c);
+}
+
+void
+rt_cli_drop(struct rt_cli *c)
+{
+	c->st.dropped++;
+}
+
+int
+rt_cli_finish(struct rt_cli *c)
+{
+	int status;
+
+	if (rt_out_close(&c->out) == -1)
+		out_failed(c);
+	if (rt_rej_close(&c->rej) == -1) {
+		rt_cli_warn(c, "%s: %s", c->reject_path,
+		    strerror(c->rej.out.err));
+		c->trouble = 1;
+	}
+	if (c->stats)
+		rt_cli_print_stats(c);
+	status = c->trouble ? RT_EXIT_TROUBLE :
+	    c->st.rejected ? RT_EXIT_REJECTS : RT_EXIT_OK;
+	rt_src_release(&c->src);
+	if (c->ofmt != RT_FMT_NDJSON) {
+		rt_csvw_release(&c->csvw);
+		rt_jdoc_release(&c->odoc);
+	}
+	rt_buf_release(&c->obuf);
+	rt_timeopt_release(&c->topt);
+	return status;
+}

@@ -1,0 +1,161 @@
+/*
+ * cli.h - what every rtpipe tool shares at its edge: the common options,
+ * diagnostics worded "rt-x: ...", the record loop's input and output,
+ * rejects, --stats, signals and the exit status.  This is the tool side of
+ * the library: unlike the other modules it prints, and its fatal errors
+ * exit.  rtpipe(7), "Common options" and "Exit status".
+ */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "json.h"
+#include "reject.h"
+#include "rtime.h"
+#include "rtio.h"
+#include "source.h"
+#include "stats.h"
+
+#define RT_VERSION "0.1.0"
+
+enum { RT_EXIT_OK = 0, RT_EXIT_REJECTS = 1, RT_EXIT_TROUBLE = 2 };
+
+/* Long-option values of the common options without a short form; tools
+ * number their own from RT_OPT_TOOL. */
+enum {
+	RT_OPT_REJECT = 1000,
+	RT_OPT_STATS,
+	RT_OPT_STRICT,
+	RT_OPT_MAXREC,
+	RT_OPT_TIME_UNIT,
+	RT_OPT_TIME_FORMAT,
+	RT_OPT_TZ,
+	RT_OPT_TOOL = 1100
+};
+
+/* Short options every tool takes: start the tool's own string with it
+ * (the leading ':' makes getopt report a missing value as ':'). */
+#define RT_CLI_SHORTOPTS ":i:o:uhV"
+
+/* Put inside a tool's struct option array. */
+#define RT_CLI_LONGOPTS \
+	{ "input-format", required_argument, NULL, 'i' }, \
+	{ "output-format", required_argument, NULL, 'o' }, \
+	{ "unbuffered", no_argument, NULL, 'u' }, \
+	{ "reject", required_argument, NULL, RT_OPT_REJECT }, \
+	{ "stats", no_argument, NULL, RT_OPT_STATS }, \
+	{ "strict", no_argument, NULL, RT_OPT_STRICT }, \
+	{ "max-record-bytes", required_argument, NULL, RT_OPT_MAXREC }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+/* The time options, for tools that read event time. */
+#define RT_CLI_TIMEOPTS \
+	{ "time-unit", required_argument, NULL, RT_OPT_TIME_UNIT }, \
+	{ "time-format", required_argument, NULL, RT_OPT_TIME_FORMAT }, \
+	{ "tz", required_argument, NULL, RT_OPT_TZ }
+
+/* Help text for the common options, for a tool's usage(). */
+extern const char rt_cli_common_help[];
+extern const char rt_cli_time_help[];
+
+struct rt_cli {
+	const char *tool;
+	/* Options. */
+	int ifmt;		/* enum rt_fmt; AUTO by default */
+	int ofmt;		/* RT_FMT_NDJSON (default), CSV or TSV */
+	int unbuffered;
+	int stats;
+	int strict;
+	const char *reject_path;
+	size_t max_record;
+	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
+	void (*usage)(void);	/* the tool's --help text */
+	/* The run. */
+	struct rt_src src;
+	struct rt_out out;
+	struct rt_rej rej;
+	struct rt_stats st;
+	struct rt_csvw csvw;	/* -o csv|tsv */
+	struct rt_jdoc odoc;	/* -o csv|tsv: the record re-read */
+	struct rt_buf obuf;
+	int started;
+	int trouble;		/* exit 2 at the end (an unreadable operand) */
+	int stop;		/* --strict saw a bad record */
+	int nowait;		/* event-loop tools: see rt_cli_next */
+};
+
+/* Defaults; sets rt_progname.  usage prints the tool's help to stdout. */
+void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void));
+
+/* Handle a common option returned by getopt_long.  Returns 1 if it was
+ * one (exits for --help, --version and bad values), 0 if not. */
+int rt_cli_opt(struct rt_cli *c, int opt, const char *arg);
+
+/* Report getopt's complaint about argv (opt is '?' or ':'); exits 2. */
+void rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
+	__attribute__((noreturn));
+
+/* "rt-x: <msg>" and the hint to --help on stderr; exit 2. */
+void rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* "rt-x: <msg>" on stderr; exit 2 (after closing the reject file). */
+void rt_cli_fatal(struct rt_cli *c, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* "rt-x: <msg>" on stderr. */
+void rt_cli_warn(struct rt_cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a size with an optional K, M or G suffix; -1 if invalid. */
+long long rt_cli_size(const char *s);
+
+/* Open the reject file and standard output, take operands
+ * argv[optind..], install the SIGUSR1 handler.  Exits 2 on failure. */
+void rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_);
+
+/*
+ * The next good record: 1, or 0 at the end of input (or after --strict
+ * stopped).  Counts it in; rejects records that could not be read and
+ * reports operands that could not be opened (the run goes on, and exits
+ * 2).  With c->nowait set, returns RT_IN_AGAIN when a read would block.
+ */
+int rt_cli_next(struct rt_cli *c, struct rt_rec *r);
+
+/* Reject r with reason (extra: JSON members for the reject object, or
+ * NULL); counts it.  Write errors on the reject file are fatal. */
+void rt_cli_reject(struct rt_cli *c, const struct rt_rec *r,
+    const char *reason);
+void rt_cli_reject_ex(struct rt_cli *c, const struct rt_rec *r,
+    const char *reason, const char *extra, size_t extralen);
+/* Reject with "invalid JSON: <what> at byte N". */
+void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
+    const struct rt_jdoc *d);
+
+/* Write one record (JSON text, no newline) to the output, in the -o
+ * format; counts it out.  A write error is fatal (exit 2). */
+void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,
+    size_t n);
+/* Count r as dropped by a rule the user gave. */
+void rt_cli_drop(struct rt_cli *c);
+
+/* Flush output and rejects (the idle hook calls this before blocking);
+ * prints --stats when SIGUSR1 asked for them. */
+void rt_cli_idle(void *cli);
+
+/* Print the --stats object now. */
+void rt_cli_print_stats(struct rt_cli *c);
+
+/* Close everything, print --stats, and return the exit status: 2 after
+ * trouble, 1 if any record was rejected, else 0. */
+int rt_cli_finish(struct rt_cli *c);
+
+/* Set by the SIGUSR1 handler. */
+extern volatile sig_atomic_t rt_cli_usr1;
+
+#endif

@@ -1,0 +1,713 @@
+/*
+ * json.c - validating zero-copy JSON scanner, string decoding and escaping
+ * (see json.h; the policy is in rtpipe(7), "Records").
+ */
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+/* Character classes inside a string. */
+enum { C_PLAIN, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
+
+/* Class of each byte inside a string (values of the enum above). */
+static const unsigned char strclass[256] = {
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Nonzero when the 8 bytes in x hold a quote, a backslash, a control
+ * character or a byte >= 0x80 (may also be nonzero above a real hit). */
+static inline uint64_t
+special8(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"');
+	uint64_t b = x ^ (ONES * '\\');
+
+	return ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((x - ONES * 0x20) & ~x) | x;
+}
+
+size_t
+rt_utf8_seqlen(const unsigned char *s, size_t avail)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0) {
+		if (avail < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c < 0xF0) {
+		unsigned lo = 0x80, hi = 0xBF;
+
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;	/* no UTF-16 surrogates */
+		if (avail < 3 || s[1] < lo || s[1] > hi ||
+		    (s[2] & 0xC0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c < 0xF5) {
+		unsigned lo = 0x80, hi = 0xBF;
+
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;	/* nothing above U+10FFFF */
+		if (avail < 4 || s[1] < lo || s[1] > hi ||
+		    (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int
+rt_utf8_valid(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	const unsigned char *end = s + n;
+
+	while (s < end) {
+		size_t k;
+
+		while (end - s >= 8) {
+			uint64_t x;
+
+			memcpy(&x, s, 8);
+			if (x & HIGHS)
+				break;
+			s += 8;
+		}
+		if (s == end)
+			break;
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		k = rt_utf8_seqlen(s, (size_t)(end - s));
+		if (k == 0)
+			return 0;
+		s += k;
+	}
+	return 1;
+}
+
+void
+rt_jdoc_init(struct rt_jdoc *d, unsigned maxdepth)
+{
+	memset(d, 0, sizeof *d);
+	d->maxdepth = maxdepth ? maxdepth : RT_JSON_MAXDEPTH;
+	d->cap = 64;
+	d->v = rt_xmalloc(d->cap * sizeof *d->v);
+	d->stack = rt_xmalloc(d->maxdepth * sizeof *d->stack);
+}
+
+void
+rt_jdoc_release(struct rt_jdoc *d)
+{
+	free(d->v);
+	free(d->stack);
+	d->v = NULL;
+	d->stack = NULL;
+}
+
+static void
+doc_grow(struct rt_jdoc *d)
+{
+	d->cap *= 2;
+	d->v = rt_xreallocarray(d->v, d->cap, sizeof *d->v);
+}
+
+/* The scanner's state for one parse. */
+struct scan {
+	struct rt_jdoc *d;
+	const unsigned char *base, *s, *end;
+	const char *err;
+};
+
+static inline void
+skip_ws(struct scan *sc)
+{
+	const unsigned char *s = sc->s, *end = sc->end;
+
+	while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+		s++;
+	sc->s = s;
+}
+
+static inline uint32_t
+new_node(struct scan *sc, unsigned type, const unsigned char *at)
+{
+	struct rt_jdoc *d = sc->d;
+	struct rt_jnode *v;
+	uint32_t i = d->nv++;
+
+	if (i == d->cap)
+		doc_grow(d);
+	v = &d->v[i];
+	v->off = (uint32_t)(at - sc->base);
+	v->len = 0;
+	v->next = i + 1;
+	v->n = 0;
+	v->type = (uint8_t)type;
+	v->flags = 0;
+	return i;
+}
+
+static int
+fail(struct scan *sc, const char *msg)
+{
+	sc->err = msg;
+	return -1;
+}
+
+static inline int
+hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+/* s points after a backslash. */
+static int
+scan_escape(struct scan *sc)
+{
+	const unsigned char *s = sc->s;
+
+	if (s >= sc->end)
+		return fail(sc, "unterminated string");
+	switch (*s) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+	case 'r': case 't':
+		sc->s = s + 1;
+		return 0;
+	case 'u':
+		if (sc->end - s < 5 || hexval(s[1]) < 0 || hexval(s[2]) < 0 ||
+		    hexval(s[3]) < 0 || hexval(s[4]) < 0)
+			return fail(sc, "invalid \\u escape in string");
+		sc->s = s + 5;
+		return 0;
+	default:
+		return fail(sc, "invalid escape in string");
+	}
+}
+
+/* sc->s at the opening quote.  Adds a string node. */
+static int
+scan_string(struct scan *sc)
+{
+	const unsigned char *start = sc->s;
+	const unsigned char *s = start + 1, *end = sc->end;
+	uint32_t i = new_node(sc, RT_JSTR, start);
+	unsigned flags = 0;
+
+	for (;;) {
+		while (end - s >= 8) {
+			uint64_t x;
+
+			memcpy(&x, s, 8);
+			if (special8(x) & HIGHS)
+				break;
+			s += 8;
+		}
+		if (s >= end) {
+			sc->s = s;
+			return fail(sc, "unterminated string");
+		}
+		switch (strclass[*s]) {
+		case C_PLAIN:
+			s++;
+			break;
+		case C_QUOTE:
+			s++;
+			sc->d->v[i].len = (uint32_t)(s - start);
+			sc->d->v[i].flags = (uint8_t)flags;
+			sc->s = s;
+			return 0;
+		case C_BSLASH:
+			flags |= RT_JF_ESC;
+			sc->s = s + 1;
+			if (scan_escape(sc) == -1)
+				return -1;
+			s = sc->s;
+			break;
+		case C_CTRL:
+			sc->s = s;
+			return fail(sc, *s ? "control character in string" :
+			    "NUL byte in string");
+		default: {
+			size_t k = rt_utf8_seqlen(s, (size_t)(end - s));
+
+			if (k == 0) {
+				sc->s = s;
+				return fail(sc, "invalid UTF-8 in string");
+			}
+			flags |= RT_JF_UTF8;
+			s += k;
+		}
+		}
+	}
+}
+
+static inline int
+isdigit_(unsigned c)
+{
+	return c - '0' < 10;
+}
+
+static int
+scan_number(struct scan *sc)
+{
+	const unsigned char *start = sc->s, *s = start, *end = sc->end;
+	uint32_t i = new_node(sc, RT_JNUM, start);
+	unsigned flags = RT_JF_INT;
+
+	if (s < end && *s == '-')
+		s++;
+	if (s < end && *s == '0') {
+		s++;
+	} else if (s < end && *s >= '1' && *s <= '9') {
+		s++;
+		while (s < end && isdigit_(*s))
+			s++;
+	} else {
+		sc->s = s;
+		return fail(sc, "invalid number");
+	}
+	if (s < end && *s == '.') {
+		s++;
+		if (s >= end || !isdigit_(*s)) {
+			sc->s = s;
+			return fail(sc, "invalid number");
+		}
+		while (s < end && isdigit_(*s))
+			s++;
+		flags = 0;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < end && (*s == '+' || *s == '-'))
+			s++;
+		if (s >= end || !isdigit_(*s)) {
+			sc->s = s;
+			return fail(sc, "invalid number");
+		}
+		while (s < end && isdigit_(*s))
+			s++;
+		flags = 0;
+	}
+	sc->d->v[i].len = (uint32_t)(s - start);
+	sc->d->v[i].flags = (uint8_t)flags;
+	sc->s = s;
+	return 0;
+}
+
+static int
+scan_literal(struct scan *sc, const char *word, size_t n, unsigned type)
+{
+	uint32_t i;
+
+	if ((size_t)(sc->end - sc->s) < n || memcmp(sc->s, word, n) != 0)
+		return fail(sc, "invalid literal");
+	i = new_node(sc, type, sc->s);
+	sc->d->v[i].len = (uint32_t)n;
+	sc->s += n;
+	return 0;
+}
+
+/* A scalar or the opening of a container at sc->s (whitespace skipped).
+ * Returns 0 for a scalar, 1 for an opened container, -1 on error. */
+static int
+scan_value(struct scan *sc, unsigned depth)
+{
+	uint32_t i;
+
+	if (sc->s >= sc->end)
+		return fail(sc, "unexpected end of text");
+	switch (*sc->s) {
+	case '{':
+	case '[':
+		if (depth >= sc->d->maxdepth)
+			return fail(sc, "nesting too deep");
+		i = new_node(sc, *sc->s == '{' ? RT_JOBJ : RT_JARR, sc->s);
+		sc->d->stack[depth] = i;
+		sc->s++;
+		return 1;
+	case '"':
+		return scan_string(sc);
+	case 't':
+		return scan_literal(sc, "true", 4, RT_JTRUE);
+	case 'f':
+		return scan_literal(sc, "false", 5, RT_JFALSE);
+	case 'n':
+		return scan_literal(sc, "null", 4, RT_JNULL);
+	default:
+		if (*sc->s == '-' || isdigit_(*sc->s))
+			return scan_number(sc);
+		return fail(sc, "unexpected character");
+	}
+}
+
+/* Finish container node i: sc->s is at its closing bracket. */
+static void
+close_container(struct scan *sc, uint32_t i)
+{
+	struct rt_jnode *v = &sc->d->v[i];
+
+	sc->s++;
+	v->len = (uint32_t)(sc->s - sc->base) - v->off;
+	v->next = sc->d->nv;
+}
+
+/* Inside object node o: a key, a colon, then the value is due. */
+static int
+scan_key(struct scan *sc, uint32_t o)
+{
+	skip_ws(sc);
+	if (sc->s >= sc->end || *sc->s != '"')
+		return fail(sc, "expected a string key");
+	if (scan_string(sc) == -1)
+		return -1;
+	skip_ws(sc);
+	if (sc->s >= sc->end || *sc->s != ':')
+		return fail(sc, "expected ':' after key");
+	sc->s++;
+	sc->d->v[o].n++;
+	return 0;
+}
+
+/* The whole text: a value, nested containers walked with an explicit
+ * stack (no recursion, so depth costs no C stack). */
+static int
+scan_text(struct scan *sc)
+{
+	struct rt_jdoc *d = sc->d;
+	unsigned depth = 0;
+	uint32_t c;
+	int r;
+
+value:
+	skip_ws(sc);
+	r = scan_value(sc, depth);
+	if (r == -1)
+		return -1;
+	if (r == 1) {
+		c = d->stack[depth++];
+		skip_ws(sc);
+		if (sc->s < sc->end &&
+		    *sc->s == (d->v[c].type == RT_JOBJ ? '}' : ']')) {
+			close_container(sc, c);
+			depth--;
+			goto after;
+		}
+		if (d->v[c].type == RT_JOBJ) {
+			if (scan_key(sc, c) == -1)
+				return -1;
+		} else {
+			d->v[c].n++;
+		}
+		goto value;
+	}
+after:
+	skip_ws(sc);
+	if (depth > 0) {
+		c = d->stack[depth - 1];
+		if (sc->s >= sc->end)
+			return fail(sc, "unexpected end of text");
+		if (*sc->s == ',') {
+			sc->s++;
+			if (d->v[c].type == RT_JOBJ) {
+				if (scan_key(sc, c) == -1)
+					return -1;
+			} else {
+				d->v[c].n++;
+			}
+			goto value;
+		}
+		if (*sc->s != (d->v[c].type == RT_JOBJ ? '}' : ']'))
+			return fail(sc, d->v[c].type == RT_JOBJ ?
+			    "expected ',' or '}'" : "expected ',' or ']'");
+		close_container(sc, c);
+		depth--;
+		goto after;
+	}
+	if (sc->s != sc->end)
+		return fail(sc, "unexpected text after the value");
+	return 0;
+}
+
+int
+rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
+{
+	struct scan sc;
+
+	d->p = p;
+	d->len = n;
+	d->nv = 0;
+	d->err = NULL;
+	d->erroff = 0;
+	if (n > UINT32_MAX - 1) {
+		d->err = "text too long";
+		return -1;
+	}
+	sc.d = d;
+	sc.base = (const unsigned char *)p;
+	sc.s = sc.base;
+	sc.end = sc.base + n;
+	sc.err = NULL;
+	if (scan_text(&sc) == -1) {
+		d->err = sc.err;
+		d->erroff = (size_t)(sc.s - sc.base);
+		d->nv = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff)
+{
+	struct rt_jdoc d;
+	int r;
+
+	rt_jdoc_init(&d, 0);
+	r = rt_jdoc_parse(&d, p, n);
+	if (err)
+		*err = d.err;
+	if (erroff)
+		*erroff = d.erroff;
+	rt_jdoc_release(&d);
+	return r;
+}
+
+int
+rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
+    size_t klen)
+{
+	const struct rt_jnode *v = &d->v[k];
+	struct rt_buf tmp = RT_BUF_INIT;
+	int eq;
+
+	if (!(v->flags & RT_JF_ESC))
+		return v->len - 2 == klen &&
+		    memcmp(d->p + v->off + 1, key, klen) == 0;
+	/* Escapes only shorten a string. */
+	if (v->len - 2 < klen)
+		return 0;
+	rt_json_unescape(d->p + v->off + 1, v->len - 2, &tmp);
+	eq = tmp.len == klen && memcmp(tmp.p, key, klen) == 0;
+	rt_buf_release(&tmp);
+	return eq;
+}
+
+uint32_t
+rt_jdoc_get(const struct rt_jdoc *d, uint32_t obj, const char *key,
+    size_t klen)
+{
+	uint32_t k, end = d->v[obj].next, found = 0;
+
+	if (d->v[obj].type != RT_JOBJ)
+		return 0;
+	for (k = obj + 1; k < end; k = d->v[k + 1].next) {
+		const struct rt_jnode *v = &d->v[k];
+
+		if (v->flags & RT_JF_ESC) {
+			if (rt_jdoc_streq(d, k, key, klen))
+				found = k + 1;
+		} else if (v->len - 2 == klen &&
+		    memcmp(d->p + v->off + 1, key, klen) == 0) {
+			found = k + 1;
+		}
+	}
+	return found;
+}
+
+uint32_t
+rt_jdoc_index(const struct rt_jdoc *d, uint32_t arr, uint32_t i)
+{
+	uint32_t e, end = d->v[arr].next;
+
+	if (d->v[arr].type != RT_JARR || i >= d->v[arr].n)
+		return 0;
+	for (e = arr + 1; e < end && i > 0; e = d->v[e].next)
+		i--;
+	return e;
+}
+
+static void
+put_utf8(struct rt_buf *out, unsigned long c)
+{
+	char t[4];
+	size_t n;
+
+	if (c < 0x80) {
+		t[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		t[0] = (char)(0xC0 | c >> 6);
+		t[1] = (char)(0x80 | (c & 0x3F));
+		n = 2;
+	} else if (c < 0x10000) {
+		t[0] = (char)(0xE0 | c >> 12);
+		t[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		t[2] = (char)(0x80 | (c & 0x3F));
+		n = 3;
+	} else {
+		t[0] = (char)(0xF0 | c >> 18);
+		t[1] = (char)(0x80 | (c >> 12 & 0x3F));
+		t[2] = (char)(0x80 | (c >> 6 & 0x3F));
+		t[3] = (char)(0x80 | (c & 0x3F));
+		n = 4;
+	}
+	rt_buf_add(out, t, n);
+}
+
+static unsigned long
+hex4(const char *p)
+{
+	return (unsigned long)(hexval((unsigned char)p[0]) << 12 |
+	    hexval((unsigned char)p[1]) << 8 |
+	    hexval((unsigned char)p[2]) << 4 | hexval((unsigned char)p[3]));
+}
+
+void
+rt_json_unescape(const char *p, size_t n, struct rt_buf *out)
+{
+	const char *end = p + n;
+
+	rt_buf_reserve(out, n);
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		unsigned long c;
+
+		if (bs == NULL) {
+			rt_buf_add(out, p, (size_t)(end - p));
+			return;
+		}
+		rt_buf_add(out, p, (size_t)(bs - p));
+		p = bs + 1;
+		switch (*p++) {
+		case 'b': rt_buf_addc(out, '\b'); continue;
+		case 'f': rt_buf_addc(out, '\f'); continue;
+		case 'n': rt_buf_addc(out, '\n'); continue;
+		case 'r': rt_buf_addc(out, '\r'); continue;
+		case 't': rt_buf_addc(out, '\t'); continue;
+		case 'u': break;
+		default: rt_buf_addc(out, p[-1]); continue;
+		}
+		c = hex4(p);
+		p += 4;
+		if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
+		    p[1] == 'u') {
+			unsigned long lo = hex4(p + 2);
+
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+		}
+		if (c >= 0xD800 && c <= 0xDFFF)
+			c = 0xFFFD;	/* an unpaired surrogate */
+		put_utf8(out, c);
+	}
+}
+
+void
+rt_jdoc_str(const struct rt_jdoc *d, uint32_t i, struct rt_buf *out)
+{
+	const struct rt_jnode *v = &d->v[i];
+
+	if (v->flags & RT_JF_ESC)
+		rt_json_unescape(d->p + v->off + 1, v->len - 2, out);
+	else
+		rt_buf_add(out, d->p + v->off + 1, v->len - 2);
+}
+
+/* Escapes for bytes below 0x20; 0 means "\u00XX". */
+static const char ctrl_esc[32] = {
+	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+};
+
+size_t
+rt_json_put_str(struct rt_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)p, *end = s + n;
+	size_t bad = 0;
+
+	rt_buf_reserve(b, n + 2);
+	rt_buf_addc(b, '"');
+	while (s < end) {
+		const unsigned char *run = s;
+		unsigned c;
+
+		while (s < end && strclass[*s] == C_PLAIN)
+			s++;
+		rt_buf_add(b, run, (size_t)(s - run));
+		if (s == end)
+			break;
+		c = *s;
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+
+			rt_buf_add(b, e, 2);
+			s++;
+		} else if (c < 0x20) {
+			if (ctrl_esc[c]) {
+				char e[2] = { '\\', ctrl_esc[c] };
+
+				rt_buf_add(b, e, 2);
+			} else {
+				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+				    hex[c & 15] };
+
+				rt_buf_add(b, e, 6);
+			}
+			s++;
+		} else {
+			size_t k = rt_utf8_seqlen(s, (size_t)(end - s));
+
+			if (k == 0) {
+				rt_buf_add(b, "\xEF\xBF\xBD", 3);
+				bad++;
+				k = 1;
+			} else {
+				rt_buf_add(b, s, k);
+			}
+			s += k;
+		}
+	}
+	rt_buf_addc(b, '"');
+	return bad;
+}

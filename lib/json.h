@@ -1,0 +1,128 @@
+/*
+ * json.h - rtpipe's zero-copy, validating JSON scanner and writer helpers.
+ * The policy (strict RFC 8259, depth limit, UTF-8, NUL) is in rtpipe(7),
+ * "Records".
+ *
+ * rt_jdoc_parse validates one JSON text in a single pass and records every
+ * value it meets as a node in a flat array (no tree of allocations, no
+ * copies): the record's bytes stay where the reader put them and nodes
+ * point into them.  Values are decoded only when asked for.
+ */
+#ifndef RT_JSON_H
+#define RT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum rt_jtype {
+	RT_JNULL = 1,
+	RT_JFALSE,
+	RT_JTRUE,
+	RT_JNUM,
+	RT_JSTR,
+	RT_JARR,
+	RT_JOBJ
+};
+
+/* Node flags. */
+#define RT_JF_ESC	0x01	/* string: holds backslash escapes */
+#define RT_JF_UTF8	0x02	/* string: holds bytes >= 0x80 */
+#define RT_JF_INT	0x04	/* number: no fraction, no exponent */
+
+#define RT_JSON_MAXDEPTH 1024
+
+/*
+ * A value.  Strings (keys too) span their quotes.  Containers are followed
+ * by their contents: an object by key, value, key, value...; an array by its
+ * elements; next is the index just past the value's last descendant, so
+ * siblings are reached by jumping.
+ */
+struct rt_jnode {
+	uint32_t off;		/* first byte, from the start of the text */
+	uint32_t len;		/* bytes of the value's text */
+	uint32_t next;		/* index after this value and its contents */
+	uint32_t n;		/* containers: members or elements */
+	uint8_t type;		/* enum rt_jtype */
+	uint8_t flags;		/* RT_JF_* */
+};
+
+struct rt_jdoc {
+	const char *p;		/* the text (borrowed) */
+	size_t len;
+	struct rt_jnode *v;	/* owned; v[0] is the top-level value */
+	uint32_t nv, cap;
+	uint32_t *stack;	/* owned, maxdepth entries */
+	unsigned maxdepth;
+	const char *err;	/* after a failed parse: static message */
+	size_t erroff;		/* and the byte offset where it was found */
+};
+
+/* Prepare a document; maxdepth 0 means RT_JSON_MAXDEPTH. */
+void rt_jdoc_init(struct rt_jdoc *d, unsigned maxdepth);
+void rt_jdoc_release(struct rt_jdoc *d);
+
+/* Validate and index the JSON text p[0, n) (surrounding whitespace allowed;
+ * a text longer than 4 GiB is refused).  Returns 0, or -1 with d->err and
+ * d->erroff set.  Node storage is reused from the previous parse, so the
+ * steady state does not allocate.  Nodes point into p: keep p alive. */
+int rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n);
+
+/* Index of the value of member key[0, klen) of object node obj, or 0 if
+ * absent (0 is the root, never a member).  With duplicate keys the last
+ * one wins, as in jq. */
+uint32_t rt_jdoc_get(const struct rt_jdoc *d, uint32_t obj, const char *key,
+    size_t klen);
+
+/* Index of element i (0-based) of array node arr, or 0 if out of range. */
+uint32_t rt_jdoc_index(const struct rt_jdoc *d, uint32_t arr, uint32_t i);
+
+/* Does string node k decode to key[0, klen)? */
+int rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
+    size_t klen);
+
+/* First byte of node i's text. */
+static inline const char *
+rt_jdoc_text(const struct rt_jdoc *d, uint32_t i)
+{
+	return d->p + d->v[i].off;
+}
+
+/* Iteration: for (k = rt_jdoc_first(d, obj); k < d->v[obj].next;
+ *                 k = rt_jdoc_after(d, k + 1)) { key k, value k + 1 } */
+static inline uint32_t
+rt_jdoc_first(const struct rt_jdoc *d, uint32_t c)
+{
+	(void)d;
+	return c + 1;
+}
+
+static inline uint32_t
+rt_jdoc_after(const struct rt_jdoc *d, uint32_t i)
+{
+	return d->v[i].next;
+}
+
+/* Append the decoded bytes of string node i to out (UTF-8; an unpaired
+ * surrogate escape becomes U+FFFD; "\u0000" becomes a NUL byte). */
+void rt_jdoc_str(const struct rt_jdoc *d, uint32_t i, struct rt_buf *out);
+
+/* The same for the inside of a validated JSON string, quotes excluded. */
+void rt_json_unescape(const char *p, size_t n, struct rt_buf *out);
+
+/* Validate a whole text without keeping nodes.  0 or -1 (*err, *erroff). */
+int rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff);
+
+/* Append s[0, n) as a JSON string, quotes included.  Control characters
+ * are escaped; bytes that are not valid UTF-8 become U+FFFD.  Returns the
+ * number of such replacements (0 when the text was valid). */
+size_t rt_json_put_str(struct rt_buf *b, const char *s, size_t n);
+
+/* Is s[0, n) valid UTF-8 (RFC 3629: no overlongs, no surrogates)? */
+int rt_utf8_valid(const char *s, size_t n);
+
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 if invalid. */
+size_t rt_utf8_seqlen(const unsigned char *s, size_t avail);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * mem.c - allocation that cannot fail (see mem.h, rtpipe(7) EXIT STATUS).
+ */
+#include "mem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *rt_progname = "rtpipe";
+
+void
+rt_oom(void)
+{
+	static const char msg[] = ": out of memory\n";
+	ssize_t r;
+
+	/* Plain write(2): stdio itself may need memory. */
+	r = write(STDERR_FILENO, rt_progname, strlen(rt_progname));
+	r = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)r;
+	_exit(2);
+}
+
+void *
+rt_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		rt_oom();
+	return p;
+}
+
+void *
+rt_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		rt_oom();
+	return p;
+}
+
+void *
+rt_xrealloc(void *p, size_t n)
+{
+	void *q;
+
+	if (n == 0) {
+		free(p);
+		return NULL;
+	}
+	q = realloc(p, n);
+	if (q == NULL)
+		rt_oom();
+	return q;
+}
+
+void *
+rt_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		rt_oom();
+	return rt_xrealloc(p, n * size);
+}
+
+char *
+rt_xstrdup(const char *s)
+{
+	return rt_xmemdup(s, strlen(s));
+}
+
+char *
+rt_xmemdup(const void *p, size_t n)
+{
+	char *s = rt_xmalloc(n + 1);
+
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}

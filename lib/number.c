@@ -1,0 +1,486 @@
+/*
+ * number.c - numbers as text (see number.h).
+ */
+#include "number.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+/* Powers of ten that doubles hold exactly. */
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Is s[0, n) a JSON number?  Sets *digits to the count of significant
+ * digit characters (an upper bound). */
+static int
+json_number_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if (++i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+static double
+slow_parse(const char *s, size_t n)
+{
+	char tmp[128];
+	char *heap = NULL, *p = tmp;
+	double v;
+
+	if (n >= sizeof tmp)
+		p = heap = rt_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	v = strtod(p, NULL);	/* the C locale: rtpipe never sets LC_NUMERIC */
+	free(heap);
+	return v;
+}
+
+int
+rt_num_parse(const char *s, size_t n, double *out)
+{
+	const char *p = s, *end = s + n;
+	uint64_t m = 0;
+	int neg = 0, nd = 0, e10 = 0, exp = 0;
+
+	if (!json_number_ok(s, n))
+		return -1;
+	if (*p == '-')
+		neg = 1, p++;
+	/* Mantissa digits, with the point folded into the exponent. */
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (nd > 0 || *p != '0')
+			nd++;
+		if (nd > 19)
+			goto slow;
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && *p == '.') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (nd > 0 || *p != '0')
+				nd++;
+			if (nd > 19)
+				goto slow;
+			m = m * 10 + (uint64_t)(*p - '0');
+			e10--;
+		}
+	}
+	if (p < end) {		/* 'e' or 'E' */
+		int eneg = 0;
+
+		p++;
+		if (*p == '+' || *p == '-')
+			eneg = *p++ == '-';
+		for (; p < end; p++) {
+			if (exp > 10000)
+				goto slow;
+			exp = exp * 10 + (*p - '0');
+		}
+		e10 += eneg ? -exp : exp;
+	}
+	/* Exact when the mantissa and the power of ten are both exact
+	 * doubles: one correctly rounded operation. */
+	if (m <= (1ULL << 53) && e10 >= -22 && e10 <= 22) {
+		double v = (double)m;
+
+		v = e10 < 0 ? v / pow10_exact[-e10] : v * pow10_exact[e10];
+		*out = neg ? -v : v;
+		return 0;
+	}
+slow:
+	*out = slow_parse(s, n);
+	return 0;
+}
+
+int
+rt_num_int64(const char *s, size_t n, int64_t *out)
+{
+	const char *p = s, *end = s + n;
+	uint64_t v = 0, lim;
+	int neg = 0;
+
+	if (p < end && *p == '-')
+		neg = 1, p++;
+	if (p == end || (*p == '0' && end - p > 1))
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (d > 9 || v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+/* Write integer r with d digits after a decimal point inserted. */
+static void
+put_scaled(struct rt_buf *b, int64_t r, int d)
+{
+	char t[32];
+	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
+	int i = (int)sizeof t, k = 0;
+
+	do {
+		t[--i] = (char)('0' + u % 10);
+		u /= 10;
+		if (++k == d)
+			t[--i] = '.';
+	} while (u || k < d);
+	if (t[i] == '.')
+		t[--i] = '0';
+	if (r < 0)
+		t[--i] = '-';
+	rt_buf_add(b, t + i, sizeof t - (size_t)i);
+}
+
+void
+rt_num_fmt(struct rt_buf *b, double v)
+{
+	char t[40];
+	int d, prec;
+
+	if (isnan(v) || isinf(v)) {
+		rt_buf_add(b, "null", 4);
+		return;
+	}
+	if (v == 0) {
+		rt_buf_addc(b, '0');
+		return;
+	}
+	/* Money and most measured values have few decimals: find the fewest
+	 * that read back exactly.  r / 10^d is what strtod computes from
+	 * that text (both round the same rational once), so equality
+	 * proves the round trip. */
+	if (fabs(v) < 9e15) {
+		for (d = 0; d <= 9; d++) {
+			double sc = v * pow10_exact[d];
+			double r;
+
+			if (fabs(sc) >= 9007199254740992.0)
+				break;
+			r = nearbyint(sc);
+			if (r / pow10_exact[d] == v) {
+				put_scaled(b, (int64_t)r, d);
+				return;
+			}
+		}
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(t, sizeof t, "%.*g", prec, v);
+		if (prec == 17 || strtod(t, NULL) == v)
+			break;
+	}
+	rt_buf_adds(b, t);
+}
+
+/* Currency signs a number may carry before or after its digits. */
+static size_t
+currency_len(const char *s, size_t n)
+{
+	static const char *signs[] = { "$", "\xE2\x82\xAC" /* euro */,
+	    "\xC2\xA3" /* pound */, "\xC2\xA5" /* yen */,
+	    "\xE2\x82\xB9" /* rupee */, "\xE2\x82\xA9" /* won */,
+	    "\xE2\x82\xBD" /* rouble */, "\xE2\x82\xBA" /* lira */,
+	    "\xE2\x82\xAA" /* shekel */, "\xC2\xA2" /* cent */ };
+	size_t i;
+
+	for (i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+		size_t k = strlen(signs[i]);
+
+		if (n >= k && memcmp(s, signs[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* Spaces around the parts: ASCII blanks, NBSP, narrow NBSP. */
+static size_t
+space_len(const char *s, size_t n)
+{
+	if (n >= 1 && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	if (n >= 2 && memcmp(s, "\xC2\xA0", 2) == 0)
+		return 2;
+	if (n >= 3 && memcmp(s, "\xE2\x80\xAF", 3) == 0)
+		return 3;
+	return 0;
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	size_t k;
+
+	while ((k = space_len(*s, *n)) > 0)
+		*s += k, *n -= k;
+	for (;;) {
+		if (*n >= 1 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+			*n -= 1;
+		else if (*n >= 2 && memcmp(*s + *n - 2, "\xC2\xA0", 2) == 0)
+			*n -= 2;
+		else if (*n >= 3 && memcmp(*s + *n - 3, "\xE2\x80\xAF", 3) == 0)
+			*n -= 3;
+		else
+			break;
+	}
+}
+
+/* The number's parts once the dirt is gone. */
+#define MAX_INT_DIGITS 400
+
+struct numparts {
+	int neg;
+	char ip[MAX_INT_DIGITS];	/* integer digits */
+	size_t in;
+	const char *fp;		/* fraction digits (borrowed) */
+	size_t fn;
+	long exp;		/* exponent */
+};
+
+/* Strip sign, parentheses and currency around the digits. */
+static const char *
+strip_dirt(const char **s, size_t *n, unsigned flags, int *neg)
+{
+	size_t k;
+	int signs = 0;
+
+	trim(s, n);
+	if (*n >= 2 && (*s)[0] == '(' && (*s)[*n - 1] == ')' &&
+	    !(flags & RT_NUM_PLAIN)) {
+		*neg = 1;
+		signs++;
+		*s += 1, *n -= 2;
+		trim(s, n);
+	}
+	for (;;) {
+		if (*n > 0 && ((*s)[0] == '-' || (*s)[0] == '+')) {
+			if (signs++)
+				return "not a number";
+			*neg ^= (*s)[0] == '-';
+			*s += 1, *n -= 1;
+		} else if (!(flags & RT_NUM_PLAIN) &&
+		    (k = currency_len(*s, *n)) > 0) {
+			*s += k, *n -= k;
+			trim(s, n);
+		} else {
+			break;
+		}
+	}
+	if (!(flags & RT_NUM_PLAIN)) {
+		for (;;) {	/* "12 €", "12€" */
+			size_t i;
+
+			for (i = 1; i <= 3 && i <= *n; i++)
+				if (currency_len(*s + *n - i, i) == i)
+					break;
+			if (i > 3 || i > *n)
+				break;
+			*n -= i;
+			trim(s, n);
+		}
+	}
+	if (*n == 0)
+		return "not a number";
+	return NULL;
+}
+
+/* Integer digits with optional grouping ("1,234,567"); appends the bare
+ * digits to out.  Leaves *s after them. */
+static const char *
+int_digits(const char **s, const char *end, unsigned flags,
+    struct numparts *np)
+{
+	const char *p = *s;
+	char sep = 0;
+	size_t run = 0, first = 0;
+
+	for (; p < end; p++) {
+		char c = *p;
+
+		if (c >= '0' && c <= '9') {
+			if (np->in == sizeof np->ip)
+				return "number too long";
+			np->ip[np->in++] = c;
+			run++;
+			continue;
+		}
+		if (flags & RT_NUM_PLAIN)
+			break;
+		if (c == ',' || c == '.' || c == '\'' || c == ' ') {
+			char point = flags & RT_NUM_DECIMAL_COMMA ? ',' : '.';
+
+			if (c == point)
+				break;
+			if ((sep && c != sep) || run == 0 || p + 1 >= end)
+				return "not a number";
+			if (!sep)
+				first = run;
+			else if (run != 3)
+				return "bad digit grouping";
+			sep = c;
+			run = 0;
+			continue;
+		}
+		break;
+	}
+	if (sep && (run != 3 || first > 3))
+		return "bad digit grouping";
+	*s = p;
+	return NULL;
+}
+
+static const char *
+clean_parts(const char *s, size_t n, unsigned flags, struct numparts *np)
+{
+	const char *p, *end, *err;
+	char point = flags & RT_NUM_DECIMAL_COMMA ? ',' : '.';
+
+	if ((err = strip_dirt(&s, &n, flags, &np->neg)) != NULL)
+		return err;
+	p = s;
+	end = s + n;
+	if ((err = int_digits(&p, end, flags, np)) != NULL)
+		return err;
+	np->fp = NULL;
+	np->fn = 0;
+	if (p < end && *p == point) {
+		np->fp = ++p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		np->fn = (size_t)(p - np->fp);
+	}
+	if (np->in == 0 && np->fn == 0)
+		return "not a number";
+	np->exp = 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+		const char *d;
+
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (d = p; p < end && *p >= '0' && *p <= '9'; p++)
+			if (np->exp < 100000)
+				np->exp = np->exp * 10 + (*p - '0');
+		if (p == d)
+			return "not a number";
+		if (eneg)
+			np->exp = -np->exp;
+	}
+	if (p != end)
+		return "not a number";
+	return NULL;
+}
+
+/* Drop leading zeros of the integer digits in b[from, len), keeping one. */
+static void
+drop_leading_zeros(struct rt_buf *b, size_t from)
+{
+	size_t i = from;
+
+	while (i + 1 < b->len && b->p[i] == '0')
+		i++;
+	if (i > from) {
+		memmove(b->p + from, b->p + i, b->len - i);
+		b->len -= i - from;
+	}
+}
+
+/* Whole-number text of digits ip.fp * 10^exp, or a reason. */
+static const char *
+put_integer(struct rt_buf *out, int neg, const char *ip, size_t in,
+    const char *fp, size_t fn, long exp)
+{
+	long point = (long)in + exp;	/* digits before the point */
+	size_t start = out->len, i, total = in + fn;
+
+	if (exp > 400 || exp < -400)
+		return "number out of range";
+	/* Digits at or after the point must all be zero. */
+	for (i = 0; i < total; i++) {
+		char c = i < in ? ip[i] : fp[i - in];
+
+		if ((long)i >= point && c != '0')
+			return "not an integer";
+	}
+	if (neg)
+		rt_buf_addc(out, '-');
+	for (i = 0; (long)i < point; i++)
+		rt_buf_addc(out, i < total ? (i < in ? ip[i] : fp[i - in]) : '0');
+	if (point <= 0)
+		rt_buf_addc(out, '0');
+	drop_leading_zeros(out, start + (size_t)neg);
+	if (out->len == start + 2 && neg && out->p[start + 1] == '0') {
+		out->p[start] = '0';	/* "-0" as an integer is 0 */
+		out->len--;
+	}
+	return NULL;
+}
+
+const char *
+rt_num_clean(const char *s, size_t n, unsigned flags, struct rt_buf *out)
+{
+	struct numparts np;
+	const char *err;
+	size_t start = out->len;
+
+	np.neg = 0;
+	np.in = 0;
+	err = clean_parts(s, n, flags, &np);
+	if (err == NULL && (flags & RT_NUM_INTEGER)) {
+		err = put_integer(out, np.neg, np.ip, np.in, np.fp, np.fn,
+		    np.exp);
+	} else if (err == NULL) {
+		if (np.neg)
+			rt_buf_addc(out, '-');
+		if (np.in == 0)
+			rt_buf_addc(out, '0');
+		else
+			rt_buf_add(out, np.ip, np.in);
+		drop_leading_zeros(out, start + (size_t)np.neg);
+		if (np.fn > 0) {
+			rt_buf_addc(out, '.');
+			rt_buf_add(out, np.fp, np.fn);
+		}
+		if (np.exp != 0) {
+			rt_buf_addc(out, 'e');
+			rt_buf_addi(out, np.exp);
+		}
+	}
+	if (err)
+		out->len = start;
+	return err;
+}

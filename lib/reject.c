@@ -1,0 +1,124 @@
+/*
+ * reject.c - the reject stream (see reject.h).
+ */
+#include "reject.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+
+int
+rt_rej_open(struct rt_rej *r, const char *tool, const char *path)
+{
+	memset(r, 0, sizeof *r);
+	r->tool = tool;
+	if (path == NULL)
+		return 0;
+	if (rt_out_open(&r->out, path) == -1)
+		return -1;
+	r->tofile = 1;
+	return 0;
+}
+
+void
+rt_base64(struct rt_buf *b, const void *p, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		char q[4] = { tab[s[i] >> 2], tab[(s[i] & 3) << 4 | s[i + 1] >> 4],
+		    tab[(s[i + 1] & 15) << 2 | s[i + 2] >> 6], tab[s[i + 2] & 63] };
+
+		rt_buf_add(b, q, 4);
+	}
+	if (n - i == 1) {
+		char q[4] = { tab[s[i] >> 2], tab[(s[i] & 3) << 4], '=', '=' };
+
+		rt_buf_add(b, q, 4);
+	} else if (n - i == 2) {
+		char q[4] = { tab[s[i] >> 2], tab[(s[i] & 3) << 4 | s[i + 1] >> 4],
+		    tab[(s[i + 1] & 15) << 2], '=' };
+
+		rt_buf_add(b, q, 4);
+	}
+}
+
+static int
+diag(struct rt_rej *r, const char *source, uint64_t line, const char *reason)
+{
+	struct rt_buf *b = &r->line;
+	ssize_t w;
+
+	b->len = 0;
+	rt_buf_adds(b, r->tool);
+	rt_buf_adds(b, ": ");
+	rt_buf_adds(b, source);
+	rt_buf_addc(b, ':');
+	rt_buf_addu(b, line);
+	rt_buf_adds(b, ": ");
+	rt_buf_adds(b, reason);
+	rt_buf_addc(b, '\n');
+	do
+		w = write(STDERR_FILENO, b->p, b->len);
+	while (w < 0 && errno == EINTR);
+	return 0;	/* a lost diagnostic is not lost data */
+}
+
+int
+rt_rej_put(struct rt_rej *r, const char *source, uint64_t line,
+    const char *reason, const char *raw, size_t rawlen, const char *extra,
+    size_t extralen)
+{
+	struct rt_buf *b = &r->line;
+	size_t bad;
+
+	r->n++;
+	if (!r->tofile)
+		return diag(r, source, line, reason);
+	b->len = 0;
+	rt_buf_adds(b, "{\"tool\":");
+	rt_json_put_str(b, r->tool, strlen(r->tool));
+	rt_buf_adds(b, ",\"source\":");
+	rt_json_put_str(b, source, strlen(source));
+	rt_buf_adds(b, ",\"line\":");
+	rt_buf_addu(b, line);
+	rt_buf_adds(b, ",\"reason\":");
+	rt_json_put_str(b, reason, strlen(reason));
+	rt_buf_adds(b, ",\"raw\":");
+	bad = rt_json_put_str(b, raw, rawlen);
+	if (bad) {
+		/* JSON cannot carry these bytes: keep them exactly too. */
+		rt_buf_adds(b, ",\"raw_base64\":\"");
+		rt_base64(b, raw, rawlen);
+		rt_buf_addc(b, '"');
+	}
+	if (extra)
+		rt_buf_add(b, extra, extralen);
+	rt_buf_adds(b, "}\n");
+	if (rt_out_write(&r->out, b->p, b->len) == -1)
+		return -1;
+	return rt_out_end(&r->out);
+}
+
+int
+rt_rej_flush(struct rt_rej *r)
+{
+	return r->tofile ? rt_out_flush(&r->out) : 0;
+}
+
+int
+rt_rej_close(struct rt_rej *r)
+{
+	int rc = 0;
+
+	if (r->tofile)
+		rc = rt_out_close(&r->out);
+	rt_buf_release(&r->line);
+	r->tofile = 0;
+	return rc;
+}

@@ -1,0 +1,992 @@
+/*
+ * rtime.c - timestamps and durations (see rtime.h, rtpipe(7) "Event time").
+ */
+#include "rtime.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+#define US_PER_DAY (86400LL * RT_US_PER_S)
+
+void
+rt_timeopt_init(struct rt_timeopt *o)
+{
+	memset(o, 0, sizeof *o);
+	o->unit = RT_TU_S;
+}
+
+void
+rt_timeopt_release(struct rt_timeopt *o)
+{
+	rt_tz_release(&o->tz);
+}
+
+int
+rt_tunit_parse(const char *s, enum rt_tunit *u)
+{
+	if (strcmp(s, "s") == 0)
+		*u = RT_TU_S;
+	else if (strcmp(s, "ms") == 0)
+		*u = RT_TU_MS;
+	else if (strcmp(s, "us") == 0 || strcmp(s, "\xC2\xB5s") == 0)
+		*u = RT_TU_US;
+	else if (strcmp(s, "ns") == 0)
+		*u = RT_TU_NS;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Calendar arithmetic on the proleptic Gregorian calendar, counting years
+ * from March so that the leap day ends the year; 400-year eras repeat.
+ */
+int64_t
+rt_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+rt_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned
+days_in_month(int64_t y, unsigned m)
+{
+	static const unsigned char dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* Broken-down time as parsed, before the zone is applied. */
+struct tparts {
+	int64_t year;
+	unsigned mon, day, hour, min, sec;
+	int64_t frac_us;	/* 0 .. 999999 */
+	int has_off;		/* an offset or Z was given */
+	int off;		/* seconds east of UTC */
+};
+
+static const char *
+parts_check(const struct tparts *t)
+{
+	if (t->mon < 1 || t->mon > 12)
+		return "month out of range";
+	if (t->day < 1 || t->day > days_in_month(t->year, t->mon))
+		return "day out of range";
+	if (t->hour > 23)
+		return "hour out of range";
+	if (t->min > 59)
+		return "minute out of range";
+	if (t->sec > 60)
+		return "second out of range";
+	return NULL;
+}
+
+/* Seconds since the epoch of the wall-clock time in t, as if UTC. */
+static int64_t
+parts_local_seconds(const struct tparts *t)
+{
+	int64_t days = rt_days_from_civil(t->year, t->mon, t->day);
+
+	/* A leap second (:60) is read as the first instant of the next
+	 * minute, as POSIX time does. */
+	return days * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
+}
+
+/* Offset of the named zone at a local time (seconds, as if UTC). */
+static int
+tz_named_offset(struct rt_tzone *z, int64_t local)
+{
+	int64_t key = local >= 0 ? local / 900 : (local - 899) / 900;
+	unsigned slot = (unsigned)(key & 63);
+	struct tm tm;
+	int64_t y;
+	unsigned m, d;
+	int64_t days = key * 900 >= 0 ? key * 900 / 86400 :
+	    (key * 900 - 86399) / 86400;
+	int64_t sod = key * 900 - days * 86400;
+	time_t utc;
+
+	if (z->cache_key[slot] == key && z->cache_key[slot] != INT64_MIN)
+		return z->cache_off[slot];
+	rt_civil_from_days(days, &y, &m, &d);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)(sod / 3600);
+	tm.tm_min = (int)(sod % 3600 / 60);
+	tm.tm_isdst = -1;
+	utc = mktime(&tm);
+	z->cache_key[slot] = key;
+	z->cache_off[slot] = utc == (time_t)-1 ? 0 : (int)(key * 900 - utc);
+	return z->cache_off[slot];
+}
+
+static const char *
+parts_to_us(const struct tparts *t, struct rt_tzone *tz, int64_t *us)
+{
+	const char *err = parts_check(t);
+	int64_t s;
+
+	if (err)
+		return err;
+	s = parts_local_seconds(t);
+	if (t->has_off)
+		s -= t->off;
+	else if (tz && tz->kind == 1)
+		s -= tz->offset;
+	else if (tz && tz->kind == 2)
+		s -= tz_named_offset(tz, s);
+	*us = s * RT_US_PER_S + t->frac_us;
+	return NULL;
+}
+
+/* Exactly n ASCII digits at *p, advancing it; -1 if not. */
+static int64_t
+digits(const char **p, const char *end, int n)
+{
+	const char *s = *p;
+	int64_t v = 0;
+	int i;
+
+	if (end - s < n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*p = s + n;
+	return v;
+}
+
+/* A fraction after '.' or ',': 1 or more digits, kept to microseconds. */
+static int
+fraction(const char **p, const char *end, int64_t *us)
+{
+	const char *s = *p;
+	int64_t v = 0;
+	int k = 0;
+
+	while (s < end && *s >= '0' && *s <= '9') {
+		if (k < 6) {
+			v = v * 10 + (*s - '0');
+			k++;
+		}
+		s++;
+	}
+	if (s == *p)
+		return -1;
+	while (k++ < 6)
+		v *= 10;
+	*us = v;
+	*p = s;
+	return 0;
+}
+
+/* Zone designator: Z, z, +hh:mm, +hhmm, +hh (colon only in strict form). */
+static int
+zone(const char **p, const char *end, int strict, int *off)
+{
+	const char *s = *p;
+	int64_t h, m = 0;
+	int sign;
+
+	if (s < end && (*s == 'Z' || *s == 'z')) {
+		*off = 0;
+		*p = s + 1;
+		return 0;
+	}
+	if (s >= end || (*s != '+' && *s != '-'))
+		return -1;
+	sign = *s++ == '-' ? -1 : 1;
+	if ((h = digits(&s, end, 2)) < 0)
+		return -1;
+	if (s < end && *s == ':') {
+		s++;
+		if ((m = digits(&s, end, 2)) < 0)
+			return -1;
+	} else if (strict) {
+		return -1;
+	} else if (end - s >= 2 && (m = digits(&s, end, 2)) < 0) {
+		return -1;
+	}
+	if (m < 0)
+		m = 0;
+	if (h > 23 || m > 59)
+		return -1;
+	*off = sign * (int)(h * 3600 + m * 60);
+	*p = s;
+	return 0;
+}
+
+const char *
+rt_time_parse_iso(const char *s, size_t n, struct rt_tzone *tz, int64_t *us)
+{
+	const char *p = s, *end = s + n;
+	struct tparts t;
+	int basic;
+	int64_t v;
+
+	memset(&t, 0, sizeof t);
+	if ((t.year = digits(&p, end, 4)) < 0)
+		return "not a date-time";
+	basic = !(p < end && *p == '-');
+	p += !basic;
+	if ((v = digits(&p, end, 2)) < 0)
+		return "not a date-time";
+	t.mon = (unsigned)v;
+	if (!basic && (p >= end || *p++ != '-'))
+		return "not a date-time";
+	if ((v = digits(&p, end, 2)) < 0)
+		return "not a date-time";
+	t.day = (unsigned)v;
+	if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
+		p++;
+		if ((v = digits(&p, end, 2)) < 0)
+			return "not a date-time";
+		t.hour = (unsigned)v;
+		if (!basic && (p >= end || *p++ != ':'))
+			return "not a date-time";
+		if ((v = digits(&p, end, 2)) < 0)
+			return "not a date-time";
+		t.min = (unsigned)v;
+		if (p < end && (basic ? (*p >= '0' && *p <= '9') : *p == ':')) {
+			p += !basic;
+			if ((v = digits(&p, end, 2)) < 0)
+				return "not a date-time";
+			t.sec = (unsigned)v;
+			if (p < end && (*p == '.' || *p == ',')) {
+				p++;
+				if (fraction(&p, end, &t.frac_us) < 0)
+					return "not a date-time";
+			}
+		}
+		if (p < end && *p == ' ' && end - p > 1 &&
+		    (p[1] == '+' || p[1] == '-' || p[1] == 'Z'))
+			p++;	/* "2024-03-01 12:00:00 +0100" */
+		if (p < end) {
+			if (zone(&p, end, 0, &t.off) < 0)
+				return "bad time zone offset";
+			t.has_off = 1;
+		}
+	}
+	if (p != end)
+		return "not a date-time";
+	return parts_to_us(&t, tz, us);
+}
+
+/* Multiply a non-negative v by 10^k with an overflow check. */
+static int
+mul_pow10(int64_t *v, int k)
+{
+	while (k-- > 0) {
+		if (*v > INT64_MAX / 10)
+			return -1;
+		*v *= 10;
+	}
+	return 0;
+}
+
+const char *
+rt_time_parse_epoch(const char *s, size_t n, enum rt_tunit u, int64_t *us)
+{
+	static const int scale[] = { 6, 3, 0, -3 };	/* to microseconds */
+	const char *p = s, *end = s + n;
+	int neg = 0, k = scale[u], exp = 0, any = 0;
+	int64_t ip = 0, fp = 0;
+	int fdig = 0;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++, any = 1) {
+		if (ip > (INT64_MAX - 9) / 10)
+			return "time out of range";
+		ip = ip * 10 + (*p - '0');
+	}
+	if (p < end && *p == '.') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, any = 1) {
+			if (fdig < 18) {
+				fp = fp * 10 + (*p - '0');
+				fdig++;
+			}
+		}
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p >= end)
+			return "not a number";
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (exp < 100)
+				exp = exp * 10 + (*p - '0');
+		if (eneg)
+			exp = -exp;
+	}
+	if (!any || p != end)
+		return "not a number";
+	/* value = (ip + fp / 10^fdig) * 10^k microseconds, truncated toward
+	 * zero; with k < 0 the fraction cannot change the integer part. */
+	k += exp;
+	if (k >= 0) {
+		int64_t f = fp;
+
+		if (mul_pow10(&ip, k) < 0)
+			return "time out of range";
+		if (fdig <= k) {
+			if (mul_pow10(&f, k - fdig) < 0)
+				return "time out of range";
+		} else {
+			int i;
+
+			for (i = 0; i < fdig - k; i++)
+				f /= 10;
+		}
+		if (ip > INT64_MAX - f)
+			return "time out of range";
+		ip += f;
+	} else {
+		int i;
+
+		for (i = 0; i < -k && ip != 0; i++)
+			ip /= 10;
+	}
+	*us = neg ? -ip : ip;
+	return NULL;
+}
+
+/* Case-insensitive English month name at *p (3 letters, or the full name
+ * when full).  1..12 or 0. */
+static unsigned
+month_name(const char **p, const char *end)
+{
+	static const char *names[12] = { "january", "february", "march",
+	    "april", "may", "june", "july", "august", "september", "october",
+	    "november", "december" };
+	unsigned i;
+
+	for (i = 0; i < 12; i++) {
+		size_t full = strlen(names[i]);
+
+		if ((size_t)(end - *p) >= full &&
+		    strncasecmp(*p, names[i], full) == 0) {
+			*p += full;
+			return i + 1;
+		}
+		if (end - *p >= 3 && strncasecmp(*p, names[i], 3) == 0) {
+			*p += 3;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static int
+day_name(const char **p, const char *end)
+{
+	static const char *names[7] = { "sunday", "monday", "tuesday",
+	    "wednesday", "thursday", "friday", "saturday" };
+	unsigned i;
+
+	for (i = 0; i < 7; i++) {
+		size_t full = strlen(names[i]);
+
+		if ((size_t)(end - *p) >= full &&
+		    strncasecmp(*p, names[i], full) == 0) {
+			*p += full;
+			return 0;
+		}
+		if (end - *p >= 3 && strncasecmp(*p, names[i], 3) == 0) {
+			*p += 3;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* 1 to max digits at *p. */
+static int64_t
+upto_digits(const char **p, const char *end, int max)
+{
+	const char *s = *p;
+	int64_t v = 0;
+	int k = 0;
+
+	while (s < end && k < max && *s >= '0' && *s <= '9') {
+		v = v * 10 + (*s++ - '0');
+		k++;
+	}
+	if (k == 0)
+		return -1;
+	*p = s;
+	return v;
+}
+
+const char *
+rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
+    struct rt_tzone *tz, int64_t *us)
+{
+	const char *p = s, *end = s + n;
+	struct tparts t;
+	unsigned yday = 0, pm = 2, twelve = 0;
+	int64_t v, epoch = INT64_MIN;
+
+	memset(&t, 0, sizeof t);
+	t.year = 1970;
+	t.mon = 1;
+	t.day = 1;
+	for (; *fmt; fmt++) {
+		if (*fmt == ' ') {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			continue;
+		}
+		if (*fmt != '%') {
+			if (p >= end || *p != *fmt)
+				return "does not match --time-format";
+			p++;
+			continue;
+		}
+		switch (*++fmt) {
+		case 'Y':
+			if (p < end && (*p == '-' || *p == '+'))
+				return "does not match --time-format";
+			v = upto_digits(&p, end, 4);
+			t.year = v;
+			break;
+		case 'y':
+			v = upto_digits(&p, end, 2);
+			t.year = v < 0 ? v : v + (v < 69 ? 2000 : 1900);
+			break;
+		case 'm':
+			v = upto_digits(&p, end, 2);
+			t.mon = (unsigned)v;
+			break;
+		case 'd':
+		case 'e':
+			if (*fmt == 'e' && p < end && *p == ' ')
+				p++;
+			v = upto_digits(&p, end, 2);
+			t.day = (unsigned)v;
+			break;
+		case 'j':
+			v = upto_digits(&p, end, 3);
+			yday = (unsigned)v;
+			break;
+		case 'H':
+			v = upto_digits(&p, end, 2);
+			t.hour = (unsigned)v;
+			break;
+		case 'I':
+			v = upto_digits(&p, end, 2);
+			t.hour = (unsigned)v;
+			twelve = 1;
+			break;
+		case 'M':
+			v = upto_digits(&p, end, 2);
+			t.min = (unsigned)v;
+			break;
+		case 'S':
+			v = upto_digits(&p, end, 2);
+			t.sec = (unsigned)v;
+			break;
+		case 'f':
+			v = fraction(&p, end, &t.frac_us);
+			break;
+		case 'p':
+			v = -1;
+			if (end - p >= 2 && strncasecmp(p, "am", 2) == 0)
+				pm = 0, v = 0;
+			else if (end - p >= 2 && strncasecmp(p, "pm", 2) == 0)
+				pm = 1, v = 0;
+			p += v == 0 ? 2 : 0;
+			break;
+		case 'b':
+		case 'h':
+		case 'B':
+			t.mon = month_name(&p, end);
+			v = t.mon ? 0 : -1;
+			break;
+		case 'a':
+		case 'A':
+			v = day_name(&p, end);
+			break;
+		case 'z':
+			v = zone(&p, end, 0, &t.off);
+			t.has_off = v == 0;
+			break;
+		case 'Z':
+			v = -1;
+			if (end - p >= 3 && (strncmp(p, "UTC", 3) == 0 ||
+			    strncmp(p, "GMT", 3) == 0))
+				p += 3, v = 0;
+			else if (p < end && *p == 'Z')
+				p++, v = 0;
+			t.has_off = v == 0;
+			t.off = 0;
+			break;
+		case 's': {
+			const char *q = p;
+
+			if (q < end && *q == '-')
+				q++;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (rt_time_parse_epoch(p, (size_t)(q - p), RT_TU_S,
+			    &epoch) != NULL)
+				return "does not match --time-format";
+			p = q;
+			v = 0;
+			break;
+		}
+		case 'T':
+			v = upto_digits(&p, end, 2);
+			t.hour = (unsigned)v;
+			if (v >= 0 && p < end && *p++ == ':' &&
+			    (v = upto_digits(&p, end, 2)) >= 0) {
+				t.min = (unsigned)v;
+				if (p < end && *p++ == ':' &&
+				    (v = upto_digits(&p, end, 2)) >= 0)
+					t.sec = (unsigned)v;
+				else
+					v = -1;
+			} else {
+				v = -1;
+			}
+			break;
+		case 'F':
+			v = upto_digits(&p, end, 4);
+			t.year = v;
+			if (v >= 0 && p < end && *p++ == '-' &&
+			    (v = upto_digits(&p, end, 2)) >= 0) {
+				t.mon = (unsigned)v;
+				if (p < end && *p++ == '-' &&
+				    (v = upto_digits(&p, end, 2)) >= 0)
+					t.day = (unsigned)v;
+				else
+					v = -1;
+			} else {
+				v = -1;
+			}
+			break;
+		case '%':
+			v = p < end && *p == '%' ? 0 : -1;
+			p += v == 0;
+			break;
+		default:
+			return "bad --time-format directive";
+		}
+		if (v < 0)
+			return "does not match --time-format";
+	}
+	if (p != end)
+		return "does not match --time-format";
+	if (epoch != INT64_MIN) {
+		*us = epoch + t.frac_us;
+		return NULL;
+	}
+	if (twelve) {
+		if (t.hour < 1 || t.hour > 12 || pm == 2)
+			return "hour out of range";
+		t.hour = t.hour % 12 + (pm ? 12 : 0);
+	}
+	if (yday) {
+		int64_t d0 = rt_days_from_civil(t.year, 1, 1);
+		int64_t yy;
+
+		if (yday > (is_leap(t.year) ? 366u : 365u))
+			return "day out of range";
+		rt_civil_from_days(d0 + yday - 1, &yy, &t.mon, &t.day);
+	}
+	return parts_to_us(&t, tz, us);
+}
+
+/* Is the text a plain decimal number ("-12", "1.5", "1.7e9")?  Such
+ * strings are epoch times; "20240301" is one too, not a basic-format date. */
+static int
+numeric(const char *s, size_t n)
+{
+	size_t i = 0, d = 0;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		d++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+	if (d == 0)
+		return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		if (i == n)
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+const char *
+rt_time_read(const char *text, size_t n, int number, struct rt_timeopt *o,
+    int64_t *us)
+{
+	if (number)
+		return rt_time_parse_epoch(text, n, o->unit, us);
+	if (o->format)
+		return rt_time_parse_fmt(text, n, o->format, &o->tz, us);
+	if (numeric(text, n))
+		return rt_time_parse_epoch(text, n, o->unit, us);
+	return rt_time_parse_iso(text, n, &o->tz, us);
+}
+
+size_t
+rt_time_fmt(int64_t us, int digits_, char *out)
+{
+	int64_t days, sod, y;
+	unsigned m, d;
+	int64_t frac;
+	size_t len;
+
+	days = us >= 0 ? us / US_PER_DAY : -((-us + US_PER_DAY - 1) / US_PER_DAY);
+	sod = us - days * US_PER_DAY;	/* 0 .. one day, in microseconds */
+	rt_civil_from_days(days, &y, &m, &d);
+	frac = sod % RT_US_PER_S;
+	sod /= RT_US_PER_S;
+	len = (size_t)snprintf(out, 40, "%04lld-%02u-%02uT%02d:%02d:%02d",
+	    (long long)y, m, d, (int)(sod / 3600), (int)(sod % 3600 / 60),
+	    (int)(sod % 60));
+	if (digits_ == 3)
+		len += (size_t)snprintf(out + len, 40 - len, ".%03d",
+		    (int)(frac / 1000));
+	else if (digits_ == 6)
+		len += (size_t)snprintf(out + len, 40 - len, ".%06d", (int)frac);
+	out[len++] = 'Z';
+	out[len] = '\0';
+	return len;
+}
+
+/* Strict RFC 3339 pieces. */
+static int
+strict_date(const char **p, const char *end, struct tparts *t)
+{
+	int64_t v;
+
+	if ((t->year = digits(p, end, 4)) < 0 || *p >= end || *(*p)++ != '-')
+		return -1;
+	if ((v = digits(p, end, 2)) < 0 || *p >= end || *(*p)++ != '-')
+		return -1;
+	t->mon = (unsigned)v;
+	if ((v = digits(p, end, 2)) < 0)
+		return -1;
+	t->day = (unsigned)v;
+	if (t->mon < 1 || t->mon > 12 || t->day < 1 ||
+	    t->day > days_in_month(t->year, t->mon))
+		return -1;
+	return 0;
+}
+
+static int
+strict_time(const char **p, const char *end, struct tparts *t)
+{
+	int64_t h, m, s, utcmin;
+
+	if ((h = digits(p, end, 2)) < 0 || *p >= end || *(*p)++ != ':')
+		return -1;
+	if ((m = digits(p, end, 2)) < 0 || *p >= end || *(*p)++ != ':')
+		return -1;
+	if ((s = digits(p, end, 2)) < 0)
+		return -1;
+	if (*p < end && **p == '.') {
+		(*p)++;
+		if (fraction(p, end, &t->frac_us) < 0)
+			return -1;
+	}
+	if (zone(p, end, 1, &t->off) < 0)
+		return -1;
+	if (h > 23 || m > 59 || s > 60)
+		return -1;
+	if (s == 60) {
+		/* A leap second happens at 23:59:60 UTC only. */
+		utcmin = ((h * 60 + m - t->off / 60) % 1440 + 1440) % 1440;
+		if (utcmin != 23 * 60 + 59)
+			return -1;
+	}
+	t->hour = (unsigned)h;
+	t->min = (unsigned)m;
+	t->sec = (unsigned)s;
+	return 0;
+}
+
+int
+rt_rfc3339_date(const char *s, size_t n)
+{
+	struct tparts t;
+	const char *p = s;
+
+	memset(&t, 0, sizeof t);
+	return strict_date(&p, s + n, &t) == 0 && p == s + n;
+}
+
+int
+rt_rfc3339_time(const char *s, size_t n)
+{
+	struct tparts t;
+	const char *p = s;
+
+	memset(&t, 0, sizeof t);
+	return strict_time(&p, s + n, &t) == 0 && p == s + n;
+}
+
+int
+rt_rfc3339_datetime(const char *s, size_t n)
+{
+	struct tparts t;
+	const char *p = s, *end = s + n;
+
+	memset(&t, 0, sizeof t);
+	if (strict_date(&p, end, &t) < 0 || p >= end ||
+	    (*p != 'T' && *p != 't'))
+		return 0;
+	p++;
+	return strict_time(&p, end, &t) == 0 && p == end;
+}
+
+/* One "<digits><unit>" element of an RFC 3339 duration; returns the unit
+ * letter, or 0. */
+static char
+dur_elem(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	if (s == *p || s >= end)
+		return 0;
+	*p = s + 1;
+	return *s;
+}
+
+int
+rt_rfc3339_duration(const char *s, size_t n)
+{
+	static const char dunits[] = "YMD", tunits[] = "HMS";
+	const char *p = s, *end = s + n;
+	int di = 0, ti = 0, last = -1, any = 0;
+
+	if (p >= end || *p++ != 'P')
+		return 0;
+	if (end - p >= 2 && p[end - p - 1] == 'W') {
+		const char *q = p;
+
+		return dur_elem(&q, end) == 'W' && q == end;
+	}
+	/* dur-date: Y [M [D]] | M [D] | D: consecutive units only. */
+	while (p < end && *p != 'T') {
+		char u = dur_elem(&p, end);
+		const char *at = u ? strchr(dunits, u) : NULL;
+
+		if (at == NULL || (last >= 0 && at - dunits != last + 1) ||
+		    at - dunits < di)
+			return 0;
+		last = (int)(at - dunits);
+		di = last + 1;
+		any = 1;
+	}
+	if (p < end) {		/* 'T' dur-time: H [M [S]] | M [S] | S */
+		p++;
+		last = -1;
+		if (p == end)
+			return 0;
+		while (p < end) {
+			char u = dur_elem(&p, end);
+			const char *at = u ? strchr(tunits, u) : NULL;
+
+			if (at == NULL || (last >= 0 && at - tunits != last + 1) ||
+			    at - tunits < ti)
+				return 0;
+			last = (int)(at - tunits);
+			ti = last + 1;
+		}
+		any = 1;
+	}
+	return any;
+}
+
+const char *
+rt_dur_parse(const char *s, int64_t *us)
+{
+	static const struct {
+		const char *name;
+		int64_t us;
+		int div;	/* nanoseconds: 1000 per microsecond */
+	} units[] = {
+		{ "ns", 1, 1000 }, { "us", 1, 1 }, { "\xC2\xB5s", 1, 1 },
+		{ "ms", 1000, 1 }, { "s", RT_US_PER_S, 1 },
+		{ "m", 60 * RT_US_PER_S, 1 }, { "h", 3600 * RT_US_PER_S, 1 },
+		{ "d", US_PER_DAY, 1 }, { "w", 7 * US_PER_DAY, 1 },
+	};
+	int64_t total = 0;
+	const char *p = s;
+
+	if (*p == '\0')
+		return "empty duration";
+	if (strcmp(p, "0") == 0) {
+		*us = 0;
+		return NULL;
+	}
+	while (*p) {
+		int64_t ip = 0, fp = 0, fscale = 1, part;
+		const char *u;
+		size_t ul, i, best = 0, bestlen = 0;
+
+		if (*p < '0' || *p > '9')
+			return "bad duration";
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (ip > INT64_MAX / 10 - 1)
+				return "duration too long";
+			ip = ip * 10 + (*p - '0');
+		}
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				if (fscale < 1000000000LL) {
+					fp = fp * 10 + (*p - '0');
+					fscale *= 10;
+				}
+		}
+		u = p;
+		while ((*p >= 'a' && *p <= 'z') || (unsigned char)*p >= 0x80)
+			p++;
+		ul = (size_t)(p - u);
+		if (ul == 0)
+			return "duration needs a unit (ms, s, m, h, d)";
+		for (i = 0; i < sizeof units / sizeof units[0]; i++)
+			if (strlen(units[i].name) == ul &&
+			    memcmp(units[i].name, u, ul) == 0) {
+				best = i;
+				bestlen = ul;
+			}
+		if (bestlen == 0)
+			return "unknown duration unit";
+		if (ip > INT64_MAX / units[best].us)
+			return "duration too long";
+		part = ip * units[best].us + fp * units[best].us / fscale;
+		part /= units[best].div;
+		if (total > INT64_MAX - part)
+			return "duration too long";
+		total += part;
+	}
+	*us = total;
+	return NULL;
+}
+
+size_t
+rt_dur_fmt(int64_t us, char *out)
+{
+	static const struct {
+		const char *name;
+		int64_t us;
+	} units[] = {
+		{ "d", US_PER_DAY }, { "h", 3600 * RT_US_PER_S },
+		{ "m", 60 * RT_US_PER_S }, { "s", RT_US_PER_S },
+		{ "ms", 1000 }, { "us", 1 },
+	};
+	size_t len = 0, i;
+
+	if (us <= 0) {
+		out[0] = '0';
+		out[1] = '\0';
+		return 1;
+	}
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (us >= units[i].us) {
+			len += (size_t)snprintf(out + len, 48 - len, "%lld%s",
+			    (long long)(us / units[i].us), units[i].name);
+			us %= units[i].us;
+		}
+	}
+	return len;
+}
+
+const char *
+rt_tz_parse(struct rt_tzone *z, const char *spec)
+{
+	const char *p = spec;
+	char path[4096];
+	const char *dir = getenv("TZDIR");
+	int off;
+	unsigned i;
+
+	memset(z, 0, sizeof *z);
+	if (strcmp(spec, "UTC") == 0 || strcmp(spec, "Z") == 0 ||
+	    strcmp(spec, "GMT") == 0 || strcmp(spec, "Etc/UTC") == 0)
+		return NULL;
+	if ((*p == '+' || *p == '-') && zone(&p, spec + strlen(spec), 0,
+	    &off) == 0 && *p == '\0') {
+		z->kind = 1;
+		z->offset = off;
+		return NULL;
+	}
+	if (spec[0] == '\0' || spec[0] == '/' || strstr(spec, ".."))
+		return "unknown time zone";
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "/usr/share/zoneinfo",
+	    spec);
+	if (access(path, R_OK) != 0)
+		return "unknown time zone";
+	z->kind = 2;
+	z->name = rt_xstrdup(spec);
+	for (i = 0; i < 64; i++)
+		z->cache_key[i] = INT64_MIN;
+	setenv("TZ", spec, 1);
+	tzset();
+	return NULL;
+}
+
+void
+rt_tz_release(struct rt_tzone *z)
+{
+	free(z->name);
+	z->name = NULL;
+}

@@ -1,0 +1,370 @@
+/*
+ * rtio.c - line reader over read(2) and buffered writer (see rtio.h).
+ */
+#include "rtio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+#define IN_CHUNK (256 * 1024)
+
+int
+rt_in_open(struct rt_in *in, const char *path, size_t max)
+{
+	struct stat st;
+
+	memset(in, 0, sizeof *in);
+	if (path == NULL || strcmp(path, "-") == 0) {
+		in->fd = STDIN_FILENO;
+		in->name = "stdin";
+	} else {
+		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (in->fd == -1)
+			return -1;
+		in->owned = 1;
+		in->name = path;
+	}
+	if (fstat(in->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			rt_in_close(in);
+			errno = EISDIR;
+			return -1;
+		}
+		in->regular = S_ISREG(st.st_mode);
+	}
+	in->max = max ? max : RT_MAX_RECORD_DEFAULT;
+	in->cap = IN_CHUNK;
+	in->buf = rt_xmalloc(in->cap + RT_IN_PAD);
+	in->at_start = 1;
+	return 0;
+}
+
+void
+rt_in_close(struct rt_in *in)
+{
+	if (in->owned && in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
+	free(in->buf);
+	free(in->keep);
+	in->buf = NULL;
+	in->keep = NULL;
+}
+
+/* Would a read block right now?  Regular files never do. */
+static int
+in_would_block(struct rt_in *in)
+{
+	struct pollfd pfd;
+
+	if (in->regular)
+		return 0;
+	pfd.fd = in->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 0;
+}
+
+/* Make room after end: slide unread bytes to the front, grow up to the
+ * line limit.  Returns the free space. */
+static size_t
+in_make_room(struct rt_in *in)
+{
+	size_t unread = in->end - in->start;
+
+	if (in->start > 0 && (in->cap - in->end < IN_CHUNK / 4 || unread == 0)) {
+		memmove(in->buf, in->buf + in->start, unread);
+		in->start = 0;
+		in->end = unread;
+	}
+	if (in->end == in->cap && in->cap < in->max + 2) {
+		size_t cap = in->cap * 2;
+
+		if (cap > in->max + 2)
+			cap = in->max + 2;	/* the line, "\r\n" */
+		in->buf = rt_xrealloc(in->buf, cap + RT_IN_PAD);
+		in->cap = cap;
+		memset(in->buf + in->end, 0, RT_IN_PAD);
+	}
+	return in->cap - in->end;
+}
+
+/* Read once into the buffer.  Returns bytes read, 0 at EOF, -1 error,
+ * -2 when nowait and no data is ready. */
+static ssize_t
+in_fill(struct rt_in *in)
+{
+	size_t room = in_make_room(in);
+	ssize_t n;
+
+	if (room == 0)
+		return -3;	/* caller handles a full buffer */
+	for (;;) {
+		if (in_would_block(in)) {
+			if (in->idle)
+				in->idle(in->idle_arg);
+			if (in->nowait)
+				return -2;
+		}
+		n = read(in->fd, in->buf + in->end, room);
+		if (n >= 0)
+			break;
+		if (errno == EINTR) {
+			if (in->idle)
+				in->idle(in->idle_arg);
+			continue;
+		}
+		if (errno == EAGAIN) {
+			/* Someone made our input non-blocking: wait here. */
+			struct pollfd pfd = { in->fd, POLLIN, 0 };
+
+			if (in->nowait)
+				return -2;
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		in->err = errno;
+		return -1;
+	}
+	in->end += (size_t)n;
+	/* Word-at-a-time scanners may read past a line's end: keep the bytes
+	 * after the data defined. */
+	memset(in->buf + in->end, 0, RT_IN_PAD);
+	return n;
+}
+
+static void
+in_skip_bom(struct rt_in *in)
+{
+	static const char bom[] = "\xEF\xBB\xBF";
+	size_t have = in->end - in->start;
+
+	if (have >= 3 || in->eof) {
+		if (have >= 3 && memcmp(in->buf + in->start, bom, 3) == 0)
+			in->start += 3;
+		in->at_start = 0;
+	}
+}
+
+/* Hand out buf[start, start + n) (n excludes the "\n"; nl says whether
+ * one follows) as a line. */
+static void
+in_emit(struct rt_in *in, struct rt_line *l, size_t n, int nl)
+{
+	char *p = in->buf + in->start;
+
+	l->p = p;
+	l->len = n;
+	l->rawlen = n + (size_t)nl;
+	if (n > 0 && p[n - 1] == '\r' && nl) {
+		l->len--;
+	}
+	l->lineno = ++in->lineno;
+	l->fulllen = l->len;
+	l->overlong = 0;
+	in->start += n + (size_t)nl;
+	in->scan = 0;
+}
+
+/* Start discarding an overlong line, keeping a prefix for its reject. */
+static void
+in_begin_skip(struct rt_in *in)
+{
+	size_t n = in->end - in->start;
+
+	if (in->keep == NULL)
+		in->keep = rt_xmalloc(RT_OVERLONG_KEEP + RT_IN_PAD);
+	in->keeplen = n < RT_OVERLONG_KEEP ? n : RT_OVERLONG_KEEP;
+	memcpy(in->keep, in->buf + in->start, in->keeplen);
+	memset(in->keep + in->keeplen, 0, RT_IN_PAD);
+	in->skiplen = n;
+	in->skipping = 1;
+	in->start = in->end = 0;
+	in->scan = 0;
+}
+
+/* While skipping: look for the end of the overlong line. */
+static int
+in_skip(struct rt_in *in, struct rt_line *l)
+{
+	char *p = in->buf + in->start;
+	char *nl = memchr(p, '\n', in->end - in->start);
+	size_t n = nl ? (size_t)(nl - p) : in->end - in->start;
+
+	in->skiplen += n;
+	if (nl == NULL && !in->eof) {
+		in->start = in->end = 0;
+		return 0;
+	}
+	in->start += n + (nl != NULL);
+	in->skipping = 0;
+	l->p = in->keep;
+	l->len = in->keeplen;
+	l->rawlen = in->keeplen;
+	l->fulllen = in->skiplen;
+	l->overlong = 1;
+	l->lineno = ++in->lineno;
+	return 1;
+}
+
+int
+rt_in_next(struct rt_in *in, struct rt_line *l)
+{
+	for (;;) {
+		size_t have = in->end - in->start;
+		ssize_t r;
+
+		if (in->at_start)
+			in_skip_bom(in);
+		if (!in->at_start && in->skipping) {
+			if (in_skip(in, l))
+				return RT_IN_LINE;
+		} else if (!in->at_start) {
+			char *p = in->buf + in->start;
+			char *nl = memchr(p + in->scan, '\n', have - in->scan);
+
+			if (nl != NULL) {
+				in_emit(in, l, (size_t)(nl - p), 1);
+				return RT_IN_LINE;
+			}
+			in->scan = have;
+			if (have > in->max + 1 ||
+			    (have == in->max + 1 && p[have - 1] != '\r')) {
+				in_begin_skip(in);
+				continue;
+			}
+			if (in->eof) {
+				if (have == 0)
+					return RT_IN_EOF;
+				in_emit(in, l, have, 0);
+				return RT_IN_LINE;
+			}
+		}
+		if (in->eof)
+			return RT_IN_EOF;
+		r = in_fill(in);
+		if (r == 0)
+			in->eof = 1;
+		else if (r == -1)
+			return RT_IN_ERR;
+		else if (r == -2)
+			return RT_IN_AGAIN;
+		else if (r == -3)
+			in_begin_skip(in);
+	}
+}
+
+void
+rt_out_init(struct rt_out *o, int fd, const char *name)
+{
+	memset(o, 0, sizeof *o);
+	o->fd = fd;
+	o->name = name;
+	o->cap = RT_OUT_BUFSIZE;
+	o->buf = rt_xmalloc(o->cap);
+}
+
+int
+rt_out_open(struct rt_out *o, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd == -1)
+		return -1;
+	rt_out_init(o, fd, path);
+	o->owned = 1;
+	return 0;
+}
+
+static int
+out_write_all(struct rt_out *o, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd pfd = { o->fd, POLLOUT, 0 };
+
+				poll(&pfd, 1, -1);
+				continue;
+			}
+			o->err = errno;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+rt_out_flush(struct rt_out *o)
+{
+	if (o->err) {
+		o->len = 0;
+		return -1;
+	}
+	if (o->len == 0)
+		return 0;
+	if (out_write_all(o, o->buf, o->len) == -1) {
+		o->len = 0;
+		return -1;
+	}
+	o->len = 0;
+	return 0;
+}
+
+int
+rt_out_write(struct rt_out *o, const void *p, size_t n)
+{
+	if (o->err)
+		return -1;
+	if (n <= o->cap - o->len) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return 0;
+	}
+	if (rt_out_flush(o) == -1)
+		return -1;
+	if (n >= o->cap / 2)
+		return out_write_all(o, p, n);
+	memcpy(o->buf, p, n);
+	o->len = n;
+	return 0;
+}
+
+int
+rt_out_end(struct rt_out *o)
+{
+	if (o->err)
+		return -1;
+	return o->unbuffered ? rt_out_flush(o) : 0;
+}
+
+int
+rt_out_close(struct rt_out *o)
+{
+	int r = rt_out_flush(o);
+
+	if (o->owned && o->fd >= 0) {
+		if (close(o->fd) == -1 && r == 0) {
+			o->err = errno;
+			r = -1;
+		}
+		o->fd = -1;
+	}
+	free(o->buf);
+	o->buf = NULL;
+	o->cap = o->len = 0;
+	return r;
+}

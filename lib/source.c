@@ -1,0 +1,285 @@
+/*
+ * source.c - records from operands in NDJSON, CSV or TSV (see source.h).
+ */
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mem.h"
+
+int
+rt_fmt_parse(const char *s)
+{
+	if (strcmp(s, "ndjson") == 0 || strcmp(s, "json") == 0 ||
+	    strcmp(s, "jsonl") == 0)
+		return RT_FMT_NDJSON;
+	if (strcmp(s, "csv") == 0)
+		return RT_FMT_CSV;
+	if (strcmp(s, "tsv") == 0)
+		return RT_FMT_TSV;
+	return -1;
+}
+
+enum rt_fmt
+rt_fmt_of_path(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+		return RT_FMT_CSV;
+	if (n > 4 && strcmp(path + n - 4, ".tsv") == 0)
+		return RT_FMT_TSV;
+	return RT_FMT_NDJSON;
+}
+
+void
+rt_src_init(struct rt_src *s, char *const *paths, int npaths,
+    enum rt_fmt fmt, size_t max)
+{
+	memset(s, 0, sizeof *s);
+	s->paths = paths;
+	s->npaths = npaths;
+	s->fmt = fmt;
+	s->max = max ? max : RT_MAX_RECORD_DEFAULT;
+}
+
+static void
+src_close(struct rt_src *s)
+{
+	if (!s->open)
+		return;
+	rt_in_close(&s->in);
+	if (s->cur != RT_FMT_NDJSON)
+		rt_csv_release(&s->csv);
+	s->open = 0;
+}
+
+void
+rt_src_release(struct rt_src *s)
+{
+	src_close(s);
+	rt_buf_release(&s->keys);
+	rt_buf_release(&s->json);
+	free(s->keyoff);
+	s->keyoff = NULL;
+}
+
+int
+rt_src_fd(const struct rt_src *s)
+{
+	return s->open ? s->in.fd : -1;
+}
+
+/* Open the next operand.  1 opened, 0 none left, -1 failed. */
+static int
+src_open(struct rt_src *s)
+{
+	const char *path;
+
+	if (s->next >= (s->npaths > 0 ? s->npaths : 1))
+		return 0;
+	path = s->npaths > 0 ? s->paths[s->next] : "-";
+	s->next++;
+	if (rt_in_open(&s->in, path, s->max) == -1) {
+		s->errname = path;
+		s->err = errno;
+		return -1;
+	}
+	s->in.idle = s->idle;
+	s->in.idle_arg = s->idle_arg;
+	s->in.nowait = s->nowait;
+	s->cur = s->fmt != RT_FMT_AUTO ? s->fmt :
+	    strcmp(path, "-") == 0 ? RT_FMT_NDJSON : rt_fmt_of_path(path);
+	if (s->cur != RT_FMT_NDJSON)
+		rt_csv_init(&s->csv, s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
+	s->header_done = 0;
+	s->at_eof = 0;
+	s->open = 1;
+	return 1;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static void
+rec_from_line(struct rt_src *s, const struct rt_line *l, struct rt_rec *r)
+{
+	r->p = r->raw = l->p;
+	r->len = r->rawlen = l->len;
+	r->source = s->in.name;
+	r->line = l->lineno;
+	r->bad = NULL;
+	r->fulllen = l->fulllen;
+	if (l->overlong) {
+		snprintf(s->why, sizeof s->why,
+		    "record exceeds --max-record-bytes (%zu)", s->max);
+		r->bad = s->why;
+	}
+}
+
+static void
+set_header(struct rt_src *s, const struct rt_csv_row *row)
+{
+	size_t i;
+
+	s->keys.len = 0;
+	if (row->nf > s->capkeys) {
+		s->capkeys = row->nf;
+		s->keyoff = rt_xreallocarray(s->keyoff, s->capkeys + 1,
+		    sizeof *s->keyoff);
+	}
+	for (i = 0; i < row->nf; i++) {
+		s->keyoff[i] = s->keys.len;
+		rt_json_put_str(&s->keys, row->f[i], row->flen[i]);
+		rt_buf_addc(&s->keys, ':');
+	}
+	s->keyoff[row->nf] = s->keys.len;
+	s->nkeys = row->nf;
+	s->header_done = 1;
+}
+
+/* A completed CSV row: the header, or a record.  0 for the header. */
+static int
+csv_record(struct rt_src *s, const struct rt_csv_row *row, struct rt_rec *r)
+{
+	size_t i, bad = 0;
+
+	if (!s->header_done) {
+		set_header(s, row);
+		return 0;
+	}
+	r->raw = row->raw;
+	r->rawlen = row->rawlen;
+	r->source = s->in.name;
+	r->line = row->line;
+	r->bad = NULL;
+	r->fulllen = row->rawlen;
+	if (row->nf != s->nkeys) {
+		snprintf(s->why, sizeof s->why,
+		    "row has %zu field%s, the header has %zu", row->nf,
+		    row->nf == 1 ? "" : "s", s->nkeys);
+		r->bad = s->why;
+		r->p = r->raw;
+		r->len = r->rawlen;
+		return 1;
+	}
+	s->json.len = 0;
+	rt_buf_addc(&s->json, '{');
+	for (i = 0; i < row->nf; i++) {
+		if (i > 0)
+			rt_buf_addc(&s->json, ',');
+		rt_buf_add(&s->json, s->keys.p + s->keyoff[i],
+		    s->keyoff[i + 1] - s->keyoff[i]);
+		bad += rt_json_put_str(&s->json, row->f[i], row->flen[i]);
+	}
+	rt_buf_addc(&s->json, '}');
+	r->p = s->json.p;
+	r->len = s->json.len;
+	if (bad)
+		r->bad = "invalid UTF-8";
+	return 1;
+}
+
+/* A CSV row that libcsv refused. */
+static void
+csv_bad(struct rt_src *s, const struct rt_csv_row *bad, const char *why,
+    struct rt_rec *r)
+{
+	r->p = r->raw = bad->raw;
+	r->len = r->rawlen = bad->rawlen;
+	r->source = s->in.name;
+	r->line = bad->line;
+	r->bad = why;
+	r->fulllen = bad->rawlen;
+}
+
+static int
+csv_next(struct rt_src *s, struct rt_rec *r)
+{
+	struct rt_csv_row row;
+	struct rt_line l;
+	const char *why;
+	int k;
+
+	for (;;) {
+		while (rt_csv_row(&s->csv, &row))
+			if (csv_record(s, &row, r))
+				return 1;
+		if (s->at_eof)
+			return RT_IN_EOF;
+		k = rt_in_next(&s->in, &l);
+		if (k == RT_IN_EOF) {
+			s->at_eof = 1;
+			if (rt_csv_finish(&s->csv, &why, &row) == -1) {
+				csv_bad(s, &row, why, r);
+				return 1;
+			}
+			continue;
+		}
+		if (k != RT_IN_LINE)
+			return k;
+		if (l.overlong) {
+			rec_from_line(s, &l, r);
+			return 1;
+		}
+		if (!s->csv.spanning && blank(l.p, l.len))
+			continue;
+		if (rt_csv_feed(&s->csv, &l, &why, &row) == -1) {
+			csv_bad(s, &row, why, r);
+			return 1;
+		}
+	}
+}
+
+static int
+ndjson_next(struct rt_src *s, struct rt_rec *r)
+{
+	struct rt_line l;
+	int k;
+
+	for (;;) {
+		k = rt_in_next(&s->in, &l);
+		if (k != RT_IN_LINE)
+			return k;
+		if (!l.overlong && blank(l.p, l.len))
+			continue;
+		rec_from_line(s, &l, r);
+		return 1;
+	}
+}
+
+int
+rt_src_next(struct rt_src *s, struct rt_rec *r)
+{
+	int k;
+
+	for (;;) {
+		if (!s->open) {
+			k = src_open(s);
+			if (k <= 0)
+				return k;
+		}
+		k = s->cur == RT_FMT_NDJSON ? ndjson_next(s, r) : csv_next(s, r);
+		if (k == 1 || k == RT_IN_AGAIN)
+			return k;
+		if (k == RT_IN_ERR) {
+			s->errname = s->in.name;
+			s->err = s->in.err;
+			src_close(s);
+			return -1;
+		}
+		src_close(s);
+	}
+}

@@ -1,0 +1,194 @@
+/*
+ * rt-clean - turn messy input (NDJSON, CSV, TSV) into canonical NDJSON.
+ * See rt-clean(1); the rules themselves live in lib/clean.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean.h"
+#include "cli.h"
+#include "mem.h"
+#include "number.h"
+
+enum {
+	OPT_KEYS = RT_OPT_TOOL, OPT_RENAME, OPT_SELECT, OPT_DROP, OPT_NO_TRIM,
+	OPT_DROP_EMPTY, OPT_NUMBER, OPT_INTEGER, OPT_BOOL, OPT_TIME,
+	OPT_DECIMAL_COMMA, OPT_UPPER, OPT_LOWER, OPT_DEFAULT, OPT_REQUIRE,
+	OPT_DEDUPE, OPT_DEDUPE_WINDOW, OPT_DEDUPE_MAX
+};
+
+static const struct option longopts[] = {
+	RT_CLI_LONGOPTS,
+	RT_CLI_TIMEOPTS,
+	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "rename", required_argument, NULL, OPT_RENAME },
+	{ "select", required_argument, NULL, OPT_SELECT },
+	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "no-trim", no_argument, NULL, OPT_NO_TRIM },
+	{ "drop-empty", no_argument, NULL, OPT_DROP_EMPTY },
+	{ "number", required_argument, NULL, OPT_NUMBER },
+	{ "integer", required_argument, NULL, OPT_INTEGER },
+	{ "bool", required_argument, NULL, OPT_BOOL },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
+	{ "upper", required_argument, NULL, OPT_UPPER },
+	{ "lower", required_argument, NULL, OPT_LOWER },
+	{ "default", required_argument, NULL, OPT_DEFAULT },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ "dedupe", required_argument, NULL, OPT_DEDUPE },
+	{ "dedupe-window", required_argument, NULL, OPT_DEDUPE_WINDOW },
+	{ "dedupe-max", required_argument, NULL, OPT_DEDUPE_MAX },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-clean [OPTION]... [FILE]...\n"
+	    "Turn messy records (NDJSON, CSV, TSV) into canonical NDJSON.\n"
+	    "Field lists F may be comma-separated; options repeat.\n\n"
+	    "Keys:\n"
+	    "      --keys MODE          asis (default), lower or snake\n"
+	    "      --rename OLD=NEW     rename a field (OLD as --keys made it)\n"
+	    "      --select F           keep only these fields\n"
+	    "      --drop F             remove these fields\n"
+	    "Values:\n"
+	    "      --no-trim            keep spaces around strings and keys\n"
+	    "      --drop-empty         remove fields that are \"\" or null\n"
+	    "      --number F           make F a number (1,234.50 $12 (3.00))\n"
+	    "      --decimal-comma      read 12,50 as 12.50 in --number fields\n"
+	    "      --integer F          make F a whole number\n"
+	    "      --bool F             make F true/false (yes/no/y/n/1/0/on/off)\n"
+	    "      --time F             make F RFC 3339 UTC with milliseconds\n"
+	    "      --upper F            upper-case F (ASCII)\n"
+	    "      --lower F            lower-case F (ASCII)\n"
+	    "      --default F=V        V when F is missing, null or \"\"\n"
+	    "      --require F          reject records where F is missing or empty\n"
+	    "Duplicates:\n"
+	    "      --dedupe F           drop records whose F was already seen\n"
+	    "      --dedupe-window DUR  ...within DUR of event time (first --time\n"
+	    "                           field, else ts)\n"
+	    "      --dedupe-max N       remember at most N ids (default 1000000)\n\n",
+	    stdout);
+	fputs(rt_cli_time_help, stdout);
+	fputs(rt_cli_common_help, stdout);
+	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-clean(1) and rtpipe(7).\n", stdout);
+}
+
+/* Apply flags to each field of a comma-separated list. */
+static void
+fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
+    const char *list, unsigned flags)
+{
+	char *copy = rt_xstrdup(list), *f, *save = NULL;
+	const char *err;
+
+	for (f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
+		if ((err = rt_clean_field(c, f, flags)) != NULL)
+			rt_cli_usage_error(cli, "--%s: %s: '%s'", opt, err, f);
+	free(copy);
+}
+
+struct dedupe_opts {
+	const char *field;
+	int64_t window;
+	size_t max;
+};
+
+static void
+options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
+    int argc, char **argv)
+{
+	const char *err;
+	long long n;
+	int opt, li;
+
+	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
+	    &li)) != -1) {
+		const char *name = opt >= RT_OPT_TOOL ? longopts[li].name : NULL;
+
+		err = NULL;
+		switch (opt) {
+		case OPT_KEYS:
+			if (strcmp(optarg, "asis") == 0)
+				c->keys = RT_KEYS_ASIS;
+			else if (strcmp(optarg, "lower") == 0)
+				c->keys = RT_KEYS_LOWER;
+			else if (strcmp(optarg, "snake") == 0)
+				c->keys = RT_KEYS_SNAKE;
+			else
+				err = "expected asis, lower or snake";
+			break;
+		case OPT_RENAME: err = rt_clean_rename(c, optarg); break;
+		case OPT_SELECT: fields(cli, c, name, optarg, RT_CF_SELECT); break;
+		case OPT_DROP: fields(cli, c, name, optarg, RT_CF_DROP); break;
+		case OPT_NO_TRIM: c->trim = 0; break;
+		case OPT_DROP_EMPTY: c->drop_empty = 1; break;
+		case OPT_NUMBER: fields(cli, c, name, optarg, RT_CF_NUMBER); break;
+		case OPT_INTEGER: fields(cli, c, name, optarg, RT_CF_INTEGER); break;
+		case OPT_BOOL: fields(cli, c, name, optarg, RT_CF_BOOL); break;
+		case OPT_TIME: fields(cli, c, name, optarg, RT_CF_TIME); break;
+		case OPT_DECIMAL_COMMA: c->numflags |= RT_NUM_DECIMAL_COMMA; break;
+		case OPT_UPPER: fields(cli, c, name, optarg, RT_CF_UPPER); break;
+		case OPT_LOWER: fields(cli, c, name, optarg, RT_CF_LOWER); break;
+		case OPT_DEFAULT: err = rt_clean_default(c, optarg); break;
+		case OPT_REQUIRE: fields(cli, c, name, optarg, RT_CF_REQUIRE); break;
+		case OPT_DEDUPE: dd->field = optarg; break;
+		case OPT_DEDUPE_WINDOW:
+			if ((err = rt_dur_parse(optarg, &dd->window)) == NULL &&
+			    dd->window <= 0)
+				err = "must be more than 0";
+			break;
+		case OPT_DEDUPE_MAX:
+			n = rt_cli_size(optarg);
+			if (n < 1 || n > 1LL << 31)
+				err = "expected a count from 1";
+			dd->max = (size_t)n;
+			break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(cli, argv, opt);
+		default:
+			if (!rt_cli_opt(cli, opt, optarg))
+				rt_cli_bad_option(cli, argv, opt);
+		}
+		if (err)
+			rt_cli_usage_error(cli, "--%s: %s: '%s'", name, err, optarg);
+	}
+	if ((dd->window || dd->max) && dd->field == NULL)
+		rt_cli_usage_error(cli, "--dedupe-window and --dedupe-max need "
+		    "--dedupe");
+	if (dd->field)
+		rt_clean_dedupe(c, dd->field, dd->window, dd->max);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct rt_clean clean;
+	struct dedupe_opts dd = { NULL, 0, 0 };
+	struct rt_rec rec;
+	const char *why;
+
+	rt_cli_init(&cli, "rt-clean", usage);
+	rt_clean_init(&clean, &cli.topt);
+	options(&cli, &clean, &dd, argc, argv);
+	rt_cli_start(&cli, argc, argv, optind);
+	while (rt_cli_next(&cli, &rec) == 1) {
+		switch (rt_clean_record(&clean, rec.p, rec.len, &why)) {
+		case RT_CLEAN_OUT:
+			rt_cli_emit(&cli, &rec, clean.out.p, clean.out.len);
+			break;
+		case RT_CLEAN_DROP:
+			rt_cli_drop(&cli);
+			break;
+		default:
+			rt_cli_reject(&cli, &rec, why);
+		}
+	}
+	rt_clean_release(&clean);
+	return rt_cli_finish(&cli);
+}
