@@ -15,6 +15,7 @@
 
 #include "mem.h"
 #include "number.h"
+#include "source.h"
 
 /* Internal: parse the field as event time for --dedupe-window only. */
 #define CF_EVENTTIME	0x400
@@ -28,6 +29,7 @@ struct rt_clean_keyinfo {
 	size_t outlen;
 	int field;		/* index into c->f, or -1 */
 	int drop;		/* --drop, or not --select'ed */
+	int same;		/* output key text == input key text */
 	uint32_t outid;		/* dense id of the output key */
 };
 
@@ -373,6 +375,8 @@ key_new(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
 	rt_json_put_str(&c->tmp, c->val.p, c->val.len);
 	ki->out = rt_xmemdup(c->tmp.p, c->tmp.len);
 	ki->outlen = c->tmp.len;
+	ki->same = ki->outlen == rawlen + 2 &&
+	    memcmp(ki->out + 1, raw, rawlen) == 0;
 	id = rt_map_put(&c->outmap, c->val.p, c->val.len,
 	    rt_hash(c->val.p, c->val.len), &isnew);
 	if (id >= c->capstamp) {
@@ -387,6 +391,31 @@ key_new(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
 	id = rt_map_put(&c->keymap, raw, rawlen, h, &isnew);
 	(void)id;	/* keymap ids follow keyinfo indexes */
 	return (uint32_t)c->nki++;
+}
+
+/* a[0, n) == b[0, n), for the short keys records have: a few word
+ * loads instead of a call. */
+static inline int
+bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t x4, y4, u4, v4;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		memcpy(&u4, a + n - 4, 4);
+		memcpy(&v4, b + n - 4, 4);
+		return ((x4 ^ y4) | (u4 ^ v4)) == 0;
+	}
+	return memcmp(a, b, n) == 0;
 }
 
 /* Keyinfo of key node k, the i-th member. */
@@ -407,7 +436,7 @@ key_resolve(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k, size_t i)
 	}
 	at = c->pos[i];
 	if (at < c->nki && c->ki[at].rawlen == rawlen &&
-	    memcmp(c->ki[at].raw, raw, rawlen) == 0)
+	    bytes_eq(c->ki[at].raw, raw, rawlen))
 		return &c->ki[at];
 	h = rt_hash(raw, rawlen);
 	at = rt_map_find(&c->keymap, raw, rawlen, h);
@@ -580,8 +609,6 @@ trim_value(struct rt_clean *c, struct val *v)
 	const char *p;
 	size_t n, k;
 
-	if (v->type != RT_JSTR || v->n < 3)
-		return;
 	if (!(v->flags & RT_JF_ESC)) {
 		p = v->p + 1;
 		n = v->n - 2;
@@ -605,6 +632,21 @@ trim_value(struct rt_clean *c, struct val *v)
 	}
 }
 
+/* Could the string v start or end with a space to trim?  A cheap test on
+ * the first and last bytes: most strings are plainly not. */
+static inline int
+may_trim(const struct val *v)
+{
+	unsigned char a, z;
+
+	if (v->type != RT_JSTR || v->n < 3)
+		return 0;
+	a = (unsigned char)v->p[1];
+	z = (unsigned char)v->p[v->n - 2];
+	return a <= ' ' || a == '\\' || a == 0xC2 || z <= ' ' || z == 0xA0 ||
+	    (v->flags & RT_JF_ESC);
+}
+
 /* Apply the rules to one value.  0 keep, 1 omit (--drop-empty), -1
  * reject. */
 static int
@@ -612,7 +654,7 @@ clean_value(struct rt_clean *c, int fi, struct val *v, const char **why)
 {
 	const struct rt_clean_field *f = fi >= 0 ? &c->f[fi] : NULL;
 
-	if (c->trim)
+	if (c->trim && may_trim(v))
 		trim_value(c, v);
 	if (c->drop_empty && is_empty(v) && !(f && f->def))
 		return 1;
@@ -645,6 +687,18 @@ put_value(struct rt_clean *c, const struct val *v)
 		rt_json_put_str(&c->out, v->p, v->n);
 	else
 		rt_buf_add(&c->out, v->p, v->n);
+}
+
+/* Will a missing field get its default? */
+static int
+defaults_due(const struct rt_clean *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nf; i++)
+		if (!c->fnode[i] && c->f[i].def)
+			return 1;
+	return 0;
 }
 
 /* Fields that did not appear: defaults, then required ones. */
@@ -683,18 +737,23 @@ missing_fields(struct rt_clean *c, int *first, const char **why)
 	return 0;
 }
 
+/*
+ * Write the members.  Runs of members that no rule changed, written in
+ * the input with bare ',' and ':' separators, are copied as one span.
+ */
 static int
 members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
     const char **why)
 {
 	uint32_t k, end = d->v[0].next;
-	size_t i = 0;
+	size_t i = 0, span = 0, span_end = 0;
 	int first = 1;
 
 	for (k = 1; k < end; k = d->v[k + 1].next, i++) {
 		const struct rt_clean_keyinfo *ki = key_resolve(c, d, k, i);
-		const struct rt_jnode *vn = &d->v[k + 1];
+		const struct rt_jnode *kn = &d->v[k], *vn = &d->v[k + 1];
 		struct val v;
+		size_t kend;
 		int r;
 
 		if (c->stamp[ki->outid] == c->gen) {
@@ -711,13 +770,36 @@ members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
 		v.n = vn->len;
 		v.flags = vn->flags;
 		v.decoded = 0;
-		r = clean_value(c, ki->field, &v, why);
-		if (r == -1)
-			return -1;
-		if (r == 1)
+		if (ki->field >= 0 || c->drop_empty || (c->trim && may_trim(&v))) {
+			r = clean_value(c, ki->field, &v, why);
+			if (r == -1)
+				return -1;
+			if (r == 1)
+				continue;
+			if (ki->field >= 0)
+				c->fnode[ki->field] = 1;
+		}
+		kend = kn->off + kn->len;
+		if (ki->same && v.p == d->p + vn->off && ki->field != c->dedupe &&
+		    d->p[kend] == ':' && kend + 1 == vn->off) {
+			if (span_end && span_end + 1 == kn->off &&
+			    d->p[span_end] == ',') {
+				span_end = vn->off + vn->len;
+				continue;
+			}
+			if (span_end)
+				rt_buf_add(&c->out, d->p + span, span_end - span);
+			if (!first)
+				rt_buf_addc(&c->out, ',');
+			first = 0;
+			span = kn->off;
+			span_end = vn->off + vn->len;
 			continue;
-		if (ki->field >= 0)
-			c->fnode[ki->field] = 1;
+		}
+		if (span_end) {
+			rt_buf_add(&c->out, d->p + span, span_end - span);
+			span_end = 0;
+		}
 		if (!first)
 			rt_buf_addc(&c->out, ',');
 		first = 0;
@@ -729,22 +811,32 @@ members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
 		if (ki->field == c->dedupe)
 			dspan[1] = c->out.len;
 	}
+	if (span_end) {
+		/* One span from the first member to the last, and nothing to
+		 * add: the record is its own output. */
+		if (c->out.len == 1 && span == 1 && span_end + 1 == d->len &&
+		    d->v[0].off == 0 && !defaults_due(c))
+			c->pass = 1;
+		else
+			rt_buf_add(&c->out, d->p + span, span_end - span);
+	}
 	return missing_fields(c, &first, why);
 }
 
 int
-rt_clean_record(struct rt_clean *c, const char *p, size_t n, const char **why)
+rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 {
 	size_t dspan[2] = { 0, 0 };
+	const struct rt_jdoc *d = rt_rec_parse(r, &c->doc);
 	int64_t t = 0;
 
-	if (rt_jdoc_parse(&c->doc, p, n) == -1) {
+	if (d == NULL) {
 		snprintf(c->why, sizeof c->why, "invalid JSON: %s at byte %zu",
 		    c->doc.err, c->doc.erroff + 1);
 		*why = c->why;
 		return RT_CLEAN_REJECT;
 	}
-	if (c->doc.v[0].type != RT_JOBJ) {
+	if (d->v[0].type != RT_JOBJ) {
 		*why = "not a JSON object";
 		return RT_CLEAN_REJECT;
 	}
@@ -757,10 +849,13 @@ rt_clean_record(struct rt_clean *c, const char *p, size_t n, const char **why)
 	if (c->dedupe_time >= 0)
 		c->ftime[c->dedupe_time] = RT_TIME_NONE;
 	c->out.len = 0;
+	c->pass = 0;
 	rt_buf_addc(&c->out, '{');
-	if (members(c, &c->doc, dspan, why) == -1)
+	if (members(c, d, dspan, why) == -1)
 		return RT_CLEAN_REJECT;
 	rt_buf_addc(&c->out, '}');
+	c->res = c->pass ? d->p : c->out.p;
+	c->reslen = c->pass ? d->len : c->out.len;
 	if (c->dedupe < 0 || dspan[1] == 0)
 		return RT_CLEAN_OUT;
 	if (c->dedupe_window > 0) {

@@ -72,6 +72,9 @@ struct rt_clean {
 	uint32_t *fnode;	/* by field: set when present in this record */
 	int64_t *ftime;		/* dedupe: the record's event time */
 	char why[192];
+	const char *res;	/* the cleaned record: c->out, or the input */
+	size_t reslen;
+	int pass;		/* this record passes unchanged */
 };
 
 void rt_clean_init(struct rt_clean *c, struct rt_timeopt *topt);
@@ -93,11 +96,13 @@ const char *rt_clean_dedupe(struct rt_clean *c, const char *name,
 enum { RT_CLEAN_OUT, RT_CLEAN_REJECT, RT_CLEAN_DROP };
 
 /*
- * Clean the record p[0, n).  RT_CLEAN_OUT: the cleaned record is
- * c->out.p[0, c->out.len) (valid until the next call).  RT_CLEAN_REJECT:
+ * Clean record r.  RT_CLEAN_OUT: the cleaned record is
+ * c->res[0, c->reslen) (valid until the next call; the input itself when
+ * nothing changed).  RT_CLEAN_REJECT:
  * *why says why (no record content).  RT_CLEAN_DROP: a duplicate id.
  */
-int rt_clean_record(struct rt_clean *c, const char *p, size_t n,
+struct rt_rec;
+int rt_clean_record(struct rt_clean *c, const struct rt_rec *r,
     const char **why);
 
 /* Normalise a key (decoded) into out per mode; trims when trim is set. */

@@ -23,10 +23,12 @@ no_space(unsigned char c)
 	return 0;
 }
 
+/* Only "\n" ends a row: a CR before it is cut by the caller, or is data
+ * inside quotes (csv-spectrum's newlines_crlf). */
 static int
 is_term(unsigned char c)
 {
-	return c == '\n' || c == '\r';
+	return c == '\n';
 }
 
 static void
@@ -47,6 +49,8 @@ rt_csv_init(struct rt_csv *c, char delim, size_t max)
 	memset(c, 0, sizeof *c);
 	c->delim = (unsigned char)delim;
 	c->max = max ? max : RT_MAX_RECORD_DEFAULT;
+	c->doc = rt_xmalloc(sizeof *c->doc);
+	rt_jdoc_init(c->doc, 0);
 	parser_start(c);
 }
 
@@ -54,69 +58,91 @@ void
 rt_csv_release(struct rt_csv *c)
 {
 	csv_free(&c->p);
-	rt_buf_release(&c->data);
+	rt_buf_release(&c->keys);
+	rt_buf_release(&c->json);
 	rt_buf_release(&c->raw);
-	free(c->off);
-	free(c->len);
-	free(c->rowstart);
-	free(c->fptr);
+	rt_jdoc_release(c->doc);
+	free(c->doc);
+	free(c->keyoff);
+	free(c->keyflags);
 	memset(c, 0, sizeof *c);
 }
 
 static void
+header_field(struct rt_csv *c, const char *s, size_t n)
+{
+	if (c->nkeys + 1 >= c->capkeys) {
+		c->capkeys = c->capkeys ? c->capkeys * 2 : 16;
+		c->keyoff = rt_xreallocarray(c->keyoff, c->capkeys,
+		    sizeof *c->keyoff);
+		c->keyflags = rt_xreallocarray(c->keyflags, c->capkeys,
+		    sizeof *c->keyflags);
+	}
+	c->keyoff[c->nkeys] = c->keys.len;
+	c->keyflags[c->nkeys] = rt_json_put_str_f(&c->keys, s, n, NULL);
+	rt_buf_addc(&c->keys, ':');
+	c->nkeys++;
+	c->keyoff[c->nkeys] = c->keys.len;
+}
+
+/* A field: its key and value go straight into the row's JSON. */
+static void
 on_field(void *s, size_t n, void *arg)
 {
 	struct rt_csv *c = arg;
+	size_t klen, at, bad;
+	unsigned fl;
 
-	if (c->nfield == c->capfield) {
-		c->capfield = c->capfield ? c->capfield * 2 : 32;
-		c->off = rt_xreallocarray(c->off, c->capfield, sizeof *c->off);
-		c->len = rt_xreallocarray(c->len, c->capfield, sizeof *c->len);
+	if (!c->header_done) {
+		header_field(c, s, n);
+		return;
 	}
-	c->off[c->nfield] = c->data.len;
-	c->len[c->nfield] = n;
-	c->nfield++;
-	c->nf_open++;
-	rt_buf_add(&c->data, s, n);
+	if (c->nf >= c->nkeys) {	/* too many: counted, not kept */
+		c->nf++;
+		return;
+	}
+	if (c->nf == 0) {
+		c->json.len = 0;
+		rt_jdoc_clear(c->doc);
+		rt_jdoc_push(c->doc, RT_JOBJ, 0, 0, 0);
+		rt_buf_addc(&c->json, '{');
+	} else {
+		rt_buf_addc(&c->json, ',');
+	}
+	klen = c->keyoff[c->nf + 1] - c->keyoff[c->nf];
+	rt_jdoc_push(c->doc, RT_JSTR, c->json.len, klen - 1, c->keyflags[c->nf]);
+	rt_buf_add(&c->json, c->keys.p + c->keyoff[c->nf], klen);
+	at = c->json.len;
+	fl = rt_json_put_str_f(&c->json, s, n, &bad);
+	rt_jdoc_push(c->doc, RT_JSTR, at, c->json.len - at, fl);
+	c->badutf8 += bad;
+	c->nf++;
 }
 
 static void
 on_row(int term, void *arg)
 {
 	struct rt_csv *c = arg;
+	struct rt_jdoc *d = c->doc;
 
 	(void)term;
-	if (c->nrow == c->caprow) {
-		c->caprow = c->caprow ? c->caprow * 2 : 4;
-		c->rowstart = rt_xreallocarray(c->rowstart, c->caprow,
-		    sizeof *c->rowstart);
-	}
-	c->rowstart[c->nrow++] = c->nfield - c->nf_open;
-	c->nf_open = 0;
-}
-
-/* Forget completed rows that were handed out. */
-static void
-drop_taken(struct rt_csv *c)
-{
-	if (c->nextrow < c->nrow || c->nrow == 0)
+	if (!c->header_done) {
+		c->header_done = 1;
 		return;
-	c->nrow = c->nextrow = 0;
-	/* Fields of an open row stay: move them to the front. */
-	if (c->nf_open > 0) {
-		size_t first = c->nfield - c->nf_open, base = c->off[first], i;
-
-		memmove(c->data.p, c->data.p + base, c->data.len - base);
-		c->data.len -= base;
-		for (i = 0; i < c->nf_open; i++) {
-			c->off[i] = c->off[first + i] - base;
-			c->len[i] = c->len[first + i];
-		}
-		c->nfield = c->nf_open;
-	} else {
-		c->nfield = 0;
-		c->data.len = 0;
 	}
+	if (c->nf == 0) {	/* no field at all: cannot happen with n >= 1 */
+		c->json.len = 0;
+		rt_jdoc_clear(d);
+		rt_jdoc_push(d, RT_JOBJ, 0, 0, 0);
+		rt_buf_addc(&c->json, '{');
+	}
+	rt_buf_addc(&c->json, '}');
+	d->v[0].len = (uint32_t)c->json.len;
+	d->v[0].next = d->nv;
+	d->v[0].n = (uint32_t)(c->nf < c->nkeys ? c->nf : c->nkeys);
+	d->p = c->json.p;
+	d->len = c->json.len;
+	c->ready = 1;
 }
 
 static void
@@ -124,106 +150,143 @@ reset_parser(struct rt_csv *c)
 {
 	csv_free(&c->p);
 	parser_start(c);
-	c->nfield -= c->nf_open;
-	c->nf_open = 0;
 	c->spanning = 0;
-	c->toobig = 0;
+	c->nf = 0;
+	c->badutf8 = 0;
+}
+
+/* Fill *r with the row just completed or refused (why). */
+static int
+hand_out(struct rt_csv *c, const struct rt_line *l, const char *why,
+    struct rt_csv_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->line = c->line;
+	if (c->raw.len > 0) {
+		r->raw = c->raw.p;
+		r->rawlen = c->raw.len;
+	} else if (l) {
+		r->raw = l->p;
+		r->rawlen = l->len;
+	}
+	if (why == NULL && c->nf != c->nkeys) {
+		snprintf(c->why, sizeof c->why,
+		    "row has %zu field%s, the header has %zu", c->nf,
+		    c->nf == 1 ? "" : "s", c->nkeys);
+		why = c->why;
+	} else if (why == NULL && c->badutf8) {
+		why = "invalid UTF-8";
+	}
+	r->bad = why;
+	if (why) {
+		r->json = r->raw;
+		r->len = r->rawlen;
+	} else {
+		r->json = c->json.p;
+		r->len = c->json.len;
+		r->doc = c->doc;
+	}
+	c->nf = 0;
+	c->badutf8 = 0;
+	c->ready = 0;
+	c->spanning = 0;
+	return 1;
 }
 
 static int
-bad_row(struct rt_csv *c, const char *why, const char **err,
-    struct rt_csv_row *bad)
+refuse(struct rt_csv *c, const struct rt_line *l, const char *why,
+    struct rt_csv_rec *r)
 {
-	memset(bad, 0, sizeof *bad);
-	bad->line = c->line;
-	if (c->spanning) {
-		bad->raw = c->raw.p;
-		bad->rawlen = c->raw.len;
-	} else {
-		bad->raw = c->lineraw;
-		bad->rawlen = c->linelen;
-	}
-	*err = why;
 	reset_parser(c);
-	return -1;
+	return hand_out(c, l, why, r);
+}
+
+/* Inside a quoted field, where a line break is data? */
+static int
+in_quotes(const struct rt_csv *c)
+{
+	return c->p.pstate == 2 /* FIELD_BEGUN */ && c->p.quoted;
+}
+
+/* A line without a quote character holds only plain fields: split it at
+ * the delimiters, which is all libcsv would do with it, at memchr speed. */
+static int
+split_plain(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
+{
+	const char *p = l->p, *end = l->p + l->len, *d;
+
+	c->line = l->lineno;
+	c->raw.len = 0;
+	c->ready = 0;
+	for (;;) {
+		d = memchr(p, c->delim, (size_t)(end - p));
+		if (d == NULL)
+			break;
+		on_field((void *)(uintptr_t)p, (size_t)(d - p), c);
+		p = d + 1;
+	}
+	on_field((void *)(uintptr_t)p, (size_t)(end - p), c);
+	on_row('\n', c);
+	if (!c->ready)
+		return 0;	/* the header */
+	return hand_out(c, l, NULL, r);
 }
 
 int
-rt_csv_feed(struct rt_csv *c, const struct rt_line *l, const char **err,
-    struct rt_csv_row *bad)
+rt_csv_feed(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
 {
-	size_t before;
+	size_t n = l->len, tn = l->rawlen - l->len;
+	const char *term = l->p + l->len;
 
-	drop_taken(c);
+	if (!c->spanning && tn > 0 && memchr(l->p, '"', n) == NULL)
+		return split_plain(c, l, r);
+
 	if (!c->spanning) {
 		c->line = l->lineno;
 		c->raw.len = 0;
-	}
-	c->lineraw = l->p;
-	c->linelen = l->len;
-	before = c->nrow;
-	if (csv_parse(&c->p, l->p, l->rawlen, on_field, on_row, c) != l->rawlen)
-		return bad_row(c, "malformed CSV (stray quote)", err, bad);
-	if (c->nf_open > 0 || c->p.pstate != 0 || c->p.entry_pos > 0) {
-		/* The row goes on: a quoted field holds a newline.  Keep its
-		 * lines, terminators and all, for a reject. */
-		c->spanning = 1;
-		rt_buf_add(&c->raw, l->p, l->rawlen);
+	} else {
+		rt_buf_add(&c->raw, l->p, l->len);
 		if (c->raw.len > c->max) {
 			c->raw.len = RT_OVERLONG_KEEP;
-			return bad_row(c, "record exceeds --max-record-bytes "
-			    "(unterminated quote?)", err, bad);
+			return refuse(c, NULL, "record exceeds "
+			    "--max-record-bytes (unterminated quote?)", r);
 		}
-	} else if (c->spanning) {
-		rt_buf_add(&c->raw, l->p, l->len);	/* the last line */
-		c->spanning = 0;
 	}
-	return (int)(c->nrow - before);
-}
-
-int
-rt_csv_finish(struct rt_csv *c, const char **err, struct rt_csv_row *bad)
-{
-	size_t before;
-
-	drop_taken(c);
-	before = c->nrow;
-	if (csv_fini(&c->p, on_field, on_row, c) != 0)
-		return bad_row(c, "unterminated quoted field", err, bad);
-	c->spanning = 0;
-	return (int)(c->nrow - before);
-}
-
-int
-rt_csv_row(struct rt_csv *c, struct rt_csv_row *row)
-{
-	size_t first, end, i;
-
-	if (c->nextrow >= c->nrow)
+	c->ready = 0;
+	if (csv_parse(&c->p, l->p, n, on_field, on_row, c) != n)
+		return refuse(c, l, "malformed CSV (stray quote)", r);
+	if (tn == 0) {		/* the last line, without a newline */
+		if (!c->spanning)	/* keep it: the view dies at EOF */
+			rt_buf_add(&c->raw, l->p, l->len);
 		return 0;
-	first = c->rowstart[c->nextrow];
-	end = c->nextrow + 1 < c->nrow ? c->rowstart[c->nextrow + 1] :
-	    c->nfield - c->nf_open;
-	c->nextrow++;
-	row->nf = end - first;
-	if (row->nf > c->capfptr) {
-		c->capfptr = row->nf * 2;
-		c->fptr = rt_xreallocarray(c->fptr, c->capfptr,
-		    sizeof *c->fptr);
 	}
-	for (i = 0; i < row->nf; i++)
-		c->fptr[i] = c->data.p + c->off[first + i];
-	row->f = c->fptr;
-	row->flen = c->len + first;
-	row->line = c->line;
-	if (c->raw.len > 0 && c->nextrow == 1) {
-		row->raw = c->raw.p;
-		row->rawlen = c->raw.len;
-	} else {
-		row->raw = c->lineraw;
-		row->rawlen = c->linelen;
+	if (in_quotes(c)) {
+		/* The line break belongs to the field: "\r\n" or "\n". */
+		if (csv_parse(&c->p, term, tn, on_field, on_row, c) != tn)
+			return refuse(c, l, "malformed CSV (stray quote)", r);
+		if (!c->spanning) {
+			c->spanning = 1;
+			rt_buf_add(&c->raw, l->p, l->len);
+		}
+		rt_buf_add(&c->raw, term, tn);
+		return 0;
 	}
-	return 1;
+	if (csv_parse(&c->p, "\n", 1, on_field, on_row, c) != 1)
+		return refuse(c, l, "malformed CSV (stray quote)", r);
+	if (!c->ready)
+		return 0;	/* the header */
+	return hand_out(c, c->spanning ? NULL : l, NULL, r);
+}
+
+int
+rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r)
+{
+	c->ready = 0;
+	if (csv_fini(&c->p, on_field, on_row, c) != 0)
+		return refuse(c, NULL, "unterminated quoted field", r);
+	if (!c->ready)
+		return 0;
+	return hand_out(c, NULL, NULL, r);
 }
 
 void

@@ -12,59 +12,63 @@
 #include <csv.h>
 
 #include "buf.h"
+#include "json.h"
 #include "rtio.h"
 
-/* One parsed row: fields are (pointer, length) into the reader's storage,
- * valid until the next feed. */
-struct rt_csv_row {
-	size_t nf;
-	const char **f;
-	size_t *flen;
-	const char *raw;	/* the row's original bytes, terminators cut */
+/*
+ * The reader turns each row into a JSON object of strings keyed by the
+ * header row, building the document's nodes as libcsv hands over the
+ * fields, so the record needs no second parse.
+ */
+struct rt_csv_rec {
+	const char *json;	/* the row as JSON text */
+	size_t len;
+	const struct rt_jdoc *doc;	/* its nodes */
+	const char *raw;	/* the row's original bytes, last terminator cut */
 	size_t rawlen;
 	uint64_t line;		/* physical line the row starts on */
+	const char *bad;	/* non-NULL: the row is malformed (why) */
 };
 
 struct rt_csv {
 	struct csv_parser p;
 	unsigned char delim;
 	size_t max;		/* longest raw row kept (bytes) */
-	/* Fields of completed rows, back to back. */
-	struct rt_buf data;
-	size_t *off, *len;	/* per field: offset into data, length */
-	size_t nfield, capfield;
-	/* Completed rows: index of their first field. */
-	size_t *rowstart;
-	size_t nrow, caprow, nextrow;
-	size_t nf_open;		/* fields of the row in progress */
+	/* The header: each key as JSON text followed by ':'. */
+	int header_done;
+	struct rt_buf keys;
+	size_t *keyoff;		/* nkeys + 1 offsets into keys */
+	unsigned *keyflags;	/* RT_JF_* of each key */
+	size_t nkeys, capkeys;
+	/* The row being built. */
+	struct rt_buf json;
+	struct rt_jdoc *doc;	/* owned */
+	size_t nf;		/* fields so far */
+	size_t badutf8;		/* fields with invalid UTF-8 */
+	int ready;		/* a row was completed by the last feed */
 	struct rt_buf raw;	/* raw bytes of a row spanning lines */
 	int spanning;		/* a row is open across lines */
 	uint64_t line;		/* first line of the open row */
-	const char *lineraw;	/* the last line fed (borrowed) */
-	size_t linelen;
-	int toobig;		/* the open row outgrew max */
-	const char **fptr;	/* per field pointers handed out */
-	size_t capfptr;
+	char why[96];
 };
 
 /* delim is ',' or '\t'.  max bounds the bytes of one row (0: default). */
 void rt_csv_init(struct rt_csv *c, char delim, size_t max);
 void rt_csv_release(struct rt_csv *c);
 
-/* Feed one physical line (with its terminator, rawlen bytes).  Returns the
- * number of rows completed (usually 0 or 1), or -1 with *err set when the
- * row is malformed; the malformed row's raw bytes are in *row and the
- * parser is reset for the next line. */
-int rt_csv_feed(struct rt_csv *c, const struct rt_line *l, const char **err,
-    struct rt_csv_row *bad);
-/* At end of input: completes a last row without a newline.  Returns rows
- * completed or -1 (an unterminated quoted field), as rt_csv_feed. */
-int rt_csv_finish(struct rt_csv *c, const char **err, struct rt_csv_row *bad);
-/* Take the next completed row; 1, or 0 when none is left. */
-int rt_csv_row(struct rt_csv *c, struct rt_csv_row *row);
+/*
+ * Feed one physical line.  Returns 1 when *r holds a record (possibly a
+ * bad one: r->bad set, and the parser reset for the next line), 0 when
+ * the line only continued a row or was the header.  Pointers in *r stay
+ * valid until the next feed.
+ */
+int rt_csv_feed(struct rt_csv *c, const struct rt_line *l,
+    struct rt_csv_rec *r);
+/* At end of input: completes a last row that lacks its newline, or
+ * reports an unterminated quoted field.  1 or 0, as rt_csv_feed. */
+int rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r);
 
 /* The CSV/TSV writer: the first record's keys make the header. */
-struct rt_jdoc;
 
 struct rt_csvw {
 	char delim;

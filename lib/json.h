@@ -118,6 +118,35 @@ int rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff);
  * are escaped; bytes that are not valid UTF-8 become U+FFFD.  Returns the
  * number of such replacements (0 when the text was valid). */
 size_t rt_json_put_str(struct rt_buf *b, const char *s, size_t n);
+/* The same, returning the string node's flags (RT_JF_ESC, RT_JF_UTF8) and
+ * the count of replacements in *bad. */
+unsigned rt_json_put_str_f(struct rt_buf *b, const char *s, size_t n,
+    size_t *bad);
+
+/* Building a document by hand, for sources that write the JSON text
+ * themselves (a CSV row): start empty, then push nodes in text order,
+ * filling next and n of containers when they close; point d->p at the
+ * finished text. */
+void rt_jdoc_clear(struct rt_jdoc *d);
+/* Double the node storage (rt_jdoc_push does it when full). */
+void rt_jdoc_grow(struct rt_jdoc *d);
+
+static inline uint32_t
+rt_jdoc_push(struct rt_jdoc *d, unsigned type, size_t off, size_t len,
+    unsigned flags)
+{
+	uint32_t i = d->nv++;
+
+	if (i == d->cap)
+		rt_jdoc_grow(d);
+	d->v[i].off = (uint32_t)off;
+	d->v[i].len = (uint32_t)len;
+	d->v[i].next = i + 1;
+	d->v[i].n = 0;
+	d->v[i].type = (uint8_t)type;
+	d->v[i].flags = (uint8_t)flags;
+	return i;
+}
 
 /* Is s[0, n) valid UTF-8 (RFC 3629: no overlongs, no surrogates)? */
 int rt_utf8_valid(const char *s, size_t n);

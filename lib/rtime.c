@@ -682,30 +682,58 @@ rt_time_read(const char *text, size_t n, int number, struct rt_timeopt *o,
 	return rt_time_parse_iso(text, n, &o->tz, us);
 }
 
+/* Write v as exactly n decimal digits. */
+static char *
+put_digits(char *p, int64_t v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 size_t
 rt_time_fmt(int64_t us, int digits_, char *out)
 {
-	int64_t days, sod, y;
+	int64_t days, sod, y, frac;
 	unsigned m, d;
-	int64_t frac;
-	size_t len;
+	char *p = out;
 
+	/* Floor division: times before 1970 count back from midnight. */
 	days = us >= 0 ? us / US_PER_DAY : -((-us + US_PER_DAY - 1) / US_PER_DAY);
-	sod = us - days * US_PER_DAY;	/* 0 .. one day, in microseconds */
+	sod = us - days * US_PER_DAY;
 	rt_civil_from_days(days, &y, &m, &d);
 	frac = sod % RT_US_PER_S;
 	sod /= RT_US_PER_S;
-	len = (size_t)snprintf(out, 40, "%04lld-%02u-%02uT%02d:%02d:%02d",
-	    (long long)y, m, d, (int)(sod / 3600), (int)(sod % 3600 / 60),
-	    (int)(sod % 60));
-	if (digits_ == 3)
-		len += (size_t)snprintf(out + len, 40 - len, ".%03d",
-		    (int)(frac / 1000));
-	else if (digits_ == 6)
-		len += (size_t)snprintf(out + len, 40 - len, ".%06d", (int)frac);
-	out[len++] = 'Z';
-	out[len] = '\0';
-	return len;
+	if (y < 0 || y > 9999) {
+		/* Outside RFC 3339's years: still readable, with a sign. */
+		p += snprintf(p, 16, "%+06lld", (long long)y);
+	} else {
+		p = put_digits(p, y, 4);
+	}
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, sod / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, sod % 3600 / 60, 2);
+	*p++ = ':';
+	p = put_digits(p, sod % 60, 2);
+	if (digits_ == 3) {
+		*p++ = '.';
+		p = put_digits(p, frac / 1000, 3);
+	} else if (digits_ == 6) {
+		*p++ = '.';
+		p = put_digits(p, frac, 6);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return (size_t)(p - out);
 }
 
 /* Strict RFC 3339 pieces. */

@@ -47,6 +47,14 @@ rt_src_init(struct rt_src *s, char *const *paths, int npaths,
 	s->max = max ? max : RT_MAX_RECORD_DEFAULT;
 }
 
+const struct rt_jdoc *
+rt_rec_parse(const struct rt_rec *r, struct rt_jdoc *scratch)
+{
+	if (r->doc)
+		return r->doc;
+	return rt_jdoc_parse(scratch, r->p, r->len) == 0 ? scratch : NULL;
+}
+
 static void
 src_close(struct rt_src *s)
 {
@@ -62,10 +70,6 @@ void
 rt_src_release(struct rt_src *s)
 {
 	src_close(s);
-	rt_buf_release(&s->keys);
-	rt_buf_release(&s->json);
-	free(s->keyoff);
-	s->keyoff = NULL;
 }
 
 int
@@ -96,7 +100,6 @@ src_open(struct rt_src *s)
 	    strcmp(path, "-") == 0 ? RT_FMT_NDJSON : rt_fmt_of_path(path);
 	if (s->cur != RT_FMT_NDJSON)
 		rt_csv_init(&s->csv, s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
-	s->header_done = 0;
 	s->at_eof = 0;
 	s->open = 1;
 	return 1;
@@ -121,6 +124,7 @@ rec_from_line(struct rt_src *s, const struct rt_line *l, struct rt_rec *r)
 	r->source = s->in.name;
 	r->line = l->lineno;
 	r->bad = NULL;
+	r->doc = NULL;
 	r->fulllen = l->fulllen;
 	if (l->overlong) {
 		snprintf(s->why, sizeof s->why,
@@ -130,100 +134,34 @@ rec_from_line(struct rt_src *s, const struct rt_line *l, struct rt_rec *r)
 }
 
 static void
-set_header(struct rt_src *s, const struct rt_csv_row *row)
+rec_from_csv(struct rt_src *s, const struct rt_csv_rec *cr, struct rt_rec *r)
 {
-	size_t i;
-
-	s->keys.len = 0;
-	if (row->nf > s->capkeys) {
-		s->capkeys = row->nf;
-		s->keyoff = rt_xreallocarray(s->keyoff, s->capkeys + 1,
-		    sizeof *s->keyoff);
-	}
-	for (i = 0; i < row->nf; i++) {
-		s->keyoff[i] = s->keys.len;
-		rt_json_put_str(&s->keys, row->f[i], row->flen[i]);
-		rt_buf_addc(&s->keys, ':');
-	}
-	s->keyoff[row->nf] = s->keys.len;
-	s->nkeys = row->nf;
-	s->header_done = 1;
-}
-
-/* A completed CSV row: the header, or a record.  0 for the header. */
-static int
-csv_record(struct rt_src *s, const struct rt_csv_row *row, struct rt_rec *r)
-{
-	size_t i, bad = 0;
-
-	if (!s->header_done) {
-		set_header(s, row);
-		return 0;
-	}
-	r->raw = row->raw;
-	r->rawlen = row->rawlen;
+	r->p = cr->json;
+	r->len = cr->len;
+	r->raw = cr->raw;
+	r->rawlen = cr->rawlen;
 	r->source = s->in.name;
-	r->line = row->line;
-	r->bad = NULL;
-	r->fulllen = row->rawlen;
-	if (row->nf != s->nkeys) {
-		snprintf(s->why, sizeof s->why,
-		    "row has %zu field%s, the header has %zu", row->nf,
-		    row->nf == 1 ? "" : "s", s->nkeys);
-		r->bad = s->why;
-		r->p = r->raw;
-		r->len = r->rawlen;
-		return 1;
-	}
-	s->json.len = 0;
-	rt_buf_addc(&s->json, '{');
-	for (i = 0; i < row->nf; i++) {
-		if (i > 0)
-			rt_buf_addc(&s->json, ',');
-		rt_buf_add(&s->json, s->keys.p + s->keyoff[i],
-		    s->keyoff[i + 1] - s->keyoff[i]);
-		bad += rt_json_put_str(&s->json, row->f[i], row->flen[i]);
-	}
-	rt_buf_addc(&s->json, '}');
-	r->p = s->json.p;
-	r->len = s->json.len;
-	if (bad)
-		r->bad = "invalid UTF-8";
-	return 1;
-}
-
-/* A CSV row that libcsv refused. */
-static void
-csv_bad(struct rt_src *s, const struct rt_csv_row *bad, const char *why,
-    struct rt_rec *r)
-{
-	r->p = r->raw = bad->raw;
-	r->len = r->rawlen = bad->rawlen;
-	r->source = s->in.name;
-	r->line = bad->line;
-	r->bad = why;
-	r->fulllen = bad->rawlen;
+	r->line = cr->line;
+	r->bad = cr->bad;
+	r->doc = cr->doc;
+	r->fulllen = cr->rawlen;
 }
 
 static int
 csv_next(struct rt_src *s, struct rt_rec *r)
 {
-	struct rt_csv_row row;
+	struct rt_csv_rec cr;
 	struct rt_line l;
-	const char *why;
 	int k;
 
 	for (;;) {
-		while (rt_csv_row(&s->csv, &row))
-			if (csv_record(s, &row, r))
-				return 1;
 		if (s->at_eof)
 			return RT_IN_EOF;
 		k = rt_in_next(&s->in, &l);
 		if (k == RT_IN_EOF) {
 			s->at_eof = 1;
-			if (rt_csv_finish(&s->csv, &why, &row) == -1) {
-				csv_bad(s, &row, why, r);
+			if (rt_csv_finish(&s->csv, &cr)) {
+				rec_from_csv(s, &cr, r);
 				return 1;
 			}
 			continue;
@@ -236,8 +174,8 @@ csv_next(struct rt_src *s, struct rt_rec *r)
 		}
 		if (!s->csv.spanning && blank(l.p, l.len))
 			continue;
-		if (rt_csv_feed(&s->csv, &l, &why, &row) == -1) {
-			csv_bad(s, &row, why, r);
+		if (rt_csv_feed(&s->csv, &l, &cr)) {
+			rec_from_csv(s, &cr, r);
 			return 1;
 		}
 	}

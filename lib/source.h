@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "json.h"
 #include "rtio.h"
 
 enum rt_fmt { RT_FMT_AUTO = 0, RT_FMT_NDJSON, RT_FMT_CSV, RT_FMT_TSV };
@@ -32,7 +33,14 @@ struct rt_rec {
 	const char *bad;	/* non-NULL: the record could not be read
 				 * (overlong, malformed CSV): the reason */
 	size_t fulllen;		/* overlong records: their whole length */
+	const struct rt_jdoc *doc;	/* already parsed (CSV rows), or NULL */
 };
+
+/* The record parsed: r->doc when the source built it, else r's text
+ * parsed into scratch.  Returns the document, or NULL when the text is
+ * not JSON (scratch->err and erroff say why). */
+const struct rt_jdoc *rt_rec_parse(const struct rt_rec *r,
+    struct rt_jdoc *scratch);
 
 struct rt_src {
 	char *const *paths;	/* operands (borrowed); none means stdin */
@@ -47,11 +55,6 @@ struct rt_src {
 	enum rt_fmt cur;
 	struct rt_in in;
 	struct rt_csv csv;
-	int header_done;
-	struct rt_buf keys;	/* CSV header: each key as JSON text + ':' */
-	size_t *keyoff;
-	size_t nkeys, capkeys;
-	struct rt_buf json;	/* a CSV row built as JSON */
 	char why[96];		/* reason text built for a bad record */
 	int at_eof;		/* CSV: rt_csv_finish done */
 	/* After rt_src_next returns -1: */

@@ -178,9 +178,9 @@ main(int argc, char *argv[])
 	options(&cli, &clean, &dd, argc, argv);
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1) {
-		switch (rt_clean_record(&clean, rec.p, rec.len, &why)) {
+		switch (rt_clean_record(&clean, &rec, &why)) {
 		case RT_CLEAN_OUT:
-			rt_cli_emit(&cli, &rec, clean.out.p, clean.out.len);
+			rt_cli_emit(&cli, &rec, clean.res, clean.reslen);
 			break;
 		case RT_CLEAN_DROP:
 			rt_cli_drop(&cli);
