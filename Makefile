@@ -18,12 +18,12 @@ RT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 RT_LIBS := -lcsv -ljq -lpcre2-8 -lm
 
 ifdef SANITIZE
-BUILD := build/asan
+BUILD ?= build/asan
 RT_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 RT_LDFLAGS := -fsanitize=address,undefined
 else
-BUILD := build/rel
+BUILD ?= build/rel
 RT_LDFLAGS :=
 endif
 ifdef WERROR
