@@ -1,0 +1,144 @@
+/*
+ * jedit.c - replace or append members of an object record (see jedit.h).
+ */
+#include "jedit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+void
+rt_jedit_init(struct rt_jedit *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+void
+rt_jedit_release(struct rt_jedit *e)
+{
+	rt_buf_release(&e->text);
+	free(e->set);
+	memset(e, 0, sizeof *e);
+}
+
+void
+rt_jedit_start(struct rt_jedit *e, const struct rt_jdoc *d)
+{
+	e->d = d;
+	e->n = 0;
+	e->text.len = 0;
+}
+
+/* Close the value of the last set (its length is what was appended). */
+static void
+close_last(struct rt_jedit *e)
+{
+	struct rt_jedit_set *s;
+
+	if (e->n == 0)
+		return;
+	s = &e->set[e->n - 1];
+	if (s->vlen == (size_t)-1)
+		s->vlen = e->text.len - s->voff;
+}
+
+struct rt_buf *
+rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen)
+{
+	struct rt_jedit_set *s;
+
+	close_last(e);
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->set = rt_xreallocarray(e->set, e->cap, sizeof *e->set);
+	}
+	s = &e->set[e->n++];
+	s->koff = e->text.len;
+	s->klen = klen;
+	rt_buf_add(&e->text, key, klen);
+	s->voff = e->text.len;
+	s->vlen = (size_t)-1;
+	s->node = 0;
+	s->seq = e->n - 1;
+	return &e->text;
+}
+
+void
+rt_jedit_set(struct rt_jedit *e, const char *key, size_t klen,
+    const char *val, size_t vlen)
+{
+	rt_buf_add(rt_jedit_key(e, key, klen), val, vlen);
+}
+
+static int
+by_node(const void *a, const void *b)
+{
+	const struct rt_jedit_set *x = a, *y = b;
+
+	if (x->node != y->node)
+		return (x->node > y->node) - (x->node < y->node);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Which sets replace an existing member; later sets of a key win. */
+static void
+resolve(struct rt_jedit *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n; i++) {
+		struct rt_jedit_set *s = &e->set[i];
+
+		for (j = i + 1; j < e->n; j++)
+			if (e->set[j].klen == s->klen &&
+			    memcmp(e->text.p + e->set[j].koff,
+			    e->text.p + s->koff, s->klen) == 0)
+				break;
+		if (j < e->n) {
+			s->node = UINT32_MAX;	/* superseded */
+			continue;
+		}
+		s->node = rt_jdoc_get(e->d, 0, e->text.p + s->koff, s->klen);
+	}
+	qsort(e->set, e->n, sizeof *e->set, by_node);
+}
+
+void
+rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
+{
+	const struct rt_jdoc *d = e->d;
+	const char *p = d->p + d->v[0].off;
+	size_t at = 0, close = d->v[0].len - 1, i;
+	int members = d->v[0].n > 0;
+
+	close_last(e);
+	resolve(e);
+	/* Replacements, in text order (sorted by node index). */
+	for (i = 0; i < e->n && e->set[i].node != UINT32_MAX; i++) {
+		const struct rt_jedit_set *s = &e->set[i];
+		const struct rt_jnode *v;
+
+		if (s->node == 0)
+			continue;
+		v = &d->v[s->node];
+		rt_buf_add(out, p + at, v->off - d->v[0].off - at);
+		rt_buf_add(out, e->text.p + s->voff, s->vlen);
+		at = v->off - d->v[0].off + v->len;
+	}
+	rt_buf_add(out, p + at, close - at);
+	/* Appends, in the order they were set. */
+	for (i = 0; i < e->n; i++) {
+		const struct rt_jedit_set *s = &e->set[i];
+
+		if (s->node != 0)
+			continue;
+		if (members)
+			rt_buf_addc(out, ',');
+		members = 1;
+		rt_json_put_str(out, e->text.p + s->koff, s->klen);
+		rt_buf_addc(out, ':');
+		rt_buf_add(out, e->text.p + s->voff, s->vlen);
+	}
+	rt_buf_addc(out, '}');
+}

@@ -1,0 +1,51 @@
+/*
+ * jedit.h - set members of a JSON object record while passing every other
+ * byte through: a member that exists has its value replaced in place, a
+ * new one is appended before the closing brace.  This is how tools add
+ * _score, _errors, window features... (rtpipe(7), "Fidelity").
+ */
+#ifndef RT_JEDIT_H
+#define RT_JEDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "json.h"
+
+struct rt_jedit_set {
+	size_t koff, klen;	/* key (raw, unescaped text) in sets */
+	size_t voff, vlen;	/* value JSON text in sets */
+	uint32_t node;		/* value node replaced, or 0: append */
+	size_t seq;		/* order of the set */
+};
+
+/* Reusable: storage is kept between records. */
+struct rt_jedit {
+	const struct rt_jdoc *d;
+	struct rt_buf text;	/* keys and values of the pending sets */
+	struct rt_jedit_set *set;
+	size_t n, cap;
+};
+
+void rt_jedit_init(struct rt_jedit *e);
+void rt_jedit_release(struct rt_jedit *e);
+
+/* Start editing the object record d (d->v[0] must be an object). */
+void rt_jedit_start(struct rt_jedit *e, const struct rt_jdoc *d);
+
+/* Set member key[0, klen) (plain text, escaped on output as needed) to the
+ * JSON text val[0, vlen) (copied).  Setting the same key twice keeps the
+ * last value. */
+void rt_jedit_set(struct rt_jedit *e, const char *key, size_t klen,
+    const char *val, size_t vlen);
+
+/* The value buffer of the next set, for writing a value in place:
+ * rt_jedit_key(e, key, klen) starts a set whose value is whatever is
+ * appended to the returned buffer before the next call or finish. */
+struct rt_buf *rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen);
+
+/* Append the edited record to out. */
+void rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out);
+
+#endif
