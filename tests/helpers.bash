@@ -35,3 +35,27 @@ stats_of() { printf '%s\n' "$stderr" | grep '^{' | tail -1; }
 
 # stat FIELD: a member of that object, through jq.
 stat_field() { stats_of | jq -r ".$1"; }
+
+# check_man_examples PAGE: run the "$ command" examples of PAGE's EXAMPLES
+# section (see tests/man-examples.sh); print differences on fd 3.
+check_man_examples() {
+	local page=$1 n=0 fail=0 cmd want got
+	[ -f "$page" ] || skip "no $page"
+	cp -r "$FIX/man/." "$T/" 2>/dev/null || true
+	while IFS= read -r -d $'\x1e' ex; do
+		cmd=${ex%%$'\n---\n'*}
+		want=${ex#*$'\n---\n'}
+		want=${want%===$'\n'}
+		want=${want%===}
+		got=$(cd "$T" && bash -c "$cmd" 2>&1) || true
+		n=$((n + 1))
+		if [ "$got" != "${want%$'\n'}" ]; then
+			fail=$((fail + 1))
+			printf 'example %d of %s differs:\n$ %s\n--- expected\n%s\n--- got\n%s\n' \
+				"$n" "$page" "$cmd" "$want" "$got"
+		fi
+	done < <("$RT_ROOT/tests/man-examples.sh" "$page" | awk 'BEGIN{RS="===\n"; ORS="\x1e"} {print}')
+	[ "$n" -gt 0 ] || { echo "no runnable examples in $page"; return 1; }
+	[ "$fail" -eq 0 ]
+}
+
