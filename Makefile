@@ -100,8 +100,8 @@ lint:
 		--inline-suppr --suppress=missingIncludeSystem -D__GNUC__ \
 		-I lib lib tools
 	clang-tidy --quiet $(LIB_SRC) $(wildcard tools/*.c) -- \
-		-std=c11 -D_DEFAULT_SOURCE -iquote lib
-	mandoc -Tlint -Wwarning $(MANS)
+		-std=c11 -D_DEFAULT_SOURCE -iquote lib 2>/dev/null
+	$(if $(MANS),mandoc -Tlint -Wwarning $(MANS))
 
 format:
 	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c tests/unit/*.h

@@ -58,22 +58,18 @@ rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
 	rt_progname = tool;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vsay(struct rt_cli *c, const char *fmt, va_list ap)
 {
+	char msg[1024];
 	struct rt_buf b = RT_BUF_INIT;
 	ssize_t w;
 
+	/* The analyzer loses track of ap across the variadic callers. */
+	vsnprintf(msg, sizeof msg, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
 	rt_buf_adds(&b, c->tool);
 	rt_buf_adds(&b, ": ");
-	rt_buf_reserve(&b, 256);
-	{
-		int n = vsnprintf(b.p + b.len, b.cap - b.len, fmt, ap);
-
-		if (n > 0)
-			b.len += (size_t)n < b.cap - b.len ? (size_t)n :
-			    b.cap - b.len - 1;
-	}
+	rt_buf_adds(&b, msg);
 	rt_buf_addc(&b, '\n');
 	do
 		w = write(STDERR_FILENO, b.p, b.len);

@@ -87,9 +87,8 @@ header_field(struct rt_csv *c, const char *s, size_t n)
 
 /* A field: its key and value go straight into the row's JSON. */
 static void
-on_field(void *s, size_t n, void *arg)
+add_field(struct rt_csv *c, const char *s, size_t n)
 {
-	struct rt_csv *c = arg;
 	size_t klen, at, bad;
 	unsigned fl;
 
@@ -117,6 +116,12 @@ on_field(void *s, size_t n, void *arg)
 	rt_jdoc_push(c->doc, RT_JSTR, at, c->json.len - at, fl);
 	c->badutf8 += bad;
 	c->nf++;
+}
+
+static void
+on_field(void *s, size_t n, void *arg)
+{
+	add_field(arg, s, n);
 }
 
 static void
@@ -222,10 +227,10 @@ split_plain(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
 		d = memchr(p, c->delim, (size_t)(end - p));
 		if (d == NULL)
 			break;
-		on_field((void *)(uintptr_t)p, (size_t)(d - p), c);
+		add_field(c, p, (size_t)(d - p));
 		p = d + 1;
 	}
-	on_field((void *)(uintptr_t)p, (size_t)(end - p), c);
+	add_field(c, p, (size_t)(end - p));
 	on_row('\n', c);
 	if (!c->ready)
 		return 0;	/* the header */

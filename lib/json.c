@@ -536,24 +536,156 @@ rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff)
 	return r;
 }
 
+/* Encode code point c as UTF-8 into t; returns the length. */
+static size_t
+utf8_encode(unsigned long c, char t[4])
+{
+	if (c < 0x80) {
+		t[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		t[0] = (char)(0xC0 | c >> 6);
+		t[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		t[0] = (char)(0xE0 | c >> 12);
+		t[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		t[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	t[0] = (char)(0xF0 | c >> 18);
+	t[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	t[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	t[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/* Four hex digits, already validated by the scanner. */
+static unsigned long
+hex4(const char *p)
+{
+	return (unsigned long)hexval((unsigned char)p[0]) << 12 |
+	    (unsigned long)hexval((unsigned char)p[1]) << 8 |
+	    (unsigned long)hexval((unsigned char)p[2]) << 4 |
+	    (unsigned long)hexval((unsigned char)p[3]);
+}
+
+/* The code point of the \\uXXXX escape at p (a surrogate pair counts as
+ * one; an unpaired surrogate is U+FFFD).  Returns the end of the escape. */
+static const char *
+unicode_escape(const char *p, const char *end, unsigned long *cp)
+{
+	unsigned long c = hex4(p + 2);
+
+	p += 6;
+	if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
+	    p[1] == 'u') {
+		unsigned long lo = hex4(p + 2);
+
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		}
+	}
+	if (c >= 0xD800 && c <= 0xDFFF)
+		c = 0xFFFD;
+	*cp = c;
+	return p;
+}
+
+/* Decode the one escape at bs into t; returns its length in *len and the
+ * end of the escape. */
+static const char *
+unescape_one(const char *bs, const char *end, char t[4], size_t *len)
+{
+	static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
+	const char *at;
+	unsigned long c;
+
+	if (bs[1] == 'u') {
+		bs = unicode_escape(bs, end, &c);
+		*len = utf8_encode(c, t);
+		return bs;
+	}
+	at = strchr(from, bs[1]);
+	t[0] = at ? to[at - from] : bs[1];
+	*len = 1;
+	return bs + 2;
+}
+
+/* Does the escaped string text p[0, n) decode to key[0, klen)?  Decodes
+ * as it compares, so a lookup never allocates. */
+static int
+streq_escaped(const char *p, size_t n, const char *key, size_t klen)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		size_t run = bs ? (size_t)(bs - p) : (size_t)(end - p), k;
+		char t[4];
+
+		if (run > klen || memcmp(p, key, run) != 0)
+			return 0;
+		key += run;
+		klen -= run;
+		if (bs == NULL)
+			break;
+		p = unescape_one(bs, end, t, &k);
+		if (k > klen || memcmp(t, key, k) != 0)
+			return 0;
+		key += k;
+		klen -= k;
+	}
+	return klen == 0;
+}
+
+void
+rt_json_unescape(const char *p, size_t n, struct rt_buf *out)
+{
+	const char *end = p + n;
+
+	rt_buf_reserve(out, n);
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		unsigned long c;
+
+		if (bs == NULL) {
+			rt_buf_add(out, p, (size_t)(end - p));
+			return;
+		}
+		rt_buf_add(out, p, (size_t)(bs - p));
+		p = bs + 1;
+		switch (*p++) {
+		case 'b': rt_buf_addc(out, '\b'); continue;
+		case 'f': rt_buf_addc(out, '\f'); continue;
+		case 'n': rt_buf_addc(out, '\n'); continue;
+		case 'r': rt_buf_addc(out, '\r'); continue;
+		case 't': rt_buf_addc(out, '\t'); continue;
+		case 'u': break;
+		default: rt_buf_addc(out, p[-1]); continue;
+		}
+		p = unicode_escape(p - 2, end, &c);
+		{
+			char t[4];
+
+			rt_buf_add(out, t, utf8_encode(c, t));
+		}
+	}
+}
+
 int
 rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
     size_t klen)
 {
 	const struct rt_jnode *v = &d->v[k];
-	struct rt_buf tmp = RT_BUF_INIT;
-	int eq;
 
 	if (!(v->flags & RT_JF_ESC))
 		return v->len - 2 == klen &&
 		    memcmp(d->p + v->off + 1, key, klen) == 0;
-	/* Escapes only shorten a string. */
-	if (v->len - 2 < klen)
-		return 0;
-	rt_json_unescape(d->p + v->off + 1, v->len - 2, &tmp);
-	eq = tmp.len == klen && memcmp(tmp.p, key, klen) == 0;
-	rt_buf_release(&tmp);
-	return eq;
+	return streq_escaped(d->p + v->off + 1, v->len - 2, key, klen);
 }
 
 uint32_t
@@ -588,84 +720,6 @@ rt_jdoc_index(const struct rt_jdoc *d, uint32_t arr, uint32_t i)
 	for (e = arr + 1; e < end && i > 0; e = d->v[e].next)
 		i--;
 	return e;
-}
-
-static void
-put_utf8(struct rt_buf *out, unsigned long c)
-{
-	char t[4];
-	size_t n;
-
-	if (c < 0x80) {
-		t[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		t[0] = (char)(0xC0 | c >> 6);
-		t[1] = (char)(0x80 | (c & 0x3F));
-		n = 2;
-	} else if (c < 0x10000) {
-		t[0] = (char)(0xE0 | c >> 12);
-		t[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		t[2] = (char)(0x80 | (c & 0x3F));
-		n = 3;
-	} else {
-		t[0] = (char)(0xF0 | c >> 18);
-		t[1] = (char)(0x80 | (c >> 12 & 0x3F));
-		t[2] = (char)(0x80 | (c >> 6 & 0x3F));
-		t[3] = (char)(0x80 | (c & 0x3F));
-		n = 4;
-	}
-	rt_buf_add(out, t, n);
-}
-
-static unsigned long
-hex4(const char *p)
-{
-	return (unsigned long)(hexval((unsigned char)p[0]) << 12 |
-	    hexval((unsigned char)p[1]) << 8 |
-	    hexval((unsigned char)p[2]) << 4 | hexval((unsigned char)p[3]));
-}
-
-void
-rt_json_unescape(const char *p, size_t n, struct rt_buf *out)
-{
-	const char *end = p + n;
-
-	rt_buf_reserve(out, n);
-	while (p < end) {
-		const char *bs = memchr(p, '\\', (size_t)(end - p));
-		unsigned long c;
-
-		if (bs == NULL) {
-			rt_buf_add(out, p, (size_t)(end - p));
-			return;
-		}
-		rt_buf_add(out, p, (size_t)(bs - p));
-		p = bs + 1;
-		switch (*p++) {
-		case 'b': rt_buf_addc(out, '\b'); continue;
-		case 'f': rt_buf_addc(out, '\f'); continue;
-		case 'n': rt_buf_addc(out, '\n'); continue;
-		case 'r': rt_buf_addc(out, '\r'); continue;
-		case 't': rt_buf_addc(out, '\t'); continue;
-		case 'u': break;
-		default: rt_buf_addc(out, p[-1]); continue;
-		}
-		c = hex4(p);
-		p += 4;
-		if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
-		    p[1] == 'u') {
-			unsigned long lo = hex4(p + 2);
-
-			if (lo >= 0xDC00 && lo <= 0xDFFF) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-				p += 6;
-			}
-		}
-		if (c >= 0xD800 && c <= 0xDFFF)
-			c = 0xFFFD;	/* an unpaired surrogate */
-		put_utf8(out, c);
-	}
 }
 
 void

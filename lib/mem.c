@@ -14,12 +14,12 @@ void
 rt_oom(void)
 {
 	static const char msg[] = ": out of memory\n";
-	ssize_t r;
 
-	/* Plain write(2): stdio itself may need memory. */
-	r = write(STDERR_FILENO, rt_progname, strlen(rt_progname));
-	r = write(STDERR_FILENO, msg, sizeof msg - 1);
-	(void)r;
+	/* Plain write(2): stdio itself may need memory.  Nothing to do if
+	 * even this fails. */
+	if (write(STDERR_FILENO, rt_progname, strlen(rt_progname)) >= 0 &&
+	    write(STDERR_FILENO, msg, sizeof msg - 1) >= 0)
+		_exit(2);
 	_exit(2);
 }
 

@@ -126,7 +126,8 @@ parts_local_seconds(const struct tparts *t)
 
 	/* A leap second (:60) is read as the first instant of the next
 	 * minute, as POSIX time does. */
-	return days * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
+	return days * 86400 + (int64_t)t->hour * 3600 + (int64_t)t->min * 60 +
+	    t->sec;
 }
 
 /* Offset of the named zone at a local time (seconds, as if UTC). */
@@ -243,10 +244,8 @@ zone(const char **p, const char *end, int strict, int *off)
 		s++;
 		if ((m = digits(&s, end, 2)) < 0)
 			return -1;
-	} else if (strict) {
-		return -1;
-	} else if (end - s >= 2 && (m = digits(&s, end, 2)) < 0) {
-		return -1;
+	} else if (strict || (end - s >= 2 && (m = digits(&s, end, 2)) < 0)) {
+		return -1;	/* RFC 3339 wants the colon */
 	}
 	if (m < 0)
 		m = 0;
