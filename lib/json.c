@@ -670,8 +670,9 @@ rt_json_unescape(const char *p, size_t n, struct rt_buf *out)
 		p = unicode_escape(p - 2, end, &c);
 		{
 			char t[4];
+			size_t k = utf8_encode(c, t);
 
-			rt_buf_add(out, t, utf8_encode(c, t));
+			rt_buf_add(out, t, k);
 		}
 	}
 }
