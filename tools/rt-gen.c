@@ -1,0 +1,195 @@
+/*
+ * rt-gen - seeded synthetic card transactions with labelled fraud
+ * scenarios, for demos, tests and benchmarks.  See rt-gen(1); the model
+ * is in lib/txsim.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "txsim.h"
+
+enum {
+	OPT_SEED = RT_OPT_TOOL, OPT_CUSTOMERS, OPT_TERMINALS, OPT_DAYS,
+	OPT_START, OPT_RADIUS, OPT_MESSY, OPT_LIMIT
+};
+
+static const struct option longopts[] = {
+	{ "output-format", required_argument, NULL, 'o' },
+	{ "unbuffered", no_argument, NULL, 'u' },
+	{ "stats", no_argument, NULL, RT_OPT_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "customers", required_argument, NULL, OPT_CUSTOMERS },
+	{ "terminals", required_argument, NULL, OPT_TERMINALS },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "start", required_argument, NULL, OPT_START },
+	{ "radius", required_argument, NULL, OPT_RADIUS },
+	{ "messy", no_argument, NULL, OPT_MESSY },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-gen [OPTION]...\n"
+	    "Write seeded synthetic card transactions with labelled fraud.\n\n"
+	    "      --seed N             random seed (default 1)\n"
+	    "      --customers N        customers (default 5000)\n"
+	    "      --terminals N        terminals (default 10000)\n"
+	    "      --days N             days of transactions (default 183)\n"
+	    "      --start DATE         first day (default 2018-04-01)\n"
+	    "      --radius R           customers use terminals this close, on a\n"
+	    "                           100 x 100 plane (default 5)\n"
+	    "      --limit N            stop after N transactions\n"
+	    "      --messy              write CSV with the dirt real exports have\n"
+	    "  -o, --output-format FMT  ndjson (default) or csv\n"
+	    "  -u, --unbuffered         flush after every record\n"
+	    "      --stats              print counts as JSON on stderr at exit\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n\n"
+	    "Exit status: 0 written, 2 trouble.  See rt-gen(1).\n", stdout);
+}
+
+/* A whole number from min to max, or a usage error. */
+static unsigned long long
+count(struct rt_cli *cli, const char *opt, const char *s,
+    unsigned long long min, unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		rt_cli_usage_error(cli, "--%s: '%s' is not a whole number from "
+		    "%llu to %llu", opt, s, min, max);
+	return v;
+}
+
+struct gen {
+	struct rt_txsim_opts o;
+	int messy;
+	unsigned long long limit;
+	uint64_t fraud;
+	struct rt_txmess mess;
+};
+
+static void
+options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
+{
+	int opt, li;
+	char *end;
+	int64_t us;
+
+	while ((opt = getopt_long(argc, argv, ":o:uhV", longopts, &li)) != -1) {
+		const char *name = longopts[li].name;
+
+		switch (opt) {
+		case OPT_SEED: g->o.seed = count(cli, name, optarg, 0, UINT64_MAX); break;
+		case OPT_CUSTOMERS: g->o.customers = (unsigned)count(cli, name, optarg, 1, 10000000); break;
+		case OPT_TERMINALS: g->o.terminals = (unsigned)count(cli, name, optarg, 1, 10000000); break;
+		case OPT_DAYS: g->o.days = (unsigned)count(cli, name, optarg, 1, 100000); break;
+		case OPT_LIMIT: g->limit = count(cli, name, optarg, 0, UINT64_MAX); break;
+		case OPT_MESSY: g->messy = 1; break;
+		case OPT_START:
+			if (rt_time_parse_iso(optarg, strlen(optarg), NULL, &us))
+				rt_cli_usage_error(cli, "--start: '%s' is not a "
+				    "date", optarg);
+			g->o.start = us;
+			break;
+		case OPT_RADIUS:
+			g->o.radius = strtod(optarg, &end);
+			if (*end || end == optarg || !(g->o.radius > 0 &&
+			    g->o.radius <= 200))
+				rt_cli_usage_error(cli, "--radius: '%s' is not a "
+				    "distance from 0 to 200", optarg);
+			break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(cli, argv, opt);
+		default:
+			if (!rt_cli_opt(cli, opt, optarg))
+				rt_cli_bad_option(cli, argv, opt);
+		}
+	}
+	if (optind < argc)
+		rt_cli_usage_error(cli, "unexpected operand '%s' (rt-gen reads "
+		    "no input)", argv[optind]);
+	if (cli->ofmt == RT_FMT_TSV)
+		rt_cli_usage_error(cli, "-o: rt-gen writes ndjson or csv");
+}
+
+static void
+extra_stats(struct rt_buf *b, void *arg)
+{
+	const struct gen *g = arg;
+
+	rt_stats_member(b, "fraud", g->fraud);
+	if (g->messy) {
+		rt_stats_member(b, "duplicates", g->mess.duplicates);
+		rt_stats_member(b, "broken", g->mess.broken);
+		rt_stats_member(b, "blank_lines", g->mess.blank);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct rt_txsim sim;
+	struct gen g;
+	struct rt_buf line = RT_BUF_INIT;
+	struct rt_out *out = &cli.out;
+	struct rt_tx t;
+
+	rt_cli_init(&cli, "rt-gen", usage);
+	memset(&g, 0, sizeof g);
+	rt_txsim_opts_default(&g.o);
+	g.limit = UINT64_MAX;
+	options(&cli, &g, argc, argv);
+	rt_out_init(out, STDOUT_FILENO, "stdout");
+	out->unbuffered = cli.unbuffered;
+	cli.st.extra = extra_stats;
+	cli.st.extra_arg = &g;
+	rt_txsim_init(&sim, &g.o);
+	rt_txmess_init(&g.mess, g.o.seed);
+	if (g.messy)
+		rt_txmess_header(&line);
+	else if (cli.ofmt == RT_FMT_CSV)
+		rt_txsim_csv_header(&line);
+	while (cli.st.in < g.limit && rt_txsim_next(&sim, &t)) {
+		cli.st.in++;
+		g.fraud += (uint64_t)t.fraud;
+		if (g.messy) {
+			rt_txmess_rows(&g.mess, &t, &line);
+		} else {
+			if (cli.ofmt == RT_FMT_CSV)
+				rt_txsim_csv(&t, &line);
+			else
+				rt_txsim_json(&t, &line);
+			rt_buf_addc(&line, '\n');
+		}
+		if (rt_out_write(out, line.p, line.len) == -1 ||
+		    rt_out_end(out) == -1)
+			rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
+		line.len = 0;
+	}
+	/* Every transaction is a record out; the messy copies and broken rows
+	 * are counted apart. */
+	cli.st.out = cli.st.in;
+	cli.st.in = 0;
+	if (rt_out_close(out) == -1)
+		rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
+	if (cli.stats)
+		rt_cli_print_stats(&cli);
+	rt_txsim_release(&sim);
+	rt_buf_release(&line);
+	rt_timeopt_release(&cli.topt);
+	return 0;
+}
