@@ -1,0 +1,291 @@
+/*
+ * rt-replay - play recorded records back in event-time pace, or at a fixed
+ * rate, with absolute deadlines so long runs do not drift.  See
+ * rt-replay(1).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "jedit.h"
+#include "number.h"
+
+enum {
+	OPT_TIME = RT_OPT_TOOL, OPT_SPEED, OPT_RATE, OPT_FROM, OPT_TO,
+	OPT_STAMP
+};
+
+static const struct option longopts[] = {
+	RT_CLI_LONGOPTS,
+	RT_CLI_TIMEOPTS,
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "stamp", required_argument, NULL, OPT_STAMP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-replay [OPTION]... [FILE]...\n"
+	    "Play records back in event-time pace, or at a fixed rate.\n\n"
+	    "      --time F             event time field (default ts)\n"
+	    "      --speed X            X times real time (default 1; 60: an hour\n"
+	    "                           a minute; max: no pacing)\n"
+	    "      --rate N[/s]         N records a second, whatever their times\n"
+	    "      --from TIME          drop records before TIME\n"
+	    "      --to TIME            drop records at or after TIME\n"
+	    "      --stamp F            add field F: the wall-clock send time, in\n"
+	    "                           microseconds since the epoch\n\n",
+	    stdout);
+	fputs(rt_cli_time_help, stdout);
+	fputs(rt_cli_common_help, stdout);
+	fputs("\nExit status: 0 all records played, 1 some rejected, "
+	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n", stdout);
+}
+
+struct replay {
+	const char *time_field;
+	double speed;		/* 0: as fast as possible */
+	double rate;		/* records a second; 0: by event time */
+	int64_t from, to;	/* RT_TIME_NONE when not given */
+	const char *stamp;
+	/* The run. */
+	int64_t t0;		/* event time of the first record played */
+	struct timespec w0;	/* monotonic clock when it was played */
+	uint64_t played;
+	int64_t behind_max;	/* microseconds behind schedule, at worst */
+	struct rt_jdoc doc;
+	struct rt_jedit edit;
+	struct rt_buf out;
+};
+
+static int64_t
+ts_us(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * RT_US_PER_S + t->tv_nsec / 1000;
+}
+
+/* Sleep until the monotonic deadline w0 + off microseconds, flushing what
+ * is written first; returns how late we already were (0 if on time). */
+static int64_t
+wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
+{
+	struct timespec now, dl;
+	int64_t at = ts_us(w0) + off, late;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	late = ts_us(&now) - at;
+	if (late >= 0)
+		return late;
+	rt_cli_idle(cli);	/* what was written leaves before we sleep */
+	dl.tv_sec = (time_t)(at / RT_US_PER_S);
+	dl.tv_nsec = (long)(at % RT_US_PER_S) * 1000;
+	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl,
+	    NULL)) == EINTR)
+		rt_cli_idle(cli);	/* SIGUSR1: stats */
+	return 0;
+}
+
+/* Where in the schedule record number k with event time t belongs. */
+static int64_t
+schedule(struct replay *rp, int64_t t)
+{
+	if (rp->rate > 0)
+		return (int64_t)llround((double)rp->played * 1e6 / rp->rate);
+	if (rp->speed == 0)
+		return 0;
+	if (t < rp->t0)
+		return 0;	/* out of order: as soon as possible */
+	return (int64_t)llround((double)(t - rp->t0) / rp->speed);
+}
+
+static void
+stamp(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r,
+    const char **p, size_t *n)
+{
+	const struct rt_jdoc *d = rt_rec_parse(r, &rp->doc);
+	struct timespec now;
+	struct rt_buf *v;
+
+	if (d == NULL || d->v[0].type != RT_JOBJ)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	rt_jedit_start(&rp->edit, d);
+	v = rt_jedit_key(&rp->edit, rp->stamp, strlen(rp->stamp));
+	rt_buf_addi(v, ts_us(&now));
+	rp->out.len = 0;
+	rt_jedit_finish(&rp->edit, &rp->out);
+	*p = rp->out.p;
+	*n = rp->out.len;
+	(void)cli;
+}
+
+/* The event time of r, or a reason to reject it. */
+static const char *
+event_time(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r,
+    int64_t *t)
+{
+	const struct rt_jdoc *d = rt_rec_parse(r, &rp->doc);
+	const struct rt_jnode *v;
+	uint32_t i;
+	struct rt_buf s = RT_BUF_INIT;
+	const char *err;
+
+	if (d == NULL)
+		return "invalid JSON";
+	if (d->v[0].type != RT_JOBJ)
+		return "not a JSON object";
+	i = rt_jdoc_get(d, 0, rp->time_field, strlen(rp->time_field));
+	if (i == 0)
+		return "time field missing";
+	v = &d->v[i];
+	if (v->type == RT_JNUM)
+		return rt_time_read(rt_jdoc_text(d, i), v->len, 1, &cli->topt, t);
+	if (v->type != RT_JSTR)
+		return "time field is not a string or a number";
+	if (!(v->flags & RT_JF_ESC))
+		return rt_time_read(rt_jdoc_text(d, i) + 1, v->len - 2, 0,
+		    &cli->topt, t);
+	rt_jdoc_str(d, i, &s);
+	err = rt_time_read(s.p, s.len, 0, &cli->topt, t);
+	rt_buf_release(&s);
+	return err;
+}
+
+static void
+play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
+{
+	const char *p = r->p, *err;
+	size_t n = r->len;
+	int64_t t = 0, late;
+	char why[128];
+
+	if (rp->rate == 0 || rp->from != RT_TIME_NONE || rp->to != RT_TIME_NONE) {
+		if ((err = event_time(cli, rp, r, &t)) != NULL) {
+			snprintf(why, sizeof why, "%s: %s", rp->time_field, err);
+			rt_cli_reject(cli, r, why);
+			return;
+		}
+		if ((rp->from != RT_TIME_NONE && t < rp->from) ||
+		    (rp->to != RT_TIME_NONE && t >= rp->to)) {
+			rt_cli_drop(cli);
+			return;
+		}
+	}
+	if (rp->played == 0) {
+		rp->t0 = t;
+		clock_gettime(CLOCK_MONOTONIC, &rp->w0);
+	}
+	late = wait_until(cli, &rp->w0, schedule(rp, t));
+	if (late > rp->behind_max)
+		rp->behind_max = late;
+	if (rp->stamp)
+		stamp(cli, rp, r, &p, &n);
+	rt_cli_emit(cli, r, p, n);
+	/* On schedule, each record leaves at its time; far behind, records
+	 * go out in blocks to catch up. */
+	if (late < 10000 && rt_out_flush(&cli->out) == -1)
+		rt_cli_fatal(cli, "stdout: %s", strerror(cli->out.err));
+	rp->played++;
+}
+
+static void
+extra_stats(struct rt_buf *b, void *arg)
+{
+	const struct replay *rp = arg;
+
+	rt_stats_member(b, "behind_max_us", (uint64_t)rp->behind_max);
+}
+
+static int64_t
+time_arg(struct rt_cli *cli, const char *opt, const char *s)
+{
+	int64_t t;
+	const char *err = rt_time_read(s, strlen(s), 0, &cli->topt, &t);
+
+	if (err)
+		rt_cli_usage_error(cli, "--%s: %s: '%s'", opt, err, s);
+	return t;
+}
+
+static void
+options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	char *end;
+	int opt, li;
+
+	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
+	    &li)) != -1) {
+		switch (opt) {
+		case OPT_TIME: rp->time_field = optarg; break;
+		case OPT_STAMP: rp->stamp = optarg; break;
+		case OPT_FROM: from = optarg; break;
+		case OPT_TO: to = optarg; break;
+		case OPT_SPEED:
+			if (strcmp(optarg, "max") == 0) {
+				rp->speed = 0;
+				break;
+			}
+			rp->speed = strtod(optarg, &end);
+			if (*end || end == optarg || !(rp->speed > 0) ||
+			    isinf(rp->speed))
+				rt_cli_usage_error(cli, "--speed: '%s' is not a "
+				    "positive number or max", optarg);
+			break;
+		case OPT_RATE:
+			rp->rate = strtod(optarg, &end);
+			if ((*end && strcmp(end, "/s") != 0) || end == optarg ||
+			    !(rp->rate > 0) || isinf(rp->rate))
+				rt_cli_usage_error(cli, "--rate: '%s' is not a "
+				    "positive rate (N or N/s)", optarg);
+			break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(cli, argv, opt);
+		default:
+			if (!rt_cli_opt(cli, opt, optarg))
+				rt_cli_bad_option(cli, argv, opt);
+		}
+	}
+	/* After the time options, which say how to read these. */
+	if (from)
+		rp->from = time_arg(cli, "from", from);
+	if (to)
+		rp->to = time_arg(cli, "to", to);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct replay rp;
+	struct rt_rec rec;
+
+	rt_cli_init(&cli, "rt-replay", usage);
+	memset(&rp, 0, sizeof rp);
+	rp.time_field = "ts";
+	rp.speed = 1;
+	rp.from = rp.to = RT_TIME_NONE;
+	options(&cli, &rp, argc, argv);
+	rt_jdoc_init(&rp.doc, 0);
+	rt_jedit_init(&rp.edit);
+	cli.st.extra = extra_stats;
+	cli.st.extra_arg = &rp;
+	rt_cli_start(&cli, argc, argv, optind);
+	while (rt_cli_next(&cli, &rec) == 1)
+		play(&cli, &rp, &rec);
+	rt_jdoc_release(&rp.doc);
+	rt_jedit_release(&rp.edit);
+	rt_buf_release(&rp.out);
+	return rt_cli_finish(&cli);
+}
