@@ -58,7 +58,7 @@ rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
 	rt_progname = tool;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vsay(struct rt_cli *c, const char *fmt, va_list ap)
 {
 	struct rt_buf b = RT_BUF_INIT;
