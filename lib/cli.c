@@ -201,6 +201,9 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 			    "us or ns", arg);
 		return 1;
 	case RT_OPT_TIME_FORMAT:
+		if ((err = rt_time_fmt_check(arg)) != NULL)
+			rt_cli_usage_error(c, "--time-format: %s: '%s'", err,
+			    arg);
 		c->topt.format = arg;
 		return 1;
 	case RT_OPT_TZ:

@@ -1,5 +1,5 @@
 /*
- * t_rtio.c - the line reader (lib/rtio.c): --max-record-bytes holds for
+ * t_rtio_maxrec.c - the line reader (lib/rtio.c): --max-record-bytes holds for
  * every line, whether or not it fits in the read buffer.
  */
 #include <stdio.h>
