@@ -666,6 +666,10 @@ clean_value(struct rt_clean *c, int fi, struct val *v, const char **why)
 		v->n = f->deflen;
 		v->flags = RT_JF_ESC;	/* decode when needed */
 		v->decoded = 0;
+		/* Trimmed like a default for a missing field (which comes
+		 * through here from the top). */
+		if (c->trim && may_trim(v))
+			trim_value(c, v);
 	}
 	if ((f->flags & RT_CF_REQUIRE) && is_empty(v))
 		return reject(c, why, f->name, "required field is empty", NULL);
