@@ -348,8 +348,6 @@ key_new(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
 	int isnew, fi;
 	uint32_t id;
 
-	if (c->nki >= KEYCACHE_MAX)
-		keycache_clear(c);
 	if (c->nki == c->capki) {
 		c->capki = c->capki ? c->capki * 2 : 64;
 		c->ki = rt_xreallocarray(c->ki, c->capki, sizeof *c->ki);
@@ -885,6 +883,10 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 		*why = "not a JSON object";
 		return RT_CLEAN_REJECT;
 	}
+	/* Clear the key cache between records, never inside one: the
+	 * duplicate-key stamps live in it. */
+	if (c->nki > 0 && c->nki + d->v[0].n > KEYCACHE_MAX)
+		keycache_clear(c);
 	if (++c->gen == 0) {
 		memset(c->stamp, 0, c->capstamp * sizeof *c->stamp);
 		c->gen = 1;
