@@ -103,6 +103,7 @@ rt_clean_release(struct rt_clean *c)
 	rt_buf_release(&c->out);
 	rt_buf_release(&c->val);
 	rt_buf_release(&c->tmp);
+	rt_buf_release(&c->hid);
 }
 
 static int
@@ -347,8 +348,6 @@ key_new(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
 	int isnew, fi;
 	uint32_t id;
 
-	if (c->nki >= KEYCACHE_MAX)
-		keycache_clear(c);
 	if (c->nki == c->capki) {
 		c->capki = c->capki ? c->capki * 2 : 64;
 		c->ki = rt_xreallocarray(c->ki, c->capki, sizeof *c->ki);
@@ -666,6 +665,10 @@ clean_value(struct rt_clean *c, int fi, struct val *v, const char **why)
 		v->n = f->deflen;
 		v->flags = RT_JF_ESC;	/* decode when needed */
 		v->decoded = 0;
+		/* Trimmed like a default for a missing field (which comes
+		 * through here from the top). */
+		if (c->trim && may_trim(v))
+			trim_value(c, v);
 	}
 	if ((f->flags & RT_CF_REQUIRE) && is_empty(v))
 		return reject(c, why, f->name, "required field is empty", NULL);
@@ -738,6 +741,43 @@ missing_fields(struct rt_clean *c, int *first, const char **why)
 }
 
 /*
+ * A member --drop or --select removes from the output, when a check still
+ * needs its value: --require, --dedupe and the time of --dedupe-window see
+ * the input's fields, whatever is written.  0, or -1 to reject.
+ */
+static int
+unwritten(struct rt_clean *c, const struct rt_jdoc *d, int fi, uint32_t vk,
+    const char **why)
+{
+	const struct rt_jnode *vn = &d->v[vk];
+	struct val v;
+	int r;
+
+	if (fi < 0 || (fi != c->dedupe && fi != c->dedupe_time &&
+	    !(c->f[fi].flags & RT_CF_REQUIRE)))
+		return 0;
+	v.type = vn->type;
+	v.p = d->p + vn->off;
+	v.n = vn->len;
+	v.flags = vn->flags;
+	v.decoded = 0;
+	r = clean_value(c, fi, &v, why);
+	if (r != 0)
+		return r;	/* -1, or 1: --drop-empty, as if missing */
+	c->fnode[fi] = 1;
+	if (fi == c->dedupe) {
+		size_t at = c->out.len;
+
+		put_value(c, &v);
+		c->hid.len = 0;
+		rt_buf_add(&c->hid, c->out.p + at, c->out.len - at);
+		c->out.len = at;
+		c->hidden = 1;
+	}
+	return 0;
+}
+
+/*
  * Write the members.  Runs of members that no rule changed, written in
  * the input with bare ',' and ':' separators, are copied as one span.
  */
@@ -763,8 +803,11 @@ members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
 			return -1;
 		}
 		c->stamp[ki->outid] = c->gen;
-		if (ki->drop)
+		if (ki->drop) {
+			if (unwritten(c, d, ki->field, k + 1, why) == -1)
+				return -1;
 			continue;
+		}
 		v.type = vn->type;
 		v.p = d->p + vn->off;
 		v.n = vn->len;
@@ -840,6 +883,10 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 		*why = "not a JSON object";
 		return RT_CLEAN_REJECT;
 	}
+	/* Clear the key cache between records, never inside one: the
+	 * duplicate-key stamps live in it. */
+	if (c->nki > 0 && c->nki + d->v[0].n > KEYCACHE_MAX)
+		keycache_clear(c);
 	if (++c->gen == 0) {
 		memset(c->stamp, 0, c->capstamp * sizeof *c->stamp);
 		c->gen = 1;
@@ -850,13 +897,14 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 		c->ftime[c->dedupe_time] = RT_TIME_NONE;
 	c->out.len = 0;
 	c->pass = 0;
+	c->hidden = 0;
 	rt_buf_addc(&c->out, '{');
 	if (members(c, d, dspan, why) == -1)
 		return RT_CLEAN_REJECT;
 	rt_buf_addc(&c->out, '}');
 	c->res = c->pass ? d->p : c->out.p;
 	c->reslen = c->pass ? d->len : c->out.len;
-	if (c->dedupe < 0 || dspan[1] == 0)
+	if (c->dedupe < 0 || (dspan[1] == 0 && !c->hidden))
 		return RT_CLEAN_OUT;
 	if (c->dedupe_window > 0) {
 		if (c->ftime[c->dedupe_time] == RT_TIME_NONE) {
@@ -868,7 +916,8 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 		}
 		t = c->ftime[c->dedupe_time];
 	}
-	if (rt_seen_check(&c->seen, c->out.p + dspan[0], dspan[1] - dspan[0], t))
+	if (c->hidden ? rt_seen_check(&c->seen, c->hid.p, c->hid.len, t) :
+	    rt_seen_check(&c->seen, c->out.p + dspan[0], dspan[1] - dspan[0], t))
 		return RT_CLEAN_DROP;
 	return RT_CLEAN_OUT;
 }

@@ -75,6 +75,9 @@ struct rt_clean {
 	const char *res;	/* the cleaned record: c->out, or the input */
 	size_t reslen;
 	int pass;		/* this record passes unchanged */
+	struct rt_buf hid;	/* the --dedupe value of a field not written
+				 * out (--drop, --select) */
+	int hidden;		/* hid holds this record's id */
 };
 
 void rt_clean_init(struct rt_clean *c, struct rt_timeopt *topt);

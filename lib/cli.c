@@ -146,6 +146,15 @@ rt_cli_size(const char *s)
 	return end[1] == '\0' || (end[1] == 'B' && end[2] == '\0') ? v : -1;
 }
 
+/* After --help or --version: exit 0 only if the text was written. */
+static void __attribute__((noreturn))
+exit_printed(struct rt_cli *c)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		rt_cli_fatal(c, "stdout: %s", strerror(errno));
+	exit(RT_EXIT_OK);
+}
+
 int
 rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 {
@@ -188,6 +197,9 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 			    "us or ns", arg);
 		return 1;
 	case RT_OPT_TIME_FORMAT:
+		if ((err = rt_time_fmt_check(arg)) != NULL)
+			rt_cli_usage_error(c, "--time-format: %s: '%s'", err,
+			    arg);
 		c->topt.format = arg;
 		return 1;
 	case RT_OPT_TZ:
@@ -197,10 +209,10 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		return 1;
 	case 'h':
 		c->usage();
-		exit(RT_EXIT_OK);
+		exit_printed(c);
 	case 'V':
 		printf("%s (rtpipe) %s\n", c->tool, RT_VERSION);
-		exit(RT_EXIT_OK);
+		exit_printed(c);
 	}
 	return 0;
 }

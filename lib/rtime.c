@@ -461,6 +461,19 @@ upto_digits(const char **p, const char *end, int max)
 	return v;
 }
 
+/* The directives rt_time_parse_fmt reads (keep the two in step). */
+static const char fmt_directives[] = "YymdejHIMSfpbhBaAzZsTF%";
+
+const char *
+rt_time_fmt_check(const char *fmt)
+{
+	for (; *fmt; fmt++)
+		if (*fmt == '%' && (*++fmt == '\0' ||
+		    strchr(fmt_directives, *fmt) == NULL))
+			return "unknown directive";
+	return NULL;
+}
+
 const char *
 rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
     struct rt_tzone *tz, int64_t *us)

@@ -62,6 +62,9 @@ const char *rt_time_parse_epoch(const char *s, size_t n, enum rt_tunit u,
     int64_t *us);
 const char *rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
     struct rt_tzone *tz, int64_t *us);
+/* Check a --time-format before any record: NULL, or a message when a
+ * directive is unknown (or a '%' ends the format). */
+const char *rt_time_fmt_check(const char *fmt);
 
 /* Write us as RFC 3339 UTC with digits (0, 3, 6) fractional digits:
  * "2024-03-01T12:00:00.123Z".  Returns the length; out needs 40 bytes. */

@@ -171,6 +171,15 @@ in_emit(struct rt_in *in, struct rt_line *l, size_t n, int nl)
 	l->overlong = 0;
 	in->start += n + (size_t)nl;
 	in->scan = 0;
+	/* A line that fit in the buffer may still be over the limit (the
+	 * buffer is larger than a small max, and holds max + 2 bytes); a
+	 * last line's "\r" is not counted, as it would not be before "\n". */
+	if (l->len - (size_t)(!nl && n > 0 && p[n - 1] == '\r') > in->max) {
+		l->overlong = 1;
+		if (l->len > RT_OVERLONG_KEEP)
+			l->len = RT_OVERLONG_KEEP;
+		l->rawlen = l->len;
+	}
 }
 
 /* Start discarding an overlong line, keeping a prefix for its reject. */
