@@ -252,7 +252,8 @@ rt_csv_feed(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
 	} else {
 		rt_buf_add(&c->raw, l->p, l->len);
 		if (c->raw.len > c->max) {
-			c->raw.len = RT_OVERLONG_KEEP;
+			if (c->raw.len > RT_OVERLONG_KEEP)
+				c->raw.len = RT_OVERLONG_KEEP;
 			return refuse(c, NULL, "record exceeds "
 			    "--max-record-bytes (unterminated quote?)", r);
 		}
@@ -278,8 +279,11 @@ rt_csv_feed(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
 	}
 	if (csv_parse(&c->p, "\n", 1, on_field, on_row, c) != 1)
 		return refuse(c, l, "malformed CSV (stray quote)", r);
-	if (!c->ready)
-		return 0;	/* the header */
+	if (!c->ready) {	/* the header, maybe over several lines */
+		c->spanning = 0;
+		c->raw.len = 0;
+		return 0;
+	}
 	return hand_out(c, c->spanning ? NULL : l, NULL, r);
 }
 
@@ -287,8 +291,16 @@ int
 rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r)
 {
 	c->ready = 0;
-	if (csv_fini(&c->p, on_field, on_row, c) != 0)
+	if (csv_fini(&c->p, on_field, on_row, c) != 0) {
+		/* The raw row ends before its last line's terminator, as
+		 * every raw row does. */
+		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\n') {
+			c->raw.len--;
+			if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\r')
+				c->raw.len--;
+		}
 		return refuse(c, NULL, "unterminated quoted field", r);
+	}
 	if (!c->ready)
 		return 0;
 	return hand_out(c, NULL, NULL, r);
@@ -339,10 +351,28 @@ rt_csvw_release(struct rt_csvw *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* A line of one column holding "" or only blanks would be a blank line,
+ * which readers skip: quote the field.  (With two columns or more a
+ * line holds a delimiter, which is never blank.) */
+static void
+csvw_not_blank(struct rt_buf *out, size_t line, char delim)
+{
+	size_t i;
+
+	for (i = line; i < out->len; i++)
+		if ((out->p[i] != ' ' && out->p[i] != '\t') || out->p[i] == delim)
+			return;
+	rt_buf_addc(out, '"');
+	memmove(out->p + line + 1, out->p + line, out->len - line - 1);
+	out->p[line] = '"';
+	rt_buf_addc(out, '"');
+}
+
 static void
 csvw_header(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 {
 	uint32_t k, n = d->v[0].n, i = 0;
+	size_t line = out->len;
 
 	w->noff = rt_xreallocarray(NULL, (size_t)n + 1, sizeof *w->noff);
 	w->col = rt_xreallocarray(NULL, (size_t)n + 1, sizeof *w->col);
@@ -356,6 +386,7 @@ csvw_header(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 		rt_csv_put_field(out, w->names.p + at, w->names.len - at,
 		    w->delim);
 	}
+	csvw_not_blank(out, line, w->delim);
 	w->noff[i] = w->names.len;
 	w->nk = i;
 	rt_buf_addc(out, '\n');
@@ -400,7 +431,7 @@ csvw_value(struct rt_csvw *w, const struct rt_jdoc *d, uint32_t v,
 const char *
 rt_csvw_put(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 {
-	size_t start = out->len, i = 0, c;
+	size_t start = out->len, i = 0, c, line;
 	uint32_t k;
 
 	if (d->v[0].type != RT_JOBJ)
@@ -418,12 +449,14 @@ rt_csvw_put(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 		}
 		w->col[c] = k + 1;
 	}
+	line = out->len;
 	for (c = 0; c < w->nk; c++) {
 		if (c > 0)
 			rt_buf_addc(out, w->delim);
 		if (w->col[c])
 			csvw_value(w, d, w->col[c], out);
 	}
+	csvw_not_blank(out, line, w->delim);
 	rt_buf_addc(out, '\n');
 	return NULL;
 }

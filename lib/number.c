@@ -3,6 +3,7 @@
  */
 #include "number.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,7 +199,10 @@ rt_num_fmt(struct rt_buf *b, double v)
 			}
 		}
 	}
-	for (prec = 15; prec <= 17; prec++) {
+	/* 15 significant digits always read back as themselves, so when
+	 * fewer would do, %.15g finds them too (its trailing zeros go).
+	 * Subnormals hold fewer digits: 5e-324 needs one; search from 1. */
+	for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		snprintf(t, sizeof t, "%.*g", prec, v);
 		if (prec == 17 || strtod(t, NULL) == v)
 			break;
@@ -344,7 +348,10 @@ int_digits(const char **s, const char *end, unsigned flags,
 
 			if (c == point)
 				break;
-			if ((sep && c != sep) || run == 0 || p + 1 >= end)
+			/* A separator sits between digits ("12 USD" is not
+			 * twelve with a bad group). */
+			if ((sep && c != sep) || run == 0 || p + 1 >= end ||
+			    p[1] < '0' || p[1] > '9')
 				return "not a number";
 			if (!sep)
 				first = run;

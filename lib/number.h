@@ -20,8 +20,8 @@ int rt_num_parse(const char *s, size_t n, double *out);
 int rt_num_int64(const char *s, size_t n, int64_t *out);
 
 /* Append the shortest decimal text that reads back as v ("0.1", "1234.5",
- * "1e+300"); integers print without a fraction.  NaN and infinities,
- * which JSON lacks, print as null. */
+ * "1e+300", "5e-324"); integers print without a fraction; -0 prints as
+ * 0.  NaN and infinities, which JSON lacks, print as null. */
 void rt_num_fmt(struct rt_buf *b, double v);
 
 /* Flags for rt_num_clean. */

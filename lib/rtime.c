@@ -480,8 +480,9 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 {
 	const char *p = s, *end = s + n;
 	struct tparts t;
-	unsigned yday = 0, pm = 2, twelve = 0;
+	unsigned yday = 0, pm = 2, twelve = 0, has_yday = 0;
 	int64_t v, epoch = INT64_MIN;
+	int epoch_neg = 0;
 
 	memset(&t, 0, sizeof t);
 	t.year = 1970;
@@ -524,6 +525,7 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 		case 'j':
 			v = upto_digits(&p, end, 3);
 			yday = (unsigned)v;
+			has_yday = 1;
 			break;
 		case 'H':
 			v = upto_digits(&p, end, 2);
@@ -581,7 +583,7 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 			const char *q = p;
 
 			if (q < end && *q == '-')
-				q++;
+				q++, epoch_neg = 1;
 			while (q < end && *q >= '0' && *q <= '9')
 				q++;
 			if (rt_time_parse_epoch(p, (size_t)(q - p), RT_TU_S,
@@ -634,7 +636,8 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 	if (p != end)
 		return "does not match --time-format";
 	if (epoch != INT64_MIN) {
-		*us = epoch + t.frac_us;
+		/* "-1.5" is -1 s and then half a second more, back in time. */
+		*us = epoch_neg ? epoch - t.frac_us : epoch + t.frac_us;
 		return NULL;
 	}
 	if (twelve) {
@@ -642,11 +645,11 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 			return "hour out of range";
 		t.hour = t.hour % 12 + (pm ? 12 : 0);
 	}
-	if (yday) {
+	if (has_yday) {
 		int64_t d0 = rt_days_from_civil(t.year, 1, 1);
 		int64_t yy;
 
-		if (yday > (is_leap(t.year) ? 366u : 365u))
+		if (yday < 1 || yday > (is_leap(t.year) ? 366u : 365u))
 			return "day out of range";
 		rt_civil_from_days(d0 + yday - 1, &yy, &t.mon, &t.day);
 	}
@@ -714,9 +717,15 @@ rt_time_fmt(int64_t us, int digits_, char *out)
 	unsigned m, d;
 	char *p = out;
 
-	/* Floor division: times before 1970 count back from midnight. */
-	days = us >= 0 ? us / US_PER_DAY : -((-us + US_PER_DAY - 1) / US_PER_DAY);
-	sod = us - days * US_PER_DAY;
+	/* Floor division: times before 1970 count back from midnight.
+	 * (Neither -us nor days * US_PER_DAY: both overflow near
+	 * INT64_MIN.) */
+	days = us / US_PER_DAY;
+	sod = us % US_PER_DAY;
+	if (sod < 0) {
+		sod += US_PER_DAY;
+		days--;
+	}
 	rt_civil_from_days(days, &y, &m, &d);
 	frac = sod % RT_US_PER_S;
 	sod /= RT_US_PER_S;
@@ -918,7 +927,7 @@ rt_dur_parse(const char *s, int64_t *us)
 		return NULL;
 	}
 	while (*p) {
-		int64_t ip = 0, fp = 0, fscale = 1, part;
+		int64_t ip = 0, fp = 0, fscale = 1, part, frac;
 		const char *u;
 		size_t ul, i, best = 0, bestlen = 0;
 
@@ -950,10 +959,14 @@ rt_dur_parse(const char *s, int64_t *us)
 			}
 		if (bestlen == 0)
 			return "unknown duration unit";
-		if (ip > INT64_MAX / units[best].us)
+		/* The fraction's share, fp * us / fscale, without the
+		 * product (it overflows for "1.123456789d"): fp < fscale
+		 * <= 1e9, so fp * (us % fscale) fits. */
+		frac = fp * (units[best].us / fscale) +
+		    fp * (units[best].us % fscale) / fscale;
+		if (ip > (INT64_MAX - frac) / units[best].us)
 			return "duration too long";
-		part = ip * units[best].us + fp * units[best].us / fscale;
-		part /= units[best].div;
+		part = (ip * units[best].us + frac) / units[best].div;
 		if (total > INT64_MAX - part)
 			return "duration too long";
 		total += part;

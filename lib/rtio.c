@@ -182,21 +182,55 @@ in_emit(struct rt_in *in, struct rt_line *l, size_t n, int nl)
 	}
 }
 
-/* Start discarding an overlong line, keeping a prefix for its reject. */
+/* Keep the first bytes of an overlong line (n bytes at start) for its
+ * reject. */
 static void
-in_begin_skip(struct rt_in *in)
+in_keep_prefix(struct rt_in *in, size_t n)
 {
-	size_t n = in->end - in->start;
-
 	if (in->keep == NULL)
 		in->keep = rt_xmalloc(RT_OVERLONG_KEEP + RT_IN_PAD);
 	in->keeplen = n < RT_OVERLONG_KEEP ? n : RT_OVERLONG_KEEP;
 	memcpy(in->keep, in->buf + in->start, in->keeplen);
 	memset(in->keep + in->keeplen, 0, RT_IN_PAD);
-	in->skiplen = n;
-	in->skipping = 1;
-	in->start = in->end = 0;
+}
+
+/* Hand out the kept prefix of an overlong line of full bytes (its
+ * terminator excluded). */
+static void
+in_emit_overlong(struct rt_in *in, struct rt_line *l, size_t full)
+{
+	if (in->keeplen > full)
+		in->keeplen = full;	/* a kept '\r' was the terminator's */
+	l->p = in->keep;
+	l->len = in->keeplen;
+	l->rawlen = in->keeplen;
+	l->fulllen = full;
+	l->overlong = 1;
+	l->lineno = ++in->lineno;
+}
+
+/* Drop the unread bytes of the line being skipped, except a last '\r',
+ * which may begin the "\r\n" ending it.  Returns the bytes dropped. */
+static size_t
+in_drop(struct rt_in *in)
+{
+	size_t n = in->end - in->start;
+	int cr = n > 0 && in->buf[in->end - 1] == '\r';
+
+	in->buf[0] = '\r';
+	in->start = 0;
+	in->end = (size_t)cr;
 	in->scan = 0;
+	return n - (size_t)cr;
+}
+
+/* Start discarding an overlong line, keeping a prefix for its reject. */
+static void
+in_begin_skip(struct rt_in *in)
+{
+	in_keep_prefix(in, in->end - in->start);
+	in->skiplen = in_drop(in);
+	in->skipping = 1;
 }
 
 /* While skipping: look for the end of the overlong line. */
@@ -207,19 +241,16 @@ in_skip(struct rt_in *in, struct rt_line *l)
 	char *nl = memchr(p, '\n', in->end - in->start);
 	size_t n = nl ? (size_t)(nl - p) : in->end - in->start;
 
-	in->skiplen += n;
 	if (nl == NULL && !in->eof) {
-		in->start = in->end = 0;
+		in->skiplen += in_drop(in);
 		return 0;
 	}
+	in->skiplen += n;
+	if (nl && n > 0 && p[n - 1] == '\r')
+		in->skiplen--;
 	in->start += n + (nl != NULL);
 	in->skipping = 0;
-	l->p = in->keep;
-	l->len = in->keeplen;
-	l->rawlen = in->keeplen;
-	l->fulllen = in->skiplen;
-	l->overlong = 1;
-	l->lineno = ++in->lineno;
+	in_emit_overlong(in, l, in->skiplen);
 	return 1;
 }
 
@@ -240,7 +271,18 @@ rt_in_next(struct rt_in *in, struct rt_line *l)
 			char *nl = memchr(p + in->scan, '\n', have - in->scan);
 
 			if (nl != NULL) {
-				in_emit(in, l, (size_t)(nl - p), 1);
+				size_t n = (size_t)(nl - p);
+				size_t len = n - (n > 0 && p[n - 1] == '\r');
+
+				if (len <= in->max) {
+					in_emit(in, l, n, 1);
+					return RT_IN_LINE;
+				}
+				/* Too long, though it came in whole. */
+				in_keep_prefix(in, len);
+				in->start += n + 1;
+				in->scan = 0;
+				in_emit_overlong(in, l, len);
 				return RT_IN_LINE;
 			}
 			in->scan = have;

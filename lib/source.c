@@ -105,13 +105,16 @@ src_open(struct rt_src *s)
 	return 1;
 }
 
+/* A line of blanks: spaces, tabs and CRs, but never the delimiter (a
+ * TSV line of tabs is a row of empty fields). */
 static int
-blank(const char *p, size_t n)
+blank(const char *p, size_t n, char delim)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+		if ((p[i] != ' ' && p[i] != '\t' && p[i] != '\r') ||
+		    p[i] == delim)
 			return 0;
 	return 1;
 }
@@ -172,7 +175,7 @@ csv_next(struct rt_src *s, struct rt_rec *r)
 			rec_from_line(s, &l, r);
 			return 1;
 		}
-		if (!s->csv.spanning && blank(l.p, l.len))
+		if (!s->csv.spanning && blank(l.p, l.len, (char)s->csv.delim))
 			continue;
 		if (rt_csv_feed(&s->csv, &l, &cr)) {
 			rec_from_csv(s, &cr, r);
@@ -191,7 +194,7 @@ ndjson_next(struct rt_src *s, struct rt_rec *r)
 		k = rt_in_next(&s->in, &l);
 		if (k != RT_IN_LINE)
 			return k;
-		if (!l.overlong && blank(l.p, l.len))
+		if (!l.overlong && blank(l.p, l.len, 0))
 			continue;
 		rec_from_line(s, &l, r);
 		return 1;
