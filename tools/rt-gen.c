@@ -87,8 +87,14 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 	char *end;
 	int64_t us;
 
-	while ((opt = getopt_long(argc, argv, ":o:uhV", longopts, &li)) != -1) {
-		const char *name = longopts[li].name;
+	for (;;) {
+		const char *name;
+
+		li = -1;	/* getopt_long sets it for long options only */
+		opt = getopt_long(argc, argv, ":o:uhV", longopts, &li);
+		if (opt == -1)
+			break;
+		name = li >= 0 ? longopts[li].name : "";
 
 		switch (opt) {
 		case OPT_SEED: g->o.seed = count(cli, name, optarg, 0, UINT64_MAX); break;

@@ -1,0 +1,54 @@
+# Pipelines of several tools: records accounted for across stages, and
+# records that trickle in leave at once.
+load helpers
+
+G="--seed 3 --customers 200 --terminals 400 --days 10"
+CLEAN="-i csv --keys snake --time ts --number amount --integer tx_id,customer_id,terminal_id,is_fraud,fraud_scenario --dedupe tx_id"
+
+@test "pipeline: rt-gen --messy | rt-clean: every generated row is passed, rejected or dropped" {
+	rt-gen $G --messy --stats >messy.csv 2>gen.json
+	rt-gen $G >truth.ndjson
+	run --separate-stderr rt-clean $CLEAN --stats --reject rej.ndjson messy.csv
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" >clean.ndjson
+	local rows gout dups broken
+	rows=$(grep -c . messy.csv)
+	gout=$(jq .out gen.json) dups=$(jq .duplicates gen.json) broken=$(jq .broken gen.json)
+	[ "$gout" -eq "$(wc -l <truth.ndjson)" ]
+	[ "$dups" -gt 0 ] && [ "$broken" -gt 0 ]
+	# Rows in the file (less the header) = clean's input.
+	[ "$(stat_field in)" -eq $((rows - 1)) ]
+	[ "$(stat_field in)" -eq $((gout + dups)) ]
+	# Duplicates dropped by the rule, broken rows rejected, the rest out.
+	[ "$(stat_field dropped)" -eq "$dups" ]
+	[ "$(stat_field rejected)" -eq "$broken" ]
+	[ "$(stat_field out)" -eq $((gout - broken)) ]
+	[ "$(wc -l <rej.ndjson)" -eq "$broken" ]
+	# What comes out is exactly the generated records (times at ms).
+	jq -c '.ts |= sub("Z$"; ".000Z")' truth.ndjson | sort >want.sorted
+	[ "$(wc -l <want.sorted)" -eq "$gout" ]
+	jq -c . clean.ndjson | sort >got.sorted
+	[ "$(comm -13 want.sorted got.sorted | wc -l)" -eq 0 ]
+	[ "$(comm -23 want.sorted got.sorted | wc -l)" -eq "$broken" ]
+}
+
+@test "pipeline: a record trickling into a pipeline leaves at once, without -u" {
+	mkfifo in.fifo
+	# Keep the pipe open for 3 s; the record must be out within 2.
+	(printf '{"a":" x "}\n'; exec sleep 3) >in.fifo 3>&- &
+	local writer=$!
+	# The first line must arrive while the input is still open.
+	run bash -c 'exec 3< <(rt-clean <in.fifo 2>/dev/null | rt-clean --upper a 2>/dev/null)
+		IFS= read -r -t 2 line <&3 && printf "%s\n" "$line"' 3>&-
+	kill "$writer" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"a":"X"}' ]
+}
+
+@test "pipeline: a reader that stops early ends the stage quietly" {
+	run --separate-stderr bash -c 'rt-gen --seed 1 | head -2 >/dev/null; echo "${PIPESTATUS[0]}"'
+	[ "$status" -eq 0 ]
+	# Killed by SIGPIPE (128 + 13) like cat(1), or exit 2 on EPIPE, never a crash.
+	[[ "$output" == 141 || "$output" == 2 ]]
+	[ -z "$stderr" ]
+}
