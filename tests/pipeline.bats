@@ -52,3 +52,20 @@ CLEAN="-i csv --keys snake --time ts --number amount --integer tx_id,customer_id
 	[[ "$output" == 141 || "$output" == 2 ]]
 	[ -z "$stderr" ]
 }
+
+@test "pipeline: one record every 10 ms into rt-clean x3: each leaves while the writer runs" {
+	mkfifo in.fifo
+	# 20 records 10 ms apart, then the writer holds the pipe open 3 s.
+	(for i in $(seq 1 20); do printf '{"i":%d,"s":" x "}\n' "$i"; sleep 0.01; done
+	 exec sleep 3) >in.fifo 3>&- &
+	run bash -c 'exec 3< <(rt-clean <in.fifo 2>/dev/null | rt-clean 2>/dev/null |
+			rt-clean --upper s 2>/dev/null)
+		for i in $(seq 1 20); do
+			IFS= read -r -t 2 line <&3 || exit 1
+			printf "%s\n" "$line"
+		done' 3>&-
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 20 ]
+	[ "${lines[0]}" = '{"i":1,"s":"X"}' ]
+	[ "${lines[19]}" = '{"i":20,"s":"X"}' ]
+}
