@@ -69,8 +69,10 @@ keycache_clear(struct rt_clean *c)
 	rt_map_release(&c->outmap);
 	rt_map_init(&c->keymap);
 	rt_map_init(&c->outmap);
-	memset(c->pos, 0xff, c->cappos * sizeof *c->pos);
-	memset(c->stamp, 0, c->capstamp * sizeof *c->stamp);
+	if (c->pos != NULL)
+		memset(c->pos, 0xff, c->cappos * sizeof *c->pos);
+	if (c->stamp != NULL)
+		memset(c->stamp, 0, c->capstamp * sizeof *c->stamp);
 }
 
 void
