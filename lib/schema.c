@@ -1,0 +1,1555 @@
+/*
+ * schema.c - loading and compiling JSON Schema documents (see schema.h):
+ * the scan finds resources ($id), anchors and dialects; the compiler
+ * turns each schema object into a struct sn, resolving every $ref at
+ * start-up.  The validator is sval.c.
+ */
+#include "schema.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "mem.h"
+#include "number.h"
+#include "schema_int.h"
+#include "uri.h"
+
+/* Append to a growable array whose capacity is the next power of two. */
+#define PUSH(arr, n) \
+	((((n) & ((n) - 1)) == 0 ? (void)((arr) = rt_xreallocarray((arr), \
+	    (n) ? (size_t)(n) * 2 : 1, sizeof *(arr))) : (void)0), (n)++)
+
+static void
+failf(struct rt_schema *s, const struct sdoc *d, const char *loc,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+failf(struct rt_schema *s, const struct sdoc *d, const char *loc,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	if (s->failed)
+		return;
+	s->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (d)
+		rt_buf_printf(s->err, "%s: ", d->name);
+	if (loc)
+		rt_buf_printf(s->err, "%s: ", loc);
+	rt_buf_adds(s->err, msg);
+}
+
+static uint32_t
+pool_add(struct rt_schema *s, const char *p, size_t n)
+{
+	uint32_t off = (uint32_t)s->pool.len;
+
+	rt_buf_add(&s->pool, p, n);
+	rt_buf_addc(&s->pool, '\0');
+	return off;
+}
+
+static uint32_t
+intern(struct rt_schema *s, const char *p, size_t n)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < s->ninames; i++) {
+		const char *q = sch_str(s, s->inames[i]);
+
+		if (strlen(q) == n && memcmp(q, p, n) == 0)
+			return s->inames[i];
+	}
+	k = PUSH(s->inames, s->ninames);
+	s->inames[k] = pool_add(s, p, n);
+	return s->inames[k];
+}
+
+static uint32_t
+u32_alloc(struct rt_schema *s, uint32_t n)
+{
+	uint32_t off = s->nu32, cap = 1;
+
+	while (cap < s->nu32)
+		cap *= 2;
+	if (s->nu32 == 0 || off + n > cap) {
+		while (cap < off + n)
+			cap *= 2;
+		s->u32 = rt_xreallocarray(s->u32, cap, sizeof *s->u32);
+	}
+	s->nu32 += n;
+	memset(s->u32 + off, 0, n * sizeof *s->u32);
+	return off;
+}
+
+/* Decoded text of string node i of doc d into b (cleared first). */
+static const char *
+str_of(const struct sdoc *d, uint32_t i, struct rt_buf *b)
+{
+	b->len = 0;
+	rt_jdoc_str(&d->jd, i, b);
+	return rt_buf_cstr(b);
+}
+
+static int
+key_is(const struct sdoc *d, uint32_t k, const char *name)
+{
+	return rt_jdoc_streq(&d->jd, k, name, strlen(name));
+}
+
+static uint32_t
+member(const struct sdoc *d, uint32_t obj, const char *name)
+{
+	return rt_jdoc_get(&d->jd, obj, name, strlen(name));
+}
+
+/* ---- documents ---- */
+
+static uint32_t
+doc_add(struct rt_schema *s, char *text, size_t len, const char *name)
+{
+	uint32_t i = PUSH(s->docs, s->ndocs);
+	struct sdoc *d = &s->docs[i];
+
+	memset(d, 0, sizeof *d);
+	d->text = text;
+	d->len = len;
+	d->name = rt_xstrdup(name);
+	rt_jdoc_init(&d->jd, 0);
+	if (rt_jdoc_parse(&d->jd, text, len) == -1) {
+		failf(s, d, NULL, "invalid JSON: %s at byte %zu", d->jd.err,
+		    d->jd.erroff + 1);
+		return SN_NONE;
+	}
+	d->info = rt_xcalloc(d->jd.nv, sizeof *d->info);
+	d->comp = rt_xcalloc(d->jd.nv, sizeof *d->comp);
+	return i;
+}
+
+static char *
+read_file(const char *path, size_t *len, int *err)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0) {
+		*err = errno;
+		return NULL;
+	}
+	for (;;) {
+		rt_buf_reserve(&b, 65536);
+		r = read(fd, b.p + b.len, b.cap - b.len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		b.len += (size_t)r;
+	}
+	if (r < 0) {
+		*err = errno;
+		close(fd);
+		rt_buf_release(&b);
+		return NULL;
+	}
+	close(fd);
+	*len = b.len;
+	rt_buf_reserve(&b, 1);
+	return b.p;
+}
+
+/* ---- dialects ---- */
+
+static int
+draft_of_uri(const char *u)
+{
+	size_t n = rt_uri_nofrag(u, strlen(u));
+
+	if ((n == 42 && memcmp(u, "https://json-schema.org/draft/2020-12/schema", 42) == 0))
+		return RT_DRAFT_2020;
+	if ((n == 37 && memcmp(u, "http://json-schema.org/draft-07/schema", 37) == 0) ||
+	    (n == 38 && memcmp(u, "https://json-schema.org/draft-07/schema", 38) == 0))
+		return RT_DRAFT_7;
+	return 0;
+}
+
+static uint32_t res_find(struct rt_schema *s, const char *uri, size_t n);
+static uint32_t res_load(struct rt_schema *s, const char *uri, size_t n);
+
+/* The dialect a "$schema" names: a known meta-schema, or a local one
+ * (--schema-dir) whose own $schema is known; *novalid when its
+ * $vocabulary leaves the validation vocabulary out.  0 if unknown. */
+static int
+draft_of(struct rt_schema *s, const char *u, int *novalid)
+{
+	int dr = draft_of_uri(u);
+	uint32_t r, v;
+	struct sdoc *d;
+	struct rt_buf b = RT_BUF_INIT;
+
+	*novalid = 0;
+	if (dr)
+		return dr;
+	r = res_find(s, u, rt_uri_nofrag(u, strlen(u)));
+	if (r == SN_NONE)
+		r = res_load(s, u, rt_uri_nofrag(u, strlen(u)));
+	if (r == SN_NONE)
+		return 0;
+	d = &s->docs[s->res[r].doc];
+	if (d->jd.v[s->res[r].node].type != RT_JOBJ)
+		return 0;
+	v = member(d, s->res[r].node, "$schema");
+	if (v == 0 || d->jd.v[v].type != RT_JSTR)
+		return 0;
+	dr = draft_of_uri(str_of(d, v, &b));
+	v = member(d, s->res[r].node, "$vocabulary");
+	if (dr == RT_DRAFT_2020 && v && d->jd.v[v].type == RT_JOBJ &&
+	    !rt_jdoc_get(&d->jd, v,
+	    "https://json-schema.org/draft/2020-12/vocab/validation", 54))
+		*novalid = 1;
+	rt_buf_release(&b);
+	return dr;
+}
+
+/* ---- resources and anchors ---- */
+
+static uint32_t
+res_find(struct rt_schema *s, const char *uri, size_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nres; i++) {
+		const char *u = sch_str(s, s->res[i].uri);
+
+		if (strlen(u) == n && memcmp(u, uri, n) == 0)
+			return i;
+	}
+	return SN_NONE;
+}
+
+static uint32_t
+res_add(struct rt_schema *s, const char *uri, size_t n, uint32_t doc,
+    uint32_t node, int draft, int novalid)
+{
+	uint32_t i = res_find(s, uri, n);
+
+	if (i != SN_NONE)
+		return i;
+	i = PUSH(s->res, s->nres);
+	memset(&s->res[i], 0, sizeof s->res[i]);
+	s->res[i].uri = pool_add(s, uri, n);
+	s->res[i].doc = doc;
+	s->res[i].node = node;
+	s->res[i].draft = (uint8_t)draft;
+	s->res[i].novalid = (uint8_t)novalid;
+	return i;
+}
+
+static void
+anchor_add(struct rt_schema *s, uint32_t res, const char *name, uint32_t doc,
+    uint32_t node, int dynamic)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nanc; i++)
+		if (s->anc[i].res == res && strcmp(sch_str(s, s->anc[i].name),
+		    name) == 0) {
+			s->anc[i].dynamic |= dynamic;
+			return;
+		}
+	i = PUSH(s->anc, s->nanc);
+	s->anc[i].res = res;
+	s->anc[i].name = intern(s, name, strlen(name));
+	s->anc[i].doc = doc;
+	s->anc[i].node = node;
+	s->anc[i].dynamic = dynamic;
+}
+
+static uint32_t
+anchor_find(const struct rt_schema *s, uint32_t res, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nanc; i++)
+		if (s->anc[i].res == res &&
+		    strcmp(sch_str(s, s->anc[i].name), name) == 0)
+			return i;
+	return SN_NONE;
+}
+
+/* ---- the scan ---- */
+
+struct scanctx {
+	struct rt_schema *s;
+	uint32_t doc;
+	struct rt_buf ptr;	/* JSON Pointer of the node being scanned */
+	struct rt_buf tmp;
+};
+
+static void scan(struct scanctx *c, uint32_t node, uint32_t res);
+
+static void
+ptr_push_key(struct rt_buf *ptr, const char *k, size_t n)
+{
+	size_t i;
+
+	rt_buf_addc(ptr, '/');
+	for (i = 0; i < n; i++) {
+		if (k[i] == '~')
+			rt_buf_adds(ptr, "~0");
+		else if (k[i] == '/')
+			rt_buf_adds(ptr, "~1");
+		else
+			rt_buf_addc(ptr, k[i]);
+	}
+}
+
+/* Scan the value of member k of node (a schema, an array of schemas or a
+ * map of schemas: how = 's', 'a', 'm'). */
+static void
+scan_kw(struct scanctx *c, uint32_t k, uint32_t res, int how)
+{
+#define d (&c->s->docs[c->doc])
+	size_t mark = c->ptr.len;
+	uint32_t v = k + 1, e, i = 0;
+	struct rt_buf key = RT_BUF_INIT;
+
+	str_of(d, k, &key);
+	ptr_push_key(&c->ptr, key.p, key.len);
+	if (how == 's') {
+		scan(c, v, res);
+	} else if (how == 'a' && d->jd.v[v].type == RT_JARR) {
+		for (e = v + 1; e < d->jd.v[v].next; e = d->jd.v[e].next) {
+			size_t m2 = c->ptr.len;
+
+			rt_buf_printf(&c->ptr, "/%u", i++);
+			scan(c, e, res);
+			c->ptr.len = m2;
+		}
+	} else if (how == 'm' && d->jd.v[v].type == RT_JOBJ) {
+		for (e = v + 1; e < d->jd.v[v].next; e = d->jd.v[e + 1].next) {
+			size_t m2 = c->ptr.len;
+
+			str_of(d, e, &key);
+			ptr_push_key(&c->ptr, key.p, key.len);
+			if (d->jd.v[e + 1].type == RT_JOBJ ||
+			    d->jd.v[e + 1].type == RT_JTRUE ||
+			    d->jd.v[e + 1].type == RT_JFALSE)
+				scan(c, e + 1, res);
+			c->ptr.len = m2;
+		}
+	}
+	c->ptr.len = mark;
+	rt_buf_release(&key);
+#undef d
+}
+
+static const char *const kw_single[] = {
+	"additionalProperties", "propertyNames", "contains", "not", "if",
+	"then", "else", "additionalItems", "unevaluatedProperties",
+	"unevaluatedItems", NULL
+};
+static const char *const kw_array[] = {
+	"allOf", "anyOf", "oneOf", "prefixItems", NULL
+};
+static const char *const kw_map[] = {
+	"properties", "patternProperties", "$defs", "definitions",
+	"dependentSchemas", "dependencies", NULL
+};
+
+static int
+in_list(const struct sdoc *d, uint32_t k, const char *const *l)
+{
+	for (; *l; l++)
+		if (key_is(d, k, *l))
+			return 1;
+	return 0;
+}
+
+/* A node with $id (or the root): its dialect. */
+static int
+scan_dialect(struct scanctx *c, uint32_t node, int draft, int *novalid)
+{
+	struct sdoc *d = &c->s->docs[c->doc];
+	uint32_t v = member(d, node, "$schema");
+	int dr;
+
+	*novalid = 0;
+	if (v == 0)
+		return draft;
+	if (d->jd.v[v].type != RT_JSTR) {
+		failf(c->s, d, "#", "$schema must be a string");
+		return draft;
+	}
+	{
+		char *u = rt_xstrdup(str_of(d, v, &c->tmp));
+
+		dr = draft_of(c->s, u, novalid);
+		free(u);
+	}
+	if (dr == 0) {
+		d = &c->s->docs[c->doc];
+		str_of(d, v, &c->tmp);
+		failf(c->s, d, c->ptr.len ? c->ptr.p : "#",
+		    "unknown $schema '%s' (rt-validate knows draft 2020-12 and "
+		    "draft 7)", c->tmp.p);
+		return draft;
+	}
+	return dr;
+}
+
+/* $id, $anchor, $dynamicAnchor of object node: the node's resource. */
+static uint32_t
+scan_ids(struct scanctx *c, uint32_t node, uint32_t res)
+{
+	struct rt_schema *s = c->s;
+	struct sdoc *d = &s->docs[c->doc];
+	int draft = s->res[res].draft, novalid = s->res[res].novalid, nd;
+	uint32_t v = member(d, node, "$id"), a;
+	struct rt_buf abs = RT_BUF_INIT;
+
+	if (v && d->jd.v[v].type == RT_JSTR &&
+	    !(draft == RT_DRAFT_7 && member(d, node, "$ref"))) {
+		const char *base = sch_str(s, s->res[res].uri), *id;
+		size_t nf;
+
+		id = str_of(d, v, &c->tmp);
+		if (draft == RT_DRAFT_7 && id[0] == '#') {
+			anchor_add(s, res, id + 1, c->doc, node, 0);
+		} else {
+			rt_uri_resolve(base, strlen(base), id, c->tmp.len, &abs);
+			nf = rt_uri_nofrag(abs.p, abs.len);
+			nd = scan_dialect(c, node, draft, &novalid);
+			res = res_add(s, abs.p, nf, c->doc, node, nd, novalid);
+			if (draft == RT_DRAFT_7 && nf + 1 < abs.len)
+				anchor_add(s, res, rt_buf_cstr(&abs) + nf + 1,
+				    c->doc, node, 0);
+			d = &s->docs[c->doc];
+		}
+	}
+	rt_buf_release(&abs);
+	if (s->res[res].draft == RT_DRAFT_7)
+		return res;
+	if ((a = member(d, node, "$anchor")) && d->jd.v[a].type == RT_JSTR)
+		anchor_add(s, res, str_of(d, a, &c->tmp), c->doc, node, 0);
+	if ((a = member(d, node, "$dynamicAnchor")) &&
+	    d->jd.v[a].type == RT_JSTR)
+		anchor_add(s, res, str_of(d, a, &c->tmp), c->doc, node, 1);
+	return res;
+}
+
+static void
+scan(struct scanctx *c, uint32_t node, uint32_t res)
+{
+	struct rt_schema *s = c->s;
+	struct sdoc *d = &s->docs[c->doc];
+	uint32_t k, i;
+	int draft;
+
+	if (d->info[node] || s->failed)
+		return;
+	if (d->jd.v[node].type == RT_JOBJ)
+		res = scan_ids(c, node, res);
+	d = &s->docs[c->doc];
+	i = PUSH(s->info, s->ninfo);
+	s->info[i].res = res;
+	s->info[i].ptr = pool_add(s, c->ptr.p ? c->ptr.p : "", c->ptr.len);
+	d->info[node] = i + 1;
+	if (d->jd.v[node].type != RT_JOBJ)
+		return;
+	draft = s->res[res].draft;
+	for (k = node + 1; k < d->jd.v[node].next; k = d->jd.v[k + 1].next) {
+		d = &s->docs[c->doc];
+		if (in_list(d, k, kw_single))
+			scan_kw(c, k, res, 's');
+		else if (in_list(d, k, kw_array))
+			scan_kw(c, k, res, 'a');
+		else if (in_list(d, k, kw_map))
+			scan_kw(c, k, res, 'm');
+		else if (key_is(d, k, "items"))
+			scan_kw(c, k, res, draft == RT_DRAFT_7 &&
+			    d->jd.v[k + 1].type == RT_JARR ? 'a' : 's');
+	}
+}
+
+/* Scan document doc from its root, retrieved as uri. */
+static void
+scan_doc(struct rt_schema *s, uint32_t doc, const char *uri, size_t n)
+{
+	struct scanctx c = { s, doc, RT_BUF_INIT, RT_BUF_INIT };
+	struct sdoc *d = &s->docs[doc];
+	int novalid = 0, draft = s->o.draft;
+	uint32_t res;
+
+	if (d->jd.v[0].type == RT_JOBJ)
+		draft = scan_dialect(&c, 0, draft, &novalid);
+	res = res_add(s, uri, n, doc, 0, draft, novalid);
+	rt_buf_adds(&c.ptr, "#");
+	scan(&c, 0, res);
+	rt_buf_release(&c.ptr);
+	rt_buf_release(&c.tmp);
+}
+
+/* ---- --schema-dir ---- */
+
+static uint32_t
+load_file(struct rt_schema *s, const char *path, const char *uri, size_t n)
+{
+	size_t len;
+	int e;
+	char *text = read_file(path, &len, &e);
+	uint32_t doc;
+
+	if (text == NULL)
+		return SN_NONE;
+	doc = doc_add(s, text, len, path);
+	if (doc == SN_NONE)
+		return SN_NONE;
+	scan_doc(s, doc, uri, n);
+	return doc;
+}
+
+static int
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Every *.json file under dir, once: they may name themselves by $id. */
+static void
+load_all(struct rt_schema *s, const char *dir, int depth)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if (dp == NULL || depth > 8) {
+		if (dp)
+			closedir(dp);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL && !s->failed) {
+		size_t n = strlen(e->d_name);
+		uint32_t i;
+		int seen = 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (!is_file(path)) {
+			load_all(s, path, depth + 1);
+			continue;
+		}
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		for (i = 0; i < s->ndocs; i++)
+			seen |= strcmp(s->docs[i].name, path) == 0;
+		if (!seen) {
+			struct rt_buf u = RT_BUF_INIT;
+			char real[PATH_MAX];
+
+			rt_buf_adds(&u, "file://");
+			rt_buf_adds(&u, realpath(path, real) ? real : path);
+			load_file(s, path, u.p, u.len);
+			rt_buf_release(&u);
+		}
+	}
+	closedir(dp);
+}
+
+/* Find the resource uri[0, n) in --schema-dir: DIR/<the URI's path>,
+ * DIR/<its last segment>, then any file whose $id it is. */
+static uint32_t
+res_load(struct rt_schema *s, const char *uri, size_t n)
+{
+	struct rt_uri u;
+	char path[PATH_MAX];
+	const char *base;
+	size_t i;
+	uint32_t r;
+
+	if (s->o.dir == NULL || s->failed)
+		return SN_NONE;
+	rt_uri_split(uri, n, &u);
+	while (u.npath > 0 && u.path[0] == '/') {
+		u.path++;
+		u.npath--;
+	}
+	for (i = 0; i + 1 < u.npath; i++)
+		if (u.path[i] == '.' && u.path[i + 1] == '.')
+			u.npath = 0;	/* never climb out of DIR */
+	if (u.npath > 0 && u.npath < PATH_MAX - strlen(s->o.dir) - 2) {
+		snprintf(path, sizeof path, "%s/%.*s", s->o.dir, (int)u.npath,
+		    u.path);
+		if (is_file(path) && load_file(s, path, uri, n) != SN_NONE &&
+		    (r = res_find(s, uri, n)) != SN_NONE)
+			return r;
+		base = memrchr(u.path, '/', u.npath);
+		base = base ? base + 1 : u.path;
+		snprintf(path, sizeof path, "%s/%.*s", s->o.dir,
+		    (int)(u.path + u.npath - base), base);
+		if (is_file(path) && load_file(s, path, uri, n) != SN_NONE &&
+		    (r = res_find(s, uri, n)) != SN_NONE)
+			return r;
+	}
+	if (!s->dirscanned) {
+		s->dirscanned = 1;
+		load_all(s, s->o.dir, 0);
+		return res_find(s, uri, n);
+	}
+	return SN_NONE;
+}
+
+/* ---- references ---- */
+
+/* The node at JSON Pointer ptr[0, n) (percent-decoded) from (doc,
+ * node), scanning it if the scan did not reach it. */
+static int
+walk_pointer(struct rt_schema *s, uint32_t doc, uint32_t node,
+    const char *ptr, size_t n, uint32_t *out)
+{
+	struct sdoc *d = &s->docs[doc];
+	struct rt_buf seg = RT_BUF_INIT;
+	uint32_t deep = node;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i + 1;
+
+		if (ptr[i] != '/')
+			goto bad;
+		seg.len = 0;
+		for (; j < n && ptr[j] != '/'; j++) {
+			if (ptr[j] == '~' && j + 1 < n && (ptr[j + 1] == '0' ||
+			    ptr[j + 1] == '1')) {
+				rt_buf_addc(&seg, ptr[j + 1] == '0' ? '~' : '/');
+				j++;
+			} else {
+				rt_buf_addc(&seg, ptr[j]);
+			}
+		}
+		i = j;
+		if (d->jd.v[node].type == RT_JOBJ) {
+			node = rt_jdoc_get(&d->jd, node, seg.p ? seg.p : "",
+			    seg.len);
+		} else if (d->jd.v[node].type == RT_JARR) {
+			char *end;
+			unsigned long k;
+
+			rt_buf_cstr(&seg);
+			k = strtoul(seg.p, &end, 10);
+			if (*end || seg.len == 0 || (seg.p[0] == '0' && seg.len > 1))
+				goto bad;
+			node = k < d->jd.v[node].n ?
+			    rt_jdoc_index(&d->jd, node, (uint32_t)k) : 0;
+		} else {
+			goto bad;
+		}
+		if (node == 0)
+			goto bad;
+		if (d->info[node])
+			deep = node;
+	}
+	if (!d->info[node]) {
+		struct scanctx c = { s, doc, RT_BUF_INIT, RT_BUF_INIT };
+		const struct sinfo *in = &s->info[d->info[deep] - 1];
+
+		rt_buf_adds(&c.ptr, sch_str(s, in->ptr));
+		rt_buf_add(&c.ptr, ptr, n);
+		scan(&c, node, in->res);
+		rt_buf_release(&c.ptr);
+		rt_buf_release(&c.tmp);
+	}
+	rt_buf_release(&seg);
+	*out = node;
+	return 0;
+bad:
+	rt_buf_release(&seg);
+	return -1;
+}
+
+/* Resolve reference ref of the schema at (doc, node) to a node.  0 with
+ * *tdoc, *tnode (and *dyn: the anchor when the fragment names a
+ * $dynamicAnchor, else SN_NONE), or -1. */
+static int
+resolve(struct rt_schema *s, uint32_t doc, uint32_t node, const char *ref,
+    uint32_t *tdoc, uint32_t *tnode, uint32_t *dyn)
+{
+	const struct sinfo *in = &s->info[s->docs[doc].info[node] - 1];
+	const char *base = sch_str(s, s->res[in->res].uri);
+	struct rt_buf abs = RT_BUF_INIT, frag = RT_BUF_INIT;
+	uint32_t r, a;
+	size_t nf;
+	int rc = -1;
+
+	*dyn = SN_NONE;
+	rt_uri_resolve(base, strlen(base), ref, strlen(ref), &abs);
+	rt_buf_cstr(&abs);
+	nf = rt_uri_nofrag(abs.p, abs.len);
+	r = res_find(s, abs.p, nf);
+	if (r == SN_NONE)
+		r = res_load(s, abs.p, nf);
+	if (r == SN_NONE || s->failed)
+		goto out;
+	if (nf + 1 < abs.len)
+		rt_uri_unescape(abs.p + nf + 1, abs.len - nf - 1, &frag);
+	rt_buf_cstr(&frag);
+	*tdoc = s->res[r].doc;
+	if (frag.len == 0) {
+		*tnode = s->res[r].node;
+		rc = 0;
+	} else if (frag.p[0] == '/') {
+		rc = walk_pointer(s, *tdoc, s->res[r].node, frag.p, frag.len,
+		    tnode);
+	} else if ((a = anchor_find(s, r, frag.p)) != SN_NONE) {
+		*tdoc = s->anc[a].doc;
+		*tnode = s->anc[a].node;
+		if (s->anc[a].dynamic)
+			*dyn = s->anc[a].name;
+		rc = 0;
+	}
+out:
+	rt_buf_release(&abs);
+	rt_buf_release(&frag);
+	return rc;
+}
+
+/* ---- the compiler ---- */
+
+struct comp {
+	struct rt_schema *s;
+	uint32_t doc, node, sn;
+	struct rt_buf tmp;
+	char loc[64];
+};
+
+static uint32_t compile(struct rt_schema *s, uint32_t doc, uint32_t node);
+
+static struct sn *
+SN(struct comp *c)
+{
+	return &c->s->sn[c->sn];
+}
+
+static const struct sdoc *
+DOC(struct comp *c)
+{
+	return &c->s->docs[c->doc];
+}
+
+static const struct rt_jnode *
+J(struct comp *c, uint32_t i)
+{
+	return &c->s->docs[c->doc].jd.v[i];
+}
+
+static void
+bad(struct comp *c, const char *kw, const char *what)
+{
+	failf(c->s, DOC(c), NULL, "%s/%s: %s", sch_str(c->s, SN(c)->loc), kw,
+	    what);
+}
+
+static int
+get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
+{
+	if (J(c, v)->type != RT_JNUM) {
+		bad(c, kw, "expected a number");
+		return -1;
+	}
+	rt_num_parse(rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len, &out->d);
+	out->doc = c->doc;
+	out->node = v;
+	return 0;
+}
+
+static int
+get_count(struct comp *c, uint32_t v, const char *kw, uint32_t *out)
+{
+	double d;
+
+	if (J(c, v)->type != RT_JNUM ||
+	    rt_num_parse(rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len, &d) ||
+	    d < 0 || d != (double)(uint64_t)d) {
+		bad(c, kw, "expected a non-negative integer");
+		return -1;
+	}
+	*out = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+	return 0;
+}
+
+static uint32_t
+sub(struct comp *c, uint32_t v, const char *kw)
+{
+	if (J(c, v)->type != RT_JOBJ && J(c, v)->type != RT_JTRUE &&
+	    J(c, v)->type != RT_JFALSE) {
+		bad(c, kw, "expected a schema (an object or a boolean)");
+		return SN_NONE;
+	}
+	return compile(c->s, c->doc, v);
+}
+
+static struct slist
+sub_list(struct comp *c, uint32_t v, const char *kw)
+{
+	struct slist l = { 0, 0 };
+	uint32_t e, i = 0;
+
+	if (J(c, v)->type != RT_JARR || J(c, v)->n == 0) {
+		bad(c, kw, "expected a non-empty array of schemas");
+		return l;
+	}
+	l.n = J(c, v)->n;
+	l.off = u32_alloc(c->s, l.n);
+	for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next) {
+		uint32_t k = sub(c, e, kw);
+
+		c->s->u32[l.off + i++] = k;
+	}
+	return l;
+}
+
+static const char *const typenames[] = {
+	"null", "boolean", "integer", "number", "string", "array", "object"
+};
+
+static unsigned
+type_bit(struct comp *c, uint32_t v)
+{
+	unsigned i;
+
+	if (J(c, v)->type == RT_JSTR)
+		for (i = 0; i < 7; i++)
+			if (rt_jdoc_streq(&DOC(c)->jd, v, typenames[i],
+			    strlen(typenames[i])))
+				return 1u << i;
+	bad(c, "type", "unknown type");
+	return 0;
+}
+
+static void
+kw_type(struct comp *c, uint32_t v)
+{
+	uint32_t e;
+	unsigned t = 0;
+
+	if (J(c, v)->type == RT_JARR)
+		for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next)
+			t |= type_bit(c, e);
+	else
+		t = type_bit(c, v);
+	SN(c)->types = (uint8_t)(t ? t : 0x80);	/* [] allows nothing */
+}
+
+static void
+kw_enum(struct comp *c, uint32_t v)
+{
+	uint32_t e, i = 0;
+	struct slist l;
+
+	if (J(c, v)->type != RT_JARR) {
+		bad(c, "enum", "expected an array");
+		return;
+	}
+	l.n = J(c, v)->n;
+	l.off = u32_alloc(c->s, 2 * l.n);
+	for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next) {
+		c->s->u32[l.off + i++] = c->doc;
+		c->s->u32[l.off + i++] = e;
+	}
+	SN(c)->enm = l;
+	SN(c)->has |= K_ENUM;
+}
+
+static uint32_t
+regex_add(struct comp *c, uint32_t v, const char *kw)
+{
+	char err[160];
+	struct rt_regex *re;
+	uint32_t i;
+
+	if (J(c, v)->type != RT_JSTR) {
+		bad(c, kw, "expected a string");
+		return SN_NONE;
+	}
+	str_of(DOC(c), v, &c->tmp);
+	re = rt_regex_new(c->tmp.p, c->tmp.len, err, sizeof err);
+	if (re == NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "invalid regular expression '%.60s': %s",
+		    c->tmp.p, err);
+		bad(c, kw, msg);
+		return SN_NONE;
+	}
+	i = PUSH(c->s->re, c->s->nre);
+	c->s->re[i] = re;
+	return i;
+}
+
+static void
+kw_patprops(struct comp *c, uint32_t v)
+{
+	uint32_t k, i = 0;
+	struct slist l;
+
+	if (J(c, v)->type != RT_JOBJ) {
+		bad(c, "patternProperties", "expected an object");
+		return;
+	}
+	l.n = J(c, v)->n;
+	l.off = u32_alloc(c->s, 2 * l.n);
+	for (k = v + 1; k < J(c, v)->next; k = J(c, k + 1)->next) {
+		uint32_t re = regex_add(c, k, "patternProperties");
+		uint32_t sch = sub(c, k + 1, "patternProperties");
+
+		c->s->u32[l.off + i++] = re;
+		c->s->u32[l.off + i++] = sch;
+	}
+	SN(c)->patprops = l;
+}
+
+/* ---- key tables (properties, required, dependent*) ---- */
+
+static void
+name_add(struct rt_buf *names, struct rt_buf *offs, const char *p, size_t n)
+{
+	size_t i, cnt = offs->len / sizeof(size_t);
+	const size_t *o = (const size_t *)(const void *)offs->p;
+
+	for (i = 0; i + 1 < cnt; i++)
+		if (o[i + 1] - o[i] == n && memcmp(names->p + o[i], p, n) == 0)
+			return;
+	rt_buf_add(names, p, n);
+	i = names->len;
+	rt_buf_add(offs, &i, sizeof i);
+}
+
+static uint32_t
+kent_find(const struct rt_schema *s, const struct ktab *t, const char *p,
+    size_t n)
+{
+	uint64_t h = rt_hash(p, n);
+	uint32_t i = (uint32_t)h & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		uint32_t e = s->u32[t->slots + i];
+		const struct kent *k;
+
+		if (e == 0)
+			return SN_NONE;
+		k = &s->kent[e - 1];
+		if (k->hash == h && k->len == n &&
+		    memcmp(sch_str(s, k->name), p, n) == 0)
+			return e - 1;
+	}
+}
+
+static int
+is_depkw(struct comp *c, uint32_t k)
+{
+	int d7 = SN(c)->draft == RT_DRAFT_7;
+
+	return d7 ? key_is(DOC(c), k, "dependencies") :
+	    key_is(DOC(c), k, "dependentRequired") ||
+	    key_is(DOC(c), k, "dependentSchemas");
+}
+
+/* Gather every property name the object keywords mention. */
+static void
+gather_names(struct comp *c, struct rt_buf *names, struct rt_buf *offs)
+{
+	uint32_t k, m, e;
+	struct rt_buf t = RT_BUF_INIT;
+	size_t zero = 0;
+
+	rt_buf_add(offs, &zero, sizeof zero);
+	for (k = c->node + 1; k < J(c, c->node)->next; k = J(c, k + 1)->next) {
+		uint32_t v = k + 1;
+
+		if (key_is(DOC(c), k, "properties") && J(c, v)->type == RT_JOBJ) {
+			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next)
+				name_add(names, offs, str_of(DOC(c), m, &t), t.len);
+		} else if (key_is(DOC(c), k, "required") &&
+		    J(c, v)->type == RT_JARR && !c->s->res[SN(c)->res].novalid) {
+			for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next)
+				if (J(c, e)->type == RT_JSTR)
+					name_add(names, offs, str_of(DOC(c), e,
+					    &t), t.len);
+		} else if (is_depkw(c, k) && J(c, v)->type == RT_JOBJ) {
+			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
+				name_add(names, offs, str_of(DOC(c), m, &t), t.len);
+				if (J(c, m + 1)->type != RT_JARR)
+					continue;
+				for (e = m + 2; e < J(c, m + 1)->next;
+				    e = J(c, e)->next)
+					if (J(c, e)->type == RT_JSTR)
+						name_add(names, offs,
+						    str_of(DOC(c), e, &t), t.len);
+			}
+		}
+	}
+	rt_buf_release(&t);
+}
+
+static uint32_t
+ktab_new(struct comp *c, const struct rt_buf *names, const struct rt_buf *offs)
+{
+	struct rt_schema *s = c->s;
+	const size_t *o = (const size_t *)(const void *)offs->p;
+	uint32_t n = (uint32_t)(offs->len / sizeof(size_t) - 1), i, t, cap = 4;
+	struct ktab *kt;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	t = PUSH(s->kt, s->nkt);
+	kt = &s->kt[t];
+	memset(kt, 0, sizeof *kt);
+	kt->first = s->nkent;
+	kt->n = n;
+	kt->mask = cap - 1;
+	kt->slots = u32_alloc(s, cap);
+	for (i = 0; i < n; i++) {
+		uint32_t e = PUSH(s->kent, s->nkent), h;
+		struct kent *k = &s->kent[e];
+
+		memset(k, 0, sizeof *k);
+		k->name = pool_add(s, names->p + o[i], o[i + 1] - o[i]);
+		k->len = (uint32_t)(o[i + 1] - o[i]);
+		k->hash = rt_hash(names->p + o[i], k->len);
+		k->schema = k->depschema = SN_NONE;
+		for (h = (uint32_t)k->hash & kt->mask; s->u32[kt->slots + h];
+		    h = (h + 1) & kt->mask)
+			;
+		s->u32[kt->slots + h] = e + 1;
+	}
+	return t;
+}
+
+static uint32_t
+kent_of(struct comp *c, uint32_t t, uint32_t strnode)
+{
+	str_of(DOC(c), strnode, &c->tmp);
+	return kent_find(c->s, &c->s->kt[t], c->tmp.p, c->tmp.len);
+}
+
+static void
+kw_required(struct comp *c, uint32_t t, uint32_t v)
+{
+	uint32_t e, i = 0;
+	struct slist l;
+
+	if (J(c, v)->type != RT_JARR) {
+		bad(c, "required", "expected an array of strings");
+		return;
+	}
+	l.n = J(c, v)->n;
+	l.off = u32_alloc(c->s, l.n);
+	for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next) {
+		if (J(c, e)->type != RT_JSTR) {
+			bad(c, "required", "expected an array of strings");
+			return;
+		}
+		c->s->u32[l.off + i++] = kent_of(c, t, e);
+	}
+	c->s->kt[t].req = l;
+}
+
+static void
+kw_properties(struct comp *c, uint32_t t, uint32_t v)
+{
+	uint32_t m;
+
+	if (J(c, v)->type != RT_JOBJ) {
+		bad(c, "properties", "expected an object");
+		return;
+	}
+	for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
+		uint32_t e = kent_of(c, t, m), sch = sub(c, m + 1, "properties");
+
+		c->s->kent[e].schema = sch;
+	}
+}
+
+static void
+kw_deps(struct comp *c, uint32_t t, uint32_t v, const char *kw, int d7)
+{
+	uint32_t m, x;
+
+	if (J(c, v)->type != RT_JOBJ) {
+		bad(c, kw, "expected an object");
+		return;
+	}
+	for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
+		uint32_t e = kent_of(c, t, m), w = m + 1;
+
+		c->s->kt[t].ndep++;
+		if (J(c, w)->type == RT_JARR && (d7 || kw[9] == 'R')) {
+			struct slist l;
+			uint32_t i = 0;
+
+			if (c->s->res[SN(c)->res].novalid && !d7)
+				continue;
+			l.n = J(c, w)->n;
+			l.off = u32_alloc(c->s, l.n);
+			for (x = w + 1; x < J(c, w)->next; x = J(c, x)->next) {
+				if (J(c, x)->type != RT_JSTR) {
+					bad(c, kw, "expected arrays of strings");
+					return;
+				}
+				c->s->u32[l.off + i++] = kent_of(c, t, x);
+			}
+			c->s->kent[e].depreq = l;
+		} else if (d7 || kw[9] == 'S') {
+			uint32_t sch = sub(c, w, kw);
+
+			c->s->kent[e].depschema = sch;
+		} else {
+			bad(c, kw, "expected an object of arrays of strings");
+		}
+	}
+}
+
+static void
+object_keys(struct comp *c)
+{
+	struct rt_buf names = RT_BUF_INIT, offs = RT_BUF_INIT;
+	uint32_t t, k;
+	int d7 = SN(c)->draft == RT_DRAFT_7, nv = c->s->res[SN(c)->res].novalid;
+
+	gather_names(c, &names, &offs);
+	if (offs.len / sizeof(size_t) > 1) {
+		t = ktab_new(c, &names, &offs);
+		SN(c)->keys = t;
+		for (k = c->node + 1; k < J(c, c->node)->next;
+		    k = J(c, k + 1)->next) {
+			uint32_t v = k + 1;
+
+			if (key_is(DOC(c), k, "properties"))
+				kw_properties(c, t, v);
+			else if (key_is(DOC(c), k, "required") && !nv)
+				kw_required(c, t, v);
+			else if (d7 && key_is(DOC(c), k, "dependencies"))
+				kw_deps(c, t, v, "dependencies", 1);
+			else if (!d7 && key_is(DOC(c), k, "dependentRequired") && !nv)
+				kw_deps(c, t, v, "dependentRequired", 0);
+			else if (!d7 && key_is(DOC(c), k, "dependentSchemas"))
+				kw_deps(c, t, v, "dependentSchemas", 0);
+		}
+	}
+	rt_buf_release(&names);
+	rt_buf_release(&offs);
+}
+
+/* ---- one schema object ---- */
+
+static void
+kw_ref(struct comp *c, uint32_t v, int dynamic)
+{
+	const char *kw = dynamic ? "$dynamicRef" : "$ref";
+	uint32_t tdoc, tnode, dyn, t;
+	char loc[600];
+
+	if (J(c, v)->type != RT_JSTR) {
+		bad(c, kw, "expected a string");
+		return;
+	}
+	{
+		char *ref = rt_xstrdup(str_of(DOC(c), v, &c->tmp));
+		int rc = resolve(c->s, c->doc, c->node, ref, &tdoc, &tnode, &dyn);
+
+		free(ref);
+		if (rc == 0)
+			goto found;
+	}
+	{
+		if (c->s->failed)
+			return;
+		str_of(DOC(c), v, &c->tmp);
+		snprintf(loc, sizeof loc, "%s/%s", sch_str(c->s, SN(c)->loc), kw);
+		failf(c->s, DOC(c), loc, "cannot resolve '%s'%s", c->tmp.p,
+		    c->s->o.dir ? "" : " (other schema files: --schema-dir)");
+		return;
+	}
+found:
+	t = compile(c->s, tdoc, tnode);
+	if (dynamic) {
+		SN(c)->dynref = t;
+		SN(c)->dynname = dyn;
+	} else {
+		SN(c)->ref = t;
+	}
+}
+
+/* Validation-vocabulary keywords (left out by a $vocabulary). */
+static int
+kw_assert(struct comp *c, uint32_t k, uint32_t v)
+{
+	struct sn *n = SN(c);
+	const struct sdoc *d = DOC(c);
+	int d7 = n->draft == RT_DRAFT_7;
+
+#define IS(name) key_is(d, k, name)
+	if (IS("type")) kw_type(c, v);
+	else if (IS("enum")) kw_enum(c, v);
+	else if (IS("const")) { n->cdoc = c->doc; n->cnode = v; n->has |= K_CONST; }
+	else if (IS("minimum")) { if (!get_num(c, v, "minimum", &n->min)) n->has |= K_MIN; }
+	else if (IS("maximum")) { if (!get_num(c, v, "maximum", &n->max)) n->has |= K_MAX; }
+	else if (IS("exclusiveMinimum")) { if (!get_num(c, v, "exclusiveMinimum", &n->exmin)) n->has |= K_EXMIN; }
+	else if (IS("exclusiveMaximum")) { if (!get_num(c, v, "exclusiveMaximum", &n->exmax)) n->has |= K_EXMAX; }
+	else if (IS("multipleOf")) {
+		if (!get_num(c, v, "multipleOf", &n->mult)) {
+			if (n->mult.d <= 0)
+				bad(c, "multipleOf", "must be greater than 0");
+			n->has |= K_MULT;
+		}
+	}
+	else if (IS("minLength")) { if (!get_count(c, v, "minLength", &n->minlen)) n->has |= K_MINLEN; }
+	else if (IS("maxLength")) { if (!get_count(c, v, "maxLength", &n->maxlen)) n->has |= K_MAXLEN; }
+	else if (IS("minItems")) { if (!get_count(c, v, "minItems", &n->minitems)) n->has |= K_MINITEMS; }
+	else if (IS("maxItems")) { if (!get_count(c, v, "maxItems", &n->maxitems)) n->has |= K_MAXITEMS; }
+	else if (IS("minProperties")) { if (!get_count(c, v, "minProperties", &n->minprops)) n->has |= K_MINPROPS; }
+	else if (IS("maxProperties")) { if (!get_count(c, v, "maxProperties", &n->maxprops)) n->has |= K_MAXPROPS; }
+	else if (!d7 && IS("minContains")) { if (!get_count(c, v, "minContains", &n->mincont)) n->has |= K_MINCONT; }
+	else if (!d7 && IS("maxContains")) { if (!get_count(c, v, "maxContains", &n->maxcont)) n->has |= K_MAXCONT; }
+	else if (IS("uniqueItems")) {
+		if (J(c, v)->type == RT_JTRUE)
+			n->has |= K_UNIQUE;
+		else if (J(c, v)->type != RT_JFALSE)
+			bad(c, "uniqueItems", "expected a boolean");
+	}
+	else if (IS("pattern")) {
+		uint32_t re = regex_add(c, v, "pattern");
+
+		if (re != SN_NONE) {
+			SN(c)->pattern = re;
+			SN(c)->has |= K_PATTERN;
+		}
+	}
+	else
+		return 0;
+#undef IS
+	return 1;
+}
+
+/* Applicators and the rest. */
+static void
+kw_apply(struct comp *c, uint32_t k, uint32_t v)
+{
+	const struct sdoc *d = DOC(c);
+	int d7 = SN(c)->draft == RT_DRAFT_7;
+	uint32_t t;
+	struct slist l;
+
+#define IS(name) key_is(d, k, name)
+	if (IS("allOf")) { l = sub_list(c, v, "allOf"); SN(c)->allof = l; }
+	else if (IS("anyOf")) { l = sub_list(c, v, "anyOf"); SN(c)->anyof = l; }
+	else if (IS("oneOf")) { l = sub_list(c, v, "oneOf"); SN(c)->oneof = l; }
+	else if (IS("not")) { t = sub(c, v, "not"); SN(c)->not_ = t; }
+	else if (IS("if")) { t = sub(c, v, "if"); SN(c)->if_ = t; }
+	else if (IS("then")) { t = sub(c, v, "then"); SN(c)->then_ = t; }
+	else if (IS("else")) { t = sub(c, v, "else"); SN(c)->else_ = t; }
+	else if (IS("$ref")) kw_ref(c, v, 0);
+	else if (!d7 && IS("$dynamicRef")) kw_ref(c, v, 1);
+	else if (IS("additionalProperties")) { t = sub(c, v, "additionalProperties"); SN(c)->addprops = t; }
+	else if (IS("propertyNames")) { t = sub(c, v, "propertyNames"); SN(c)->propnames = t; }
+	else if (IS("patternProperties")) kw_patprops(c, v);
+	else if (IS("contains")) { t = sub(c, v, "contains"); SN(c)->contains = t; }
+	else if (!d7 && IS("prefixItems")) { l = sub_list(c, v, "prefixItems"); SN(c)->prefix = l; }
+	else if (IS("items")) {
+		if (d7 && J(c, v)->type == RT_JARR) {
+			l = sub_list(c, v, "items");
+			SN(c)->prefix = l;
+			if (l.n == 0)
+				SN(c)->prefix.off = u32_alloc(c->s, 0);
+		} else {
+			t = sub(c, v, "items");
+			SN(c)->items = t;
+		}
+	}
+	else if (!d7 && IS("unevaluatedProperties")) { t = sub(c, v, "unevaluatedProperties"); SN(c)->uneval_props = t; SN(c)->track = 1; }
+	else if (!d7 && IS("unevaluatedItems")) { t = sub(c, v, "unevaluatedItems"); SN(c)->uneval_items = t; SN(c)->track = 1; }
+	else if (IS("format")) {
+		if (J(c, v)->type != RT_JSTR)
+			bad(c, "format", "expected a string");
+		else if (c->s->o.formats) {
+			str_of(d, v, &c->tmp);
+			SN(c)->format = (uint8_t)rt_format_lookup(c->tmp.p,
+			    c->tmp.len);
+			if (SN(c)->format)
+				SN(c)->has |= K_FORMAT;
+		}
+	}
+#undef IS
+}
+
+/* Draft 7 additionalItems applies only after an array "items". */
+static void
+d7_additional_items(struct comp *c)
+{
+	uint32_t v = member(DOC(c), c->node, "additionalItems"), t;
+	uint32_t it = member(DOC(c), c->node, "items");
+
+	if (v == 0 || it == 0 || J(c, it)->type != RT_JARR)
+		return;
+	t = sub(c, v, "additionalItems");
+	SN(c)->items = t;
+}
+
+static void
+sn_init(struct sn *n)
+{
+	memset(n, 0, sizeof *n);
+	n->pattern = n->not_ = n->if_ = n->then_ = n->else_ = SN_NONE;
+	n->ref = n->dynref = n->dynname = n->items = n->contains = SN_NONE;
+	n->uneval_items = n->keys = n->addprops = n->propnames = SN_NONE;
+	n->uneval_props = n->cdoc = SN_NONE;
+	n->mincont = 1;
+}
+
+static void
+compile_object(struct comp *c)
+{
+	uint32_t k, v;
+	int d7 = SN(c)->draft == RT_DRAFT_7;
+	int nv = c->s->res[SN(c)->res].novalid;
+
+	if (d7 && (v = member(DOC(c), c->node, "$ref")) != 0) {
+		kw_ref(c, v, 0);	/* draft 7: $ref hides its siblings */
+		return;
+	}
+	object_keys(c);
+	for (k = c->node + 1; k < J(c, c->node)->next && !c->s->failed;
+	    k = J(c, k + 1)->next) {
+		v = k + 1;
+		if (!nv && kw_assert(c, k, v))
+			continue;
+		kw_apply(c, k, v);
+	}
+	if (d7)
+		d7_additional_items(c);
+}
+
+static uint32_t
+compile(struct rt_schema *s, uint32_t doc, uint32_t node)
+{
+	struct comp c;
+	struct sdoc *d = &s->docs[doc];
+	const struct sinfo *in;
+	uint32_t i;
+
+	if (d->comp[node])
+		return d->comp[node] - 1;
+	if (s->failed)
+		return 0;
+	if (!d->info[node]) {
+		failf(s, d, NULL, "internal error: an unscanned schema node");
+		return 0;
+	}
+	in = &s->info[d->info[node] - 1];
+	i = PUSH(s->sn, s->nsn);
+	sn_init(&s->sn[i]);
+	d->comp[node] = i + 1;
+	s->sn[i].res = in->res;
+	s->sn[i].draft = s->res[in->res].draft;
+	s->sn[i].loc = in->ptr;
+	s->sn[i].doc = doc;
+	s->sn[i].node = node;
+	switch (d->jd.v[node].type) {
+	case RT_JTRUE:
+		s->sn[i].kind = SN_TRUE;
+		return i;
+	case RT_JFALSE:
+		s->sn[i].kind = SN_FALSE;
+		return i;
+	case RT_JOBJ:
+		break;
+	default:
+		failf(s, d, sch_str(s, in->ptr), "a schema must be an object or "
+		    "a boolean");
+		return i;
+	}
+	s->sn[i].kind = SN_OBJ;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	c.doc = doc;
+	c.node = node;
+	c.sn = i;
+	compile_object(&c);
+	rt_buf_release(&c.tmp);
+	return i;
+}
+
+/* Compile every $dynamicAnchor and list them per resource. */
+static void
+compile_dynamic(struct rt_schema *s)
+{
+	uint32_t i, r, n, k;
+
+	for (i = 0; i < s->nanc && !s->failed; i++)
+		if (s->anc[i].dynamic)
+			compile(s, s->anc[i].doc, s->anc[i].node);
+	for (r = 0; r < s->nres; r++) {
+		for (n = 0, i = 0; i < s->nanc; i++)
+			n += s->anc[i].res == r && s->anc[i].dynamic;
+		s->res[r].dyn.n = n;
+		s->res[r].dyn.off = u32_alloc(s, 2 * n);
+		for (k = 0, i = 0; i < s->nanc; i++) {
+			struct sdoc *d = &s->docs[s->anc[i].doc];
+
+			if (s->anc[i].res != r || !s->anc[i].dynamic)
+				continue;
+			s->u32[s->res[r].dyn.off + k++] = s->anc[i].name;
+			s->u32[s->res[r].dyn.off + k++] = d->comp[s->anc[i].node] ?
+			    d->comp[s->anc[i].node] - 1 : 0;
+		}
+	}
+}
+
+static struct rt_schema *
+schema_new(const struct rt_schema_opts *o, struct rt_buf *err)
+{
+	struct rt_schema *s = rt_xcalloc(1, sizeof *s);
+
+	s->o = *o;
+	if (s->o.draft == 0)
+		s->o.draft = RT_DRAFT_2020;
+	s->err = err;
+	rt_buf_addc(&s->pool, '\0');	/* offset 0: "" */
+	return s;
+}
+
+static struct rt_schema *
+schema_finish(struct rt_schema *s, uint32_t doc, const char *uri)
+{
+	if (doc != SN_NONE && !s->failed) {
+		scan_doc(s, doc, uri, strlen(uri));
+		if (!s->failed)
+			s->root = compile(s, doc, 0);
+		if (!s->failed)
+			compile_dynamic(s);
+	}
+	if (s->failed) {
+		rt_schema_free(s);
+		return NULL;
+	}
+	s->err = NULL;
+	return s;
+}
+
+struct rt_schema *
+rt_schema_compile(const char *p, size_t n, const char *name,
+    const struct rt_schema_opts *o, struct rt_buf *err)
+{
+	struct rt_schema *s = schema_new(o, err);
+	char *text = rt_xmalloc(n + 1);
+
+	memcpy(text, p, n);
+	text[n] = '\0';
+	return schema_finish(s, doc_add(s, text, n, name), "rtpipe:schema");
+}
+
+struct rt_schema *
+rt_schema_load(const char *path, const struct rt_schema_opts *o,
+    struct rt_buf *err)
+{
+	struct rt_schema *s;
+	struct rt_buf uri = RT_BUF_INIT;
+	char real[PATH_MAX], *text;
+	size_t len;
+	int e;
+	uint32_t doc;
+
+	if ((text = read_file(path, &len, &e)) == NULL) {
+		rt_buf_printf(err, "%s: %s", path, strerror(e));
+		return NULL;
+	}
+	s = schema_new(o, err);
+	doc = doc_add(s, text, len, path);
+	rt_buf_adds(&uri, "file://");
+	rt_buf_adds(&uri, realpath(path, real) ? real : path);
+	s = schema_finish(s, doc, rt_buf_cstr(&uri));
+	rt_buf_release(&uri);
+	return s;
+}
+
+void
+rt_schema_free(struct rt_schema *s)
+{
+	uint32_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ndocs; i++) {
+		free(s->docs[i].text);
+		free(s->docs[i].info);
+		free(s->docs[i].comp);
+		free(s->docs[i].name);
+		rt_jdoc_release(&s->docs[i].jd);
+	}
+	for (i = 0; i < s->nre; i++)
+		rt_regex_free(s->re[i]);
+	free(s->docs);
+	free(s->res);
+	free(s->anc);
+	free(s->info);
+	free(s->sn);
+	free(s->kent);
+	free(s->kt);
+	free(s->re);
+	free(s->u32);
+	free(s->inames);
+	rt_buf_release(&s->pool);
+	free(s);
+}
+
+/* Types of property name in schema node i (depth-limited). */
+static unsigned
+prop_types(const struct rt_schema *s, uint32_t i, const char *name, size_t n,
+    int depth)
+{
+	const struct sn *x;
+	unsigned t = 0;
+	uint32_t k;
+
+	if (i == SN_NONE || depth > 8)
+		return 0;
+	x = &s->sn[i];
+	if (x->keys != SN_NONE) {
+		uint32_t e = kent_find(s, &s->kt[x->keys], name, n);
+
+		if (e != SN_NONE && s->kent[e].schema != SN_NONE) {
+			const struct sn *p = &s->sn[s->kent[e].schema];
+
+			t = p->types & 0x7f;
+			if (!t && p->ref != SN_NONE)
+				t = s->sn[p->ref].types & 0x7f;
+		}
+	}
+	if (!t && x->ref != SN_NONE)
+		t = prop_types(s, x->ref, name, n, depth + 1);
+	for (k = 0; !t && k < x->allof.n; k++)
+		t = prop_types(s, s->u32[x->allof.off + k], name, n, depth + 1);
+	return t;
+}
+
+unsigned
+rt_schema_prop_types(const struct rt_schema *s, const char *name, size_t n)
+{
+	return prop_types(s, s->root, name, n, 0);
+}
