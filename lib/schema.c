@@ -599,8 +599,9 @@ res_load(struct rt_schema *s, const char *uri, size_t n)
 		if (is_file(path) && load_file(s, path, uri, n) != SN_NONE &&
 		    (r = res_find(s, uri, n)) != SN_NONE)
 			return r;
-		base = memrchr(u.path, '/', u.npath);
-		base = base ? base + 1 : u.path;
+		base = u.path + u.npath;
+		while (base > u.path && base[-1] != '/')
+			base--;
 		snprintf(path, sizeof path, "%s/%.*s", s->o.dir,
 		    (int)(u.path + u.npath - base), base);
 		if (is_file(path) && load_file(s, path, uri, n) != SN_NONE &&

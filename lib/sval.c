@@ -6,6 +6,7 @@
  * items of one instance, kept on a stack reused across records.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
