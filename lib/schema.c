@@ -928,10 +928,11 @@ kw_patprops(struct comp *c, uint32_t v)
 /* ---- key tables (properties, required, dependent*) ---- */
 
 static void
-name_add(struct rt_buf *names, struct rt_buf *offs, const char *p, size_t n)
+name_add(struct rt_buf *names, struct rt_buf *offs, const struct rt_buf *t)
 {
-	size_t i, cnt = offs->len / sizeof(size_t);
+	size_t i, cnt = offs->len / sizeof(size_t), n = t->len;
 	const size_t *o = (const size_t *)(const void *)offs->p;
+	const char *p = t->p;
 
 	for (i = 0; i + 1 < cnt; i++)
 		if (o[i + 1] - o[i] == n && memcmp(names->p + o[i], p, n) == 0)
@@ -985,23 +986,23 @@ gather_names(struct comp *c, struct rt_buf *names, struct rt_buf *offs)
 
 		if (key_is(DOC(c), k, "properties") && J(c, v)->type == RT_JOBJ) {
 			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next)
-				name_add(names, offs, str_of(DOC(c), m, &t), t.len);
+				(str_of(DOC(c), m, &t), name_add(names, offs, &t));
 		} else if (key_is(DOC(c), k, "required") &&
 		    J(c, v)->type == RT_JARR && !c->s->res[SN(c)->res].novalid) {
 			for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next)
 				if (J(c, e)->type == RT_JSTR)
-					name_add(names, offs, str_of(DOC(c), e,
-					    &t), t.len);
+					(str_of(DOC(c), e, &t),
+					    name_add(names, offs, &t));
 		} else if (is_depkw(c, k) && J(c, v)->type == RT_JOBJ) {
 			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
-				name_add(names, offs, str_of(DOC(c), m, &t), t.len);
+				(str_of(DOC(c), m, &t), name_add(names, offs, &t));
 				if (J(c, m + 1)->type != RT_JARR)
 					continue;
 				for (e = m + 2; e < J(c, m + 1)->next;
 				    e = J(c, e)->next)
 					if (J(c, e)->type == RT_JSTR)
-						name_add(names, offs,
-						    str_of(DOC(c), e, &t), t.len);
+						(str_of(DOC(c), e, &t),
+						    name_add(names, offs, &t));
 			}
 		}
 	}

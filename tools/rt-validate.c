@@ -1,0 +1,378 @@
+/*
+ * rt-validate - check each record against a JSON Schema (draft 2020-12 or
+ * draft 7); valid records pass untouched, invalid ones are rejected with
+ * every error.  See rt-validate(1); the validator lives in lib/schema.c
+ * and lib/sval.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "jedit.h"
+#include "mem.h"
+#include "number.h"
+#include "schema.h"
+
+enum {
+	OPT_SCHEMA = RT_OPT_TOOL, OPT_SCHEMA_DIR, OPT_DRAFT, OPT_FORMATS,
+	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_VERBOSE
+};
+
+static const struct option longopts[] = {
+	RT_CLI_LONGOPTS,
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },
+	{ "draft", required_argument, NULL, OPT_DRAFT },
+	{ "formats", no_argument, NULL, OPT_FORMATS },
+	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Keywords counted for --stats: one count per invalid record and
+ * keyword, in the order they were first seen. */
+#define MAXKW 48
+
+struct validate {
+	struct rt_cli *cli;
+	const char *schema_path;
+	struct rt_schema_opts so;
+	size_t max_errors;
+	int annotate, verbose;
+	struct rt_schema *schema;
+	struct rt_sval *val;
+	struct rt_jdoc doc, tdoc;	/* the record; a typed CSV row */
+	struct rt_buf typed;		/* a typed CSV row's text */
+	struct rt_buf errs;		/* ,"errors":[...] or [...] */
+	struct rt_buf reason;
+	struct rt_buf out;
+	struct rt_jedit ed;
+	const char *kw[MAXKW];
+	uint64_t kwcount[MAXKW];
+	size_t nkw;
+	uint64_t ninvalid;
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-validate --schema FILE [OPTION]... [FILE]...\n"
+	    "Check each record against a JSON Schema (draft 2020-12 or 7):\n"
+	    "valid records pass untouched, invalid ones are rejected with\n"
+	    "every error.\n\n"
+	    "      --schema FILE        the schema (required)\n"
+	    "      --schema-dir DIR     resolve other $ref'd documents from DIR\n"
+	    "      --draft 2020-12|7    draft of a schema without $schema\n"
+	    "                           (default 2020-12)\n"
+	    "      --formats            assert \"format\" (else an annotation)\n"
+	    "      --max-errors N       errors kept per record (default 10)\n"
+	    "      --annotate           pass invalid records too, with _errors\n"
+	    "      --verbose            show values in diagnostics\n\n",
+	    stdout);
+	fputs(rt_cli_common_help, stdout);
+	fputs("\nExit status: 0 all records valid, 1 some invalid, "
+	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n", stdout);
+}
+
+static void
+options(struct validate *v, int argc, char **argv)
+{
+	const char *err;
+	long long n;
+	int opt, li;
+
+	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
+	    &li)) != -1) {
+		err = NULL;
+		switch (opt) {
+		case OPT_SCHEMA: v->schema_path = optarg; break;
+		case OPT_SCHEMA_DIR: v->so.dir = optarg; break;
+		case OPT_DRAFT:
+			if (strcmp(optarg, "2020-12") == 0)
+				v->so.draft = RT_DRAFT_2020;
+			else if (strcmp(optarg, "7") == 0)
+				v->so.draft = RT_DRAFT_7;
+			else
+				err = "expected 2020-12 or 7";
+			break;
+		case OPT_FORMATS: v->so.formats = 1; break;
+		case OPT_MAX_ERRORS:
+			n = rt_cli_size(optarg);
+			if (n < 1 || n > 100000)
+				err = "expected a count from 1";
+			v->max_errors = (size_t)n;
+			break;
+		case OPT_ANNOTATE: v->annotate = 1; break;
+		case OPT_VERBOSE: v->verbose = 1; break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(v->cli, argv, opt);
+		default:
+			if (!rt_cli_opt(v->cli, opt, optarg))
+				rt_cli_bad_option(v->cli, argv, opt);
+		}
+		if (err)
+			rt_cli_usage_error(v->cli, "--%s: %s: '%s'",
+			    longopts[li].name, err, optarg);
+	}
+	if (v->schema_path == NULL)
+		rt_cli_usage_error(v->cli, "--schema FILE is required");
+}
+
+static void
+load_schema(struct validate *v)
+{
+	struct rt_buf err;
+
+	rt_buf_init(&err);
+	v->schema = rt_schema_load(v->schema_path, &v->so, &err);
+	if (v->schema == NULL) {
+		rt_buf_addc(&err, '\0');
+		rt_cli_fatal(v->cli, "%s", err.p);
+	}
+	rt_buf_release(&err);
+	v->val = rt_sval_new(v->schema);
+}
+
+/* --stats: ,"invalid":N,"keywords":{"maximum":3,...} (invalid records
+ * per keyword). */
+static void
+stats_extra(struct rt_buf *b, void *arg)
+{
+	struct validate *v = arg;
+	size_t i;
+
+	rt_stats_member(b, "invalid", v->ninvalid);
+	rt_buf_adds(b, ",\"keywords\":{");
+	for (i = 0; i < v->nkw; i++)
+		rt_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", v->kw[i],
+		    (unsigned long long)v->kwcount[i]);
+	rt_buf_addc(b, '}');
+}
+
+static void
+count_keywords(struct validate *v, size_t nerr)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < nerr; i++) {
+		const char *kw = rt_sval_error(v->val, i)->keyword;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(rt_sval_error(v->val, j)->keyword, kw) == 0)
+				break;
+		if (j < i)
+			continue;	/* once per record */
+		for (k = 0; k < v->nkw && strcmp(v->kw[k], kw) != 0; k++)
+			;
+		if (k == v->nkw) {
+			if (v->nkw == MAXKW)
+				continue;
+			v->kw[v->nkw++] = kw;
+		}
+		v->kwcount[k]++;
+	}
+}
+
+static void
+put_member(struct rt_buf *b, const char *name, const char *val, int comma)
+{
+	if (comma)
+		rt_buf_addc(b, ',');
+	rt_buf_addc(b, '"');
+	rt_buf_adds(b, name);
+	rt_buf_adds(b, "\":");
+	rt_json_put_str(b, val, strlen(val));
+}
+
+/* The errors of the record as a JSON array, in v->errs. */
+static void
+errors_json(struct validate *v, size_t nerr)
+{
+	size_t i;
+
+	rt_buf_clear(&v->errs);
+	rt_buf_addc(&v->errs, '[');
+	for (i = 0; i < nerr; i++) {
+		const struct rt_serr *e = rt_sval_error(v->val, i);
+
+		rt_buf_adds(&v->errs, i ? ",{" : "{");
+		put_member(&v->errs, "instanceLocation", e->inst, 0);
+		put_member(&v->errs, "keyword", e->keyword, 1);
+		put_member(&v->errs, "schemaLocation", e->schema, 1);
+		put_member(&v->errs, "message", e->vmsg, 1);
+		rt_buf_addc(&v->errs, '}');
+	}
+	rt_buf_addc(&v->errs, ']');
+}
+
+/* The reason of a reject: the first error, with values from the record
+ * only under --verbose ("/amount: maximum: must be <= 10000"). */
+static const char *
+reason(struct validate *v, size_t nerr)
+{
+	const struct rt_serr *e = rt_sval_error(v->val, 0);
+
+	rt_buf_clear(&v->reason);
+	rt_buf_adds(&v->reason, *e->inst ? e->inst : "/");
+	rt_buf_adds(&v->reason, ": ");
+	rt_buf_adds(&v->reason, e->keyword);
+	rt_buf_adds(&v->reason, ": ");
+	rt_buf_adds(&v->reason, v->verbose ? e->vmsg : e->msg);
+	if (nerr > 1) {
+		char more[40];
+
+		snprintf(more, sizeof more, " (and %zu more)", nerr - 1);
+		rt_buf_adds(&v->reason, more);
+	}
+	rt_buf_addc(&v->reason, '\0');
+	return v->reason.p;
+}
+
+/*
+ * A CSV row typed by the schema: a field whose property allows number,
+ * integer, boolean or null but not string is written as that JSON value
+ * when its text reads as one; everything else stays a string.
+ */
+static const struct rt_jdoc *
+type_csv(struct validate *v, const struct rt_jdoc *d)
+{
+	struct rt_buf *b = &v->typed;
+	uint32_t k;
+	size_t n;
+	int first = 1;
+
+	rt_buf_clear(b);
+	rt_buf_addc(b, '{');
+	for (k = rt_jdoc_first(d, 0); k < d->v[0].next; k = rt_jdoc_after(d,
+	    k + 1)) {
+		const char *kt = rt_jdoc_text(d, k), *vt;
+		unsigned t;
+
+		if (!first)
+			rt_buf_addc(b, ',');
+		first = 0;
+		rt_buf_add(b, kt, d->v[k].len);
+		rt_buf_addc(b, ':');
+		vt = rt_jdoc_text(d, k + 1);
+		n = d->v[k + 1].len;
+		t = d->v[k + 1].type == RT_JSTR && !(d->v[k].flags &
+		    RT_JF_ESC) ? rt_schema_prop_types(v->schema, kt + 1,
+		    d->v[k].len - 2) : 0;
+		if (t & RT_ST_STR || d->v[k + 1].flags & RT_JF_ESC)
+			t = 0;
+		if (n == 2 && (t & RT_ST_NULL))
+			rt_buf_adds(b, "null");
+		else if ((t & (RT_ST_NUM | RT_ST_INT)) && n > 2 &&
+		    rt_json_valid(vt + 1, n - 2, NULL, NULL) == 0 &&
+		    ((vt[1] >= '0' && vt[1] <= '9') || vt[1] == '-'))
+			rt_buf_add(b, vt + 1, n - 2);
+		else if ((t & RT_ST_BOOL) && n == 6 && memcmp(vt, "\"true\"",
+		    6) == 0)
+			rt_buf_adds(b, "true");
+		else if ((t & RT_ST_BOOL) && n == 7 && memcmp(vt, "\"false\"",
+		    7) == 0)
+			rt_buf_adds(b, "false");
+		else
+			rt_buf_add(b, vt, n);
+	}
+	rt_buf_addc(b, '}');
+	if (rt_jdoc_parse(&v->tdoc, b->p, b->len) == -1)
+		return d;	/* cannot happen: every piece is JSON */
+	return &v->tdoc;
+}
+
+static void
+invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
+{
+	size_t nerr = rt_sval_errors(v->val, d, v->max_errors);
+
+	if (nerr == 0)	/* the two passes disagree: a bug, say so */
+		rt_cli_fatal(v->cli, "internal error: record judged invalid "
+		    "without errors");
+	v->ninvalid++;
+	count_keywords(v, nerr);
+	errors_json(v, nerr);
+	if (v->annotate && d->v[0].type == RT_JOBJ) {
+		rt_jedit_start(&v->ed, d);
+		rt_jedit_set(&v->ed, "_errors", 7, v->errs.p, v->errs.len);
+		rt_buf_clear(&v->out);
+		rt_jedit_finish(&v->ed, &v->out);
+		rt_cli_emit(v->cli, r, v->out.p, v->out.len);
+		return;
+	}
+	if (v->annotate) {	/* not an object: nowhere to put _errors */
+		rt_cli_emit(v->cli, r, d->p, d->len);
+		return;
+	}
+	rt_buf_clear(&v->out);
+	rt_buf_adds(&v->out, ",\"errors\":");
+	rt_buf_add(&v->out, v->errs.p, v->errs.len);
+	rt_cli_reject_ex(v->cli, r, reason(v, nerr), v->out.p, v->out.len);
+}
+
+static void
+validate_one(struct validate *v, const struct rt_rec *r)
+{
+	const struct rt_jdoc *d = rt_rec_parse(r, &v->doc);
+
+	if (d == NULL) {
+		rt_cli_reject_json(v->cli, r, &v->doc);
+		return;
+	}
+	if (r->doc != NULL && d->v[0].type == RT_JOBJ)
+		d = type_csv(v, d);
+	if (rt_sval_check(v->val, d) == 1) {
+		if (d == &v->tdoc)
+			rt_cli_emit(v->cli, r, d->p, d->len);
+		else
+			rt_cli_emit(v->cli, r, r->p, r->len);
+		return;
+	}
+	invalid(v, r, d);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct validate v;
+	struct rt_rec rec;
+	uint64_t ninvalid;
+	int status;
+
+	memset(&v, 0, sizeof v);
+	v.cli = &cli;
+	v.so.draft = RT_DRAFT_2020;
+	v.max_errors = 10;
+	rt_cli_init(&cli, "rt-validate", usage);
+	options(&v, argc, argv);
+	load_schema(&v);
+	rt_jdoc_init(&v.doc, 0);
+	rt_jdoc_init(&v.tdoc, 0);
+	rt_buf_init(&v.typed);
+	rt_buf_init(&v.errs);
+	rt_buf_init(&v.reason);
+	rt_buf_init(&v.out);
+	rt_jedit_init(&v.ed);
+	cli.st.extra = stats_extra;
+	cli.st.extra_arg = &v;
+	rt_cli_start(&cli, argc, argv, optind);
+	while (rt_cli_next(&cli, &rec) == 1)
+		validate_one(&v, &rec);
+	ninvalid = v.ninvalid;
+	rt_jedit_release(&v.ed);
+	rt_buf_release(&v.out);
+	rt_buf_release(&v.reason);
+	rt_buf_release(&v.errs);
+	rt_buf_release(&v.typed);
+	rt_jdoc_release(&v.tdoc);
+	rt_jdoc_release(&v.doc);
+	rt_sval_free(v.val);
+	rt_schema_free(v.schema);
+	/* --annotate passes invalid records, but CI still wants to know. */
+	status = rt_cli_finish(&cli);
+	return status == RT_EXIT_OK && ninvalid ? RT_EXIT_REJECTS : status;
+}
