@@ -104,6 +104,14 @@ str_of(const struct sdoc *d, uint32_t i, struct rt_buf *b)
 	return rt_buf_cstr(b);
 }
 
+static const char *
+str_of_jd(const struct rt_jdoc *d, uint32_t i, struct rt_buf *b)
+{
+	b->len = 0;
+	rt_jdoc_str(d, i, b);
+	return rt_buf_cstr(b);
+}
+
 static int
 key_is(const struct sdoc *d, uint32_t k, const char *name)
 {
@@ -178,10 +186,14 @@ draft_of_uri(const char *u)
 {
 	size_t n = rt_uri_nofrag(u, strlen(u));
 
-	if ((n == 42 && memcmp(u, "https://json-schema.org/draft/2020-12/schema", 42) == 0))
+	static const char d2020[] = "https://json-schema.org/draft/2020-12/schema";
+	static const char d7a[] = "http://json-schema.org/draft-07/schema";
+	static const char d7b[] = "https://json-schema.org/draft-07/schema";
+
+	if (n == sizeof d2020 - 1 && memcmp(u, d2020, n) == 0)
 		return RT_DRAFT_2020;
-	if ((n == 37 && memcmp(u, "http://json-schema.org/draft-07/schema", 37) == 0) ||
-	    (n == 38 && memcmp(u, "https://json-schema.org/draft-07/schema", 38) == 0))
+	if ((n == sizeof d7a - 1 && memcmp(u, d7a, n) == 0) ||
+	    (n == sizeof d7b - 1 && memcmp(u, d7b, n) == 0))
 		return RT_DRAFT_7;
 	return 0;
 }
@@ -530,6 +542,35 @@ is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Is the file at path JSON whose $schema, if any, is a dialect rtpipe
+ * knows?  The scan of --schema-dir passes over the other files rather
+ * than failing on a document nobody asked for. */
+static int
+dialect_known(const char *path)
+{
+	struct rt_jdoc d;
+	struct rt_buf b = RT_BUF_INIT;
+	size_t len;
+	int e, ok = 0;
+	char *text = read_file(path, &len, &e);
+	uint32_t v;
+
+	if (text == NULL)
+		return 0;
+	rt_jdoc_init(&d, 0);
+	if (rt_jdoc_parse(&d, text, len) == 0) {
+		ok = 1;
+		if (d.v[0].type == RT_JOBJ &&
+		    (v = rt_jdoc_get(&d, 0, "$schema", 7)) != 0)
+			ok = d.v[v].type == RT_JSTR &&
+			    draft_of_uri(str_of_jd(&d, v, &b)) != 0;
+	}
+	rt_jdoc_release(&d);
+	rt_buf_release(&b);
+	free(text);
+	return ok;
+}
+
 /* Every *.json file under dir, once: they may name themselves by $id. */
 static void
 load_all(struct rt_schema *s, const char *dir, int depth)
@@ -559,7 +600,7 @@ load_all(struct rt_schema *s, const char *dir, int depth)
 			continue;
 		for (i = 0; i < s->ndocs; i++)
 			seen |= strcmp(s->docs[i].name, path) == 0;
-		if (!seen) {
+		if (!seen && dialect_known(path)) {
 			struct rt_buf u = RT_BUF_INIT;
 			char real[PATH_MAX];
 
