@@ -809,7 +809,7 @@ v_array(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	if (s->items != SN_NONE)
 		for (; e < x->next; e = v->d->v[e].next, idx++) {
 			if (v->s->sn[s->items].kind == SN_FALSE) {
-				fail(v, si, e, s->prefix.off && s->draft ==
+				fail(v, si, e, s->prefix.n && s->draft ==
 				    RT_DRAFT_7 ? KW_ADDITEMS : KW_ITEMS,
 				    "item is not allowed", NULL);
 				ok = 0;

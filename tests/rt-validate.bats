@@ -1,0 +1,211 @@
+# rt-validate: exact output, diagnostics, reject objects, --annotate, CSV
+# typed by the schema, --stats per keyword, bad schemas, and agreement with
+# Python's jsonschema on generated records.  Conformance against the
+# JSON-Schema-Test-Suite is tests/unit/t_schema.c.
+load helpers
+
+V="$RT_ROOT/tests/fixtures/validate"
+
+input() {
+	printf '%s\n' '{"id":"t1","amount":5,"card":"c-1234"}' \
+		'{"id":"x","amount":12000,"zz":1}' \
+		'{"id":"t3","amount":"5"}' \
+		'{"id":"t4","amount":1,"card":"c"}' > in.ndjson
+}
+
+@test "valid records pass byte for byte, exit 0" {
+	IN='{"id":"t1", "amount":5.50,"currency":"EUR","n":null}
+{"amount":1e3,"id":"t22"}'
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_success
+	assert_output "$IN"
+	assert_equal "$stderr" ""
+}
+
+@test "invalid records: one diagnostic each, no values, exit 1" {
+	input
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V" in.ndjson
+	assert_failure 1
+	assert_output '{"id":"t1","amount":5,"card":"c-1234"}'
+	assert_equal "$stderr" 'rt-validate: in.ndjson:2: /id: pattern: does not match pattern "^t[0-9]+$" (and 2 more)
+rt-validate: in.ndjson:3: /amount: type: expected number, got string
+rt-validate: in.ndjson:4: /card: minLength: must be at least 4 characters long'
+}
+
+@test "--verbose puts values in the diagnostic" {
+	IN='{"id":"t1","amount":12000}'
+	rt_run rt-validate --verbose --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" 'rt-validate: stdin:1: /amount: maximum: 12000 is greater than maximum 10000'
+	IN='{"id":"t1","amount":12000}'
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_equal "$stderr" 'rt-validate: stdin:1: /amount: maximum: must be <= 10000'
+}
+
+@test "--reject: every error with location, keyword, schema location, message; --max-errors" {
+	input
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V" \
+		--reject rej.ndjson --max-errors 2 in.ndjson
+	assert_failure 1
+	assert_output '{"id":"t1","amount":5,"card":"c-1234"}'
+	assert_equal "$stderr" ""
+	run cat rej.ndjson
+	assert_output '{"tool":"rt-validate","source":"in.ndjson","line":2,"reason":"/id: pattern: does not match pattern \"^t[0-9]+$\" (and 1 more)","raw":"{\"id\":\"x\",\"amount\":12000,\"zz\":1}","errors":[{"instanceLocation":"/id","keyword":"pattern","schemaLocation":"#/properties/id/pattern","message":"does not match pattern \"^t[0-9]+$\""},{"instanceLocation":"/amount","keyword":"maximum","schemaLocation":"#/properties/amount/maximum","message":"12000 is greater than maximum 10000"}]}
+{"tool":"rt-validate","source":"in.ndjson","line":3,"reason":"/amount: type: expected number, got string","raw":"{\"id\":\"t3\",\"amount\":\"5\"}","errors":[{"instanceLocation":"/amount","keyword":"type","schemaLocation":"#/properties/amount/type","message":"expected number, got string"}]}
+{"tool":"rt-validate","source":"in.ndjson","line":4,"reason":"/card: minLength: must be at least 4 characters long","raw":"{\"id\":\"t4\",\"amount\":1,\"card\":\"c\"}","errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
+	# Each reject is JSON, and its raw replays to the same verdict.
+	run jq -r '.raw' rej.ndjson
+	assert_equal "$(sed -n 2,4p in.ndjson)" "$output"
+}
+
+@test "--stats: counts add up, invalid records per keyword" {
+	input
+	rt_run rt-validate --stats --reject /dev/null --schema "$V/txn.schema.json" \
+		--schema-dir "$V" in.ndjson
+	assert_failure 1
+	assert_equal "$(stats_of)" '{"tool":"rt-validate","in":4,"out":1,"rejected":3,"dropped":0,"invalid":3,"keywords":{"pattern":1,"maximum":1,"additionalProperties":1,"type":1,"minLength":1}}'
+	# Per record, a keyword counts once however many errors it raised.
+	IN='{"id":"t1","amount":1,"a":1,"b":2}
+{"id":"t2","amount":1,"c":3}'
+	rt_run rt-validate --stats --reject /dev/null --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_equal "$(stat_field keywords.additionalProperties)" 2
+	assert_equal "$(stat_field invalid)" 2
+}
+
+@test "--annotate: every record passes, invalid ones with _errors; exit 1" {
+	input
+	rt_run rt-validate --annotate --stats --schema "$V/txn.schema.json" --schema-dir "$V" in.ndjson
+	assert_failure 1
+	assert_output '{"id":"t1","amount":5,"card":"c-1234"}
+{"id":"x","amount":12000,"zz":1,"_errors":[{"instanceLocation":"/id","keyword":"pattern","schemaLocation":"#/properties/id/pattern","message":"does not match pattern \"^t[0-9]+$\""},{"instanceLocation":"/amount","keyword":"maximum","schemaLocation":"#/properties/amount/maximum","message":"12000 is greater than maximum 10000"},{"instanceLocation":"/zz","keyword":"additionalProperties","schemaLocation":"#/additionalProperties","message":"property is not allowed"}]}
+{"id":"t3","amount":"5","_errors":[{"instanceLocation":"/amount","keyword":"type","schemaLocation":"#/properties/amount/type","message":"expected number, got string"}]}
+{"id":"t4","amount":1,"card":"c","_errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
+	assert_equal "$(stat_field out)" 4
+	assert_equal "$(stat_field rejected)" 0
+	assert_equal "$(stat_field invalid)" 3
+}
+
+@test "any JSON value is a record; bad JSON is rejected and the stream goes on" {
+	printf '{}\n' > any.json
+	IN='1
+"x"
+[1,2]
+null
+not json
+true'
+	rt_run rt-validate --schema any.json
+	assert_failure 1
+	assert_output '1
+"x"
+[1,2]
+null
+true'
+	assert_equal "$stderr" 'rt-validate: stdin:5: invalid JSON: invalid literal at byte 1'
+	IN='[1,2]'
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_failure 1
+	assert_equal "$stderr" 'rt-validate: stdin:1: /: type: expected object, got array'
+}
+
+@test "-i csv: fields typed by the schema (number, boolean, null), others stay strings" {
+	IN='id,amount,ok,n,currency
+t1,12.5,true,,EUR
+t2,-1,yes,3.5,GBP
+t3,7,false,4,USD'
+	rt_run rt-validate -i csv --verbose --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_failure 1
+	assert_output '{"id":"t1","amount":12.5,"ok":true,"n":null,"currency":"EUR"}
+{"id":"t3","amount":7,"ok":false,"n":4,"currency":"USD"}'
+	assert_equal "$stderr" 'rt-validate: stdin:3: /amount: minimum: -1 is less than minimum 0 (and 3 more)'
+	printf 'id,amount\nt1,abc\n' > in.csv
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V" --reject rej.ndjson in.csv
+	assert_failure 1
+	run jq -c '[.line, .errors[0].keyword, .errors[0].message]' rej.ndjson
+	assert_output '[2,"type","expected number, got string"]'
+}
+
+@test "--formats asserts format; without it format is an annotation" {
+	IN='{"id":"t1","amount":1,"ts":"2024-02-30T00:00:00Z"}'
+	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_success
+	rt_run rt-validate --formats --schema "$V/txn.schema.json" --schema-dir "$V"
+	assert_failure 1
+	assert_equal "$stderr" 'rt-validate: stdin:1: /ts: format: not a valid date-time'
+}
+
+@test "draft 7 by \$schema and by --draft" {
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","items":[{"type":"integer"}],"additionalItems":false}\n' > d7.json
+	printf '{"items":[{"type":"integer"}],"additionalItems":false}\n' > plain.json
+	IN='[1]
+[1,2]'
+	rt_run rt-validate --schema d7.json
+	assert_failure 1
+	assert_output '[1]'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /1: additionalItems: item is not allowed'
+	rt_run rt-validate --draft 7 --schema plain.json
+	assert_failure 1
+	assert_output '[1]'
+	# In 2020-12 an array "items" is not a schema: refused.
+	rt_run rt-validate --schema plain.json
+	assert_failure 2
+}
+
+@test "bad schemas exit 2 naming the place" {
+	printf '{"type":"object",\n' > bad1.json
+	printf '{"$schema":"https://example.com/s"}\n' > bad2.json
+	printf '{"properties":{"a":{"$ref":"#/$defs/nope"}}}\n' > bad3.json
+	printf '{"properties":{"a":{"pattern":"(["}}}\n' > bad4.json
+	printf '{"properties":{"a":{"minimum":"x"}}}\n' > bad5.json
+	IN='{}'
+	nbad=0
+	for i in 1 2 3 4 5; do
+		rt_run rt-validate --schema bad$i.json
+		[ "$status" -eq 2 ] && [ -z "$output" ] || nbad=$((nbad + 1))
+		printf '%s\n' "$stderr" >> err.txt
+	done
+	assert_equal "$nbad" 0
+	run cat err.txt
+	assert_output "rt-validate: bad1.json: invalid JSON: expected a string key at byte 19
+rt-validate: bad2.json: #: unknown \$schema 'https://example.com/s' (rt-validate knows draft 2020-12 and draft 7)
+rt-validate: bad3.json: #/properties/a/\$ref: cannot resolve '#/\$defs/nope' (other schema files: --schema-dir)
+rt-validate: bad4.json: #/properties/a/pattern: invalid regular expression '([': unterminated character class
+rt-validate: bad5.json: #/properties/a/minimum: expected a number"
+	rt_run rt-validate --schema nosuch.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: nosuch.json: No such file or directory"
+	rt_run rt-validate
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: --schema FILE is required
+Try 'rt-validate --help' for more information."
+	rt_run rt-validate --schema "$V/txn.schema.json" --max-errors 0
+	assert_failure 2
+	# A $ref to another file needs --schema-dir.
+	rt_run rt-validate --schema "$V/txn.schema.json"
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: $V/txn.schema.json: #/properties/card/\$ref: cannot resolve 'defs.schema.json#/\$defs/card' (other schema files: --schema-dir)"
+}
+
+@test "write errors exit 2" {
+	IN='{"id":"t1","amount":1}'
+	run --separate-stderr bash -c "rt-validate --schema '$V/txn.schema.json' --schema-dir '$V' <<<'$IN' > /dev/full"
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: stdout: No space left on device"
+}
+
+@test "oracle: agrees with Python's jsonschema on 3000 generated records" {
+	python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	python3 "$RT_ROOT/tests/validate-oracle.py" gen 3000 7 > rec.ndjson
+	python3 "$RT_ROOT/tests/validate-oracle.py" judge "$V/oracle.schema.json" < rec.ndjson > want.txt
+	rt-validate --annotate --schema "$V/oracle.schema.json" rec.ndjson |
+		sed 's/.*"_errors":.*/invalid/; /^{/s/.*/valid/' > got.txt || true
+	# Both verdicts occur, and they agree record by record.
+	[ "$(grep -c '^valid' want.txt)" -gt 300 ]
+	[ "$(grep -c '^invalid' want.txt)" -gt 300 ]
+	run diff want.txt got.txt
+	assert_success
+}
+
+@test "man page examples" {
+	check_man_examples "$RT_ROOT/man/rt-validate.1"
+}
