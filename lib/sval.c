@@ -65,7 +65,13 @@ struct rt_sval {
 	size_t capout;
 	uint64_t *hash;		/* uniqueItems */
 	uint32_t caphash;
+	/* Per key table, the entry (+ 1) last found at member positions
+	 * 0..HINTS-1: records of a stream share their key order, so the
+	 * steady state compares one key instead of hashing it. */
+	uint32_t *hint;
 };
+
+#define HINTS 32
 
 struct rt_sval *
 rt_sval_new(const struct rt_schema *s)
@@ -73,6 +79,7 @@ rt_sval_new(const struct rt_schema *s)
 	struct rt_sval *v = rt_xcalloc(1, sizeof *v);
 
 	v->s = s;
+	v->hint = rt_xcalloc((size_t)s->nkt * HINTS + 1, sizeof *v->hint);
 	return v;
 }
 
@@ -87,6 +94,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->errs);
 	free(v->out);
 	free(v->hash);
+	free(v->hint);
 	rt_buf_release(&v->str);
 	rt_buf_release(&v->key);
 	rt_buf_release(&v->tmp);
@@ -839,13 +847,23 @@ key_of(struct rt_sval *v, uint32_t k, size_t *n)
 }
 
 static uint32_t
-lookup(const struct rt_schema *S, const struct ktab *t, const char *p,
+lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
     size_t n)
 {
-	uint64_t h = rt_hash(p, n);
-	uint32_t i = (uint32_t)h & t->mask;
+	const struct rt_schema *S = v->s;
+	uint32_t *hint = idx < HINTS ? &v->hint[(size_t)(t - S->kt) * HINTS +
+	    idx] : NULL;
+	uint64_t h;
+	uint32_t i;
 
-	for (;; i = (i + 1) & t->mask) {
+	if (hint && *hint) {
+		const struct kent *k = &S->kent[*hint - 1];
+
+		if (k->len == n && memcmp(S->pool.p + k->name, p, n) == 0)
+			return *hint - 1;
+	}
+	h = rt_hash(p, n);
+	for (i = (uint32_t)h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t e = S->u32[t->slots + i];
 		const struct kent *k;
 
@@ -853,8 +871,11 @@ lookup(const struct rt_schema *S, const struct ktab *t, const char *p,
 			return SN_NONE;
 		k = &S->kent[e - 1];
 		if (k->hash == h && k->len == n &&
-		    memcmp(S->pool.p + k->name, p, n) == 0)
+		    memcmp(S->pool.p + k->name, p, n) == 0) {
+			if (hint)
+				*hint = e;
 			return e - 1;
+		}
 	}
 }
 
@@ -933,7 +954,7 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 
 	if (t || s->patprops.n)
 		p = key_of(v, k, &n);
-	if (t && (e = lookup(S, t, p, n)) != SN_NONE && slots != SN_NONE)
+	if (t && (e = lookup(v, t, idx, p, n)) != SN_NONE && slots != SN_NONE)
 		v->u[slots + e - t->first] = k + 1;
 	for (j = 0; j < s->patprops.n && j < 64; j++)
 		if (rt_regex_match(S->re[S->u32[s->patprops.off + 2 * j]], p, n)
