@@ -69,6 +69,7 @@ struct rt_sval {
 	 * 0..HINTS-1: records of a stream share their key order, so the
 	 * steady state compares one key instead of hashing it. */
 	uint32_t *hint;
+	size_t *off, capoff;	/* rt_sval_errors: text offsets */
 };
 
 #define HINTS 32
@@ -95,6 +96,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->out);
 	free(v->hash);
 	free(v->hint);
+	free(v->off);
 	rt_buf_release(&v->str);
 	rt_buf_release(&v->key);
 	rt_buf_release(&v->tmp);
@@ -1415,7 +1417,11 @@ rt_sval_errors(struct rt_sval *v, const struct rt_jdoc *d, size_t max)
 		v->out = rt_xreallocarray(v->out, v->capout, sizeof *v->out);
 	}
 	/* Offsets first: the text buffer moves as it grows. */
-	off = rt_xcalloc(v->nerr * 2 + 1, sizeof *off);
+	if (v->nerr * 2 + 1 > v->capoff) {
+		v->capoff = v->nerr * 2 + 1;
+		v->off = rt_xreallocarray(v->off, v->capoff, sizeof *v->off);
+	}
+	off = v->off;
 	for (i = 0; i < v->nerr; i++) {
 		const struct verr *e = &v->errs[i];
 		const struct sn *s = &v->s->sn[e->sn];
@@ -1424,6 +1430,12 @@ rt_sval_errors(struct rt_sval *v, const struct rt_jdoc *d, size_t max)
 		put_pointer(&v->text, d, e->inst);
 		rt_buf_addc(&v->text, '\0');
 		off[2 * i + 1] = v->text.len;
+		if (s->doc != 0) {	/* another document: name it */
+			const char *name = v->s->docs[s->doc].name;
+			const char *base = strrchr(name, '/');
+
+			rt_buf_adds(&v->text, base ? base + 1 : name);
+		}
 		rt_buf_adds(&v->text, v->s->pool.p + s->loc);
 		if (e->kw != KW_FALSE) {
 			rt_buf_addc(&v->text, '/');
@@ -1438,7 +1450,6 @@ rt_sval_errors(struct rt_sval *v, const struct rt_jdoc *d, size_t max)
 		v->out[i].msg = v->text.p + v->errs[i].msg;
 		v->out[i].vmsg = v->text.p + v->errs[i].vmsg;
 	}
-	free(off);
 	return v->nerr;
 }
 

@@ -53,7 +53,7 @@ rt-validate: in.ndjson:4: /card: minLength: must be at least 4 characters long'
 	run cat rej.ndjson
 	assert_output '{"tool":"rt-validate","source":"in.ndjson","line":2,"reason":"/id: pattern: does not match pattern \"^t[0-9]+$\" (and 1 more)","raw":"{\"id\":\"x\",\"amount\":12000,\"zz\":1}","errors":[{"instanceLocation":"/id","keyword":"pattern","schemaLocation":"#/properties/id/pattern","message":"does not match pattern \"^t[0-9]+$\""},{"instanceLocation":"/amount","keyword":"maximum","schemaLocation":"#/properties/amount/maximum","message":"12000 is greater than maximum 10000"}]}
 {"tool":"rt-validate","source":"in.ndjson","line":3,"reason":"/amount: type: expected number, got string","raw":"{\"id\":\"t3\",\"amount\":\"5\"}","errors":[{"instanceLocation":"/amount","keyword":"type","schemaLocation":"#/properties/amount/type","message":"expected number, got string"}]}
-{"tool":"rt-validate","source":"in.ndjson","line":4,"reason":"/card: minLength: must be at least 4 characters long","raw":"{\"id\":\"t4\",\"amount\":1,\"card\":\"c\"}","errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
+{"tool":"rt-validate","source":"in.ndjson","line":4,"reason":"/card: minLength: must be at least 4 characters long","raw":"{\"id\":\"t4\",\"amount\":1,\"card\":\"c\"}","errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"defs.schema.json#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
 	# Each reject is JSON, and its raw replays to the same verdict.
 	run jq -r '.raw' rej.ndjson
 	assert_equal "$(sed -n 2,4p in.ndjson)" "$output"
@@ -80,7 +80,7 @@ rt-validate: in.ndjson:4: /card: minLength: must be at least 4 characters long'
 	assert_output '{"id":"t1","amount":5,"card":"c-1234"}
 {"id":"x","amount":12000,"zz":1,"_errors":[{"instanceLocation":"/id","keyword":"pattern","schemaLocation":"#/properties/id/pattern","message":"does not match pattern \"^t[0-9]+$\""},{"instanceLocation":"/amount","keyword":"maximum","schemaLocation":"#/properties/amount/maximum","message":"12000 is greater than maximum 10000"},{"instanceLocation":"/zz","keyword":"additionalProperties","schemaLocation":"#/additionalProperties","message":"property is not allowed"}]}
 {"id":"t3","amount":"5","_errors":[{"instanceLocation":"/amount","keyword":"type","schemaLocation":"#/properties/amount/type","message":"expected number, got string"}]}
-{"id":"t4","amount":1,"card":"c","_errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
+{"id":"t4","amount":1,"card":"c","_errors":[{"instanceLocation":"/card","keyword":"minLength","schemaLocation":"defs.schema.json#/$defs/card/minLength","message":"must be at least 4 characters long"}]}'
 	assert_equal "$(stat_field out)" 4
 	assert_equal "$(stat_field rejected)" 0
 	assert_equal "$(stat_field invalid)" 3
