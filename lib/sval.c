@@ -950,19 +950,16 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 	const struct rt_schema *S = v->s;
 	const char *p = NULL;
 	size_t n = 0;
-	uint32_t e = SN_NONE, j;
-	uint64_t pm = 0;
+	uint32_t e = SN_NONE, j, base;
+	uint64_t pm;
 	int ok = 1, matched = 0;
 
 	if (t || s->patprops.n)
 		p = key_of(v, k, &n);
 	if (t && (e = lookup(v, t, idx, p, n)) != SN_NONE && slots != SN_NONE)
 		v->u[slots + e - t->first] = k + 1;
-	for (j = 0; j < s->patprops.n && j < 64; j++)
-		if (rt_regex_match(S->re[S->u32[s->patprops.off + 2 * j]], p, n)
-		    == 1)
-			pm |= 1ULL << j;
-	/* The key text is not used past here: recursion may reuse it. */
+	/* The key text is not used past here: recursion may reuse it (the
+	 * patterns re-read it). */
 	if (e != SN_NONE && S->kent[e].schema != SN_NONE) {
 		matched = 1;
 		if (!vn(v, S->kent[e].schema, k + 1, -1)) {
@@ -971,14 +968,23 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 				return 0;
 		}
 	}
-	for (j = 0; pm; j++, pm >>= 1) {
-		if (!(pm & 1))
-			continue;
-		matched = 1;
-		if (!vn(v, S->u32[s->patprops.off + 2 * j + 1], k + 1, -1)) {
-			ok = 0;
-			if (stop(v))
-				return 0;
+	for (base = 0; base < s->patprops.n; base += 64) {
+		p = key_of(v, k, &n);
+		pm = 0;
+		for (j = 0; base + j < s->patprops.n && j < 64; j++)
+			if (rt_regex_match(S->re[S->u32[s->patprops.off +
+			    2 * (base + j)]], p, n) == 1)
+				pm |= 1ULL << j;
+		for (j = 0; pm; j++, pm >>= 1) {
+			if (!(pm & 1))
+				continue;
+			matched = 1;
+			if (!vn(v, S->u32[s->patprops.off + 2 * (base + j) + 1],
+			    k + 1, -1)) {
+				ok = 0;
+				if (stop(v))
+					return 0;
+			}
 		}
 	}
 	if (!matched && s->addprops != SN_NONE) {

@@ -186,6 +186,22 @@ Try 'rt-validate --help' for more information."
 	assert_equal "$stderr" "rt-validate: $V/txn.schema.json: #/properties/card/\$ref: cannot resolve 'defs.schema.json#/\$defs/card' (other schema files: --schema-dir)"
 }
 
+@test "more than 64 patternProperties all apply" {
+	python3 -c 'import json; print(json.dumps({"patternProperties": {"^p%d$" % i: {"type": "integer"} for i in range(70)}, "additionalProperties": False}))' > pp.json
+	IN='{"p0":1}
+{"p69":1}
+{"p69":"x"}
+{"p70":1}
+{"p65":1,"p3":"y"}'
+	rt_run rt-validate --schema pp.json
+	assert_failure 1
+	assert_output '{"p0":1}
+{"p69":1}'
+	assert_equal "$stderr" 'rt-validate: stdin:3: /p69: type: expected integer, got string
+rt-validate: stdin:4: /p70: additionalProperties: property is not allowed
+rt-validate: stdin:5: /p3: type: expected integer, got string'
+}
+
 @test "write errors exit 2" {
 	IN='{"id":"t1","amount":1}'
 	run --separate-stderr bash -c "rt-validate --schema '$V/txn.schema.json' --schema-dir '$V' <<<'$IN' > /dev/full"
