@@ -1365,12 +1365,14 @@ rt_sval_check(struct rt_sval *v, const struct rt_jdoc *d)
 	return vn(v, v->s->root, 0, -1);
 }
 
-/* Append the JSON Pointer of node target (found by walking down). */
+/* Append the JSON Pointer of node target (found by walking down); key is
+ * scratch for decoding member names. */
 static void
-put_pointer(struct rt_buf *b, const struct rt_jdoc *d, uint32_t target)
+put_pointer(struct rt_buf *b, const struct rt_jdoc *d, uint32_t target,
+    struct rt_buf *keybuf)
 {
 	uint32_t cur = 0, k, idx;
-	struct rt_buf key = RT_BUF_INIT;
+	struct rt_buf key = *keybuf;
 	size_t j;
 
 	while (cur != target) {
@@ -1406,7 +1408,7 @@ put_pointer(struct rt_buf *b, const struct rt_jdoc *d, uint32_t target)
 			break;
 		}
 	}
-	rt_buf_release(&key);
+	*keybuf = key;	/* keep its storage for the next error */
 }
 
 size_t
@@ -1433,7 +1435,7 @@ rt_sval_errors(struct rt_sval *v, const struct rt_jdoc *d, size_t max)
 		const struct sn *s = &v->s->sn[e->sn];
 
 		off[2 * i] = v->text.len;
-		put_pointer(&v->text, d, e->inst);
+		put_pointer(&v->text, d, e->inst, &v->tmp2);
 		rt_buf_addc(&v->text, '\0');
 		off[2 * i + 1] = v->text.len;
 		if (s->doc != 0) {	/* another document: name it */
