@@ -1,6 +1,6 @@
 # rt-validate (issue 3): JSON Schema validation of the NDJSON file with
 # examples/transaction.schema.json, against ajv (Node) and Python's
-# jsonschema.  Python runs on the first 100k records only (about 100 s per
+# jsonschema.  Commands run in bench/out/ (run.sh).  Python runs on the first 100k records only (about 100 s per
 # million), so the comparison is by records/s.
 
 # vrow ID PEER: a table row; "vs peer" is the ratio of records/s.
@@ -27,7 +27,7 @@ vtarget() {
 }
 
 section_validate() {
-	local schema=$ROOT/examples/transaction.schema.json small=$OUT/txns-100k.ndjson
+	local schema=../../examples/transaction.schema.json small=$OUT/txns-100k.ndjson
 	local have_ajv=1 have_py=1
 	if [ ! -d "$ROOT/bench/node_modules/ajv" ]; then
 		say "installing ajv into bench/ (npm install --prefix bench)"
@@ -41,10 +41,10 @@ section_validate() {
 	measure rt-validate-noformats "$N" "$NDJSON_BYTES" \
 		"rt-validate --schema $schema txns.ndjson"
 	[ "$have_ajv" = 1 ] && measure ajv "$N" "$NDJSON_BYTES" \
-		"node $ROOT/bench/validate-ajv.js $schema txns.ndjson"
+		"node ../validate-ajv.js $schema txns.ndjson"
 	[ "$have_py" = 1 ] && RUNS=1 measure python-jsonschema-100k 100000 \
 		"$(stat -c %s "$small")" \
-		"python3 $ROOT/bench/validate-py.py $schema txns-100k.ndjson"
+		"python3 ../validate-py.py $schema txns-100k.ndjson"
 
 	cat <<MD
 ## rt-validate (issue 3)
