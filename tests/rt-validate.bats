@@ -222,6 +222,21 @@ rt-validate: stdin:5: /p3: type: expected integer, got string'
 	assert_success
 }
 
+@test "JSON-Schema-Test-Suite through the binary: counts, only known failures" {
+	[ -d "$RT_CONFORMANCE/json-schema-test-suite" ] ||
+		skip "conformance data not found at $RT_CONFORMANCE"
+	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE"
+	printf '%s\n' "$output" | grep -v '^  FAIL'
+	assert_success
+	assert_line 'draft2020-12: 1290 passed, 9 failed'
+	assert_line 'draft7: 923 passed, 4 failed'
+	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE" --formats
+	printf '%s\n' "$output" | grep -v '^  FAIL'
+	assert_success
+	assert_line 'draft2020-12 optional/format: 663 passed, 101 failed'
+	assert_line 'draft7 optional/format: 575 passed, 101 failed'
+}
+
 @test "man page examples" {
 	check_man_examples "$RT_ROOT/man/rt-validate.1"
 }
