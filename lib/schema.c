@@ -1562,6 +1562,40 @@ rt_schema_free(struct rt_schema *s)
 }
 
 /* Types of property name in schema node i (depth-limited). */
+/* The RT_ST_* of a JSON value of the schema. */
+static unsigned
+value_type(const struct rt_schema *s, uint32_t doc, uint32_t node)
+{
+	switch (s->docs[doc].jd.v[node].type) {
+	case RT_JNULL: return RT_ST_NULL;
+	case RT_JTRUE: case RT_JFALSE: return RT_ST_BOOL;
+	case RT_JNUM: return RT_ST_NUM;
+	case RT_JSTR: return RT_ST_STR;
+	case RT_JARR: return RT_ST_ARR;
+	default: return RT_ST_OBJ;
+	}
+}
+
+/* The types schema i allows by "type", else by its enum or const values,
+ * else through a $ref. */
+static unsigned
+own_types(const struct rt_schema *s, uint32_t i)
+{
+	const struct sn *p = &s->sn[i];
+	unsigned t = p->types & 0x7f;
+	uint32_t k;
+
+	if (!t && (p->has & K_CONST))
+		t = value_type(s, p->cdoc, p->cnode);
+	for (k = 0; !(p->types & 0x7f) && (p->has & K_ENUM) && k < p->enm.n;
+	    k++)
+		t |= value_type(s, s->u32[p->enm.off + 2 * k],
+		    s->u32[p->enm.off + 2 * k + 1]);
+	if (!t && p->ref != SN_NONE && p->ref != i)
+		t = s->sn[p->ref].types & 0x7f;
+	return t;
+}
+
 static unsigned
 prop_types(const struct rt_schema *s, uint32_t i, const char *name, size_t n,
     int depth)
@@ -1576,13 +1610,8 @@ prop_types(const struct rt_schema *s, uint32_t i, const char *name, size_t n,
 	if (x->keys != SN_NONE) {
 		uint32_t e = kent_find(s, &s->kt[x->keys], name, n);
 
-		if (e != SN_NONE && s->kent[e].schema != SN_NONE) {
-			const struct sn *p = &s->sn[s->kent[e].schema];
-
-			t = p->types & 0x7f;
-			if (!t && p->ref != SN_NONE)
-				t = s->sn[p->ref].types & 0x7f;
-		}
+		if (e != SN_NONE && s->kent[e].schema != SN_NONE)
+			t = own_types(s, s->kent[e].schema);
 	}
 	if (!t && x->ref != SN_NONE)
 		t = prop_types(s, x->ref, name, n, depth + 1);

@@ -125,6 +125,17 @@ t3,7,false,4,USD'
 	assert_output '[2,"type","expected number, got string"]'
 }
 
+@test "-i csv: the benchmark generator's CSV reads back as its NDJSON (types from type, enum, \$ref)" {
+	python3 "$RT_ROOT/bench/gen-txns.py" -n 500 --csv > t.csv
+	python3 "$RT_ROOT/bench/gen-txns.py" -n 500 > want.ndjson
+	rt_run rt-validate --formats --stats --schema "$RT_ROOT/examples/transaction.schema.json" t.csv
+	assert_success
+	assert_equal "$(stat_field out)" 500
+	printf '%s\n' "$output" > got.ndjson
+	run diff want.ndjson got.ndjson
+	assert_success
+}
+
 @test "--formats asserts format; without it format is an annotation" {
 	IN='{"id":"t1","amount":1,"ts":"2024-02-30T00:00:00Z"}'
 	rt_run rt-validate --schema "$V/txn.schema.json" --schema-dir "$V"
