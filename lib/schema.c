@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1239,55 +1240,178 @@ found:
 	}
 }
 
+/* The numeric and count limits: keyword, where the value goes in struct
+ * sn, its K_* bit, and whether draft 7 has it. */
+static const struct limit {
+	const char *kw;
+	size_t off;
+	uint32_t bit;
+	char kind;		/* 'n' a number (struct snum), 'c' a count */
+	char d7;
+} limits[] = {
+	{ "minimum", offsetof(struct sn, min), K_MIN, 'n', 1 },
+	{ "maximum", offsetof(struct sn, max), K_MAX, 'n', 1 },
+	{ "exclusiveMinimum", offsetof(struct sn, exmin), K_EXMIN, 'n', 1 },
+	{ "exclusiveMaximum", offsetof(struct sn, exmax), K_EXMAX, 'n', 1 },
+	{ "multipleOf", offsetof(struct sn, mult), K_MULT, 'n', 1 },
+	{ "minLength", offsetof(struct sn, minlen), K_MINLEN, 'c', 1 },
+	{ "maxLength", offsetof(struct sn, maxlen), K_MAXLEN, 'c', 1 },
+	{ "minItems", offsetof(struct sn, minitems), K_MINITEMS, 'c', 1 },
+	{ "maxItems", offsetof(struct sn, maxitems), K_MAXITEMS, 'c', 1 },
+	{ "minProperties", offsetof(struct sn, minprops), K_MINPROPS, 'c', 1 },
+	{ "maxProperties", offsetof(struct sn, maxprops), K_MAXPROPS, 'c', 1 },
+	{ "minContains", offsetof(struct sn, mincont), K_MINCONT, 'c', 0 },
+	{ "maxContains", offsetof(struct sn, maxcont), K_MAXCONT, 'c', 0 },
+};
+
+/* Keyword k (value v) if it is a limit: 1, else 0. */
+static int
+kw_limit(struct comp *c, uint32_t k, uint32_t v)
+{
+	struct sn *n = SN(c);
+	char *field = (char *)n;
+	size_t i;
+
+	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		const struct limit *l = &limits[i];
+
+		if (!key_is(DOC(c), k, l->kw) || (!l->d7 &&
+		    n->draft == RT_DRAFT_7))
+			continue;
+		if (l->kind == 'n' ? get_num(c, v, l->kw,
+		    (struct snum *)(void *)(field + l->off)) :
+		    get_count(c, v, l->kw, (uint32_t *)(void *)(field +
+		    l->off)))
+			return 1;	/* bad() said why */
+		if (l->bit == K_MULT && n->mult.d <= 0)
+			bad(c, "multipleOf", "must be greater than 0");
+		n->has |= l->bit;
+		return 1;
+	}
+	return 0;
+}
+
 /* Validation-vocabulary keywords (left out by a $vocabulary). */
 static int
 kw_assert(struct comp *c, uint32_t k, uint32_t v)
 {
 	struct sn *n = SN(c);
 	const struct sdoc *d = DOC(c);
-	int d7 = n->draft == RT_DRAFT_7;
+	uint32_t re;
 
-#define IS(name) key_is(d, k, name)
-	if (IS("type")) kw_type(c, v);
-	else if (IS("enum")) kw_enum(c, v);
-	else if (IS("const")) { n->cdoc = c->doc; n->cnode = v; n->has |= K_CONST; }
-	else if (IS("minimum")) { if (!get_num(c, v, "minimum", &n->min)) n->has |= K_MIN; }
-	else if (IS("maximum")) { if (!get_num(c, v, "maximum", &n->max)) n->has |= K_MAX; }
-	else if (IS("exclusiveMinimum")) { if (!get_num(c, v, "exclusiveMinimum", &n->exmin)) n->has |= K_EXMIN; }
-	else if (IS("exclusiveMaximum")) { if (!get_num(c, v, "exclusiveMaximum", &n->exmax)) n->has |= K_EXMAX; }
-	else if (IS("multipleOf")) {
-		if (!get_num(c, v, "multipleOf", &n->mult)) {
-			if (n->mult.d <= 0)
-				bad(c, "multipleOf", "must be greater than 0");
-			n->has |= K_MULT;
-		}
-	}
-	else if (IS("minLength")) { if (!get_count(c, v, "minLength", &n->minlen)) n->has |= K_MINLEN; }
-	else if (IS("maxLength")) { if (!get_count(c, v, "maxLength", &n->maxlen)) n->has |= K_MAXLEN; }
-	else if (IS("minItems")) { if (!get_count(c, v, "minItems", &n->minitems)) n->has |= K_MINITEMS; }
-	else if (IS("maxItems")) { if (!get_count(c, v, "maxItems", &n->maxitems)) n->has |= K_MAXITEMS; }
-	else if (IS("minProperties")) { if (!get_count(c, v, "minProperties", &n->minprops)) n->has |= K_MINPROPS; }
-	else if (IS("maxProperties")) { if (!get_count(c, v, "maxProperties", &n->maxprops)) n->has |= K_MAXPROPS; }
-	else if (!d7 && IS("minContains")) { if (!get_count(c, v, "minContains", &n->mincont)) n->has |= K_MINCONT; }
-	else if (!d7 && IS("maxContains")) { if (!get_count(c, v, "maxContains", &n->maxcont)) n->has |= K_MAXCONT; }
-	else if (IS("uniqueItems")) {
+	if (kw_limit(c, k, v))
+		return 1;
+	if (key_is(d, k, "type")) {
+		kw_type(c, v);
+	} else if (key_is(d, k, "enum")) {
+		kw_enum(c, v);
+	} else if (key_is(d, k, "const")) {
+		n->cdoc = c->doc;
+		n->cnode = v;
+		n->has |= K_CONST;
+	} else if (key_is(d, k, "uniqueItems")) {
 		if (J(c, v)->type == RT_JTRUE)
 			n->has |= K_UNIQUE;
 		else if (J(c, v)->type != RT_JFALSE)
 			bad(c, "uniqueItems", "expected a boolean");
-	}
-	else if (IS("pattern")) {
-		uint32_t re = regex_add(c, v, "pattern");
-
-		if (re != SN_NONE) {
+	} else if (key_is(d, k, "pattern")) {
+		if ((re = regex_add(c, v, "pattern")) != SN_NONE) {
 			SN(c)->pattern = re;
 			SN(c)->has |= K_PATTERN;
 		}
-	}
-	else
+	} else {
 		return 0;
-#undef IS
+	}
 	return 1;
+}
+
+/* The applicators of one subschema: keyword, where the compiled index
+ * goes in struct sn, whether draft 7 has it, and whether it needs the
+ * annotations of unevaluated*. */
+static const struct single {
+	const char *kw;
+	size_t off;
+	char d7, track;
+} singles[] = {
+	{ "not", offsetof(struct sn, not_), 1, 0 },
+	{ "if", offsetof(struct sn, if_), 1, 0 },
+	{ "then", offsetof(struct sn, then_), 1, 0 },
+	{ "else", offsetof(struct sn, else_), 1, 0 },
+	{ "additionalProperties", offsetof(struct sn, addprops), 1, 0 },
+	{ "propertyNames", offsetof(struct sn, propnames), 1, 0 },
+	{ "contains", offsetof(struct sn, contains), 1, 0 },
+	{ "unevaluatedProperties", offsetof(struct sn, uneval_props), 0, 1 },
+	{ "unevaluatedItems", offsetof(struct sn, uneval_items), 0, 1 },
+};
+
+static const struct multi {
+	const char *kw;
+	size_t off;
+	char d7;
+} multis[] = {
+	{ "allOf", offsetof(struct sn, allof), 1 },
+	{ "anyOf", offsetof(struct sn, anyof), 1 },
+	{ "oneOf", offsetof(struct sn, oneof), 1 },
+	{ "prefixItems", offsetof(struct sn, prefix), 0 },
+};
+
+/* Keyword k (value v) if it is in singles or multis: 1, else 0.  The sn
+ * array moves while subschemas compile, so SN(c) is taken after. */
+static int
+kw_subschemas(struct comp *c, uint32_t k, uint32_t v)
+{
+	int d7 = SN(c)->draft == RT_DRAFT_7;
+	size_t i;
+
+	for (i = 0; i < sizeof singles / sizeof singles[0]; i++)
+		if ((singles[i].d7 || !d7) && key_is(DOC(c), k,
+		    singles[i].kw)) {
+			uint32_t t = sub(c, v, singles[i].kw);
+
+			*(uint32_t *)(void *)((char *)SN(c) + singles[i].off) = t;
+			SN(c)->track |= (uint8_t)singles[i].track;
+			return 1;
+		}
+	for (i = 0; i < sizeof multis / sizeof multis[0]; i++)
+		if ((multis[i].d7 || !d7) && key_is(DOC(c), k, multis[i].kw)) {
+			struct slist l = sub_list(c, v, multis[i].kw);
+
+			*(struct slist *)(void *)((char *)SN(c) +
+			    multis[i].off) = l;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+kw_items(struct comp *c, uint32_t v)
+{
+	struct slist l;
+	uint32_t t;
+
+	if (SN(c)->draft == RT_DRAFT_7 && J(c, v)->type == RT_JARR) {
+		l = sub_list(c, v, "items");
+		SN(c)->prefix = l;
+		if (l.n == 0)
+			SN(c)->prefix.off = u32_alloc(c->s, 0);
+	} else {
+		t = sub(c, v, "items");
+		SN(c)->items = t;
+	}
+}
+
+static void
+kw_format(struct comp *c, uint32_t v)
+{
+	if (J(c, v)->type != RT_JSTR) {
+		bad(c, "format", "expected a string");
+	} else if (c->s->o.formats) {
+		str_of(DOC(c), v, &c->tmp);
+		SN(c)->format = (uint8_t)rt_format_lookup(c->tmp.p,
+		    c->tmp.len);
+		if (SN(c)->format)
+			SN(c)->has |= K_FORMAT;
+	}
 }
 
 /* Applicators and the rest. */
@@ -1296,49 +1420,19 @@ kw_apply(struct comp *c, uint32_t k, uint32_t v)
 {
 	const struct sdoc *d = DOC(c);
 	int d7 = SN(c)->draft == RT_DRAFT_7;
-	uint32_t t;
-	struct slist l;
 
-#define IS(name) key_is(d, k, name)
-	if (IS("allOf")) { l = sub_list(c, v, "allOf"); SN(c)->allof = l; }
-	else if (IS("anyOf")) { l = sub_list(c, v, "anyOf"); SN(c)->anyof = l; }
-	else if (IS("oneOf")) { l = sub_list(c, v, "oneOf"); SN(c)->oneof = l; }
-	else if (IS("not")) { t = sub(c, v, "not"); SN(c)->not_ = t; }
-	else if (IS("if")) { t = sub(c, v, "if"); SN(c)->if_ = t; }
-	else if (IS("then")) { t = sub(c, v, "then"); SN(c)->then_ = t; }
-	else if (IS("else")) { t = sub(c, v, "else"); SN(c)->else_ = t; }
-	else if (IS("$ref")) kw_ref(c, v, 0);
-	else if (!d7 && IS("$dynamicRef")) kw_ref(c, v, 1);
-	else if (IS("additionalProperties")) { t = sub(c, v, "additionalProperties"); SN(c)->addprops = t; }
-	else if (IS("propertyNames")) { t = sub(c, v, "propertyNames"); SN(c)->propnames = t; }
-	else if (IS("patternProperties")) kw_patprops(c, v);
-	else if (IS("contains")) { t = sub(c, v, "contains"); SN(c)->contains = t; }
-	else if (!d7 && IS("prefixItems")) { l = sub_list(c, v, "prefixItems"); SN(c)->prefix = l; }
-	else if (IS("items")) {
-		if (d7 && J(c, v)->type == RT_JARR) {
-			l = sub_list(c, v, "items");
-			SN(c)->prefix = l;
-			if (l.n == 0)
-				SN(c)->prefix.off = u32_alloc(c->s, 0);
-		} else {
-			t = sub(c, v, "items");
-			SN(c)->items = t;
-		}
-	}
-	else if (!d7 && IS("unevaluatedProperties")) { t = sub(c, v, "unevaluatedProperties"); SN(c)->uneval_props = t; SN(c)->track = 1; }
-	else if (!d7 && IS("unevaluatedItems")) { t = sub(c, v, "unevaluatedItems"); SN(c)->uneval_items = t; SN(c)->track = 1; }
-	else if (IS("format")) {
-		if (J(c, v)->type != RT_JSTR)
-			bad(c, "format", "expected a string");
-		else if (c->s->o.formats) {
-			str_of(d, v, &c->tmp);
-			SN(c)->format = (uint8_t)rt_format_lookup(c->tmp.p,
-			    c->tmp.len);
-			if (SN(c)->format)
-				SN(c)->has |= K_FORMAT;
-		}
-	}
-#undef IS
+	if (kw_subschemas(c, k, v))
+		return;
+	if (key_is(d, k, "$ref"))
+		kw_ref(c, v, 0);
+	else if (!d7 && key_is(d, k, "$dynamicRef"))
+		kw_ref(c, v, 1);
+	else if (key_is(d, k, "patternProperties"))
+		kw_patprops(c, v);
+	else if (key_is(d, k, "items"))
+		kw_items(c, v);
+	else if (key_is(d, k, "format"))
+		kw_format(c, v);
 }
 
 /* Draft 7 additionalItems applies only after an array "items". */
