@@ -114,7 +114,7 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 			if (*end || end == optarg || !(g->o.radius > 0 &&
 			    g->o.radius <= 200))
 				rt_cli_usage_error(cli, "--radius: '%s' is not a "
-				    "distance from 0 to 200", optarg);
+				    "distance over 0 and up to 200", optarg);
 			break;
 		case '?':
 		case ':':
@@ -186,10 +186,10 @@ main(int argc, char *argv[])
 			rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
 		line.len = 0;
 	}
-	/* Every transaction is a record out; the messy copies and broken rows
-	 * are counted apart. */
+	/* Every transaction made is a record in and a record out, so the
+	 * counts add up like every tool's; the messy copies, broken rows and
+	 * blank lines are counted apart. */
 	cli.st.out = cli.st.in;
-	cli.st.in = 0;
 	if (rt_out_close(out) == -1)
 		rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
 	if (cli.stats)
