@@ -254,6 +254,8 @@ tr_class(struct tr *t)
 		neg = 1;
 		t->p++;
 	}
+	/* restored on every path out (done:) */
+	/* cppcheck-suppress autoVariables */
 	t->out = &items;
 	for (;;) {
 		char c;
@@ -381,7 +383,6 @@ static int
 tr_escape(struct tr *t)
 {
 	char c;
-	int k;
 
 	if (t->p >= t->end) {
 		t->err = "pattern ends with a backslash";
@@ -419,7 +420,7 @@ tr_escape(struct tr *t)
 			rt_buf_addc(t->out, '}');
 			return 0;
 		}
-		if ((k = esc_common(t, c)) == 0)
+		if (esc_common(t, c) == 0)
 			return 0;
 	}
 	t->err = "invalid escape";

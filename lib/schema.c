@@ -44,6 +44,7 @@ failf(struct rt_schema *s, const struct sdoc *d, const char *loc,
 		return;
 	s->failed = 1;
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started above */
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (d)
@@ -940,6 +941,7 @@ regex_add(struct comp *c, uint32_t v, const char *kw)
 		bad(c, kw, msg);
 		return SN_NONE;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	i = PUSH(c->s->re, c->s->nre);
 	c->s->re[i] = re;
 	return i;
@@ -1609,7 +1611,7 @@ rt_schema_load(const char *path, const struct rt_schema_opts *o,
 	struct rt_buf uri = RT_BUF_INIT;
 	char real[PATH_MAX], *text;
 	size_t len;
-	int e;
+	int e = 0;
 	uint32_t doc;
 
 	if ((text = read_file(path, &len, &e)) == NULL) {

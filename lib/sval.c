@@ -608,8 +608,10 @@ v_number(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	int ok = 1;
 	char m[160], vm[200];
 
+/* test is an operator and operand ("< 0"), so it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define LIMIT(flag, field, test, kw, word, op) \
-	if ((s->has & flag) && !(num_cmp(v, i, x, &s->field) test)) { \
+	if ((s->has & (flag)) && !(num_cmp(v, i, x, &s->field) test)) { \
 		ok = 0; \
 		if (v->collect) { \
 			const struct rt_jdoc *ld = &v->s->docs[s->field.doc].jd; \
@@ -627,6 +629,7 @@ v_number(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	LIMIT(K_EXMIN, exmin, > 0, KW_EXMIN, "not greater than exclusiveMinimum", ">")
 	LIMIT(K_EXMAX, exmax, < 0, KW_EXMAX, "not less than exclusiveMaximum", "<")
 #undef LIMIT
+/* NOLINTEND(bugprone-macro-parentheses) */
 	if ((s->has & K_MULT) && !multiple_of(v, i, x, &s->mult)) {
 		ok = 0;
 		if (v->collect) {
@@ -1180,9 +1183,8 @@ v_apply(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 		v->collect = 0;
 		r = vn(v, s->if_, i, mine);
 		v->collect = saved;
-		if (r && s->then_ != SN_NONE && !vn(v, s->then_, i, mine))
-			ok = 0;
-		else if (!r && s->else_ != SN_NONE && !vn(v, s->else_, i, mine))
+		if (r ? s->then_ != SN_NONE && !vn(v, s->then_, i, mine)
+		      : s->else_ != SN_NONE && !vn(v, s->else_, i, mine))
 			ok = 0;
 	}
 	return ok;

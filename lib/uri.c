@@ -63,9 +63,8 @@ put_path(struct rt_buf *out, const char *in, size_t n)
 	while (p < end) {
 		if (end - p >= 3 && memcmp(p, "../", 3) == 0) {
 			p += 3;
-		} else if (end - p >= 2 && memcmp(p, "./", 2) == 0) {
-			p += 2;
-		} else if (end - p >= 3 && memcmp(p, "/./", 3) == 0) {
+		} else if ((end - p >= 2 && memcmp(p, "./", 2) == 0) ||
+		    (end - p >= 3 && memcmp(p, "/./", 3) == 0)) {
 			p += 2;
 		} else if (end - p == 2 && memcmp(p, "/.", 2) == 0) {
 			rt_buf_addc(out, '/');
