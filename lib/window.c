@@ -1,0 +1,2063 @@
+/*
+ * window.c - see window.h.
+ *
+ * Per key: a ring of events sorted by event time (arrival order among
+ * equal times), addressed by absolute positions (base + index) so that
+ * pointers into it survive eviction from the front.  Per key and look-back
+ * window: the half-open range [lo, hi) of positions in the window as of the
+ * key's newest record, with running sums (compensated) and monotonic
+ * deques for min and max.  A record older than its key's newest (allowed
+ * by --max-delay or --allowed-lateness) is inserted in place, computed by
+ * a scan, and marks the running state for a rebuild at the next in-order
+ * record.
+ *
+ * Closing windows are slots with their aggregates, found by (key, start)
+ * in a map (tumble, hop) or in the key's list (session), and kept in a
+ * heap by (end, creation) so that they close in a deterministic order
+ * when the watermark passes their end plus the allowed lateness.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "json.h"
+#include "mem.h"
+#include "number.h"
+#include "rtime.h"
+#include "window.h"
+
+/* Compensated (Neumaier) sums, so that adding and removing millions of
+ * values leaves the window's sum accurate to the last digits. */
+struct ksum {
+	double s, c;
+};
+
+static void
+ksum_add(struct ksum *k, double x)
+{
+	double t = k->s + x;
+
+	if (fabs(k->s) >= fabs(x))
+		k->c += (k->s - t) + x;
+	else
+		k->c += (x - t) + k->s;
+	k->s = t;
+}
+
+static double
+ksum_get(const struct ksum *k)
+{
+	return k->s + k->c;
+}
+
+/* Running numbers of one field in one window: count of numbers, sum, and
+ * sums of (x - shift) and its square for the standard deviation. */
+struct wnum {
+	int64_t n;
+	double shift;
+	struct ksum sum, d, q;
+};
+
+static void
+wnum_add(struct wnum *w, double x, int sign)
+{
+	double d;
+
+	if (w->n == 0 && sign > 0) {
+		w->shift = x;
+		memset(&w->sum, 0, 3 * sizeof w->sum);
+	}
+	d = x - w->shift;
+	w->n += sign;
+	ksum_add(&w->sum, sign * x);
+	ksum_add(&w->d, sign * d);
+	ksum_add(&w->q, sign * d * d);
+	if (w->n == 0)
+		memset(&w->sum, 0, 3 * sizeof w->sum);
+}
+
+static double
+wnum_sd(const struct wnum *w)
+{
+	double n = (double)w->n, d = ksum_get(&w->d), q = ksum_get(&w->q);
+	double v;
+
+	if (w->n < 2)
+		return NAN;
+	v = (q - d * d / n) / (n - 1);
+	return v > 0 ? sqrt(v) : 0;
+}
+
+/* A deque of absolute positions. */
+struct dq {
+	uint64_t *p;
+	uint32_t head, n, cap;
+};
+
+static void
+dq_push(struct dq *q, uint64_t v)
+{
+	if (q->n == q->cap) {
+		uint32_t nc = q->cap ? q->cap * 2 : 8, i;
+		uint64_t *np = rt_xreallocarray(NULL, nc, sizeof *np);
+
+		for (i = 0; i < q->n; i++)
+			np[i] = q->p[(q->head + i) % q->cap];
+		free(q->p);
+		q->p = np;
+		q->cap = nc;
+		q->head = 0;
+	}
+	q->p[(q->head + q->n++) % q->cap] = v;
+}
+
+static uint64_t
+dq_front(const struct dq *q)
+{
+	return q->p[q->head];
+}
+
+static uint64_t
+dq_back(const struct dq *q)
+{
+	return q->p[(q->head + q->n - 1) % q->cap];
+}
+
+static void
+dq_popfront(struct dq *q)
+{
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+}
+
+/* Per key and look-back window. */
+struct wrun {
+	uint64_t lo, hi;
+	int64_t cnt;
+	uint32_t dirty, pad;
+};
+
+/* A key. */
+struct wkey {
+	char *ev;		/* ring of events, stride w->es */
+	uint32_t head, n, cap;
+	uint64_t base;		/* absolute position of the ring's first */
+	int64_t maxt;		/* newest event time of the key */
+	int64_t lastt;		/* time of the key's previous record */
+	int hasprev;
+	uint32_t lprev, lnext;	/* LRU list (RT_MAP_NONE ends) */
+	unsigned char *run;	/* per window: wrun, wnum[], cond[], dist[] */
+	struct dq *dq;		/* per window, numeric slot: min, max */
+	struct rt_buf *prev;	/* per prev slot: JSON text of the value */
+	uint32_t *sess;		/* open session slots */
+	uint32_t nsess, capsess;
+	uint32_t nopen;		/* open closing windows */
+};
+
+/* A closing window's aggregates (slot header; wnum, extremes, firsts,
+ * conditions and distinct counts follow, stride w->cs). */
+struct cwin {
+	uint32_t kid, hpos;	/* hpos: index in the heap */
+	int64_t start, end, last;	/* last: newest event (sessions) */
+	uint64_t seq;
+	int64_t cnt;
+	uint32_t live, pad;
+};
+
+struct cext {			/* per numeric slot, in a closing window */
+	double min, max, first, last;
+	int64_t tfirst, tlast;
+};
+
+/* Distinct counting: (owner, value hash) -> count, open addressing with
+ * backward-shift deletion. */
+struct dent {
+	uint64_t owner, h;
+	uint64_t cnt;		/* 0: empty */
+};
+
+struct dtab {
+	struct dent *e;
+	size_t mask, n;
+};
+
+struct rt_win {
+	struct rt_wconf c;
+	rt_wemit_fn *emit;
+	void *arg;
+	struct rt_map keys;
+	struct wkey *k;		/* by key id */
+	uint32_t kcap;
+	uint32_t lru_head, lru_tail;	/* least recent first */
+	size_t es;		/* event stride */
+	size_t ws;		/* per window run block */
+	size_t cs;		/* closing window slot stride */
+	int64_t maxt;		/* newest event time, INT64_MIN before any */
+	int64_t span;		/* longest look-back, lag included */
+	uint32_t maxrows;
+	uint64_t seq;		/* closing windows created */
+	/* Closing windows. */
+	unsigned char *slot;
+	uint32_t nslot, capslot;
+	uint32_t *freeslot;
+	uint32_t nfree;
+	uint32_t *heap;
+	uint32_t nheap;
+	struct rt_map wmap;	/* (key id, start) -> map id */
+	uint32_t *wmap_slot;	/* map id -> slot */
+	uint32_t wmap_cap;
+	struct dtab dist;	/* look-back windows' distinct values */
+	struct dtab *cwd;	/* per closing slot and distinct slot */
+	struct rt_wstats st;
+	/* Scratch. */
+	struct rt_buf out;
+	struct dtab tmp;	/* distinct values of a scan */
+	double *rsum, *rmin, *rmax, *rfirst, *rlast, *rsd;
+	int64_t *rn, *rcond;
+	uint64_t *rdist;
+	int64_t rcnt;
+};
+
+/* ---- configuration ----------------------------------------------------- */
+
+static int
+find_or_add(char ***v, int *n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return i;
+	*v = rt_xreallocarray(*v, (size_t)*n + 1, sizeof **v);
+	(*v)[*n] = (char *)s;
+	return (*n)++;
+}
+
+const char *
+rt_win_conf_slots(struct rt_wconf *c)
+{
+	int i;
+
+	for (i = 0; i < c->nagg; i++) {
+		struct rt_wagg *a = &c->aggs[i];
+
+		switch (a->kind) {
+		case RT_WA_COUNT:
+		case RT_WA_SINCE_PREV:
+			a->slot = -1;
+			break;
+		case RT_WA_SUM: case RT_WA_AVG: case RT_WA_MIN: case RT_WA_MAX:
+		case RT_WA_STDDEV: case RT_WA_FIRST: case RT_WA_LAST:
+			a->slot = find_or_add(&c->numf, &c->nnum, a->field);
+			break;
+		case RT_WA_DISTINCT:
+			a->slot = find_or_add(&c->distf, &c->ndist, a->field);
+			break;
+		case RT_WA_PREV:
+			a->slot = find_or_add(&c->prevf, &c->nprev, a->field);
+			break;
+		case RT_WA_COUNT_IF:
+			if (c->ncond == 32)
+				return "at most 32 count_if aggregates";
+			c->condf = rt_xreallocarray(c->condf,
+			    (size_t)c->ncond + 1, sizeof *c->condf);
+			c->condv = rt_xreallocarray(c->condv,
+			    (size_t)c->ncond + 1, sizeof *c->condv);
+			c->condf[c->ncond] = (char *)a->field;
+			c->condv[c->ncond] = (char *)a->value;
+			a->slot = c->ncond++;
+			break;
+		}
+		if (c->close != RT_WC_NONE && (a->kind == RT_WA_PREV ||
+		    a->kind == RT_WA_SINCE_PREV) && c->nwin == 0)
+			return "prev and since_prev need a look-back window "
+			    "(--sliding or --rows)";
+		if (c->close == RT_WC_SESSION && a->kind == RT_WA_DISTINCT)
+			return "distinct is not supported with --session";
+	}
+	c->need_min = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_min);
+	c->need_max = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_max);
+	for (i = 0; i < c->nagg; i++) {
+		if (c->aggs[i].kind == RT_WA_MIN)
+			c->need_min[c->aggs[i].slot] = 1;
+		if (c->aggs[i].kind == RT_WA_MAX)
+			c->need_max[c->aggs[i].slot] = 1;
+	}
+	return NULL;
+}
+
+static const char *const agg_word[] = {
+	"count", "sum", "avg", "min", "max", "stddev", "distinct", "first",
+	"last", "count_if", "prev", "since_prev"
+};
+
+/* The output name of aggregate a in a window labelled label (NULL: the
+ * closing window's record, which has no suffix). */
+static void
+agg_name(const struct rt_wconf *c, const struct rt_wagg *a,
+    const char *label, struct rt_buf *b)
+{
+	b->len = 0;
+	if (a->name) {
+		rt_buf_adds(b, a->name);
+		if (label && c->nwin + (c->enrich_close ? 1 : 0) > 1 &&
+		    a->kind != RT_WA_PREV && a->kind != RT_WA_SINCE_PREV) {
+			rt_buf_addc(b, '_');
+			rt_buf_adds(b, label);
+		}
+		return;
+	}
+	rt_buf_adds(b, agg_word[a->kind]);
+	if (a->field) {
+		rt_buf_addc(b, '_');
+		rt_buf_adds(b, a->field);
+	}
+	if (a->kind == RT_WA_COUNT_IF) {
+		rt_buf_addc(b, '_');
+		rt_buf_adds(b, a->value);
+	}
+	if (label && a->kind != RT_WA_PREV && a->kind != RT_WA_SINCE_PREV) {
+		rt_buf_addc(b, '_');
+		rt_buf_adds(b, label);
+	}
+}
+
+void
+rt_win_names(const struct rt_wconf *c, void (*f)(void *, const char *),
+    void *arg)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	int i, j;
+
+	for (j = 0; j < c->nwin + (c->enrich_close ? 1 : 0); j++)
+		for (i = 0; i < c->nagg; i++) {
+			const struct rt_wagg *a = &c->aggs[i];
+
+			if (a->kind == RT_WA_PREV || a->kind == RT_WA_SINCE_PREV)
+				continue;
+			agg_name(c, a, j < c->nwin ? c->win[j].label :
+			    c->clabel, &b);
+			f(arg, rt_buf_cstr(&b));
+		}
+	for (i = 0; i < c->nagg; i++)
+		if (c->aggs[i].kind == RT_WA_PREV ||
+		    c->aggs[i].kind == RT_WA_SINCE_PREV) {
+			agg_name(c, &c->aggs[i], NULL, &b);
+			f(arg, rt_buf_cstr(&b));
+		}
+	rt_buf_release(&b);
+}
+
+/* ---- distinct table -------------------------------------------------- */
+
+static uint64_t
+dmix(uint64_t owner, uint64_t h)
+{
+	uint64_t x = owner * 0x9e3779b97f4a7c15ULL ^ h;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return x ^ (x >> 29);
+}
+
+static void dtab_put(struct dtab *t, uint64_t owner, uint64_t h, uint64_t n);
+
+static void
+dtab_grow(struct dtab *t)
+{
+	struct dtab o = *t;
+	size_t i;
+
+	t->mask = o.mask ? o.mask * 2 + 1 : 255;
+	t->e = rt_xcalloc(t->mask + 1, sizeof *t->e);
+	t->n = 0;
+	for (i = 0; o.e && i <= o.mask; i++)
+		if (o.e[i].cnt)
+			dtab_put(t, o.e[i].owner, o.e[i].h, o.e[i].cnt);
+	free(o.e);
+}
+
+/* Find (owner, h): its index, or where it would go (cnt 0 there). */
+static size_t
+dtab_find(const struct dtab *t, uint64_t owner, uint64_t h)
+{
+	size_t i = dmix(owner, h) & t->mask;
+
+	while (t->e[i].cnt && (t->e[i].owner != owner || t->e[i].h != h))
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+static void
+dtab_put(struct dtab *t, uint64_t owner, uint64_t h, uint64_t n)
+{
+	size_t i;
+
+	if ((t->n + 1) * 4 > (t->mask + 1) * 3 || t->e == NULL)
+		dtab_grow(t);
+	i = dtab_find(t, owner, h);
+	if (t->e[i].cnt == 0) {
+		t->e[i].owner = owner;
+		t->e[i].h = h;
+		t->n++;
+	}
+	t->e[i].cnt += n;
+}
+
+/* Add one (owner, h); returns 1 when it is new. */
+static int
+dtab_inc(struct dtab *t, uint64_t owner, uint64_t h)
+{
+	size_t i;
+
+	if (t->e == NULL || (t->n + 1) * 4 > (t->mask + 1) * 3)
+		dtab_grow(t);
+	i = dtab_find(t, owner, h);
+	if (t->e[i].cnt++)
+		return 0;
+	t->e[i].owner = owner;
+	t->e[i].h = h;
+	t->n++;
+	return 1;
+}
+
+static int
+dtab_has(const struct dtab *t, uint64_t owner, uint64_t h)
+{
+	return t->e && t->e[dtab_find(t, owner, h)].cnt != 0;
+}
+
+/* Remove one (owner, h); returns 1 when its count reached 0, -1 when it
+ * was not there (a value past the cap). */
+static int
+dtab_dec(struct dtab *t, uint64_t owner, uint64_t h)
+{
+	size_t i, j, k;
+
+	if (t->e == NULL)
+		return -1;
+	i = dtab_find(t, owner, h);
+	if (t->e[i].cnt == 0)
+		return -1;
+	if (--t->e[i].cnt)
+		return 0;
+	t->n--;
+	/* Backward-shift deletion. */
+	j = i;
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (t->e[j].cnt == 0)
+			break;
+		k = dmix(t->e[j].owner, t->e[j].h) & t->mask;
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->e[i] = t->e[j];
+			t->e[j].cnt = 0;
+			i = j;
+		}
+	}
+	return 1;
+}
+
+static void
+dtab_clear(struct dtab *t)
+{
+	if (t->e && t->n)
+		memset(t->e, 0, (t->mask + 1) * sizeof *t->e);
+	t->n = 0;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static char *
+ev_at(const struct rt_win *w, const struct wkey *k, uint64_t pos)
+{
+	return k->ev + ((k->head + (pos - k->base)) % k->cap) * w->es;
+}
+
+static int64_t
+ev_t(const char *e)
+{
+	int64_t t;
+
+	memcpy(&t, e, sizeof t);
+	return t;
+}
+
+static double
+ev_num(const char *e, int i)
+{
+	double x;
+
+	memcpy(&x, e + 8 + 8 * (size_t)i, sizeof x);
+	return x;
+}
+
+static uint64_t
+ev_dh(const struct rt_win *w, const char *e, int i)
+{
+	uint64_t h;
+
+	memcpy(&h, e + 8 + 8 * (size_t)w->c.nnum + 8 * (size_t)i, sizeof h);
+	return h;
+}
+
+static uint32_t
+ev_cond(const struct rt_win *w, const char *e)
+{
+	uint32_t c;
+
+	memcpy(&c, e + 8 + 8 * (size_t)(w->c.nnum + w->c.ndist), sizeof c);
+	return c;
+}
+
+static void
+ev_fill(const struct rt_win *w, char *e, const struct rt_wev *ev)
+{
+	memcpy(e, &ev->t, 8);
+	if (w->c.nnum)
+		memcpy(e + 8, ev->num, 8 * (size_t)w->c.nnum);
+	if (w->c.ndist)
+		memcpy(e + 8 + 8 * (size_t)w->c.nnum, ev->dh,
+		    8 * (size_t)w->c.ndist);
+	memcpy(e + 8 + 8 * (size_t)(w->c.nnum + w->c.ndist), &ev->cond, 4);
+}
+
+static void
+ring_grow(const struct rt_win *w, struct wkey *k)
+{
+	uint32_t nc = k->cap ? k->cap * 2 : 4, i;
+	char *ne = rt_xreallocarray(NULL, nc, w->es);
+
+	for (i = 0; i < k->n; i++)
+		memcpy(ne + (size_t)i * w->es,
+		    k->ev + ((k->head + i) % k->cap) * w->es, w->es);
+	free(k->ev);
+	k->ev = ne;
+	k->cap = nc;
+	k->head = 0;
+}
+
+/* Insert ev after every event with time <= ev->t; returns its position. */
+static uint64_t
+ring_insert(const struct rt_win *w, struct wkey *k, const struct rt_wev *ev)
+{
+	uint64_t pos, end;
+
+	if (k->n == k->cap)
+		ring_grow(w, k);
+	end = k->base + k->n;
+	pos = end;
+	while (pos > k->base && ev_t(ev_at(w, k, pos - 1)) > ev->t)
+		pos--;
+	k->n++;
+	for (uint64_t p = end; p > pos; p--)
+		memcpy(ev_at(w, k, p), ev_at(w, k, p - 1), w->es);
+	ev_fill(w, ev_at(w, k, pos), ev);
+	return pos;
+}
+
+/* ---- per key, per window ----------------------------------------------- */
+
+static struct wrun *
+run_of(const struct rt_win *w, const struct wkey *k, int wi)
+{
+	return (struct wrun *)(k->run + (size_t)wi * w->ws);
+}
+
+static struct wnum *
+run_num(const struct rt_win *w, struct wrun *r)
+{
+	(void)w;
+	return (struct wnum *)(r + 1);
+}
+
+static int64_t *
+run_cond(const struct rt_win *w, struct wrun *r)
+{
+	return (int64_t *)(run_num(w, r) + w->c.nnum);
+}
+
+static uint64_t *
+run_dist(const struct rt_win *w, struct wrun *r)
+{
+	return (uint64_t *)(run_cond(w, r) + w->c.ncond);
+}
+
+static struct dq *
+dq_of(const struct rt_win *w, const struct wkey *k, int wi, int slot, int mx)
+{
+	return &k->dq[((size_t)wi * (size_t)w->c.nnum + (size_t)slot) * 2 +
+	    (size_t)mx];
+}
+
+static uint64_t
+downer(uint32_t kid, int wi, int slot)
+{
+	return (uint64_t)kid << 16 | (uint64_t)wi << 8 | (uint64_t)slot;
+}
+
+/* Event at pos enters (sign 1) or leaves (-1) window wi of key kid. */
+static void
+run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
+{
+	struct wkey *k = &w->k[kid];
+	struct wrun *r = run_of(w, k, wi);
+	struct wnum *nm = run_num(w, r);
+	int64_t *cc = run_cond(w, r);
+	uint64_t *dc = run_dist(w, r);
+	const char *e = ev_at(w, k, pos);
+	uint32_t cond = ev_cond(w, e);
+	int i;
+
+	r->cnt += sign;
+	for (i = 0; i < w->c.nnum; i++) {
+		double x = ev_num(e, i);
+		struct dq *q;
+
+		if (isnan(x))
+			continue;
+		wnum_add(&nm[i], x, sign);
+		if (sign > 0) {
+			if (w->c.need_max[i]) {
+				q = dq_of(w, k, wi, i, 1);
+				while (q->n && ev_num(ev_at(w, k, dq_back(q)), i) <= x)
+					q->n--;
+				dq_push(q, pos);
+			}
+			if (w->c.need_min[i]) {
+				q = dq_of(w, k, wi, i, 0);
+				while (q->n && ev_num(ev_at(w, k, dq_back(q)), i) >= x)
+					q->n--;
+				dq_push(q, pos);
+			}
+		} else {
+			for (int mx = 0; mx < 2; mx++) {
+				q = dq_of(w, k, wi, i, mx);
+				if (q->n && dq_front(q) == pos)
+					dq_popfront(q);
+			}
+		}
+	}
+	for (i = 0; i < w->c.ncond; i++)
+		if (cond & (1u << i))
+			cc[i] += sign;
+	for (i = 0; i < w->c.ndist; i++) {
+		uint64_t h = ev_dh(w, e, i), own = downer(kid, wi, i);
+
+		if (h == 0)
+			continue;
+		if (sign > 0) {
+			if (dc[i] >= w->c.distinct_cap &&
+			    !dtab_has(&w->dist, own, h)) {
+				w->st.capped++;
+				continue;
+			}
+			if (dtab_inc(&w->dist, own, h))
+				dc[i]++;
+		} else if (dtab_dec(&w->dist, own, h) == 1) {
+			dc[i]--;
+		}
+	}
+}
+
+/* Empty window wi of key kid (all its events leave). */
+static void
+run_reset(struct rt_win *w, uint32_t kid, int wi)
+{
+	struct wkey *k = &w->k[kid];
+	struct wrun *r = run_of(w, k, wi);
+	int i;
+
+	while (r->lo < r->hi) {
+		if (r->lo >= k->base)
+			run_move(w, kid, wi, r->lo, -1);
+		r->lo++;
+	}
+	memset(run_num(w, r), 0, w->ws - sizeof *r);
+	for (i = 0; i < w->c.nnum; i++) {
+		dq_of(w, k, wi, i, 0)->n = 0;
+		dq_of(w, k, wi, i, 1)->n = 0;
+	}
+	r->lo = r->hi = k->base;
+	r->cnt = 0;
+}
+
+static int
+before_lo(const struct rt_win *w, int64_t et, int64_t bound)
+{
+	return w->c.closed_both ? et < bound : et <= bound;
+}
+
+/* Bring window wi of key kid to the key's newest record at t, position
+ * end - 1. */
+static void
+run_advance(struct rt_win *w, uint32_t kid, int wi, int64_t t)
+{
+	struct wkey *k = &w->k[kid];
+	struct wrun *r = run_of(w, k, wi);
+	const struct rt_wdef *d = &w->c.win[wi];
+	uint64_t end = k->base + k->n;
+
+	if (r->hi < k->base)
+		r->lo = r->hi = k->base;	/* empty, behind evicted events */
+	if (d->kind == RT_WK_ROWS) {
+		while (r->hi < end)
+			run_move(w, kid, wi, r->hi++, 1);
+		while (r->hi - r->lo > d->rows)
+			run_move(w, kid, wi, r->lo++, -1);
+		return;
+	}
+	while (r->hi < end && ev_t(ev_at(w, k, r->hi)) <= t - d->lag)
+		run_move(w, kid, wi, r->hi++, 1);
+	while (r->lo < r->hi &&
+	    before_lo(w, ev_t(ev_at(w, k, r->lo)), t - d->lag - d->size))
+		run_move(w, kid, wi, r->lo++, -1);
+}
+
+/* Fill the result scratch from the running state of window wi. */
+static void
+res_from_run(struct rt_win *w, uint32_t kid, int wi)
+{
+	struct wkey *k = &w->k[kid];
+	struct wrun *r = run_of(w, k, wi);
+	struct wnum *nm = run_num(w, r);
+	int i;
+
+	w->rcnt = r->cnt;
+	for (i = 0; i < w->c.nnum; i++) {
+		struct dq *q;
+
+		w->rn[i] = nm[i].n;
+		w->rsum[i] = ksum_get(&nm[i].sum);
+		w->rsd[i] = wnum_sd(&nm[i]);
+		q = dq_of(w, k, wi, i, 1);
+		w->rmax[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
+		q = dq_of(w, k, wi, i, 0);
+		w->rmin[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
+		w->rfirst[i] = w->rlast[i] = NAN;
+		for (uint64_t p = r->lo; p < r->hi; p++)
+			if (!isnan(w->rfirst[i] = ev_num(ev_at(w, k, p), i)))
+				break;
+		for (uint64_t p = r->hi; p > r->lo; p--)
+			if (!isnan(w->rlast[i] = ev_num(ev_at(w, k, p - 1), i)))
+				break;
+	}
+	memcpy(w->rcond, run_cond(w, r), sizeof *w->rcond * (size_t)w->c.ncond);
+	memcpy(w->rdist, run_dist(w, r), sizeof *w->rdist * (size_t)w->c.ndist);
+}
+
+/* Fill the result scratch by scanning positions [lo, hi) of key kid. */
+static void
+res_scan(struct rt_win *w, uint32_t kid, uint64_t lo, uint64_t hi)
+{
+	struct wkey *k = &w->k[kid];
+	int i;
+
+	w->rcnt = (int64_t)(hi - lo);
+	for (i = 0; i < w->c.nnum; i++) {
+		struct wnum nm;
+
+		memset(&nm, 0, sizeof nm);
+		w->rmin[i] = w->rmax[i] = w->rfirst[i] = w->rlast[i] = NAN;
+		for (uint64_t p = lo; p < hi; p++) {
+			double x = ev_num(ev_at(w, k, p), i);
+
+			if (isnan(x))
+				continue;
+			wnum_add(&nm, x, 1);
+			if (isnan(w->rmin[i]) || x < w->rmin[i])
+				w->rmin[i] = x;
+			if (isnan(w->rmax[i]) || x > w->rmax[i])
+				w->rmax[i] = x;
+			if (isnan(w->rfirst[i]))
+				w->rfirst[i] = x;
+			w->rlast[i] = x;
+		}
+		w->rn[i] = nm.n;
+		w->rsum[i] = ksum_get(&nm.sum);
+		w->rsd[i] = wnum_sd(&nm);
+	}
+	for (i = 0; i < w->c.ncond; i++) {
+		w->rcond[i] = 0;
+		for (uint64_t p = lo; p < hi; p++)
+			if (ev_cond(w, ev_at(w, k, p)) & (1u << i))
+				w->rcond[i]++;
+	}
+	for (i = 0; i < w->c.ndist; i++) {
+		dtab_clear(&w->tmp);
+		w->rdist[i] = 0;
+		for (uint64_t p = lo; p < hi; p++) {
+			uint64_t h = ev_dh(w, ev_at(w, k, p), i);
+
+			if (h && w->rdist[i] < w->c.distinct_cap &&
+			    dtab_inc(&w->tmp, 0, h))
+				w->rdist[i]++;
+		}
+	}
+}
+
+/* First position in [lo, hi) whose time is > t (or >= t when ge). */
+static uint64_t
+ring_search(const struct rt_win *w, const struct wkey *k, uint64_t lo,
+    uint64_t hi, int64_t t, int ge)
+{
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		int64_t et = ev_t(ev_at(w, k, mid));
+
+		if (ge ? et < t : et <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ---- writing values ------------------------------------------------- */
+
+static void
+put_num(struct rt_buf *b, double x)
+{
+	if (isnan(x) || isinf(x))
+		rt_buf_adds(b, "null");
+	else
+		rt_num_fmt(b, x == 0 ? 0 : x);
+}
+
+/* The value of aggregate a from the result scratch. */
+static void
+put_agg(const struct rt_win *w, const struct rt_wagg *a, struct rt_buf *b)
+{
+	int s = a->slot;
+
+	switch (a->kind) {
+	case RT_WA_COUNT:
+		rt_buf_addi(b, w->rcnt);
+		break;
+	case RT_WA_SUM:
+		if (w->rn[s])
+			put_num(b, w->rsum[s]);
+		else
+			rt_buf_adds(b, "null");
+		break;
+	case RT_WA_AVG:
+		put_num(b, w->rn[s] ? w->rsum[s] / (double)w->rn[s] : NAN);
+		break;
+	case RT_WA_MIN:
+		put_num(b, w->rmin[s]);
+		break;
+	case RT_WA_MAX:
+		put_num(b, w->rmax[s]);
+		break;
+	case RT_WA_STDDEV:
+		put_num(b, w->rsd[s]);
+		break;
+	case RT_WA_FIRST:
+		put_num(b, w->rfirst[s]);
+		break;
+	case RT_WA_LAST:
+		put_num(b, w->rlast[s]);
+		break;
+	case RT_WA_DISTINCT:
+		rt_buf_addu(b, w->rdist[s]);
+		break;
+	case RT_WA_COUNT_IF:
+		rt_buf_addi(b, w->rcond[s]);
+		break;
+	case RT_WA_PREV:
+	case RT_WA_SINCE_PREV:
+		break;
+	}
+}
+
+/* Set the window's aggregates on the edited record. */
+static void
+enrich(struct rt_win *w, struct rt_jedit *e, const char *label)
+{
+	int i;
+
+	for (i = 0; i < w->c.nagg; i++) {
+		const struct rt_wagg *a = &w->c.aggs[i];
+
+		if (a->kind == RT_WA_PREV || a->kind == RT_WA_SINCE_PREV)
+			continue;
+		agg_name(&w->c, a, label, &w->out);
+		put_agg(w, a, rt_jedit_key(e, w->out.p, w->out.len));
+	}
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static void
+lru_unlink(struct rt_win *w, uint32_t id)
+{
+	struct wkey *k = &w->k[id];
+
+	if (k->lprev != RT_MAP_NONE)
+		w->k[k->lprev].lnext = k->lnext;
+	else
+		w->lru_head = k->lnext;
+	if (k->lnext != RT_MAP_NONE)
+		w->k[k->lnext].lprev = k->lprev;
+	else
+		w->lru_tail = k->lprev;
+	k->lprev = k->lnext = RT_MAP_NONE;
+}
+
+static void
+lru_push(struct rt_win *w, uint32_t id)
+{
+	struct wkey *k = &w->k[id];
+
+	k->lprev = w->lru_tail;
+	k->lnext = RT_MAP_NONE;
+	if (w->lru_tail != RT_MAP_NONE)
+		w->k[w->lru_tail].lnext = id;
+	else
+		w->lru_head = id;
+	w->lru_tail = id;
+}
+
+static void key_forget(struct rt_win *w, uint32_t id);
+
+/* The key id of ev, created if new. */
+static uint32_t
+key_get(struct rt_win *w, const char *key, size_t klen)
+{
+	int isnew;
+	uint32_t id = rt_map_put(&w->keys, key, klen, rt_hash(key, klen),
+	    &isnew);
+	struct wkey *k;
+
+	if (id >= w->kcap) {
+		uint32_t nc = w->kcap ? w->kcap * 2 : 64;
+
+		while (nc <= id)
+			nc *= 2;
+		w->k = rt_xreallocarray(w->k, nc, sizeof *w->k);
+		memset(w->k + w->kcap, 0, (nc - w->kcap) * sizeof *w->k);
+		w->kcap = nc;
+	}
+	k = &w->k[id];
+	if (isnew) {
+		size_t nrun = w->ws * (size_t)w->c.nwin;
+
+		if (k->run == NULL && nrun) {
+			k->run = rt_xcalloc(1, nrun);
+			k->dq = rt_xcalloc((size_t)w->c.nwin *
+			    (size_t)w->c.nnum * 2 + 1, sizeof *k->dq);
+		}
+		if (k->prev == NULL && w->c.nprev)
+			k->prev = rt_xcalloc((size_t)w->c.nprev,
+			    sizeof *k->prev);
+		/* A reused id starts clean (its buffers are kept). */
+		if (nrun)
+			memset(k->run, 0, nrun);
+		for (size_t j = 0; j < (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+		    j++)
+			k->dq[j].n = 0;
+		for (int j = 0; j < w->c.nprev; j++)
+			k->prev[j].len = 0;
+		k->n = k->head = 0;
+		k->base = 0;
+		k->hasprev = 0;
+		k->nsess = 0;
+		k->nopen = 0;
+		k->maxt = INT64_MIN;
+		k->lprev = k->lnext = RT_MAP_NONE;
+		lru_push(w, id);
+		if (w->c.max_keys && w->keys.count > w->c.max_keys) {
+			uint32_t old = w->lru_head;
+
+			if (old != id) {
+				key_forget(w, old);
+				w->st.evicted++;
+			}
+		}
+	} else if (w->lru_tail != id) {
+		lru_unlink(w, id);
+		lru_push(w, id);
+	}
+	return id;
+}
+
+/* ---- closing windows ------------------------------------------------- */
+
+static struct cwin *
+cw_at(const struct rt_win *w, uint32_t s)
+{
+	return (struct cwin *)(w->slot + (size_t)s * w->cs);
+}
+
+static struct wnum *
+cw_num(struct cwin *c)
+{
+	return (struct wnum *)(c + 1);
+}
+
+static struct cext *
+cw_ext(const struct rt_win *w, struct cwin *c)
+{
+	return (struct cext *)(cw_num(c) + w->c.nnum);
+}
+
+static int64_t *
+cw_cond(const struct rt_win *w, struct cwin *c)
+{
+	return (int64_t *)(cw_ext(w, c) + w->c.nnum);
+}
+
+static uint64_t *
+cw_dist(const struct rt_win *w, struct cwin *c)
+{
+	return (uint64_t *)(cw_cond(w, c) + w->c.ncond);
+}
+
+static int
+heap_less(const struct rt_win *w, uint32_t a, uint32_t b)
+{
+	const struct cwin *x = cw_at(w, a), *y = cw_at(w, b);
+
+	if (x->end != y->end)
+		return x->end < y->end;
+	return x->seq < y->seq;
+}
+
+static void
+heap_set(struct rt_win *w, uint32_t i, uint32_t s)
+{
+	w->heap[i] = s;
+	cw_at(w, s)->hpos = i;
+}
+
+static void
+heap_up(struct rt_win *w, uint32_t i)
+{
+	uint32_t s = w->heap[i];
+
+	while (i > 0 && heap_less(w, s, w->heap[(i - 1) / 2])) {
+		heap_set(w, i, w->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(w, i, s);
+}
+
+static void
+heap_down(struct rt_win *w, uint32_t i)
+{
+	uint32_t s = w->heap[i];
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= w->nheap)
+			break;
+		if (c + 1 < w->nheap && heap_less(w, w->heap[c + 1], w->heap[c]))
+			c++;
+		if (!heap_less(w, w->heap[c], s))
+			break;
+		heap_set(w, i, w->heap[c]);
+		i = c;
+	}
+	heap_set(w, i, s);
+}
+
+static void
+heap_remove(struct rt_win *w, uint32_t i)
+{
+	uint32_t last = w->heap[--w->nheap];
+
+	if (i == w->nheap)
+		return;
+	heap_set(w, i, last);
+	heap_up(w, i);
+	heap_down(w, cw_at(w, last)->hpos);
+}
+
+static uint32_t
+cw_new(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
+{
+	uint32_t s;
+	struct cwin *c;
+
+	if (w->nfree)
+		s = w->freeslot[--w->nfree];
+	else {
+		if (w->nslot == w->capslot) {
+			w->capslot = w->capslot ? w->capslot * 2 : 64;
+			w->slot = rt_xreallocarray(w->slot, w->capslot, w->cs);
+			w->heap = rt_xreallocarray(w->heap, w->capslot,
+			    sizeof *w->heap);
+			w->freeslot = rt_xreallocarray(w->freeslot,
+			    w->capslot, sizeof *w->freeslot);
+			w->cwd = rt_xreallocarray(w->cwd, (size_t)w->capslot *
+			    ((size_t)w->c.ndist + 1), sizeof *w->cwd);
+		}
+		s = w->nslot++;
+		memset(&w->cwd[(size_t)s * ((size_t)w->c.ndist + 1)], 0,
+		    ((size_t)w->c.ndist + 1) * sizeof *w->cwd);
+	}
+	c = cw_at(w, s);
+	memset(c, 0, w->cs);
+	c->kid = kid;
+	c->start = start;
+	c->end = end;
+	c->last = start;
+	c->seq = w->seq++;
+	c->live = 1;
+	for (int i = 0; i < w->c.nnum; i++) {
+		struct cext *x = &cw_ext(w, c)[i];
+
+		x->min = x->max = x->first = x->last = NAN;
+	}
+	w->heap[w->nheap] = s;
+	c->hpos = w->nheap++;
+	heap_up(w, c->hpos);
+	w->k[kid].nopen++;
+	return s;
+}
+
+static struct dtab *
+cw_dtab(const struct rt_win *w, uint32_t s, int i)
+{
+	return &w->cwd[(size_t)s * ((size_t)w->c.ndist + 1) + (size_t)i];
+}
+
+static void
+cw_add(struct rt_win *w, uint32_t s, const struct rt_wev *ev)
+{
+	struct cwin *c = cw_at(w, s);
+	int i;
+
+	c->cnt++;
+	if (ev->t > c->last)
+		c->last = ev->t;
+	for (i = 0; i < w->c.nnum; i++) {
+		double x = ev->num[i];
+		struct cext *e = &cw_ext(w, c)[i];
+
+		if (isnan(x))
+			continue;
+		wnum_add(&cw_num(c)[i], x, 1);
+		if (isnan(e->min) || x < e->min)
+			e->min = x;
+		if (isnan(e->max) || x > e->max)
+			e->max = x;
+		if (isnan(e->first) || ev->t < e->tfirst) {
+			e->first = x;
+			e->tfirst = ev->t;
+		}
+		if (isnan(e->last) || ev->t >= e->tlast) {
+			e->last = x;
+			e->tlast = ev->t;
+		}
+	}
+	for (i = 0; i < w->c.ncond; i++)
+		if (ev->cond & (1u << i))
+			cw_cond(w, c)[i]++;
+	for (i = 0; i < w->c.ndist; i++) {
+		uint64_t h = ev->dh[i];
+		uint64_t *dc = &cw_dist(w, c)[i];
+		struct dtab *t = cw_dtab(w, s, i);
+
+		if (h == 0)
+			continue;
+		if (*dc >= w->c.distinct_cap && !dtab_has(t, 0, h)) {
+			w->st.capped++;
+			continue;
+		}
+		if (dtab_inc(t, 0, h))
+			(*dc)++;
+	}
+}
+
+/* Merge session slot b into a (a keeps its identity). */
+static void
+cw_merge(struct rt_win *w, uint32_t sa, uint32_t sb)
+{
+	struct cwin *a = cw_at(w, sa), *b = cw_at(w, sb);
+	int i;
+
+	a->cnt += b->cnt;
+	if (b->start < a->start)
+		a->start = b->start;
+	if (b->last > a->last)
+		a->last = b->last;
+	if (b->end > a->end)
+		a->end = b->end;
+	for (i = 0; i < w->c.nnum; i++) {
+		struct wnum *x = &cw_num(a)[i], *y = &cw_num(b)[i];
+		struct cext *ex = &cw_ext(w, a)[i], *ey = &cw_ext(w, b)[i];
+
+		if (y->n) {
+			if (x->n == 0) {
+				*x = *y;
+			} else {
+				/* Re-centre y's sums on x's shift. */
+				double delta = y->shift - x->shift;
+				double n = (double)y->n, dy = ksum_get(&y->d);
+
+				ksum_add(&x->sum, ksum_get(&y->sum));
+				ksum_add(&x->d, dy + n * delta);
+				ksum_add(&x->q, ksum_get(&y->q) +
+				    2 * delta * dy + n * delta * delta);
+				x->n += y->n;
+			}
+		}
+		if (!isnan(ey->min) && (isnan(ex->min) || ey->min < ex->min))
+			ex->min = ey->min;
+		if (!isnan(ey->max) && (isnan(ex->max) || ey->max > ex->max))
+			ex->max = ey->max;
+		if (!isnan(ey->first) && (isnan(ex->first) ||
+		    ey->tfirst < ex->tfirst)) {
+			ex->first = ey->first;
+			ex->tfirst = ey->tfirst;
+		}
+		if (!isnan(ey->last) && (isnan(ex->last) ||
+		    ey->tlast >= ex->tlast)) {
+			ex->last = ey->last;
+			ex->tlast = ey->tlast;
+		}
+	}
+	for (i = 0; i < w->c.ncond; i++)
+		cw_cond(w, a)[i] += cw_cond(w, b)[i];
+}
+
+static void
+res_from_cw(struct rt_win *w, uint32_t s)
+{
+	struct cwin *c = cw_at(w, s);
+	int i;
+
+	w->rcnt = c->cnt;
+	for (i = 0; i < w->c.nnum; i++) {
+		struct wnum *n = &cw_num(c)[i];
+		struct cext *e = &cw_ext(w, c)[i];
+
+		w->rn[i] = n->n;
+		w->rsum[i] = ksum_get(&n->sum);
+		w->rsd[i] = wnum_sd(n);
+		w->rmin[i] = e->min;
+		w->rmax[i] = e->max;
+		w->rfirst[i] = e->first;
+		w->rlast[i] = e->last;
+	}
+	memcpy(w->rcond, cw_cond(w, c), sizeof *w->rcond * (size_t)w->c.ncond);
+	memcpy(w->rdist, cw_dist(w, c), sizeof *w->rdist * (size_t)w->c.ndist);
+}
+
+static void
+put_time(struct rt_buf *b, int64_t us)
+{
+	char t[48];
+	size_t n = rt_time_fmt(us, 3, t);
+
+	rt_buf_addc(b, '"');
+	rt_buf_add(b, t, n);
+	rt_buf_addc(b, '"');
+}
+
+/* Emit and free slot s. */
+static void
+cw_close(struct rt_win *w, uint32_t s)
+{
+	struct cwin *c = cw_at(w, s);
+	struct wkey *k = &w->k[c->kid];
+	struct rt_buf *b = &w->out;
+	struct rt_buf name = RT_BUF_INIT;
+	const char *key;
+	size_t klen, off = 0;
+	int j;
+
+	res_from_cw(w, s);
+	b->len = 0;
+	rt_buf_addc(b, '{');
+	key = rt_map_key(&w->keys, c->kid, &klen);
+	for (j = 0; j < w->c.nkeys; j++) {
+		size_t n = strnlen(key + off, klen - off);
+
+		rt_json_put_str(b, w->c.keys[j], strlen(w->c.keys[j]));
+		rt_buf_addc(b, ':');
+		rt_buf_add(b, key + off, n);
+		rt_buf_addc(b, ',');
+		off += n + 1;
+	}
+	rt_buf_adds(b, "\"window_start\":");
+	put_time(b, c->start);
+	rt_buf_adds(b, ",\"window_end\":");
+	put_time(b, w->c.close == RT_WC_SESSION ? c->last + w->c.gap : c->end);
+	rt_buf_adds(b, ",\"count\":");
+	rt_buf_addi(b, c->cnt);
+	for (j = 0; j < w->c.nagg; j++) {
+		const struct rt_wagg *a = &w->c.aggs[j];
+
+		if (a->kind == RT_WA_COUNT && a->name == NULL)
+			continue;	/* "count" is always there */
+		agg_name(&w->c, a, NULL, &name);
+		rt_buf_addc(b, ',');
+		rt_json_put_str(b, name.p, name.len);
+		rt_buf_addc(b, ':');
+		put_agg(w, a, b);
+	}
+	rt_buf_addc(b, '}');
+	w->emit(w->arg, b->p, b->len);
+	w->st.windows++;
+	rt_buf_release(&name);
+	for (j = 0; j < w->c.ndist; j++)
+		dtab_clear(cw_dtab(w, s, j));
+	if (w->c.close == RT_WC_SESSION) {
+		for (uint32_t x = 0; x < k->nsess; x++)
+			if (k->sess[x] == s) {
+				k->sess[x] = k->sess[--k->nsess];
+				break;
+			}
+	} else {
+		char mk[12];
+		uint32_t mid;
+
+		memcpy(mk, &c->kid, 4);
+		memcpy(mk + 4, &c->start, 8);
+		mid = rt_map_find(&w->wmap, mk, 12, rt_hash(mk, 12));
+		if (mid != RT_MAP_NONE)
+			rt_map_del(&w->wmap, mid);
+	}
+	heap_remove(w, c->hpos);
+	c->live = 0;
+	k->nopen--;
+	w->freeslot[w->nfree++] = s;
+}
+
+/* The tumbling or hopping window of key kid starting at start. */
+static uint32_t
+cw_find(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
+{
+	char mk[12];
+	int isnew;
+	uint32_t mid;
+
+	memcpy(mk, &kid, 4);
+	memcpy(mk + 4, &start, 8);
+	mid = rt_map_put(&w->wmap, mk, 12, rt_hash(mk, 12), &isnew);
+	if (mid >= w->wmap_cap) {
+		uint32_t nc = w->wmap_cap ? w->wmap_cap * 2 : 64;
+
+		while (nc <= mid)
+			nc *= 2;
+		w->wmap_slot = rt_xreallocarray(w->wmap_slot, nc,
+		    sizeof *w->wmap_slot);
+		w->wmap_cap = nc;
+	}
+	if (isnew)
+		w->wmap_slot[mid] = cw_new(w, kid, start, end);
+	return w->wmap_slot[mid];
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Add ev to its closing windows; returns the tumbling window's slot (for
+ * --emit both), else UINT32_MAX. */
+static uint32_t
+close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
+{
+	struct wkey *k = &w->k[kid];
+	int64_t t = ev->t;
+
+	if (w->c.close == RT_WC_TUMBLE || w->c.close == RT_WC_HOP) {
+		int64_t hop = w->c.close == RT_WC_HOP ? w->c.hop : w->c.size;
+		int64_t last = floor_div(t - w->c.offset, hop) * hop +
+		    w->c.offset;
+		int64_t first = last;
+		uint32_t s = UINT32_MAX;
+
+		while (first - hop > t - w->c.size)
+			first -= hop;
+		for (int64_t st = first; st <= last; st += hop) {
+			s = cw_find(w, kid, st, st + w->c.size);
+			cw_add(w, s, ev);
+		}
+		return s;
+	}
+	/* Session: join the sessions whose span [first - gap, last + gap)
+	 * holds t, merging them. */
+	{
+		uint32_t into = UINT32_MAX, x = 0;
+
+		while (x < k->nsess) {
+			uint32_t s = k->sess[x];
+			struct cwin *c = cw_at(w, s);
+
+			if (t > c->start - w->c.gap && t < c->last + w->c.gap) {
+				if (into == UINT32_MAX) {
+					into = s;
+				} else {
+					cw_merge(w, into, s);
+					k->sess[x] = k->sess[--k->nsess];
+					heap_remove(w, c->hpos);
+					c->live = 0;
+					k->nopen--;
+					w->freeslot[w->nfree++] = s;
+					continue;
+				}
+			}
+			x++;
+		}
+		if (into == UINT32_MAX) {
+			into = cw_new(w, kid, t, t + w->c.gap);
+			if (k->nsess == k->capsess) {
+				k->capsess = k->capsess ? k->capsess * 2 : 2;
+				k->sess = rt_xreallocarray(k->sess, k->capsess,
+				    sizeof *k->sess);
+			}
+			k->sess[k->nsess++] = into;
+		}
+		cw_add(w, into, ev);
+		{
+			struct cwin *c = cw_at(w, into);
+
+			if (t < c->start)
+				c->start = t;
+			c->end = c->last + w->c.gap;
+			heap_up(w, c->hpos);
+			heap_down(w, cw_at(w, into)->hpos);
+		}
+		return UINT32_MAX;
+	}
+}
+
+/* ---- the engine ------------------------------------------------------- */
+
+static void
+key_forget(struct rt_win *w, uint32_t id)
+{
+	struct wkey *k = &w->k[id];
+	int wi;
+
+	/* Its open windows close now: nothing is lost. */
+	while (k->nopen) {
+		uint32_t i, best = UINT32_MAX;
+
+		for (i = 0; i < w->nheap; i++)
+			if (cw_at(w, w->heap[i])->kid == id &&
+			    (best == UINT32_MAX ||
+			    heap_less(w, w->heap[i], best)))
+				best = w->heap[i];
+		cw_close(w, best);
+	}
+	for (wi = 0; wi < w->c.nwin; wi++)
+		run_reset(w, id, wi);
+	k->n = 0;
+	k->head = 0;
+	k->base = 0;
+	k->hasprev = 0;
+	k->nsess = 0;
+	lru_unlink(w, id);
+	rt_map_del(&w->keys, id);
+}
+
+struct rt_win *
+rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
+{
+	struct rt_win *w = rt_xcalloc(1, sizeof *w);
+	size_t nn = (size_t)c->nnum + 1, nd = (size_t)c->ndist + 1;
+	int i;
+
+	w->c = *c;
+	w->emit = emit;
+	w->arg = arg;
+	rt_map_init(&w->keys);
+	rt_map_init(&w->wmap);
+	w->lru_head = w->lru_tail = RT_MAP_NONE;
+	w->es = 8 + 8 * (size_t)(c->nnum + c->ndist) + 8;
+	w->ws = sizeof(struct wrun) + sizeof(struct wnum) * (size_t)c->nnum +
+	    8 * (size_t)c->ncond + 8 * (size_t)c->ndist;
+	w->cs = sizeof(struct cwin) + (sizeof(struct wnum) +
+	    sizeof(struct cext)) * (size_t)c->nnum + 8 * (size_t)c->ncond +
+	    8 * (size_t)c->ndist;
+	w->maxt = INT64_MIN;
+	for (i = 0; i < c->nwin; i++) {
+		int64_t s = c->win[i].kind == RT_WK_SLIDING ?
+		    c->win[i].size + c->win[i].lag : 0;
+
+		if (s > w->span)
+			w->span = s;
+		if (c->win[i].kind == RT_WK_ROWS && c->win[i].rows > w->maxrows)
+			w->maxrows = c->win[i].rows;
+	}
+	w->rsum = rt_xcalloc(nn, sizeof *w->rsum);
+	w->rmin = rt_xcalloc(nn, sizeof *w->rmin);
+	w->rmax = rt_xcalloc(nn, sizeof *w->rmax);
+	w->rfirst = rt_xcalloc(nn, sizeof *w->rfirst);
+	w->rlast = rt_xcalloc(nn, sizeof *w->rlast);
+	w->rsd = rt_xcalloc(nn, sizeof *w->rsd);
+	w->rn = rt_xcalloc(nn, sizeof *w->rn);
+	w->rcond = rt_xcalloc((size_t)c->ncond + 1, sizeof *w->rcond);
+	w->rdist = rt_xcalloc(nd, sizeof *w->rdist);
+	return w;
+}
+
+void
+rt_win_free(struct rt_win *w)
+{
+	uint32_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->kcap; i++) {
+		struct wkey *k = &w->k[i];
+
+		free(k->ev);
+		free(k->run);
+		if (k->dq)
+			for (size_t j = 0; j < (size_t)w->c.nwin *
+			    (size_t)w->c.nnum * 2; j++)
+				free(k->dq[j].p);
+		free(k->dq);
+		for (int j = 0; k->prev && j < w->c.nprev; j++)
+			rt_buf_release(&k->prev[j]);
+		free(k->prev);
+		free(k->sess);
+	}
+	free(w->k);
+	rt_map_release(&w->keys);
+	rt_map_release(&w->wmap);
+	free(w->wmap_slot);
+	free(w->slot);
+	free(w->heap);
+	free(w->freeslot);
+	free(w->dist.e);
+	free(w->tmp.e);
+	for (size_t j = 0; w->cwd && j < (size_t)w->nslot *
+	    ((size_t)w->c.ndist + 1); j++)
+		free(w->cwd[j].e);
+	free(w->cwd);
+	rt_buf_release(&w->out);
+	free(w->rsum);
+	free(w->rmin);
+	free(w->rmax);
+	free(w->rfirst);
+	free(w->rlast);
+	free(w->rsd);
+	free(w->rn);
+	free(w->rcond);
+	free(w->rdist);
+	free(w);
+}
+
+static int64_t
+watermark(const struct rt_win *w)
+{
+	if (w->maxt == INT64_MIN)
+		return INT64_MIN;
+	return w->maxt - w->c.max_delay;
+}
+
+int
+rt_win_is_late(const struct rt_win *w, int64_t t)
+{
+	int64_t wm = watermark(w);
+
+	return wm != INT64_MIN && t < wm - w->c.lateness;
+}
+
+int64_t
+rt_win_maxt(const struct rt_win *w)
+{
+	return w->maxt;
+}
+
+int
+rt_win_open(const struct rt_win *w)
+{
+	return w->nheap > 0;
+}
+
+/* Drop events no future record can see. */
+static void
+evict_events(struct rt_win *w, struct wkey *k)
+{
+	int64_t wm = watermark(w);
+	int64_t horizon;
+
+	if (wm == INT64_MIN || w->c.nwin == 0)
+		return;
+	horizon = wm - w->c.lateness - w->span;
+	while (k->n > w->maxrows && ev_t(ev_at(w, k, k->base)) <= horizon &&
+	    ev_t(ev_at(w, k, k->base)) < k->maxt) {
+		int wi, ok = 1;
+
+		for (wi = 0; wi < w->c.nwin; wi++)
+			if (run_of(w, k, wi)->lo <= k->base &&
+			    run_of(w, k, wi)->hi > k->base)
+				ok = 0;
+		if (!ok)
+			break;
+		k->head = (k->head + 1) % k->cap;
+		k->n--;
+		k->base++;
+	}
+}
+
+void
+rt_win_advance(struct rt_win *w, int64_t t)
+{
+	int64_t wm;
+
+	if (w->maxt != INT64_MIN && t <= w->maxt)
+		return;
+	w->maxt = t;
+	wm = watermark(w);
+	while (w->nheap) {
+		struct cwin *c = cw_at(w, w->heap[0]);
+
+		if (c->end > wm - w->c.lateness)
+			break;
+		cw_close(w, w->heap[0]);
+	}
+	if (w->c.ttl) {
+		while (w->lru_head != RT_MAP_NONE) {
+			struct wkey *k = &w->k[w->lru_head];
+
+			if (k->maxt == INT64_MIN || k->maxt >= wm - w->c.ttl)
+				break;
+			key_forget(w, w->lru_head);
+			w->st.expired++;
+		}
+	}
+}
+
+void
+rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
+{
+	uint32_t kid = key_get(w, ev->key, ev->klen);
+	struct wkey *k = &w->k[kid];
+	int wi, i;
+
+	if (w->c.nwin) {
+		int inorder = k->n == 0 || ev->t >= k->maxt;
+		uint64_t pos;
+
+		/* A record older than the key's newest: its windows are
+		 * computed by a scan, and the running state is rebuilt from
+		 * the ring at the next record in order. */
+		if (!inorder)
+			for (wi = 0; wi < w->c.nwin; wi++)
+				run_reset(w, kid, wi);
+		pos = ring_insert(w, k, ev);
+
+		if (ev->t > k->maxt)
+			k->maxt = ev->t;
+		for (wi = 0; wi < w->c.nwin; wi++) {
+			const struct rt_wdef *d = &w->c.win[wi];
+
+			if (inorder) {
+				run_advance(w, kid, wi, ev->t);
+				res_from_run(w, kid, wi);
+			} else {
+				uint64_t lo, hi;
+
+				if (d->kind == RT_WK_ROWS) {
+					hi = pos + 1;
+					lo = hi - k->base > d->rows ?
+					    hi - d->rows : k->base;
+				} else {
+					hi = d->lag ? ring_search(w, k, k->base,
+					    pos, ev->t - d->lag, 0) : pos + 1;
+					lo = ring_search(w, k, k->base, hi,
+					    ev->t - d->lag - d->size,
+					    w->c.closed_both);
+				}
+				res_scan(w, kid, lo, hi);
+			}
+			if (e)
+				enrich(w, e, d->label);
+		}
+		if (e) {
+			for (i = 0; i < w->c.nagg; i++) {
+				const struct rt_wagg *a = &w->c.aggs[i];
+				struct rt_buf *v;
+
+				if (a->kind != RT_WA_PREV &&
+				    a->kind != RT_WA_SINCE_PREV)
+					continue;
+				agg_name(&w->c, a, NULL, &w->out);
+				v = rt_jedit_key(e, w->out.p, w->out.len);
+				if (!k->hasprev)
+					rt_buf_adds(v, "null");
+				else if (a->kind == RT_WA_SINCE_PREV)
+					put_num(v, (double)(ev->t - k->lastt) / 1e6);
+				else if (k->prev[a->slot].len)
+					rt_buf_add(v, k->prev[a->slot].p,
+					    k->prev[a->slot].len);
+				else
+					rt_buf_adds(v, "null");
+			}
+		}
+		for (i = 0; i < w->c.nprev; i++) {
+			k->prev[i].len = 0;
+			if (ev->prev[i])
+				rt_buf_add(&k->prev[i], ev->prev[i],
+				    ev->prevlen[i]);
+		}
+		k->lastt = ev->t;
+		k->hasprev = 1;
+		evict_events(w, k);
+	} else if (ev->t > k->maxt) {
+		k->maxt = ev->t;
+	}
+	if (w->c.close != RT_WC_NONE) {
+		uint32_t s = close_add(w, kid, ev);
+
+		if (e && w->c.enrich_close && s != UINT32_MAX) {
+			res_from_cw(w, s);
+			enrich(w, e, w->c.clabel);
+		}
+	}
+}
+
+void
+rt_win_close_all(struct rt_win *w)
+{
+	while (w->nheap)
+		cw_close(w, w->heap[0]);
+}
+
+void
+rt_win_stats(const struct rt_win *w, struct rt_wstats *st)
+{
+	uint32_t i;
+
+	*st = w->st;
+	st->keys = w->keys.count;
+	st->events = 0;
+	for (i = 0; i < rt_map_idcap(&w->keys); i++)
+		if (rt_map_live(&w->keys, i))
+			st->events += w->k[i].n;
+}
+
+/* ---- state ------------------------------------------------------------ */
+
+static void
+put(struct rt_buf *b, const void *p, size_t n)
+{
+	rt_buf_add(b, p, n);
+}
+
+static void
+put64(struct rt_buf *b, uint64_t v)
+{
+	put(b, &v, 8);
+}
+
+void
+rt_win_save(const struct rt_win *w, struct rt_buf *b)
+{
+	uint32_t i, nid = rt_map_idcap(&w->keys);
+	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+
+	put(b, "RTWIN1", 6);
+	put64(b, (uint64_t)w->maxt);
+	put64(b, w->seq);
+	put(b, &w->st, sizeof w->st);
+	put64(b, nid);
+	put64(b, w->keys.nfree);
+	put(b, w->keys.freeid, sizeof *w->keys.freeid * w->keys.nfree);
+	put64(b, w->lru_head);
+	put64(b, w->lru_tail);
+	for (i = 0; i < nid; i++) {
+		const struct wkey *k = &w->k[i];
+		const char *key;
+		size_t klen;
+
+		if (!rt_map_live(&w->keys, i)) {
+			put64(b, UINT64_MAX);
+			continue;
+		}
+		key = rt_map_key(&w->keys, i, &klen);
+		put64(b, klen);
+		put(b, key, klen);
+		put64(b, k->n);
+		put64(b, k->base);
+		for (uint32_t j = 0; j < k->n; j++)
+			put(b, ev_at(w, k, k->base + j), w->es);
+		put64(b, (uint64_t)k->maxt);
+		put64(b, (uint64_t)k->lastt);
+		put64(b, (uint64_t)k->hasprev);
+		put64(b, k->lprev);
+		put64(b, k->lnext);
+		put64(b, k->nopen);
+		if (w->c.nwin)
+			put(b, k->run, w->ws * (size_t)w->c.nwin);
+		for (size_t j = 0; j < ndq; j++) {
+			const struct dq *q = &k->dq[j];
+
+			put64(b, q->n);
+			for (uint32_t x = 0; x < q->n; x++)
+				put64(b, q->p[(q->head + x) % q->cap]);
+		}
+		for (int j = 0; j < w->c.nprev; j++) {
+			put64(b, k->prev[j].len);
+			put(b, k->prev[j].p, k->prev[j].len);
+		}
+		put64(b, k->nsess);
+		put(b, k->sess, sizeof *k->sess * k->nsess);
+	}
+	/* Closing windows: slots, free list, heap, and distinct entries. */
+	put64(b, w->nslot);
+	put(b, w->slot, w->cs * w->nslot);
+	put64(b, w->nfree);
+	put(b, w->freeslot, sizeof *w->freeslot * w->nfree);
+	put64(b, w->nheap);
+	put(b, w->heap, sizeof *w->heap * w->nheap);
+	put64(b, w->dist.n);
+	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
+		if (w->dist.e[j].cnt)
+			put(b, &w->dist.e[j], sizeof w->dist.e[j]);
+	for (i = 0; i < w->nslot; i++)
+		for (int j = 0; j < w->c.ndist; j++) {
+			const struct dtab *t = cw_dtab(w, i, j);
+
+			put64(b, t->n);
+			for (size_t x = 0; t->e && x <= t->mask; x++)
+				if (t->e[x].cnt)
+					put(b, &t->e[x], sizeof t->e[x]);
+		}
+}
+
+struct rd {
+	const char *p, *end;
+	int bad;
+};
+
+static void
+get(struct rd *r, void *dst, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, r->p, n);
+	r->p += n;
+}
+
+static uint64_t
+get64(struct rd *r)
+{
+	uint64_t v;
+
+	get(r, &v, 8);
+	return v;
+}
+
+const char *
+rt_win_load(struct rt_win *w, const char *p, size_t n)
+{
+	struct rd r = { p, p + n, 0 };
+	char magic[6];
+	uint64_t nid, nfree, i;
+	uint32_t *freeid;
+	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+
+	get(&r, magic, 6);
+	if (memcmp(magic, "RTWIN1", 6) != 0)
+		return "not an rt-window state";
+	w->maxt = (int64_t)get64(&r);
+	w->seq = get64(&r);
+	{
+		struct rt_wstats old;	/* counts are per run */
+
+		get(&r, &old, sizeof old);
+	}
+	nid = get64(&r);
+	nfree = get64(&r);
+	if (r.bad || nfree > nid || nid > (uint64_t)(r.end - r.p))
+		return "truncated state";
+	freeid = rt_xcalloc(nfree + 1, sizeof *freeid);
+	get(&r, freeid, sizeof *freeid * nfree);
+	w->lru_head = (uint32_t)get64(&r);
+	w->lru_tail = (uint32_t)get64(&r);
+	for (i = 0; i < nid && !r.bad; i++) {
+		uint64_t klen = get64(&r);
+		uint32_t id;
+		int isnew;
+		struct wkey *k;
+		char ph[24];
+
+		if (klen == UINT64_MAX) {
+			/* A free id: hold its place, freed below. */
+			int m = snprintf(ph, sizeof ph, "\x01free%llu",
+			    (unsigned long long)i);
+
+			id = rt_map_put(&w->keys, ph, (size_t)m,
+			    rt_hash(ph, (size_t)m), &isnew);
+			continue;
+		}
+		if (klen > (uint64_t)(r.end - r.p)) {
+			r.bad = 1;
+			break;
+		}
+		id = rt_map_put(&w->keys, r.p, klen, rt_hash(r.p, klen), &isnew);
+		r.p += klen;
+		if (id != i || !isnew) {
+			r.bad = 1;
+			break;
+		}
+		if (id >= w->kcap) {
+			uint32_t nc = w->kcap ? w->kcap * 2 : 64;
+
+			while (nc <= id)
+				nc *= 2;
+			w->k = rt_xreallocarray(w->k, nc, sizeof *w->k);
+			memset(w->k + w->kcap, 0, (nc - w->kcap) * sizeof *w->k);
+			w->kcap = nc;
+		}
+		k = &w->k[id];
+		k->n = (uint32_t)get64(&r);
+		k->base = get64(&r);
+		if (r.bad || (uint64_t)k->n * w->es > (uint64_t)(r.end - r.p)) {
+			r.bad = 1;
+			break;
+		}
+		k->cap = k->n ? k->n : 4;
+		k->head = 0;
+		k->ev = rt_xreallocarray(NULL, k->cap, w->es);
+		get(&r, k->ev, w->es * k->n);
+		k->maxt = (int64_t)get64(&r);
+		k->lastt = (int64_t)get64(&r);
+		k->hasprev = (int)get64(&r);
+		k->lprev = (uint32_t)get64(&r);
+		k->lnext = (uint32_t)get64(&r);
+		k->nopen = (uint32_t)get64(&r);
+		if (w->c.nwin) {
+			k->run = rt_xcalloc(1, w->ws * (size_t)w->c.nwin);
+			get(&r, k->run, w->ws * (size_t)w->c.nwin);
+		}
+		k->dq = rt_xcalloc(ndq + 1, sizeof *k->dq);
+		for (size_t j = 0; j < ndq && !r.bad; j++) {
+			uint64_t qn = get64(&r);
+
+			if (qn > (uint64_t)(r.end - r.p) / 8) {
+				r.bad = 1;
+				break;
+			}
+			for (uint64_t x = 0; x < qn; x++)
+				dq_push(&k->dq[j], get64(&r));
+		}
+		if (w->c.nprev)
+			k->prev = rt_xcalloc((size_t)w->c.nprev, sizeof *k->prev);
+		for (int j = 0; j < w->c.nprev && !r.bad; j++) {
+			uint64_t len = get64(&r);
+
+			if (len > (uint64_t)(r.end - r.p)) {
+				r.bad = 1;
+				break;
+			}
+			rt_buf_add(&k->prev[j], r.p, len);
+			r.p += len;
+		}
+		k->nsess = (uint32_t)get64(&r);
+		if ((uint64_t)k->nsess * 4 > (uint64_t)(r.end - r.p)) {
+			r.bad = 1;
+			break;
+		}
+		k->capsess = k->nsess;
+		k->sess = rt_xcalloc((size_t)k->nsess + 1, sizeof *k->sess);
+		get(&r, k->sess, sizeof *k->sess * k->nsess);
+	}
+	/* Free the placeholder ids in the saved order, so that new keys get
+	 * the ids they would have had. */
+	for (i = 0; i < nfree && !r.bad; i++) {
+		if (freeid[i] >= nid || rt_map_live(&w->keys, freeid[i]) == 0) {
+			r.bad = 1;
+			break;
+		}
+		rt_map_del(&w->keys, freeid[i]);
+	}
+	free(freeid);
+	if (r.bad)
+		return "truncated or damaged state";
+	{
+		uint64_t ns = get64(&r), nf, nh, nd;
+
+		if (ns > (uint64_t)(r.end - r.p) / w->cs)
+			return "truncated or damaged state";
+		w->nslot = w->capslot = (uint32_t)ns;
+		w->slot = rt_xreallocarray(NULL, ns + 1, w->cs);
+		w->heap = rt_xreallocarray(NULL, ns + 1, sizeof *w->heap);
+		w->freeslot = rt_xreallocarray(NULL, ns + 1,
+		    sizeof *w->freeslot);
+		w->capslot = (uint32_t)ns + 1;
+		w->cwd = rt_xcalloc(((size_t)ns + 1) * ((size_t)w->c.ndist + 1),
+		    sizeof *w->cwd);
+		get(&r, w->slot, w->cs * ns);
+		nf = get64(&r);
+		if (nf > ns)
+			return "truncated or damaged state";
+		w->nfree = (uint32_t)nf;
+		get(&r, w->freeslot, sizeof *w->freeslot * nf);
+		nh = get64(&r);
+		if (nh > ns)
+			return "truncated or damaged state";
+		w->nheap = (uint32_t)nh;
+		get(&r, w->heap, sizeof *w->heap * nh);
+		nd = get64(&r);
+		for (i = 0; i < nd && !r.bad; i++) {
+			struct dent e;
+
+			get(&r, &e, sizeof e);
+			dtab_put(&w->dist, e.owner, e.h, e.cnt);
+		}
+		for (i = 0; i < ns && !r.bad; i++)
+			for (int j = 0; j < w->c.ndist && !r.bad; j++) {
+				uint64_t tn = get64(&r);
+
+				if (tn > (uint64_t)(r.end - r.p) / sizeof(struct dent))
+					return "truncated or damaged state";
+				for (uint64_t x = 0; x < tn; x++) {
+					struct dent e;
+
+					get(&r, &e, sizeof e);
+					dtab_put(cw_dtab(w, (uint32_t)i, j), 0,
+					    e.h, e.cnt);
+				}
+			}
+		if (r.bad || r.p != r.end)
+			return "truncated or damaged state";
+		/* The (key, start) map of tumbling and hopping windows. */
+		for (i = 0; i < ns; i++) {
+			struct cwin *c = cw_at(w, (uint32_t)i);
+
+			if (c->live && w->c.close != RT_WC_SESSION) {
+				char mk[12];
+				int isnew;
+				uint32_t mid;
+
+				memcpy(mk, &c->kid, 4);
+				memcpy(mk + 4, &c->start, 8);
+				mid = rt_map_put(&w->wmap, mk, 12,
+				    rt_hash(mk, 12), &isnew);
+				if (mid >= w->wmap_cap) {
+					uint32_t nc = w->wmap_cap ?
+					    w->wmap_cap * 2 : 64;
+
+					while (nc <= mid)
+						nc *= 2;
+					w->wmap_slot = rt_xreallocarray(
+					    w->wmap_slot, nc,
+					    sizeof *w->wmap_slot);
+					w->wmap_cap = nc;
+				}
+				w->wmap_slot[mid] = (uint32_t)i;
+			}
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,763 @@
+/*
+ * rt-window - keyed event-time windows: look-back features on every
+ * record, and tumbling, hopping and session windows emitted when they
+ * close.  The engine is lib/window.c; this file reads options and records.
+ * See rt-window(1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "field.h"
+#include "hash.h"
+#include "jedit.h"
+#include "mem.h"
+#include "state.h"
+#include "window.h"
+
+enum {
+	OPT_TIME = RT_OPT_TOOL, OPT_SLIDING, OPT_ROWS, OPT_LAG, OPT_CLOSED,
+	OPT_TUMBLE, OPT_HOP, OPT_SIZE, OPT_SESSION, OPT_OFFSET, OPT_EMIT,
+	OPT_DCAP, OPT_MAXDELAY, OPT_LATENESS, OPT_LATE, OPT_LATEPASS,
+	OPT_IDLE, OPT_STATE, OPT_MAXKEYS, OPT_TTL
+};
+
+static const struct option longopts[] = {
+	RT_CLI_LONGOPTS,
+	RT_CLI_TIMEOPTS,
+	{ "key", required_argument, NULL, 'k' },
+	{ "agg", required_argument, NULL, 'a' },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "sliding", required_argument, NULL, OPT_SLIDING },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "lag", required_argument, NULL, OPT_LAG },
+	{ "closed", required_argument, NULL, OPT_CLOSED },
+	{ "tumble", required_argument, NULL, OPT_TUMBLE },
+	{ "hop", required_argument, NULL, OPT_HOP },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "emit", required_argument, NULL, OPT_EMIT },
+	{ "distinct-cap", required_argument, NULL, OPT_DCAP },
+	{ "max-delay", required_argument, NULL, OPT_MAXDELAY },
+	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
+	{ "late", required_argument, NULL, OPT_LATE },
+	{ "late-pass", no_argument, NULL, OPT_LATEPASS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "max-keys", required_argument, NULL, OPT_MAXKEYS },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-window [OPTION]... [FILE]...\n"
+	    "Keyed event-time windows: look-back features on every record, or\n"
+	    "one record per key and window when the window closes.\n\n"
+	    "Windows:\n"
+	    "      --sliding DUR        look back DUR from each record (repeat)\n"
+	    "      --rows N             the key's last N records (repeat)\n"
+	    "      --lag DUR            shift the previous --sliding DUR into\n"
+	    "                           the past\n"
+	    "      --closed MODE        right (default: (t-size, t]) or both\n"
+	    "      --tumble DUR         tumbling windows, emitted on close\n"
+	    "      --hop DUR --size DUR hopping windows\n"
+	    "      --session GAP        session windows\n"
+	    "      --offset DUR         align windows to the epoch plus DUR\n"
+	    "      --emit MODE          enrich, close or both\n"
+	    "Keys and aggregates:\n"
+	    "  -k, --key F[,F...]       window per key (default: one global)\n"
+	    "  -a, --agg [NAME=]AGG     count, sum:F, avg:F, min:F, max:F,\n"
+	    "                           stddev:F, distinct:F, first:F, last:F,\n"
+	    "                           count_if:F=VALUE, prev:F, since_prev\n"
+	    "      --distinct-cap N     distinct values tracked per window\n"
+	    "                           (default 10000)\n"
+	    "Time and state:\n"
+	    "      --time F             event time field (default ts), or\n"
+	    "                           'arrival' for the wall clock\n"
+	    "      --max-delay DUR      watermark = newest time - DUR (default 0)\n"
+	    "      --allowed-lateness DUR  accept records this far behind it\n"
+	    "      --late FILE          write late records to FILE\n"
+	    "      --late-pass          pass late records on with \"_late\":true\n"
+	    "      --idle-timeout DUR   when input is quiet, advance time with\n"
+	    "                           the wall clock\n"
+	    "      --state FILE         load and save the windows' state\n"
+	    "      --max-keys N         keep at most N keys (least recent go)\n"
+	    "      --ttl DUR            forget keys idle for DUR of event time\n\n",
+	    stdout);
+	fputs(rt_cli_time_help, stdout);
+	fputs(rt_cli_common_help, stdout);
+	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
+	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n", stdout);
+}
+
+struct rw {
+	struct rt_cli *cli;
+	struct rt_wconf c;
+	struct rt_win *w;
+	const char *time_field;
+	int arrival;
+	int emit;		/* 0 default, 1 enrich, 2 close, 3 both */
+	const char *late_path;
+	int late_fd;
+	int late_pass;
+	int close_silent;	/* --emit enrich with --tumble */
+	int64_t idle;
+	const char *state_path;
+	struct rt_buf config;	/* the options that shape the state */
+	uint64_t late;
+	/* Per record scratch. */
+	struct rt_jdoc doc;
+	struct rt_jedit edit;
+	struct rt_buf key, tmp, out, lateb;
+	double *num;
+	uint64_t *dh;
+	const char **prev;
+	size_t *prevlen;
+	const struct rt_rec *rec;
+};
+
+static volatile sig_atomic_t got_term;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
+}
+
+static int64_t
+dur_arg(struct rt_cli *cli, const char *opt, const char *s, int zero_ok)
+{
+	int64_t us;
+	const char *err = rt_dur_parse(s, &us);
+
+	if (err || us < 0 || (!zero_ok && us == 0))
+		rt_cli_usage_error(cli, "--%s: '%s' is not a %sduration "
+		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
+		    zero_ok ? "" : "positive ");
+	return us;
+}
+
+static long long
+count_arg(struct rt_cli *cli, const char *opt, const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v <= 0 || v > UINT32_MAX)
+		rt_cli_usage_error(cli, "--%s: '%s' is not a positive count",
+		    opt, s);
+	return v;
+}
+
+static void
+add_agg(struct rw *rw, const char *spec)
+{
+	static const struct { const char *w; enum rt_wagg_kind k; int f; }
+	kinds[] = {
+		{ "count", RT_WA_COUNT, 0 }, { "sum", RT_WA_SUM, 1 },
+		{ "avg", RT_WA_AVG, 1 }, { "min", RT_WA_MIN, 1 },
+		{ "max", RT_WA_MAX, 1 }, { "stddev", RT_WA_STDDEV, 1 },
+		{ "distinct", RT_WA_DISTINCT, 1 }, { "first", RT_WA_FIRST, 1 },
+		{ "last", RT_WA_LAST, 1 }, { "count_if", RT_WA_COUNT_IF, 2 },
+		{ "prev", RT_WA_PREV, 1 }, { "since_prev", RT_WA_SINCE_PREV, 0 },
+	};
+	struct rt_wagg a;
+	char *s = rt_xstrdup(spec), *colon, *eq;
+	size_t i;
+
+	memset(&a, 0, sizeof a);
+	colon = strchr(s, ':');
+	eq = strchr(s, '=');
+	if (eq && (colon == NULL || eq < colon)) {
+		*eq = '\0';
+		a.name = s;
+		if (*a.name == '\0')
+			rt_cli_usage_error(rw->cli, "--agg: '%s': empty name",
+			    spec);
+		s = eq + 1;
+	}
+	if (colon) {
+		*colon = '\0';
+		a.field = colon + 1;
+	}
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(s, kinds[i].w) == 0)
+			break;
+	if (i == sizeof kinds / sizeof kinds[0])
+		rt_cli_usage_error(rw->cli, "--agg: '%s': unknown aggregate "
+		    "(count, sum, avg, min, max, stddev, distinct, first, last, "
+		    "count_if, prev, since_prev)", spec);
+	a.kind = kinds[i].k;
+	if (kinds[i].f == 0 && a.field)
+		rt_cli_usage_error(rw->cli, "--agg: '%s': %s takes no field",
+		    spec, kinds[i].w);
+	if (kinds[i].f && (a.field == NULL || *a.field == '\0'))
+		rt_cli_usage_error(rw->cli, "--agg: '%s': %s needs a field "
+		    "(%s:F)", spec, kinds[i].w, kinds[i].w);
+	if (kinds[i].f == 2) {
+		char *v = strchr(a.field, '=');
+
+		if (v == NULL)
+			rt_cli_usage_error(rw->cli, "--agg: '%s': count_if "
+			    "needs F=VALUE", spec);
+		*v = '\0';
+		a.value = v + 1;
+	}
+	rw->c.aggs = rt_xreallocarray(rw->c.aggs, (size_t)rw->c.nagg + 1,
+	    sizeof *rw->c.aggs);
+	rw->c.aggs[rw->c.nagg++] = a;
+	rt_buf_printf(&rw->config, "a=%s\n", spec);
+}
+
+static void
+add_keys(struct rw *rw, const char *arg)
+{
+	char *s = rt_xstrdup(arg), *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",",
+	    &save)) {
+		rw->c.keys = rt_xreallocarray(rw->c.keys, (size_t)rw->c.nkeys + 1,
+		    sizeof *rw->c.keys);
+		rw->c.keys[rw->c.nkeys++] = tok;
+	}
+	rt_buf_printf(&rw->config, "k=%s\n", arg);
+}
+
+static struct rt_wdef *
+add_win(struct rw *rw, enum rt_wkind kind)
+{
+	struct rt_wdef *d;
+
+	rw->c.win = rt_xreallocarray(rw->c.win, (size_t)rw->c.nwin + 1,
+	    sizeof *rw->c.win);
+	d = &rw->c.win[rw->c.nwin++];
+	memset(d, 0, sizeof *d);
+	d->kind = kind;
+	return d;
+}
+
+static void
+label_of(struct rt_wdef *d)
+{
+	char a[32], b[32];
+
+	if (d->kind == RT_WK_ROWS) {
+		snprintf(d->label, sizeof d->label, "%urows", d->rows);
+		return;
+	}
+	a[rt_dur_fmt(d->size, a)] = '\0';
+	if (d->lag) {
+		b[rt_dur_fmt(d->lag, b)] = '\0';
+		snprintf(d->label, sizeof d->label, "%s_lag%s", a, b);
+	} else {
+		snprintf(d->label, sizeof d->label, "%s", a);
+	}
+}
+
+struct dupcheck {
+	struct rt_cli *cli;
+	struct rt_map m;
+};
+
+static void
+check_name(void *arg, const char *name)
+{
+	struct dupcheck *dc = arg;
+	int isnew;
+
+	rt_map_put(&dc->m, name, strlen(name), rt_hash(name, strlen(name)),
+	    &isnew);
+	if (!isnew)
+		rt_cli_usage_error(dc->cli, "two aggregates would both be "
+		    "named '%s' (give one a name: NAME=AGG)", name);
+}
+
+static void
+options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
+{
+	int opt, li;
+	int64_t hop = 0, size = 0;
+	const char *p;
+
+	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:a:", longopts,
+	    &li)) != -1) {
+		switch (opt) {
+		case 'k': add_keys(rw, optarg); break;
+		case 'a': add_agg(rw, optarg); break;
+		case OPT_TIME:
+			rw->time_field = optarg;
+			rw->arrival = strcmp(optarg, "arrival") == 0;
+			break;
+		case OPT_SLIDING:
+			add_win(rw, RT_WK_SLIDING)->size =
+			    dur_arg(cli, "sliding", optarg, 0);
+			break;
+		case OPT_ROWS:
+			add_win(rw, RT_WK_ROWS)->rows =
+			    (uint32_t)count_arg(cli, "rows", optarg);
+			break;
+		case OPT_LAG:
+			if (rw->c.nwin == 0 ||
+			    rw->c.win[rw->c.nwin - 1].kind != RT_WK_SLIDING)
+				rt_cli_usage_error(cli, "--lag shifts the "
+				    "--sliding window given before it");
+			rw->c.win[rw->c.nwin - 1].lag =
+			    dur_arg(cli, "lag", optarg, 1);
+			break;
+		case OPT_CLOSED:
+			if (strcmp(optarg, "both") == 0)
+				rw->c.closed_both = 1;
+			else if (strcmp(optarg, "right") != 0)
+				rt_cli_usage_error(cli, "--closed: '%s': use "
+				    "right or both", optarg);
+			break;
+		case OPT_TUMBLE:
+		case OPT_SESSION:
+			if (rw->c.close != RT_WC_NONE)
+				rt_cli_usage_error(cli, "one of --tumble, --hop "
+				    "and --session at most");
+			rw->c.close = opt == OPT_TUMBLE ? RT_WC_TUMBLE :
+			    RT_WC_SESSION;
+			size = dur_arg(cli, opt == OPT_TUMBLE ? "tumble" :
+			    "session", optarg, 0);
+			break;
+		case OPT_HOP:
+			if (rw->c.close != RT_WC_NONE)
+				rt_cli_usage_error(cli, "one of --tumble, --hop "
+				    "and --session at most");
+			rw->c.close = RT_WC_HOP;
+			hop = dur_arg(cli, "hop", optarg, 0);
+			break;
+		case OPT_SIZE: size = dur_arg(cli, "size", optarg, 0); break;
+		case OPT_OFFSET:
+			rw->c.offset = dur_arg(cli, "offset", optarg, 1);
+			break;
+		case OPT_EMIT:
+			if (strcmp(optarg, "enrich") == 0)
+				rw->emit = 1;
+			else if (strcmp(optarg, "close") == 0)
+				rw->emit = 2;
+			else if (strcmp(optarg, "both") == 0)
+				rw->emit = 3;
+			else
+				rt_cli_usage_error(cli, "--emit: '%s': use "
+				    "enrich, close or both", optarg);
+			break;
+		case OPT_DCAP:
+			rw->c.distinct_cap = (uint32_t)count_arg(cli,
+			    "distinct-cap", optarg);
+			break;
+		case OPT_MAXDELAY:
+			rw->c.max_delay = dur_arg(cli, "max-delay", optarg, 1);
+			break;
+		case OPT_LATENESS:
+			rw->c.lateness = dur_arg(cli, "allowed-lateness",
+			    optarg, 1);
+			break;
+		case OPT_LATE: rw->late_path = optarg; break;
+		case OPT_LATEPASS: rw->late_pass = 1; break;
+		case OPT_IDLE: rw->idle = dur_arg(cli, "idle-timeout", optarg, 0);
+			break;
+		case OPT_STATE: rw->state_path = optarg; break;
+		case OPT_MAXKEYS:
+			rw->c.max_keys = (uint32_t)count_arg(cli, "max-keys",
+			    optarg);
+			break;
+		case OPT_TTL: rw->c.ttl = dur_arg(cli, "ttl", optarg, 0); break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(cli, argv, opt);
+		default:
+			if (!rt_cli_opt(cli, opt, optarg))
+				rt_cli_bad_option(cli, argv, opt);
+		}
+	}
+	if (rw->c.nwin == 0 && rw->c.close == RT_WC_NONE)
+		rt_cli_usage_error(cli, "no window: give --sliding, --rows, "
+		    "--tumble, --hop or --session");
+	if (rw->c.close == RT_WC_HOP) {
+		if (size == 0)
+			rt_cli_usage_error(cli, "--hop needs --size");
+		if (size < hop)
+			rt_cli_usage_error(cli, "--size must be at least --hop");
+		rw->c.size = size;
+		rw->c.hop = hop;
+	} else if (rw->c.close == RT_WC_TUMBLE) {
+		rw->c.size = rw->c.hop = size;
+	} else if (rw->c.close == RT_WC_SESSION) {
+		rw->c.gap = size;
+	} else if (size) {
+		rt_cli_usage_error(cli, "--size goes with --hop");
+	}
+	if (rw->late_path && rw->late_pass)
+		rt_cli_usage_error(cli, "--late and --late-pass exclude each "
+		    "other");
+	if (rw->c.nagg == 0)
+		add_agg(rw, "count");
+	/* What is emitted. */
+	if (rw->c.close == RT_WC_NONE) {
+		if (rw->emit >= 2)
+			rt_cli_usage_error(cli, "--emit close needs --tumble, "
+			    "--hop or --session");
+	} else if (rw->emit == 1 || rw->emit == 3) {
+		if (rw->c.close != RT_WC_TUMBLE)
+			rt_cli_usage_error(cli, "--emit %s goes with --tumble "
+			    "(a record belongs to one tumbling window)",
+			    rw->emit == 1 ? "enrich" : "both");
+		rw->c.enrich_close = 1;
+		rw->c.clabel[rt_dur_fmt(rw->c.size, rw->c.clabel)] = '\0';
+	}
+	if (rw->emit == 1 && rw->c.close != RT_WC_NONE)
+		rw->close_silent = 1;
+	if (!rw->c.distinct_cap)
+		rw->c.distinct_cap = 10000;
+	for (int i = 0; i < rw->c.nwin; i++)
+		label_of(&rw->c.win[i]);
+	if ((p = rt_win_conf_slots(&rw->c)) != NULL)
+		rt_cli_usage_error(cli, "%s", p);
+	{
+		struct dupcheck dc = { cli, { 0 } };
+
+		rt_map_init(&dc.m);
+		rt_win_names(&rw->c, check_name, &dc);
+		rt_map_release(&dc.m);
+	}
+	/* The configuration that shapes the state file. */
+	for (int i = 0; i < rw->c.nwin; i++)
+		rt_buf_printf(&rw->config, "w=%d %lld %lld %u\n",
+		    (int)rw->c.win[i].kind, (long long)rw->c.win[i].size,
+		    (long long)rw->c.win[i].lag, rw->c.win[i].rows);
+	rt_buf_printf(&rw->config, "c=%d %lld %lld %lld %lld e=%d b=%d "
+	    "d=%lld l=%lld cap=%u mk=%u ttl=%lld t=%s\n", (int)rw->c.close,
+	    (long long)rw->c.size, (long long)rw->c.hop, (long long)rw->c.gap,
+	    (long long)rw->c.offset, rw->emit, rw->c.closed_both,
+	    (long long)rw->c.max_delay, (long long)rw->c.lateness,
+	    rw->c.distinct_cap, rw->c.max_keys, (long long)rw->c.ttl,
+	    rw->time_field);
+}
+
+/* A closed window's record: written, not counted as an input record. */
+static void
+emit_window(void *arg, const char *p, size_t n)
+{
+	struct rw *rw = arg;
+	struct rt_rec r;
+
+	if (rw->close_silent)
+		return;
+	memset(&r, 0, sizeof r);
+	r.p = r.raw = p;
+	r.len = r.rawlen = n;
+	r.source = "window";
+	rt_cli_emit(rw->cli, &r, p, n);
+	rw->cli->st.out--;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+}
+
+static void
+late_record(struct rw *rw, const struct rt_rec *r, const struct rt_jdoc *d,
+    int64_t t)
+{
+	struct rt_cli *cli = rw->cli;
+
+	rw->late++;
+	if (rw->late_pass) {
+		rt_jedit_start(&rw->edit, d);
+		rt_jedit_set(&rw->edit, "_late", 5, "true", 4);
+		rw->out.len = 0;
+		rt_jedit_finish(&rw->edit, &rw->out);
+		rt_cli_emit(cli, r, rw->out.p, rw->out.len);
+	} else if (rw->late_fd >= 0) {
+		rw->lateb.len = 0;
+		rt_buf_add(&rw->lateb, r->raw, r->rawlen);
+		rt_buf_addc(&rw->lateb, '\n');
+		for (size_t off = 0; off < rw->lateb.len;) {
+			ssize_t k = write(rw->late_fd, rw->lateb.p + off,
+			    rw->lateb.len - off);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				rt_cli_fatal(cli, "%s: %s", rw->late_path,
+				    strerror(errno));
+			off += (size_t)k;
+		}
+		rt_cli_drop(cli);
+	} else {
+		char why[160], dur[40];
+		int64_t wm = rt_win_maxt(rw->w) - rw->c.max_delay;
+
+		dur[rt_dur_fmt(wm - t, dur)] = '\0';
+		snprintf(why, sizeof why, "late: %s behind the watermark "
+		    "(see --allowed-lateness, --late)", dur);
+		rt_cli_reject(cli, r, why);
+	}
+}
+
+static void
+record(struct rw *rw, const struct rt_rec *r)
+{
+	struct rt_cli *cli = rw->cli;
+	const struct rt_jdoc *d = rt_rec_parse(r, &rw->doc);
+	struct rt_wev ev;
+	const char *err;
+	char why[200];
+	int i;
+	uint32_t cond = 0;
+
+	rw->rec = r;
+	if (d == NULL) {
+		rt_cli_reject_json(cli, r, &rw->doc);
+		return;
+	}
+	if (d->v[0].type != RT_JOBJ) {
+		rt_cli_reject(cli, r, "not a JSON object");
+		return;
+	}
+	if (rw->arrival) {
+		ev.t = wall_us();
+	} else if ((err = rt_field_time(d, rw->time_field,
+	    strlen(rw->time_field), &cli->topt, &rw->tmp, &ev.t)) != NULL) {
+		snprintf(why, sizeof why, "%s: %s", rw->time_field,
+		    strcmp(err, "missing") == 0 ? "time field missing" : err);
+		rt_cli_reject(cli, r, why);
+		return;
+	}
+	rw->key.len = 0;
+	for (i = 0; i < rw->c.nkeys; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, rw->c.keys[i],
+		    strlen(rw->c.keys[i]));
+
+		if (k == 0) {
+			snprintf(why, sizeof why, "%.100s: key field missing",
+			    rw->c.keys[i]);
+			rt_cli_reject(cli, r, why);
+			return;
+		}
+		if (i)
+			rt_buf_addc(&rw->key, '\0');
+		rt_buf_add(&rw->key, rt_jdoc_text(d, k), d->v[k].len);
+	}
+	if (rt_win_is_late(rw->w, ev.t)) {
+		late_record(rw, r, d, ev.t);
+		return;
+	}
+	for (i = 0; i < rw->c.nnum; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, rw->c.numf[i],
+		    strlen(rw->c.numf[i]));
+
+		if (k == 0 || !rt_field_num(d, k, &rw->num[i]))
+			rw->num[i] = NAN;
+	}
+	for (i = 0; i < rw->c.ndist; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, rw->c.distf[i],
+		    strlen(rw->c.distf[i]));
+
+		rw->dh[i] = 0;
+		if (k && d->v[k].type != RT_JNULL) {
+			rw->tmp.len = 0;
+			rt_field_text(d, k, &rw->tmp);
+			rw->dh[i] = rt_hash(rw->tmp.p, rw->tmp.len) | 1;
+		}
+	}
+	for (i = 0; i < rw->c.ncond; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, rw->c.condf[i],
+		    strlen(rw->c.condf[i]));
+
+		if (k == 0)
+			continue;
+		rw->tmp.len = 0;
+		rt_field_text(d, k, &rw->tmp);
+		if (rw->tmp.len == strlen(rw->c.condv[i]) &&
+		    memcmp(rw->tmp.p, rw->c.condv[i], rw->tmp.len) == 0)
+			cond |= 1u << i;
+	}
+	for (i = 0; i < rw->c.nprev; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, rw->c.prevf[i],
+		    strlen(rw->c.prevf[i]));
+
+		rw->prev[i] = k ? rt_jdoc_text(d, k) : NULL;
+		rw->prevlen[i] = k ? d->v[k].len : 0;
+	}
+	ev.key = rw->key.p ? rw->key.p : "";
+	ev.klen = rw->key.len;
+	ev.num = rw->num;
+	ev.dh = rw->dh;
+	ev.cond = cond;
+	ev.prev = rw->prev;
+	ev.prevlen = rw->prevlen;
+	rt_win_advance(rw->w, ev.t);
+	if (rw->c.nwin || rw->c.enrich_close) {
+		rt_jedit_start(&rw->edit, d);
+		rt_win_add(rw->w, &ev, &rw->edit);
+		rw->out.len = 0;
+		rt_jedit_finish(&rw->edit, &rw->out);
+		rt_cli_emit(cli, r, rw->out.p, rw->out.len);
+	} else {
+		rt_win_add(rw->w, &ev, NULL);
+		rt_cli_drop(cli);	/* taken into its windows */
+	}
+}
+
+static void
+extra_stats(struct rt_buf *b, void *arg)
+{
+	const struct rw *rw = arg;
+	struct rt_wstats st;
+
+	rt_win_stats(rw->w, &st);
+	rt_stats_member(b, "late", rw->late);
+	rt_stats_member(b, "windows", st.windows);
+	rt_stats_member(b, "keys", st.keys);
+	rt_stats_member(b, "events", st.events);
+	rt_stats_member(b, "evicted", st.evicted);
+	rt_stats_member(b, "expired", st.expired);
+	rt_stats_member(b, "distinct_capped", st.capped);
+}
+
+static void
+load_state(struct rw *rw)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	const char *why;
+	size_t body;
+
+	if (rt_state_load(rw->state_path, &b) == -1) {
+		if (errno == ENOENT)
+			return;
+		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path,
+		    strerror(errno));
+	}
+	why = rt_state_check(&b, "rt-window", rw->config.p, rw->config.len,
+	    &body);
+	if (why == NULL)
+		why = rt_win_load(rw->w, b.p + body, b.len - body);
+	if (why)
+		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path, why);
+	rt_buf_release(&b);
+}
+
+static void
+save_state(struct rw *rw)
+{
+	struct rt_buf b = RT_BUF_INIT;
+
+	rt_state_header(&b, "rt-window", rw->config.p, rw->config.len);
+	rt_win_save(rw->w, &b);
+	if (rt_state_save(rw->state_path, b.p, b.len) == -1)
+		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path,
+		    strerror(errno));
+	rt_buf_release(&b);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct rw rw;
+	struct rt_rec rec;
+	int k, n;
+	int64_t last_wall = 0;
+
+	memset(&rw, 0, sizeof rw);
+	rt_cli_init(&cli, "rt-window", usage);
+	rw.cli = &cli;
+	rw.time_field = "ts";
+	rw.late_fd = -1;
+	options(&cli, &rw, argc, argv);
+	n = rw.c.nnum + rw.c.ndist + rw.c.nprev + 1;
+	rw.num = rt_xcalloc((size_t)n, sizeof *rw.num);
+	rw.dh = rt_xcalloc((size_t)n, sizeof *rw.dh);
+	rw.prev = rt_xcalloc((size_t)n, sizeof *rw.prev);
+	rw.prevlen = rt_xcalloc((size_t)n, sizeof *rw.prevlen);
+	rt_jdoc_init(&rw.doc, 0);
+	rt_jedit_init(&rw.edit);
+	rw.w = rt_win_new(&rw.c, emit_window, &rw);
+	if (rw.state_path)
+		load_state(&rw);
+	if (rw.late_path) {
+		rw.late_fd = open(rw.late_path, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0666);
+		if (rw.late_fd < 0)
+			rt_cli_fatal(&cli, "%s: %s", rw.late_path,
+			    strerror(errno));
+	}
+	cli.st.extra = extra_stats;
+	cli.st.extra_arg = &rw;
+	cli.nowait = 1;
+	rt_cli_start(&cli, argc, argv, optind);
+	if (rw.state_path) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_term;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	while (!got_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+		if (k == 1) {
+			record(&rw, &rec);
+			if (rw.idle)
+				last_wall = wall_us();
+			continue;
+		}
+		/* Nothing to read: flush, then wait (for the idle timer when
+		 * windows are open). */
+		{
+			struct pollfd pfd = { rt_src_fd(&cli.src), POLLIN, 0 };
+			int timeout = -1;
+
+			if (rw.state_path && rt_cli_usr1)
+				save_state(&rw);
+			rt_cli_idle(&cli);
+			if (rw.idle && rt_win_open(rw.w) && last_wall) {
+				int64_t left = last_wall + rw.idle - wall_us();
+
+				timeout = left > 0 ? (int)((left + 999) / 1000) : 0;
+			}
+			if (poll(&pfd, 1, timeout) == 0 && timeout >= 0) {
+				/* Quiet for the idle timeout: event time
+				 * moves on with the wall clock. */
+				int64_t now = wall_us();
+
+				rt_win_advance(rw.w, rt_win_maxt(rw.w) +
+				    (now - last_wall));
+				last_wall = now;
+			}
+		}
+	}
+	if (rw.state_path)
+		save_state(&rw);
+	else
+		rt_win_close_all(rw.w);
+	if (rw.late_fd >= 0 && close(rw.late_fd) == -1)
+		rt_cli_fatal(&cli, "%s: %s", rw.late_path, strerror(errno));
+	k = rt_cli_finish(&cli);
+	rt_win_free(rw.w);
+	rt_jdoc_release(&rw.doc);
+	rt_jedit_release(&rw.edit);
+	return k;
+}
