@@ -27,7 +27,7 @@ enum {
 	OPT_TIME = RT_OPT_TOOL, OPT_SLIDING, OPT_ROWS, OPT_LAG, OPT_CLOSED,
 	OPT_TUMBLE, OPT_HOP, OPT_SIZE, OPT_SESSION, OPT_OFFSET, OPT_EMIT,
 	OPT_DCAP, OPT_MAXDELAY, OPT_LATENESS, OPT_LATE, OPT_LATEPASS,
-	OPT_IDLE, OPT_STATE, OPT_MAXKEYS, OPT_TTL
+	OPT_IDLE, OPT_STATE, OPT_FLUSH, OPT_MAXKEYS, OPT_TTL
 };
 
 static const struct option longopts[] = {
@@ -53,6 +53,7 @@ static const struct option longopts[] = {
 	{ "late-pass", no_argument, NULL, OPT_LATEPASS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "state", required_argument, NULL, OPT_STATE },
+	{ "flush", no_argument, NULL, OPT_FLUSH },
 	{ "max-keys", required_argument, NULL, OPT_MAXKEYS },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ NULL, 0, NULL, 0 }
@@ -92,6 +93,8 @@ usage(void)
 	    "      --idle-timeout DUR   when input is quiet, advance time with\n"
 	    "                           the wall clock\n"
 	    "      --state FILE         load and save the windows' state\n"
+	    "      --flush              with --state: the input ends here, close\n"
+	    "                           every window at the end\n"
 	    "      --max-keys N         keep at most N keys (least recent go)\n"
 	    "      --ttl DUR            forget keys idle for DUR of event time\n\n",
 	    stdout);
@@ -114,6 +117,7 @@ struct rw {
 	int close_silent;	/* --emit enrich with --tumble */
 	int64_t idle;
 	const char *state_path;
+	int flush;		/* --flush: close all at the end */
 	struct rt_buf config;	/* the options that shape the state */
 	uint64_t late;
 	/* Per record scratch. */
@@ -373,6 +377,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 		case OPT_IDLE: rw->idle = dur_arg(cli, "idle-timeout", optarg, 0);
 			break;
 		case OPT_STATE: rw->state_path = optarg; break;
+		case OPT_FLUSH: rw->flush = 1; break;
 		case OPT_MAXKEYS:
 			rw->c.max_keys = (uint32_t)count_arg(cli, "max-keys",
 			    optarg);
@@ -749,10 +754,10 @@ main(int argc, char *argv[])
 			}
 		}
 	}
+	if (!rw.state_path || rw.flush)
+		rt_win_close_all(rw.w);
 	if (rw.state_path)
 		save_state(&rw);
-	else
-		rt_win_close_all(rw.w);
 	if (rw.late_fd >= 0 && close(rw.late_fd) == -1)
 		rt_cli_fatal(&cli, "%s: %s", rw.late_path, strerror(errno));
 	k = rt_cli_finish(&cli);

@@ -1,0 +1,310 @@
+# rt-window: exact outputs on small inputs, and sqlite3 as the oracle on
+# generated data (many keys, a skewed key distribution, ties, records out
+# of order), chunked runs with --state against one run, lateness, keys.
+load helpers
+
+W="$RT_ROOT/tests/window"
+
+small() {
+	cat > in.ndjson <<'EOF'
+{"card":"a","ts":"2024-03-01T12:00:00Z","amount":10,"country":"FR"}
+{"card":"b","ts":"2024-03-01T12:10:00Z","amount":5,"country":"DE"}
+{"card":"a","ts":"2024-03-01T12:30:00Z","amount":20,"country":"DE"}
+{"card":"a","ts":"2024-03-01T13:00:00Z","amount":30,"country":"FR"}
+{"card":"a","ts":"2024-03-01T13:45:00Z","amount":1,"country":"FR"}
+{"card":"b","ts":"2024-03-01T14:10:00Z","amount":7}
+EOF
+}
+
+# sql_db: load gen.py's CSV into sqlite3 table t.
+sql_db() {
+	sqlite3 db.sqlite <<'EOF'
+CREATE TABLE t(seq INTEGER, id INTEGER, card TEXT, tm INTEGER, amount REAL, country TEXT);
+.mode csv
+.import data.csv t
+CREATE INDEX tk ON t(card, tm);
+EOF
+}
+
+# sql_sliding NAME LO_OP LO HI_OP HI: count, sum, avg, min, max over the
+# key's records that arrived before (seq) with time in the frame.
+sql_sliding() {
+	local n=$1 lo_op=$2 lo=$3 hi_op=$4 hi=$5 agg out=""
+	for agg in "COUNT(*):count" "SUM(b.amount):sum_amount" \
+	    "AVG(b.amount):avg_amount" "MIN(b.amount):min_amount" \
+	    "MAX(b.amount):max_amount"; do
+		out+=", (SELECT ${agg%%:*} FROM t b WHERE b.card = a.card AND b.seq <= a.seq AND b.tm $lo_op a.tm - $lo AND b.tm $hi_op a.tm - $hi) AS ${agg#*:}_$n"
+	done
+	printf '%s' "$out"
+}
+
+@test "sliding: exact features on a small input" {
+	small
+	run --separate-stderr rt-window -k card --sliding 1h -a count \
+		-a sum:amount -a avg:amount -a max:amount -a min:amount \
+		-a distinct:country -a since_prev -a prev:amount --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"card":"a","ts":"2024-03-01T12:00:00Z","amount":10,"country":"FR","count_1h":1,"sum_amount_1h":10,"avg_amount_1h":10,"max_amount_1h":10,"min_amount_1h":10,"distinct_country_1h":1,"since_prev":null,"prev_amount":null}' ]
+	[ "${lines[2]}" = '{"card":"a","ts":"2024-03-01T12:30:00Z","amount":20,"country":"DE","count_1h":2,"sum_amount_1h":30,"avg_amount_1h":15,"max_amount_1h":20,"min_amount_1h":10,"distinct_country_1h":2,"since_prev":1800,"prev_amount":10}' ]
+	[ "${lines[4]}" = '{"card":"a","ts":"2024-03-01T13:45:00Z","amount":1,"country":"FR","count_1h":2,"sum_amount_1h":31,"avg_amount_1h":15.5,"max_amount_1h":30,"min_amount_1h":1,"distinct_country_1h":1,"since_prev":2700,"prev_amount":30}' ]
+	[ "${lines[5]}" = '{"card":"b","ts":"2024-03-01T14:10:00Z","amount":7,"count_1h":1,"sum_amount_1h":7,"avg_amount_1h":7,"max_amount_1h":7,"min_amount_1h":7,"distinct_country_1h":0,"since_prev":7200,"prev_amount":5}' ]
+	[ "${#lines[@]}" -eq 6 ]
+	[ "$(stat_field in)" = 6 ] && [ "$(stat_field out)" = 6 ]
+	[ "$(stat_field keys)" = 2 ]
+}
+
+@test "tumbling and session: one record per key and window, at close" {
+	small
+	run --separate-stderr rt-window -k card --tumble 1h -a sum:amount \
+		-a distinct:country --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"card":"a","window_start":"2024-03-01T12:00:00.000Z","window_end":"2024-03-01T13:00:00.000Z","count":2,"sum_amount":30,"distinct_country":2}
+{"card":"b","window_start":"2024-03-01T12:00:00.000Z","window_end":"2024-03-01T13:00:00.000Z","count":1,"sum_amount":5,"distinct_country":1}
+{"card":"a","window_start":"2024-03-01T13:00:00.000Z","window_end":"2024-03-01T14:00:00.000Z","count":2,"sum_amount":31,"distinct_country":1}
+{"card":"b","window_start":"2024-03-01T14:00:00.000Z","window_end":"2024-03-01T15:00:00.000Z","count":1,"sum_amount":7,"distinct_country":0}' ]
+	# Input records are taken into windows: counted as dropped.
+	[ "$(stat_field in)" = 6 ] && [ "$(stat_field out)" = 0 ]
+	[ "$(stat_field dropped)" = 6 ] && [ "$(stat_field windows)" = 4 ]
+	run --separate-stderr rt-window -k card --session 31m -a sum:amount \
+		-a first:amount -a last:amount in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"card":"b","window_start":"2024-03-01T12:10:00.000Z","window_end":"2024-03-01T12:41:00.000Z","count":1,"sum_amount":5,"first_amount":5,"last_amount":5}
+{"card":"a","window_start":"2024-03-01T12:00:00.000Z","window_end":"2024-03-01T13:31:00.000Z","count":3,"sum_amount":60,"first_amount":10,"last_amount":30}
+{"card":"a","window_start":"2024-03-01T13:45:00.000Z","window_end":"2024-03-01T14:16:00.000Z","count":1,"sum_amount":1,"first_amount":1,"last_amount":1}
+{"card":"b","window_start":"2024-03-01T14:10:00.000Z","window_end":"2024-03-01T14:41:00.000Z","count":1,"sum_amount":7,"first_amount":7,"last_amount":7}' ]
+}
+
+@test "oracle: look-back windows (two sizes, lag, closed both) match sqlite3 on 3000 records with ties" {
+	python3 "$W/gen.py" 3000 7 --csv data.csv > data.ndjson
+	sql_db
+	rt-window -k card --sliding 10m --sliding 1h --sliding 1h --lag 30m \
+		-a count -a sum:amount -a avg:amount -a min:amount -a max:amount \
+		data.ndjson > got.ndjson
+	sqlite3 -json db.sqlite "SELECT a.id $(sql_sliding 10m '>' 600000 '<=' 0)$(sql_sliding 1h '>' 3600000 '<=' 0)$(sql_sliding 1h_lag30m '>' 5400000 '<=' 1800000) FROM t a ORDER BY a.seq" > want.json
+	run python3 "$W/compare.py" got.ndjson want.json id \
+		count_10m sum_amount_10m avg_amount_10m min_amount_10m max_amount_10m \
+		count_1h sum_amount_1h avg_amount_1h min_amount_1h max_amount_1h \
+		count_1h_lag30m sum_amount_1h_lag30m avg_amount_1h_lag30m \
+		min_amount_1h_lag30m max_amount_1h_lag30m
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "3000 records, 15 fields compared, 0 differences" ]]
+	rt-window -k card --sliding 10m --closed both -a count -a sum:amount \
+		data.ndjson > got2.ndjson
+	sqlite3 -json db.sqlite "SELECT a.id $(sql_sliding 10m '>=' 600000 '<=' 0) FROM t a ORDER BY a.seq" > want2.json
+	run python3 "$W/compare.py" got2.ndjson want2.json id count_10m sum_amount_10m
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "oracle: records out of order within --max-delay match sqlite3 (arrival order among the earlier)" {
+	python3 "$W/gen.py" 3000 11 0.05 --csv data.csv > data.ndjson
+	sql_db
+	run --separate-stderr rt-window -k card --sliding 1h -a count \
+		-a sum:amount -a max:amount --max-delay 10m --stats data.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(stat_field late)" = 0 ]
+	printf '%s\n' "$output" > got.ndjson
+	sqlite3 -json db.sqlite "SELECT a.id $(sql_sliding 1h '>' 3600000 '<=' 0) FROM t a ORDER BY a.seq" > want.json
+	run python3 "$W/compare.py" got.ndjson want.json id count_1h sum_amount_1h max_amount_1h
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "oracle: rows windows and distinct match sqlite3" {
+	python3 "$W/gen.py" 2000 3 --csv data.csv > data.ndjson
+	sql_db
+	rt-window -k card --rows 5 --sliding 1h -a count -a sum:amount \
+		-a distinct:country data.ndjson > got.ndjson
+	sqlite3 -json db.sqlite "SELECT a.id,
+	  (SELECT COUNT(*) FROM (SELECT 1 FROM t b WHERE b.card = a.card AND b.seq <= a.seq ORDER BY b.seq DESC LIMIT 5)) AS count_5rows,
+	  (SELECT SUM(x) FROM (SELECT b.amount AS x FROM t b WHERE b.card = a.card AND b.seq <= a.seq ORDER BY b.seq DESC LIMIT 5)) AS sum_amount_5rows,
+	  (SELECT COUNT(DISTINCT b.country) FROM t b WHERE b.card = a.card AND b.seq <= a.seq ORDER BY b.seq DESC LIMIT 5) AS ignored,
+	  (SELECT COUNT(DISTINCT country) FROM (SELECT b.country FROM t b WHERE b.card = a.card AND b.seq <= a.seq ORDER BY b.seq DESC LIMIT 5)) AS distinct_country_5rows,
+	  (SELECT COUNT(DISTINCT b.country) FROM t b WHERE b.card = a.card AND b.seq <= a.seq AND b.tm > a.tm - 3600000) AS distinct_country_1h
+	  FROM t a ORDER BY a.seq" > want.json
+	run python3 "$W/compare.py" got.ndjson want.json id count_5rows \
+		sum_amount_5rows distinct_country_5rows distinct_country_1h
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "oracle: tumbling and hopping windows match sqlite3 GROUP BY" {
+	python3 "$W/gen.py" 3000 5 --csv data.csv > data.ndjson
+	sql_db
+	rt-window -k card --tumble 5m -a sum:amount -a avg:amount -a min:amount \
+		-a max:amount data.ndjson > got.ndjson
+	sqlite3 -json db.sqlite "SELECT card, strftime('%Y-%m-%dT%H:%M:%fZ', (tm / 300000) * 300, 'unixepoch') AS window_start,
+	  COUNT(*) AS count, SUM(amount) AS sum_amount, AVG(amount) AS avg_amount,
+	  MIN(amount) AS min_amount, MAX(amount) AS max_amount
+	  FROM t GROUP BY card, tm / 300000" > want.json
+	run python3 "$W/compare.py" got.ndjson want.json card,window_start \
+		count sum_amount avg_amount min_amount max_amount
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Hopping: 1h windows every 15m; each record is in 4 of them.
+	rt-window -k card --hop 15m --size 1h -a sum:amount data.ndjson > got.ndjson
+	sqlite3 -json db.sqlite "WITH h(k) AS (VALUES (0), (1), (2), (3))
+	  SELECT card, strftime('%Y-%m-%dT%H:%M:%fZ', (tm / 900000 - k) * 900, 'unixepoch') AS window_start,
+	  COUNT(*) AS count, SUM(amount) AS sum_amount
+	  FROM t, h GROUP BY card, tm / 900000 - k" > want.json
+	run python3 "$W/compare.py" got.ndjson want.json card,window_start count sum_amount
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Windows close in order of their end.
+	run bash -c "jq -r .window_end got.ndjson | sort -c"
+	[ "$status" -eq 0 ]
+}
+
+@test "state: chunked runs give byte-identical output for every window kind" {
+	python3 "$W/gen.py" 4000 9 0.02 > data.ndjson
+	split -l 1100 data.ndjson chunk.
+	local spec
+	for spec in "--sliding 10m --sliding 1h --lag 10m -a count -a sum:amount -a min:amount -a max:amount -a distinct:country -a stddev:amount -a since_prev -a prev:amount --max-delay 15m" \
+	    "--rows 3 -a sum:amount -a first:amount -a last:amount --max-delay 15m" \
+	    "--tumble 5m -a sum:amount -a distinct:country -a max:amount --max-delay 15m" \
+	    "--hop 5m --size 20m -a avg:amount -a count_if:country=FR --allowed-lateness 15m" \
+	    "--session 2m -a sum:amount -a stddev:amount -a min:amount --max-delay 15m"; do
+		rt-window -k card $spec data.ndjson > whole.ndjson 2>/dev/null
+		rm -f st
+		: > parts.ndjson
+		for c in chunk.*; do
+			rt-window -k card $spec --state st "$c" >> parts.ndjson 2>/dev/null
+		done
+		# The state keeps open windows; --flush says the input ends.
+		rt-window -k card $spec --state st --flush /dev/null >> parts.ndjson
+		cmp parts.ndjson whole.ndjson || { echo "differs: $spec"; diff parts.ndjson whole.ndjson | head -5; return 1; }
+		[ -s whole.ndjson ]
+	done
+}
+
+@test "state: refused when written with other options; damaged state is an error" {
+	small
+	rt-window -k card --sliding 1h --state st in.ndjson > /dev/null
+	run --separate-stderr rt-window -k card --sliding 2h --state st in.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"st: written with other options"* ]]
+	head -c 60 st > st2
+	run --separate-stderr rt-window -k card --sliding 1h --state st2 in.ndjson
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+}
+
+@test "late records: rejected by default, --late FILE, --late-pass, --allowed-lateness" {
+	cat > in.ndjson <<'EOF'
+{"k":1,"ts":"2024-03-01T12:00:00Z"}
+{"k":1,"ts":"2024-03-01T12:10:00Z"}
+{"k":1,"ts":"2024-03-01T12:05:00Z"}
+{"k":1,"ts":"2024-03-01T12:11:00Z"}
+EOF
+	run --separate-stderr rt-window -k k --sliding 1h --stats in.ndjson
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$stderr" == *"in.ndjson:3: late: 5m behind the watermark"* ]]
+	[ "$(stat_field late)" = 1 ] && [ "$(stat_field rejected)" = 1 ]
+	run --separate-stderr rt-window -k k --sliding 1h --late late.ndjson --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(cat late.ndjson)" = '{"k":1,"ts":"2024-03-01T12:05:00Z"}' ]
+	[ "$(stat_field dropped)" = 1 ] && [ "$(stat_field out)" = 3 ]
+	run --separate-stderr rt-window -k k --sliding 1h --late-pass in.ndjson
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = '{"k":1,"ts":"2024-03-01T12:05:00Z","_late":true}' ]
+	run --separate-stderr rt-window -k k --sliding 1h -a count --allowed-lateness 5m in.ndjson
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = '{"k":1,"ts":"2024-03-01T12:05:00Z","count_1h":2}' ]
+	[ "${lines[3]}" = '{"k":1,"ts":"2024-03-01T12:11:00Z","count_1h":4}' ]
+}
+
+@test "keys: composite keys, no key, --max-keys evicts the least recent, --ttl forgets idle keys" {
+	cat > in.ndjson <<'EOF'
+{"a":1,"b":"x","ts":"2024-03-01T12:00:00Z"}
+{"a":1,"b":"y","ts":"2024-03-01T12:01:00Z"}
+{"a":1,"b":"x","ts":"2024-03-01T12:02:00Z"}
+{"a":2,"b":"x","ts":"2024-03-01T12:03:00Z"}
+{"a":1,"b":"y","ts":"2024-03-01T12:04:00Z"}
+EOF
+	run rt-window -k a,b --sliding 1h -a count in.ndjson
+	[ "$(printf '%s\n' "$output" | jq -c '.count_1h' | tr '\n' ' ')" = "1 1 2 1 2 " ]
+	run rt-window --sliding 1h -a count in.ndjson
+	[ "$(printf '%s\n' "$output" | jq -c '.count_1h' | tr '\n' ' ')" = "1 2 3 4 5 " ]
+	run --separate-stderr rt-window -k a,b --sliding 1h -a count --max-keys 2 --stats in.ndjson
+	[ "$(printf '%s\n' "$output" | jq -c '.count_1h' | tr '\n' ' ')" = "1 1 2 1 1 " ]
+	[ "$(stat_field evicted)" = 2 ] && [ "$(stat_field keys)" = 2 ]
+	run --separate-stderr rt-window -k a,b --sliding 1h -a count --ttl 150s --stats in.ndjson
+	[ "$(printf '%s\n' "$output" | jq -c '.count_1h' | tr '\n' ' ')" = "1 1 2 1 1 " ]
+	[ "$(stat_field expired)" = 1 ]
+}
+
+@test "stddev, first, last, count_if agree with python" {
+	python3 "$W/gen.py" 1500 4 > data.ndjson
+	rt-window -k card --sliding 30m -a stddev:amount -a first:amount \
+		-a last:amount -a count_if:country=FR data.ndjson > got.ndjson
+	python3 - data.ndjson > want.ndjson <<'EOF'
+import json, sys, statistics, datetime
+recs = [json.loads(l) for l in open(sys.argv[1])]
+def t(s): return datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%S.%fZ').timestamp()
+seen = {}
+for r in recs:
+    h = seen.setdefault(r['card'], [])
+    h.append(r)
+    w = [x for x in h if t(x['ts']) > t(r['ts']) - 1800]
+    a = [x['amount'] for x in w]
+    print(json.dumps({'id': r['id'], 'stddev_amount_30m': statistics.stdev(a) if len(a) > 1 else None,
+        'first_amount_30m': a[0], 'last_amount_30m': a[-1],
+        'count_if_country_FR_30m': sum(1 for x in w if x['country'] == 'FR')}))
+EOF
+	run python3 "$W/compare.py" got.ndjson want.ndjson id stddev_amount_30m \
+		first_amount_30m last_amount_30m count_if_country_FR_30m
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "bad records are rejected with a reason; usage errors exit 2" {
+	printf '%s\n' '{"k":1,"ts":"2024-03-01T12:00:00Z"}' '{"k":1}' '[1]' \
+		'{"ts":"2024-03-01T12:00:00Z"}' '{"k":2,"ts":"soon"}' > in.ndjson
+	run --separate-stderr rt-window -k k --sliding 1h --stats in.ndjson
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"in.ndjson:2: ts: time field missing"* ]]
+	[[ "$stderr" == *"in.ndjson:3: not a JSON object"* ]]
+	[[ "$stderr" == *"in.ndjson:4: k: key field missing"* ]]
+	[[ "$stderr" == *"in.ndjson:5: ts: "* ]]
+	[ "$(stat_field rejected)" = 4 ]
+	run --separate-stderr rt-window -k k in.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"no window"* ]]
+	run --separate-stderr rt-window --sliding 1h -a median:amount in.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"unknown aggregate"* ]]
+	run --separate-stderr rt-window --sliding 1h -a sum in.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"sum needs a field"* ]]
+	run --separate-stderr rt-window --sliding 1x in.ndjson
+	[ "$status" -eq 2 ]
+	run --separate-stderr rt-window --sliding 1h -a sum:x -a sum:x in.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"both be named 'sum_x_1h'"* ]]
+	run --separate-stderr rt-window --hop 5m in.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"--hop needs --size"* ]]
+}
+
+@test "names: NAME=AGG, and --emit both with --tumble enriches and closes" {
+	small
+	run rt-window -k card --tumble 1h --emit both -a total=sum:amount in.ndjson
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"card":"a","ts":"2024-03-01T12:00:00Z","amount":10,"country":"FR","total":10}' ]
+	[ "${lines[3]}" = '{"card":"a","window_start":"2024-03-01T12:00:00.000Z","window_end":"2024-03-01T13:00:00.000Z","count":2,"total":30}' ]
+	[ "${#lines[@]}" -eq 10 ]
+}
+
+@test "a record leaves at once on a live stream; --idle-timeout closes windows without input" {
+	mkfifo f
+	( printf '%s\n' '{"k":1,"ts":"2024-03-01T12:00:00Z","amount":1}'; sleep 3 ) > f &
+	rt-window -k k --tumble 1s --idle-timeout 500ms -a sum:amount < f > out.ndjson &
+	local pid=$!
+	sleep 2
+	# Still running (the writer holds the pipe), and the window is out.
+	kill -0 "$pid"
+	[ "$(cat out.ndjson)" = '{"k":1,"window_start":"2024-03-01T12:00:00.000Z","window_end":"2024-03-01T12:00:01.000Z","count":1,"sum_amount":1}' ]
+	wait "$pid"
+}
+
+@test "man: rt-window.1 examples run" {
+	check_man_examples "$RT_ROOT/man/rt-window.1"
+}
