@@ -976,7 +976,8 @@ key_get(struct rt_win *w, const char *key, size_t klen)
 				w->st.evicted++;
 			}
 		}
-	} else if (w->lru_tail != id) {
+	} else if (w->lru_tail != id && (w->c.max_keys || w->c.ttl)) {
+		/* Recency matters only to --max-keys and --ttl. */
 		lru_unlink(w, id);
 		lru_push(w, id);
 	}

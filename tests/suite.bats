@@ -14,6 +14,7 @@ is_source() { [ "$1" = rt-gen ]; }
 args_for() {
 	case $1 in
 	rt-validate) echo "--schema $FIX/suite/any.schema.json" ;;
+	rt-window) echo "--sliding 1h --time arrival" ;;
 	*) echo "" ;;
 	esac
 }
