@@ -49,6 +49,8 @@ struct rt_fnode {
 	int nlist;
 	pcre2_code *re;		/* F_TEST */
 	pcre2_match_data *md;
+	int top;		/* F_FIELD of the record itself */
+	int slot;		/* its slot in the per-record field cache */
 };
 
 /* Evaluation status. */
@@ -58,6 +60,8 @@ struct ev {
 	const struct rt_jdoc *d;
 	struct rt_buf *sc;	/* strings built; capacity reserved */
 	const char *err;
+	const uint32_t *cache;	/* node of each top-level field slot, or
+				 * NULL when the record has escaped keys */
 };
 
 /* ---- parsing --------------------------------------------------------- */
@@ -266,8 +270,10 @@ parse_suffix(struct ps *s, struct rt_fnode *t, int from_dot)
 			n->lit.len = (size_t)(q - s->p);
 			n->lit.s = rt_xmemdup(s->p, n->lit.len + 1);
 			((char *)n->lit.s)[n->lit.len] = '\0';
-			if (t->op == F_DOT)
+			if (t->op == F_DOT) {
 				note_field(s, &n->lit);
+				n->top = s->depth == 0;
+			}
 			s->p = q;
 			t = n;
 			continue;
@@ -279,8 +285,10 @@ parse_suffix(struct ps *s, struct rt_fnode *t, int from_dot)
 				fnode_free(n);
 				return NULL;
 			}
-			if (t->op == F_DOT)
+			if (t->op == F_DOT) {
 				note_field(s, &n->lit);
+				n->top = s->depth == 0;
+			}
 			t = n;
 			continue;
 		}
@@ -301,8 +309,10 @@ parse_suffix(struct ps *s, struct rt_fnode *t, int from_dot)
 			}
 			n = node(k.t == V_STR ? F_FIELD : F_INDEX, t, NULL);
 			n->lit = k;
-			if (k.t == V_STR && t->op == F_DOT)
+			if (k.t == V_STR && t->op == F_DOT) {
 				note_field(s, &k);
+				n->top = s->depth == 0;
+			}
 			t = n;
 			continue;
 		}
@@ -838,6 +848,16 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 		*out = n->lit;
 		return E_OK;
 	case F_FIELD:
+		if (n->top && e->cache) {
+			uint32_t i = e->cache[n->slot];
+
+			if (i == 0) {
+				memset(out, 0, sizeof *out);
+				return E_OK;
+			}
+			from_node(e, i, out, &st);
+			return st;
+		}
 		if ((st = eval(e, n->a, in, &a)) != E_OK)
 			return st;
 		if (a.t == V_NULL) {
@@ -1044,6 +1064,95 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 		return E_OK;
 	}
 	return E_UNSUP;
+}
+
+/* ---- the per-record field cache ---------------------------------- */
+
+/* Give every top-level field read by a tree a slot, shared by name. */
+static void
+assign_slots(struct rt_rules *rs, struct rt_fnode *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	assign_slots(rs, n->a);
+	assign_slots(rs, n->b);
+	if (n->op != F_FIELD || !n->top)
+		return;
+	if (n->lit.len == 0) {
+		n->top = 0;
+		return;
+	}
+	for (i = 0; i < rs->nslot; i++)
+		if (rs->slotlen[i] == n->lit.len &&
+		    memcmp(rs->slotname[i], n->lit.s, n->lit.len) == 0)
+			break;
+	if (i == rs->nslot) {
+		if (rs->nslot == RT_RULE_SLOTS) {
+			n->top = 0;	/* rt_jdoc_get then */
+			return;
+		}
+		rs->slotname[i] = n->lit.s;
+		rs->slotlen[i] = n->lit.len;
+		rs->nslot++;
+	}
+	n->slot = (int)i;
+}
+
+static unsigned
+slot_hash(const char *k, size_t n)
+{
+	return (unsigned)(n * 31u + (unsigned char)k[0] * 7u +
+	    (unsigned char)k[n - 1]) & (RT_RULE_SLOTS * 4 - 1);
+}
+
+static void
+slot_table(struct rt_rules *rs)
+{
+	memset(rs->slottab, 0xff, sizeof rs->slottab);
+	for (size_t i = 0; i < rs->nslot; i++) {
+		unsigned h = rs->slotlen[i] ? slot_hash(rs->slotname[i],
+		    rs->slotlen[i]) : 0;
+
+		while (rs->slottab[h] != 0xff)
+			h = (h + 1) & (RT_RULE_SLOTS * 4 - 1);
+		rs->slottab[h] = (unsigned char)i;
+	}
+}
+
+/* Fill the cache from one pass over the record's members (the last of
+ * duplicate keys wins, as in rt_jdoc_get).  0, or -1 when a key holds
+ * escapes (then lookups go through rt_jdoc_get). */
+static int
+fill_cache(struct rt_rules *rs, const struct rt_jdoc *d)
+{
+	uint32_t k;
+
+	memset(rs->cache, 0, sizeof rs->cache[0] * rs->nslot);
+	for (k = rt_jdoc_first(d, 0); k < d->v[0].next;
+	    k = rt_jdoc_after(d, k + 1)) {
+		const struct rt_jnode *kn = &d->v[k];
+		const char *key = rt_jdoc_text(d, k) + 1;
+		size_t len = kn->len - 2;
+		unsigned h;
+
+		if (kn->flags & RT_JF_ESC)
+			return -1;
+		if (len == 0)
+			continue;
+		for (h = slot_hash(key, len); rs->slottab[h] != 0xff;
+		    h = (h + 1) & (RT_RULE_SLOTS * 4 - 1)) {
+			unsigned i = rs->slottab[h];
+
+			if (rs->slotlen[i] == len &&
+			    memcmp(rs->slotname[i], key, len) == 0) {
+				rs->cache[i] = k + 1;
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 /* ---- the rules file ------------------------------------------------- */
@@ -1286,9 +1395,12 @@ rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
 				fnode_free(r->fast);
 				r->fast = NULL;
 			}
-			if (r->fast)
+			if (r->fast) {
 				rs->nfast++;
+				assign_slots(rs, r->fast);
+			}
 		}
+		slot_table(rs);
 		rs->jq = rt_jqb_prog_new(conds, lens, rs->n);
 		free(conds);
 		free(lens);
@@ -1310,6 +1422,8 @@ rt_rules_eval(struct rt_rules *rs, const struct rt_jdoc *d,
 	rt_buf_reserve(&rs->scratch, d->len * 2 + 256);
 	e.d = d;
 	e.sc = &rs->scratch;
+	e.cache = rs->nslot && d->v[0].type == RT_JOBJ &&
+	    fill_cache(rs, d) == 0 ? rs->cache : NULL;
 	memset(&in, 0, sizeof in);
 	in.t = d->v[0].type == RT_JOBJ ? V_OBJ : V_ARR;
 	in.node = 0;

@@ -42,8 +42,15 @@ struct rt_rules {
 	unsigned char *want, *res;
 	struct rt_buf scratch;	/* strings built while evaluating */
 	struct rt_buf tmp;
-	char *arena;		/* compiled trees and their literals */
 	size_t nfast;
+	/* Top-level fields the fast path reads, found in one pass over each
+	 * record (slot -> name; a small hash table by name). */
+#define RT_RULE_SLOTS 64
+	const char *slotname[RT_RULE_SLOTS];
+	size_t slotlen[RT_RULE_SLOTS];
+	size_t nslot;
+	unsigned char slottab[RT_RULE_SLOTS * 4];
+	uint32_t cache[RT_RULE_SLOTS];
 };
 
 /* Outcomes, as in jqb.h. */
