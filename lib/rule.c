@@ -1044,6 +1044,8 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 			c = rt_jdoc_get(e->d, in->node, n->lit.s, n->lit.len) != 0;
 		} else if (in->t == V_ARR && n->lit.t == V_NUM) {
 			c = n->lit.n >= 0 && n->lit.n < e->d->v[in->node].n;
+		} else if (in->t == V_NULL) {
+			c = 0;	/* jq: null has no keys */
 		} else {
 			e->err = "Cannot check whether it has a key";
 			return E_ERR;
