@@ -1272,6 +1272,8 @@ out:
 	return rc;
 }
 
+static void compile(struct rt_rules *rs, int no_fast);
+
 int
 rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
     struct rt_buf *err)
@@ -1282,7 +1284,6 @@ rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
 	ssize_t len;
 	int lineno = 0, start = 0, json = -1, rc = 0;
 	struct rt_buf cur = RT_BUF_INIT;	/* the rule being read */
-	size_t i;
 
 	memset(rs, 0, sizeof *rs);
 	rs->path = rt_xstrdup(path);
@@ -1380,8 +1381,17 @@ rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
 		rt_rules_free(rs);
 		return -1;
 	}
-	/* Compile: the fast path where it can, libjq for the rest (and for
-	 * values the fast path meets at run time that it does not handle). */
+	compile(rs, no_fast);
+	return 0;
+}
+
+/* Compile: the fast path where it can, libjq for the rest (and for
+ * values the fast path meets at run time that it does not handle). */
+static void
+compile(struct rt_rules *rs, int no_fast)
+{
+	size_t i;
+
 	{
 		const char **conds = rt_xcalloc(rs->n, sizeof *conds);
 		size_t *lens = rt_xcalloc(rs->n, sizeof *lens);
@@ -1409,6 +1419,19 @@ rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
 	}
 	rs->want = rt_xcalloc(rs->n, 1);
 	rs->res = rt_xcalloc(rs->n, 1);
+}
+
+int
+rt_rules_cond(struct rt_rules *rs, const char *what, const char *cond,
+    int no_fast, struct rt_buf *err)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->path = rt_xstrdup(what);
+	if (add_rule(rs, "when", 4, 1, cond, strlen(cond), 1, err) != 0) {
+		rt_rules_free(rs);
+		return -1;
+	}
+	compile(rs, no_fast);
 	return 0;
 }
 

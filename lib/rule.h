@@ -64,6 +64,12 @@ int rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
     struct rt_buf *err);
 void rt_rules_free(struct rt_rules *rs);
 
+/* One condition cond given on the command line (rt-alert --when), as a
+ * rule named "when"; what names it in messages ("--when").  0, or -1
+ * with the reason in err. */
+int rt_rules_cond(struct rt_rules *rs, const char *what, const char *cond,
+    int no_fast, struct rt_buf *err);
+
 /*
  * Evaluate every rule on the object record d (text p[0, n)): res[i] is
  * RT_RULE_TRUE, _FALSE or _ERROR.  Counts matches and errors per rule.

@@ -1,0 +1,1492 @@
+/*
+ * rt-alert - the last stage of a detection pipeline: pick the records
+ * worth an alert, raise one alert per incident (suppression per key in
+ * event time), cap the rate, keep an investigator's top K per period, and
+ * deliver each alert (stdout, a command, syslog) without losing it.
+ * See rt-alert(1).
+ *
+ * Every input record ends up written (as the record inside its alert),
+ * rejected, or dropped by a rule the user gave (not alert-worthy,
+ * suppressed, throttled, outranked); --stats shows the counts.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exec.h"
+#include "field.h"
+#include "hash.h"
+#include "jqb.h"
+#include "mem.h"
+#include "number.h"
+#include "rule.h"
+#include "state.h"
+
+enum {
+	OPT_WHEN = RT_OPT_TOOL, OPT_SUPPRESS, OPT_TIME, OPT_MAXDELAY,
+	OPT_RATE, OPT_TOP, OPT_PER, OPT_BY, OPT_FORMAT, OPT_TEMPLATE,
+	OPT_EXEC, OPT_EXECTIMEOUT, OPT_EXECCONC, OPT_RETRIES, OPT_RETRYDELAY,
+	OPT_SYSLOG, OPT_STATE, OPT_FLUSH, OPT_EXITSTATUS, OPT_LATENCY,
+	OPT_NOFAST
+};
+
+static const struct option longopts[] = {
+	RT_CLI_LONGOPTS,
+	RT_CLI_TIMEOPTS,
+	{ "when", required_argument, NULL, OPT_WHEN },
+	{ "key", required_argument, NULL, 'k' },
+	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "max-delay", required_argument, NULL, OPT_MAXDELAY },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "per", required_argument, NULL, OPT_PER },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "template", required_argument, NULL, OPT_TEMPLATE },
+	{ "exec", required_argument, NULL, OPT_EXEC },
+	{ "exec-timeout", required_argument, NULL, OPT_EXECTIMEOUT },
+	{ "exec-concurrency", required_argument, NULL, OPT_EXECCONC },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "retry-delay", required_argument, NULL, OPT_RETRYDELAY },
+	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "flush", no_argument, NULL, OPT_FLUSH },
+	{ "exit-status", no_argument, NULL, OPT_EXITSTATUS },
+	{ "latency-from", required_argument, NULL, OPT_LATENCY },
+	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	fputs("Usage: rt-alert [OPTION]... [FILE]...\n"
+	    "Raise one alert per incident from scored records, and deliver it.\n\n"
+	    "      --when COND          jq condition for alert-worthy records\n"
+	    "                           (default: ._class is there and not \"ok\")\n"
+	    "  -k, --key F[,F...]       incidents are per key (default: one)\n"
+	    "      --suppress DUR       after an alert, suppress the key's\n"
+	    "                           alerts within DUR of event time\n"
+	    "      --time F|arrival     event time field (default: arrival)\n"
+	    "      --max-delay DUR      hold records to put up to DUR of\n"
+	    "                           disorder back in event-time order\n"
+	    "      --rate N/DUR         at most N alerts per DUR (event time);\n"
+	    "                           what is held back goes in a summary\n"
+	    "      --top K --per DUR    the K best alerts of each period\n"
+	    "      --by F               score field for alerts and --top\n"
+	    "                           (default _score)\n"
+	    "      --format FMT         json (default), csv or text\n"
+	    "      --template TEXT      text alerts: {alert_id}, {key}, {_rules},\n"
+	    "                           any field of the record ...\n"
+	    "      --exec 'CMD ARG...'  run CMD per alert (no shell): the\n"
+	    "                           alert on stdin and in RT_ALERT_* vars\n"
+	    "      --exec-timeout DUR   kill a delivery after DUR (default 10s)\n"
+	    "      --exec-concurrency N deliveries at once (default 1)\n"
+	    "      --retries N          retries of a failed delivery (default 2)\n"
+	    "      --retry-delay DUR    first retry after DUR, doubling\n"
+	    "                           (default 100ms)\n"
+	    "      --syslog[=FACILITY]  log alerts to syslog (default user)\n"
+	    "      --state FILE         keep suppression, rate and top-K state\n"
+	    "                           between runs\n"
+	    "      --flush              with --state: close everything at the end\n"
+	    "      --exit-status        exit 0 if an alert was raised, else 1\n"
+	    "      --latency-from F     F holds an ingest stamp (epoch us):\n"
+	    "                           --stats reports stamp-to-alert delays\n"
+	    "      --no-fast-path       evaluate --when with libjq only\n\n",
+	    stdout);
+	fputs(rt_cli_common_help, stdout);
+	fputs(rt_cli_time_help, stdout);
+	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble;\nwith --exit-status: 0 alerts raised, 1 none, "
+	    "2 trouble.\nSee rt-alert(1) and rtpipe(7).\n", stdout);
+}
+
+enum { FMT_JSON, FMT_CSV, FMT_TEXT };
+
+/* An alert held for --top until its period closes. */
+struct held {
+	double score;
+	int64_t t;
+	uint64_t seq, line;
+	char *json;
+	size_t len;
+};
+
+struct period {
+	int64_t start;
+	struct held *h;
+	size_t n;
+};
+
+/* A worthy record held by --max-delay. */
+struct pend {
+	int64_t t;
+	uint64_t seq, line;
+	char *text;
+	size_t len;
+};
+
+struct ekey {
+	int64_t exp;
+	uint32_t id;
+};
+
+struct al {
+	struct rt_cli *cli;
+	/* Options. */
+	const char *when;
+	char **keys;
+	int nkeys;
+	int64_t suppress;
+	const char *time_field;	/* NULL: arrival */
+	int64_t max_delay;
+	uint64_t rate_n;
+	int64_t rate_per;
+	size_t top;
+	int64_t per;
+	const char *by;
+	int format;
+	const char *tpl;
+	char **exec_argv;
+	int64_t exec_timeout, retry_delay;
+	int exec_conc, retries;
+	int use_syslog;
+	int facility;
+	const char *state_path;
+	int flush, exit_status, no_fast;
+	const char *latency_from;
+	/* Selection. */
+	struct rt_rules rs;
+	unsigned char res[2];
+	/* Time. */
+	int64_t maxt, wm;
+	int have_t;
+	uint64_t seq;
+	/* Suppression per key. */
+	struct rt_map keymap;
+	int64_t *ta;
+	uint64_t *supp;
+	uint32_t cap;
+	struct ekey *heap;	/* min-heap by expiry */
+	size_t nheap, capheap;
+	/* Rate. */
+	int64_t rcur;		/* current period index */
+	int rhave;
+	uint64_t rcount, rthr, rthr_supp;
+	/* Top K. */
+	struct period *per_open;
+	size_t nper;
+	int64_t closed_upto;
+	int have_closed;
+	/* --max-delay. */
+	struct pend *pq;
+	size_t npq, cappq;
+	/* Delivery. */
+	struct rt_exec ex;
+	int use_exec;
+	/* Latency. */
+	int64_t *lat;
+	size_t nlat, caplat;
+	/* Counts. */
+	uint64_t worthy, raised, suppressed, throttled, outranked, summaries,
+	    delivery_failures, late;
+	/* Scratch. */
+	struct rt_jdoc doc, adoc, pdoc;
+	struct rt_buf key, tmp, alert, text, flat;
+};
+
+static volatile sig_atomic_t got_term;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static int64_t
+dur_arg(struct rt_cli *cli, const char *opt, const char *s, int zero_ok)
+{
+	int64_t us;
+	const char *err = rt_dur_parse(s, &us);
+
+	if (err || us < 0 || (!zero_ok && us == 0))
+		rt_cli_usage_error(cli, "--%s: '%s' is not a %sduration "
+		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
+		    zero_ok ? "" : "positive ");
+	return us;
+}
+
+static long long
+count_arg(struct rt_cli *cli, const char *opt, const char *s, long long min)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > INT32_MAX)
+		rt_cli_usage_error(cli, "--%s: '%s' is not a count%s", opt, s,
+		    min > 0 ? " (at least 1)" : "");
+	return v;
+}
+
+static int
+facility_of(const char *s)
+{
+	static const struct { const char *n; int f; } fac[] = {
+		{ "user", LOG_USER }, { "daemon", LOG_DAEMON },
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+
+	for (size_t i = 0; i < sizeof fac / sizeof fac[0]; i++)
+		if (strcmp(s, fac[i].n) == 0)
+			return fac[i].f;
+	return -1;
+}
+
+/* Split 'CMD ARG...' on blanks: no quoting, no shell. */
+static char **
+split_argv(const char *s)
+{
+	char *copy = rt_xstrdup(s), *tok, *save = NULL;
+	char **v = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, " \t", &save); tok;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		v = rt_xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = tok;
+		v[n] = NULL;
+	}
+	if (n == 0)
+		free(copy);
+	return v;
+}
+
+static void
+options(struct rt_cli *cli, struct al *a, int argc, char **argv)
+{
+	int opt, li, have_per = 0;
+	char *tok, *save, *copy, *slash;
+
+	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:", longopts,
+	    &li)) != -1) {
+		switch (opt) {
+		case OPT_WHEN: a->when = optarg; break;
+		case 'k':
+			copy = rt_xstrdup(optarg);
+			for (tok = strtok_r(copy, ",", &save); tok;
+			    tok = strtok_r(NULL, ",", &save)) {
+				a->keys = rt_xreallocarray(a->keys,
+				    (size_t)a->nkeys + 1, sizeof *a->keys);
+				a->keys[a->nkeys++] = tok;
+			}
+			if (a->nkeys == 0)
+				rt_cli_usage_error(cli, "--key: no field named");
+			break;
+		case OPT_SUPPRESS:
+			a->suppress = dur_arg(cli, "suppress", optarg, 0);
+			break;
+		case OPT_TIME:
+			a->time_field = strcmp(optarg, "arrival") == 0 ? NULL :
+			    optarg;
+			break;
+		case OPT_MAXDELAY:
+			a->max_delay = dur_arg(cli, "max-delay", optarg, 1);
+			break;
+		case OPT_RATE:
+			slash = strchr(optarg, '/');
+			if (slash == NULL)
+				rt_cli_usage_error(cli, "--rate: '%s': use N/DUR "
+				    "(100/1h)", optarg);
+			*slash = '\0';
+			a->rate_n = (uint64_t)count_arg(cli, "rate", optarg, 1);
+			*slash = '/';
+			{
+				char d[64];
+
+				/* "10/h" means "10/1h". */
+				snprintf(d, sizeof d, "%s%s",
+				    slash[1] >= '0' && slash[1] <= '9' ? "" : "1",
+				    slash + 1);
+				a->rate_per = dur_arg(cli, "rate", d, 0);
+			}
+			break;
+		case OPT_TOP:
+			a->top = (size_t)count_arg(cli, "top", optarg, 1);
+			break;
+		case OPT_PER:
+			a->per = dur_arg(cli, "per", optarg, 0);
+			have_per = 1;
+			break;
+		case OPT_BY: a->by = optarg; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				a->format = FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				a->format = FMT_CSV;
+			else if (strcmp(optarg, "text") == 0)
+				a->format = FMT_TEXT;
+			else
+				rt_cli_usage_error(cli, "--format: '%s': use "
+				    "json, csv or text", optarg);
+			break;
+		case OPT_TEMPLATE: a->tpl = optarg; break;
+		case OPT_EXEC:
+			a->exec_argv = split_argv(optarg);
+			if (a->exec_argv == NULL)
+				rt_cli_usage_error(cli, "--exec: no command");
+			break;
+		case OPT_EXECTIMEOUT:
+			a->exec_timeout = dur_arg(cli, "exec-timeout", optarg, 1);
+			break;
+		case OPT_EXECCONC:
+			a->exec_conc = (int)count_arg(cli, "exec-concurrency",
+			    optarg, 1);
+			break;
+		case OPT_RETRIES:
+			a->retries = (int)count_arg(cli, "retries", optarg, 0);
+			break;
+		case OPT_RETRYDELAY:
+			a->retry_delay = dur_arg(cli, "retry-delay", optarg, 1);
+			break;
+		case OPT_SYSLOG:
+			a->use_syslog = 1;
+			if (optarg && (a->facility = facility_of(optarg)) < 0)
+				rt_cli_usage_error(cli, "--syslog: '%s': use user, "
+				    "daemon, auth, authpriv or local0..local7",
+				    optarg);
+			break;
+		case OPT_STATE: a->state_path = optarg; break;
+		case OPT_FLUSH: a->flush = 1; break;
+		case OPT_EXITSTATUS: a->exit_status = 1; break;
+		case OPT_LATENCY: a->latency_from = optarg; break;
+		case OPT_NOFAST: a->no_fast = 1; break;
+		case '?':
+		case ':':
+			rt_cli_bad_option(cli, argv, opt);
+		default:
+			if (!rt_cli_opt(cli, opt, optarg))
+				rt_cli_bad_option(cli, argv, opt);
+		}
+	}
+	if (a->top && !have_per)
+		rt_cli_usage_error(cli, "--top needs --per DUR");
+	if (have_per && !a->top)
+		rt_cli_usage_error(cli, "--per goes with --top K");
+	if (a->top && a->rate_n)
+		rt_cli_usage_error(cli, "--rate and --top do not combine (--top "
+		    "already bounds the alerts of each period)");
+	if (a->tpl && a->format != FMT_TEXT)
+		a->format = FMT_TEXT;
+	if (a->flush && !a->state_path)
+		rt_cli_usage_error(cli, "--flush goes with --state");
+	if (a->exec_argv && a->use_syslog)
+		rt_cli_usage_error(cli, "--exec and --syslog: choose one");
+	if (a->format == FMT_CSV && (a->exec_argv || a->use_syslog))
+		rt_cli_usage_error(cli, "--format csv is for standard output");
+	if (cli->ofmt != RT_FMT_NDJSON)
+		rt_cli_usage_error(cli, "use --format csv, not -o");
+	if (a->format == FMT_CSV)
+		cli->ofmt = RT_FMT_CSV;	/* the flat alert, by the CSV writer */
+}
+
+/* ---- alerts ---------------------------------------------------------- */
+
+/* Values of an array or object joined: ["a","b"] -> a,b. */
+static void
+joined(const struct rt_jdoc *d, uint32_t k, const char *sep,
+    struct rt_buf *out)
+{
+	uint32_t c;
+	int first = 1;
+
+	if (d->v[k].type != RT_JARR && d->v[k].type != RT_JOBJ) {
+		if (d->v[k].type == RT_JSTR)
+			rt_jdoc_str(d, k, out);
+		else
+			rt_buf_add(out, rt_jdoc_text(d, k), d->v[k].len);
+		return;
+	}
+	for (c = rt_jdoc_first(d, k); c < d->v[k].next;
+	    c = rt_jdoc_after(d, c)) {
+		if (d->v[k].type == RT_JOBJ)
+			c++;	/* the value after the key */
+		if (!first)
+			rt_buf_adds(out, sep);
+		first = 0;
+		if (d->v[c].type == RT_JSTR)
+			rt_jdoc_str(d, c, out);
+		else
+			rt_buf_add(out, rt_jdoc_text(d, c), d->v[c].len);
+	}
+}
+
+/* Render a text alert from the parsed alert d with template tpl. */
+static void
+render_text(const char *tpl, const struct rt_jdoc *d, struct rt_buf *out)
+{
+	uint32_t rec = rt_jdoc_get(d, 0, "record", 6);
+	const char *p = tpl;
+
+	while (*p) {
+		const char *e;
+		size_t n;
+		uint32_t k;
+
+		if (p[0] == '{' && p[1] == '{') {
+			rt_buf_addc(out, '{');
+			p += 2;
+			continue;
+		}
+		if (p[0] == '}' && p[1] == '}') {
+			rt_buf_addc(out, '}');
+			p += 2;
+			continue;
+		}
+		if (*p != '{' || (e = strchr(p, '}')) == NULL) {
+			rt_buf_addc(out, *p++);
+			continue;
+		}
+		n = (size_t)(e - p - 1);
+		if ((k = rt_jdoc_get(d, 0, p + 1, n)) != 0 ||
+		    (rec && (k = rt_jdoc_get(d, rec, p + 1, n)) != 0))
+			joined(d, k, ",", out);
+		p = e + 1;
+	}
+}
+
+static const char default_tpl[] =
+    "ALERT {alert_id} {time} key={key} class={class} score={score} "
+    "rules={rules} suppressed={suppressed}";
+static const char summary_tpl[] =
+    "SUMMARY {alert_id} {time} throttled={throttled} "
+    "suppressed={suppressed} from={window_start} to={window_end}";
+
+static void
+latency_note(struct al *a, const struct rt_jdoc *d)
+{
+	uint32_t rec, k;
+	double x;
+
+	if (!a->latency_from || (rec = rt_jdoc_get(d, 0, "record", 6)) == 0 ||
+	    d->v[rec].type != RT_JOBJ ||
+	    (k = rt_jdoc_get(d, rec, a->latency_from,
+	    strlen(a->latency_from))) == 0 || !rt_field_num(d, k, &x))
+		return;
+	if (a->nlat == a->caplat) {
+		a->caplat = a->caplat ? 2 * a->caplat : 1024;
+		a->lat = rt_xreallocarray(a->lat, a->caplat, sizeof *a->lat);
+	}
+	a->lat[a->nlat++] = wall_us() - (int64_t)x;
+}
+
+static void
+exec_env(struct al *a, const struct rt_jdoc *d, const char *json,
+    size_t len, char ***envp, size_t *nenv)
+{
+	static const char *const names[] = { "alert_id", "time", "key",
+	    "class", "score", "rules", "suppressed" };
+	static char *env[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, names[i], strlen(names[i]));
+
+		a->text.len = 0;
+		rt_buf_adds(&a->text, "RT_ALERT_");
+		for (const char *c = i == 0 ? "id" : names[i]; *c; c++)
+			rt_buf_addc(&a->text, (char)(*c >= 'a' && *c <= 'z' ?
+			    *c - 'a' + 'A' : *c));
+		rt_buf_addc(&a->text, '=');
+		if (k)
+			joined(d, k, ",", &a->text);
+		free(env[n]);
+		env[n] = rt_xmemdup(a->text.p, a->text.len + 1);
+		env[n][a->text.len] = '\0';
+		/* A NUL inside a value would cut it: that is all it does. */
+		n++;
+	}
+	a->text.len = 0;
+	rt_buf_adds(&a->text, "RT_ALERT=");
+	rt_buf_add(&a->text, json, len);
+	free(env[n]);
+	env[n] = rt_xmemdup(a->text.p, a->text.len + 1);
+	env[n][a->text.len] = '\0';
+	n++;
+	*envp = env;
+	*nenv = n;
+}
+
+/* Deliver one finished alert (JSON text).  summary: not a record's. */
+static void
+deliver(struct al *a, const char *json, size_t len, uint64_t line,
+    int summary)
+{
+	struct rt_cli *cli = a->cli;
+	const struct rt_jdoc *d = NULL;
+	struct rt_rec r;
+
+	if (a->format != FMT_JSON || a->use_exec || a->use_syslog ||
+	    a->latency_from) {
+		if (rt_jdoc_parse(&a->adoc, json, len) != 0)
+			rt_cli_fatal(cli, "internal error: alert is not JSON");
+		d = &a->adoc;
+	}
+	if (!summary) {
+		a->raised++;
+		if (d)
+			latency_note(a, d);
+	} else {
+		a->summaries++;
+	}
+	memset(&r, 0, sizeof r);
+	r.p = r.raw = json;
+	r.len = r.rawlen = len;
+	r.source = "alert";
+	r.line = line;
+	if (a->use_exec) {
+		char **env;
+		size_t nenv;
+
+		exec_env(a, d, json, len, &env, &nenv);
+		rt_exec_submit(&a->ex, json, len, env, nenv,
+		    summary ? UINT64_MAX : line);
+		return;
+	}
+	if (a->format == FMT_JSON && !a->use_syslog) {
+		rt_cli_emit(cli, &r, json, len);
+	} else if (a->format == FMT_CSV) {
+		static const char *const cols[] = { "alert_id", "time", "key",
+		    "class", "score", "rules", "suppressed", "throttled" };
+
+		a->flat.len = 0;
+		rt_buf_addc(&a->flat, '{');
+		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+			uint32_t k = rt_jdoc_get(d, 0, cols[i], strlen(cols[i]));
+
+			if (i)
+				rt_buf_addc(&a->flat, ',');
+			rt_json_put_str(&a->flat, cols[i], strlen(cols[i]));
+			rt_buf_addc(&a->flat, ':');
+			a->text.len = 0;
+			if (k)
+				joined(d, k, ";", &a->text);
+			rt_json_put_str(&a->flat, a->text.p ? a->text.p : "",
+			    a->text.len);
+		}
+		rt_buf_addc(&a->flat, '}');
+		rt_cli_emit(cli, &r, a->flat.p, a->flat.len);
+	} else {
+		a->text.len = 0;
+		render_text(summary ? summary_tpl : a->tpl ? a->tpl :
+		    default_tpl, d, &a->text);
+		if (a->use_syslog) {
+			syslog(LOG_WARNING, "%.*s", (int)a->text.len,
+			    a->text.p ? a->text.p : "");
+			cli->st.out++;
+		} else {
+			/* Plain text, not JSON: past the CSV writer. */
+			if (rt_out_write(&cli->out, a->text.p ? a->text.p : "",
+			    a->text.len) == -1 ||
+			    rt_out_putc(&cli->out, '\n') == -1 ||
+			    rt_out_end(&cli->out) == -1)
+				rt_cli_fatal(cli, "stdout: %s",
+				    strerror(cli->out.err));
+			cli->st.out++;
+		}
+	}
+	if (summary)
+		cli->st.out--;	/* a summary is not an input record */
+}
+
+static void
+exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
+    const char *why)
+{
+	struct al *a = arg;
+	struct rt_rec r;
+	char reason[160];
+
+	if (ok) {
+		if (tag != UINT64_MAX)
+			a->cli->st.out++;
+		return;
+	}
+	a->delivery_failures++;
+	memset(&r, 0, sizeof r);
+	r.p = r.raw = data;
+	r.len = r.rawlen = n;
+	r.source = "alert";
+	r.line = tag == UINT64_MAX ? 0 : tag;
+	snprintf(reason, sizeof reason, "delivery failed: %s", why);
+	rt_cli_warn(a->cli, "alert of record %llu: %s",
+	    (unsigned long long)r.line, reason);
+	if (tag == UINT64_MAX) {
+		/* A summary: it counts no input record, but its loss must
+		 * show. */
+		rt_rej_put(&a->cli->rej, r.source, r.line, reason, data, n,
+		    NULL, 0);
+		a->cli->trouble = 1;
+		return;
+	}
+	rt_cli_reject(a->cli, &r, reason);
+}
+
+/* The key text of record d into a->key ("" without --key). */
+static void
+key_text(struct al *a, const struct rt_jdoc *d)
+{
+	a->key.len = 0;
+	for (int i = 0; i < a->nkeys; i++) {
+		uint32_t k = rt_jdoc_get(d, 0, a->keys[i], strlen(a->keys[i]));
+
+		if (i)
+			rt_buf_addc(&a->key, '\0');
+		if (k)
+			rt_field_text(d, k, &a->key);
+		else
+			rt_buf_adds(&a->key, "\x01missing");
+	}
+}
+
+static void
+put_time(struct rt_buf *b, int64_t t)
+{
+	char tb[48];
+	int digits = t % RT_US_PER_S == 0 ? 0 : t % 1000 == 0 ? 3 : 6;
+
+	rt_buf_addc(b, '"');
+	rt_buf_add(b, tb, rt_time_fmt(t, digits, tb));
+	rt_buf_addc(b, '"');
+}
+
+/* Build the alert for record d (text p[0, n)) at time t into a->alert. */
+static void
+build_alert(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
+    int64_t t, uint64_t suppressed)
+{
+	struct rt_buf *b = &a->alert;
+	uint64_t h;
+	uint32_t k;
+	char id[24];
+
+	h = rt_hash(a->key.p ? a->key.p : "", a->key.len);
+	h ^= rt_hash(p, n) * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)t * 0xff51afd7ed558ccdULL;
+	h = rt_hash(&h, sizeof h);
+	snprintf(id, sizeof id, "%016llx", (unsigned long long)h);
+	b->len = 0;
+	rt_buf_adds(b, "{\"alert_id\":\"");
+	rt_buf_adds(b, id);
+	rt_buf_adds(b, "\",\"time\":");
+	put_time(b, t);
+	rt_buf_adds(b, ",\"key\":{");
+	for (int i = 0; i < a->nkeys; i++) {
+		if (i)
+			rt_buf_addc(b, ',');
+		rt_json_put_str(b, a->keys[i], strlen(a->keys[i]));
+		rt_buf_addc(b, ':');
+		k = rt_jdoc_get(d, 0, a->keys[i], strlen(a->keys[i]));
+		if (k)
+			rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
+		else
+			rt_buf_adds(b, "null");
+	}
+	rt_buf_adds(b, "},\"class\":");
+	k = rt_jdoc_get(d, 0, "_class", 6);
+	if (k)
+		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
+	else
+		rt_buf_adds(b, "null");
+	rt_buf_adds(b, ",\"score\":");
+	k = rt_jdoc_get(d, 0, a->by, strlen(a->by));
+	if (k)
+		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
+	else
+		rt_buf_adds(b, "null");
+	rt_buf_adds(b, ",\"rules\":");
+	k = rt_jdoc_get(d, 0, "_rules", 6);
+	if (k)
+		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
+	else
+		rt_buf_adds(b, "[]");
+	rt_buf_adds(b, ",\"suppressed\":");
+	rt_buf_addu(b, suppressed);
+	rt_buf_adds(b, ",\"record\":");
+	rt_buf_add(b, p, n);
+	rt_buf_addc(b, '}');
+}
+
+/* ---- rate summaries and top K -------------------------------------- */
+
+static void
+summary(struct al *a)
+{
+	struct rt_buf *b = &a->alert;
+	int64_t s = a->rcur * a->rate_per;
+	uint64_t h;
+	char id[24];
+
+	h = rt_hash(&s, sizeof s) ^ (a->rthr * 0x9e3779b97f4a7c15ULL);
+	snprintf(id, sizeof id, "%016llx", (unsigned long long)h);
+	b->len = 0;
+	rt_buf_adds(b, "{\"alert_id\":\"");
+	rt_buf_adds(b, id);
+	rt_buf_adds(b, "\",\"time\":");
+	put_time(b, s + a->rate_per);
+	rt_buf_adds(b, ",\"summary\":\"throttled\",\"window_start\":");
+	put_time(b, s);
+	rt_buf_adds(b, ",\"window_end\":");
+	put_time(b, s + a->rate_per);
+	rt_buf_adds(b, ",\"throttled\":");
+	rt_buf_addu(b, a->rthr);
+	rt_buf_adds(b, ",\"suppressed\":");
+	rt_buf_addu(b, a->rthr_supp);
+	rt_buf_addc(b, '}');
+	deliver(a, b->p, b->len, 0, 1);
+	a->rthr = a->rthr_supp = 0;
+}
+
+/* Is x better than y (higher score, then earlier, then first read)? */
+static int
+better(const struct held *x, const struct held *y)
+{
+	if (x->score != y->score)
+		return x->score > y->score;
+	if (x->t != y->t)
+		return x->t < y->t;
+	return x->seq < y->seq;
+}
+
+static int
+held_cmp(const void *x, const void *y)
+{
+	return better(x, y) ? -1 : better(y, x) ? 1 : 0;
+}
+
+static void
+close_period(struct al *a, size_t i)
+{
+	struct period *p = &a->per_open[i];
+
+	qsort(p->h, p->n, sizeof *p->h, held_cmp);
+	for (size_t j = 0; j < p->n; j++) {
+		deliver(a, p->h[j].json, p->h[j].len, p->h[j].line, 0);
+		free(p->h[j].json);
+	}
+	free(p->h);
+	if (!a->have_closed || p->start + a->per > a->closed_upto)
+		a->closed_upto = p->start + a->per;
+	a->have_closed = 1;
+	memmove(p, p + 1, (a->nper - i - 1) * sizeof *p);
+	a->nper--;
+}
+
+static void
+hold(struct al *a, double score, int64_t t, uint64_t seq, uint64_t line)
+{
+	int64_t start = floor_div(t, a->per) * a->per;
+	struct period *p = NULL;
+	struct held h;
+	size_t i;
+
+	for (i = 0; i < a->nper; i++)
+		if (a->per_open[i].start == start) {
+			p = &a->per_open[i];
+			break;
+		}
+	if (p == NULL) {
+		/* Kept in start order. */
+		for (i = 0; i < a->nper && a->per_open[i].start < start; i++)
+			;
+		a->per_open = rt_xreallocarray(a->per_open, a->nper + 1,
+		    sizeof *a->per_open);
+		memmove(&a->per_open[i + 1], &a->per_open[i],
+		    (a->nper - i) * sizeof *a->per_open);
+		a->nper++;
+		p = &a->per_open[i];
+		memset(p, 0, sizeof *p);
+		p->start = start;
+		p->h = rt_xcalloc(a->top, sizeof *p->h);
+	}
+	h.score = score;
+	h.t = t;
+	h.seq = seq;
+	h.line = line;
+	h.json = NULL;
+	h.len = a->alert.len;
+	if (p->n < a->top) {
+		h.json = rt_xmemdup(a->alert.p, a->alert.len);
+		p->h[p->n++] = h;
+		return;
+	}
+	/* Full: replace the worst if this one is better. */
+	{
+		size_t w = 0;
+
+		for (i = 1; i < p->n; i++)
+			if (better(&p->h[w], &p->h[i]))
+				w = i;
+		a->outranked++;
+		rt_cli_drop(a->cli);
+		if (better(&h, &p->h[w])) {
+			free(p->h[w].json);
+			h.json = rt_xmemdup(a->alert.p, a->alert.len);
+			p->h[w] = h;
+		}
+	}
+}
+
+/* ---- suppression state --------------------------------------------- */
+
+static void
+heap_push(struct al *a, int64_t exp, uint32_t id)
+{
+	size_t i;
+
+	if (a->nheap == a->capheap) {
+		a->capheap = a->capheap ? 2 * a->capheap : 1024;
+		a->heap = rt_xreallocarray(a->heap, a->capheap, sizeof *a->heap);
+	}
+	i = a->nheap++;
+	while (i > 0 && a->heap[(i - 1) / 2].exp > exp) {
+		a->heap[i] = a->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	a->heap[i].exp = exp;
+	a->heap[i].id = id;
+}
+
+static void
+heap_pop(struct al *a)
+{
+	struct ekey last = a->heap[--a->nheap];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < a->nheap) {
+		if (c + 1 < a->nheap && a->heap[c + 1].exp < a->heap[c].exp)
+			c++;
+		if (a->heap[c].exp >= last.exp)
+			break;
+		a->heap[i] = a->heap[c];
+		i = c;
+	}
+	if (a->nheap)
+		a->heap[i] = last;
+}
+
+static uint32_t
+key_id(struct al *a, int *isnew)
+{
+	uint32_t id = rt_map_put(&a->keymap, a->key.p ? a->key.p : "",
+	    a->key.len, rt_hash(a->key.p ? a->key.p : "", a->key.len), isnew);
+
+	if (id >= a->cap) {
+		uint32_t nc = a->cap ? a->cap : 1024;
+
+		while (nc <= id)
+			nc *= 2;
+		a->ta = rt_xreallocarray(a->ta, nc, sizeof *a->ta);
+		a->supp = rt_xreallocarray(a->supp, nc, sizeof *a->supp);
+		a->cap = nc;
+	}
+	if (*isnew) {
+		a->ta[id] = INT64_MIN;
+		a->supp[id] = 0;
+	}
+	return id;
+}
+
+/* Forget keys whose suppression the watermark has passed. */
+static void
+evict(struct al *a)
+{
+	while (a->nheap && a->heap[0].exp <= a->wm) {
+		struct ekey e = a->heap[0];
+
+		heap_pop(a);
+		if (!rt_map_live(&a->keymap, e.id) ||
+		    a->ta[e.id] + a->suppress != e.exp)
+			continue;	/* stale: the key alerted again */
+		if (a->supp[e.id])
+			continue;	/* its count waits for the next alert */
+		rt_map_del(&a->keymap, e.id);
+	}
+}
+
+/* ---- the record path ----------------------------------------------- */
+
+static void
+process(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
+    int64_t t, uint64_t seq, uint64_t line)
+{
+	uint64_t pending = 0;
+	int isnew;
+
+	key_text(a, d);
+	if (a->suppress) {
+		uint32_t id = key_id(a, &isnew);
+
+		if (a->ta[id] != INT64_MIN &&
+		    (t > a->ta[id] ? t - a->ta[id] : a->ta[id] - t) <
+		    a->suppress) {
+			a->supp[id]++;
+			a->suppressed++;
+			rt_cli_drop(a->cli);
+			return;
+		}
+		pending = a->supp[id];
+		a->supp[id] = 0;
+		if (a->ta[id] == INT64_MIN || t > a->ta[id]) {
+			a->ta[id] = t;
+			heap_push(a, t + a->suppress, id);
+		}
+	}
+	if (a->rate_n) {
+		int64_t pi = floor_div(t, a->rate_per);
+
+		if (!a->rhave || pi > a->rcur) {
+			if (a->rhave && a->rthr)
+				summary(a);
+			a->rcur = pi;
+			a->rcount = 0;
+			a->rhave = 1;
+		}
+		if (a->rcount >= a->rate_n) {
+			a->rthr++;
+			a->rthr_supp += pending;
+			a->throttled++;
+			rt_cli_drop(a->cli);
+			return;
+		}
+		a->rcount++;
+	}
+	build_alert(a, d, p, n, t, pending);
+	if (a->top) {
+		double s;
+		uint32_t k = rt_jdoc_get(d, 0, a->by, strlen(a->by));
+
+		if (k == 0 || !rt_field_num(d, k, &s) || isnan(s))
+			s = -DBL_MAX;
+		hold(a, s, t, seq, line);
+		return;
+	}
+	deliver(a, a->alert.p, a->alert.len, line, 0);
+}
+
+/* Process held records the watermark has passed (all: at the end). */
+static void
+drain(struct al *a, int all)
+{
+	while (a->npq && (all || a->pq[0].t <= a->wm)) {
+		struct pend e = a->pq[0];
+		size_t i = 0, c;
+
+		/* Pop the heap (by t, then seq). */
+		{
+			struct pend last = a->pq[--a->npq];
+
+			while ((c = 2 * i + 1) < a->npq) {
+				if (c + 1 < a->npq && (a->pq[c + 1].t <
+				    a->pq[c].t || (a->pq[c + 1].t == a->pq[c].t &&
+				    a->pq[c + 1].seq < a->pq[c].seq)))
+					c++;
+				if (a->pq[c].t > last.t || (a->pq[c].t == last.t &&
+				    a->pq[c].seq > last.seq))
+					break;
+				a->pq[i] = a->pq[c];
+				i = c;
+			}
+			if (a->npq)
+				a->pq[i] = last;
+		}
+		if (rt_jdoc_parse(&a->pdoc, e.text, e.len) != 0)
+			rt_cli_fatal(a->cli, "internal error: held record");
+		process(a, &a->pdoc, e.text, e.len, e.t, e.seq, e.line);
+		free(e.text);
+	}
+}
+
+static void
+pend_push(struct al *a, const char *p, size_t n, int64_t t, uint64_t seq,
+    uint64_t line)
+{
+	size_t i;
+	struct pend e = { t, seq, line, rt_xmemdup(p, n), n };
+
+	if (a->npq == a->cappq) {
+		a->cappq = a->cappq ? 2 * a->cappq : 256;
+		a->pq = rt_xreallocarray(a->pq, a->cappq, sizeof *a->pq);
+	}
+	i = a->npq++;
+	while (i > 0 && (a->pq[(i - 1) / 2].t > t ||
+	    (a->pq[(i - 1) / 2].t == t && a->pq[(i - 1) / 2].seq > seq))) {
+		a->pq[i] = a->pq[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	a->pq[i] = e;
+}
+
+/* Event time moved: close what the watermark has passed. */
+static void
+advance(struct al *a)
+{
+	if (a->max_delay)
+		drain(a, 0);
+	if (a->suppress)
+		evict(a);
+	if (a->rate_n && a->rhave && a->rthr &&
+	    (a->rcur + 1) * a->rate_per <= a->wm)
+		summary(a);
+	while (a->top && a->nper && a->per_open[0].start + a->per <= a->wm)
+		close_period(a, 0);
+}
+
+/* Is d worth an alert? */
+static int
+worthy(struct al *a, const struct rt_jdoc *d)
+{
+	uint32_t k;
+
+	if (a->when) {
+		rt_rules_eval(&a->rs, d, a->res);
+		if (a->res[0] == RT_RULE_ERROR && !a->rs.r[0].reported) {
+			a->rs.r[0].reported = 1;
+			rt_cli_warn(a->cli, "--when: jq error: %s (the record "
+			    "is not alert-worthy; counted in --stats)",
+			    rt_rules_errmsg(&a->rs, 0));
+		}
+		return a->res[0] == RT_RULE_TRUE;
+	}
+	k = rt_jdoc_get(d, 0, "_class", 6);
+	if (k == 0 || d->v[k].type == RT_JNULL)
+		return 0;
+	return !(d->v[k].type == RT_JSTR && d->v[k].len == 4 &&
+	    memcmp(rt_jdoc_text(d, k), "\"ok\"", 4) == 0);
+}
+
+static void
+record(struct al *a, const struct rt_rec *r)
+{
+	struct rt_cli *cli = a->cli;
+	const struct rt_jdoc *d = rt_rec_parse(r, &a->doc);
+	const char *err;
+	char why[160];
+	int64_t t;
+
+	if (d == NULL) {
+		rt_cli_reject_json(cli, r, &a->doc);
+		return;
+	}
+	if (d->v[0].type != RT_JOBJ) {
+		rt_cli_reject(cli, r, "not a JSON object");
+		return;
+	}
+	if (a->time_field == NULL) {
+		t = wall_us();
+	} else if ((err = rt_field_time(d, a->time_field,
+	    strlen(a->time_field), &cli->topt, &a->tmp, &t)) != NULL) {
+		snprintf(why, sizeof why, "%.60s: %s", a->time_field,
+		    strcmp(err, "missing") == 0 ? "time field missing" : err);
+		rt_cli_reject(cli, r, why);
+		return;
+	}
+	a->seq++;
+	if (!a->have_t || t > a->maxt) {
+		a->maxt = t;
+		a->have_t = 1;
+		a->wm = t - a->max_delay;
+		advance(a);
+	}
+	if (!worthy(a, d)) {
+		rt_cli_drop(cli);
+		return;
+	}
+	a->worthy++;
+	if (a->top && a->have_closed &&
+	    floor_div(t, a->per) * a->per + a->per <= a->closed_upto) {
+		a->late++;
+		rt_cli_reject(cli, r, "late: its --per period has closed");
+		return;
+	}
+	if (a->max_delay && t > a->wm) {
+		pend_push(a, r->p, r->len, t, a->seq, r->line);
+		return;
+	}
+	process(a, d, r->p, r->len, t, a->seq, r->line);
+}
+
+/* ---- state --------------------------------------------------------- */
+
+static void
+config_text(const struct al *a, struct rt_buf *b)
+{
+	rt_buf_printf(b, "when=%s;time=%s;suppress=%lld;max-delay=%lld;"
+	    "rate=%llu/%lld;top=%zu/%lld;by=%s;keys=", a->when ? a->when : "",
+	    a->time_field ? a->time_field : "", (long long)a->suppress,
+	    (long long)a->max_delay, (unsigned long long)a->rate_n,
+	    (long long)a->rate_per, a->top, (long long)a->per, a->by);
+	for (int i = 0; i < a->nkeys; i++) {
+		rt_buf_adds(b, a->keys[i]);
+		rt_buf_addc(b, ',');
+	}
+}
+
+static void
+save_state(struct al *a)
+{
+	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
+	size_t i, j;
+
+	config_text(a, &cfg);
+	rt_state_header(&b, "rt-alert", cfg.p, cfg.len);
+	rt_buf_printf(&b, "[\"t\",%d,%lld,%llu,%d,%lld]\n", a->have_t,
+	    (long long)a->maxt, (unsigned long long)a->seq, a->have_closed,
+	    (long long)a->closed_upto);
+	rt_buf_printf(&b, "[\"r\",%d,%lld,%llu,%llu,%llu]\n", a->rhave,
+	    (long long)a->rcur, (unsigned long long)a->rcount,
+	    (unsigned long long)a->rthr, (unsigned long long)a->rthr_supp);
+	for (uint32_t id = 0; a->suppress && id < rt_map_idcap(&a->keymap);
+	    id++) {
+		const char *k;
+		size_t kn;
+
+		if (!rt_map_live(&a->keymap, id))
+			continue;
+		k = rt_map_key(&a->keymap, id, &kn);
+		rt_buf_adds(&b, "[\"k\",");
+		rt_json_put_str(&b, k, kn);
+		rt_buf_printf(&b, ",%lld,%llu]\n", (long long)a->ta[id],
+		    (unsigned long long)a->supp[id]);
+	}
+	for (i = 0; i < a->nper; i++)
+		for (j = 0; j < a->per_open[i].n; j++) {
+			const struct held *h = &a->per_open[i].h[j];
+
+			rt_buf_printf(&b, "[\"h\",%lld,%.17g,%lld,%llu,%llu,",
+			    (long long)a->per_open[i].start, h->score,
+			    (long long)h->t, (unsigned long long)h->seq,
+			    (unsigned long long)h->line);
+			rt_buf_add(&b, h->json, h->len);
+			rt_buf_adds(&b, "]\n");
+		}
+	for (i = 0; i < a->npq; i++) {
+		rt_buf_printf(&b, "[\"p\",%lld,%llu,%llu,",
+		    (long long)a->pq[i].t, (unsigned long long)a->pq[i].seq,
+		    (unsigned long long)a->pq[i].line);
+		rt_buf_add(&b, a->pq[i].text, a->pq[i].len);
+		rt_buf_adds(&b, "]\n");
+	}
+	if (rt_state_save(a->state_path, b.p, b.len) == -1)
+		rt_cli_fatal(a->cli, "%s: %s", a->state_path, strerror(errno));
+	rt_buf_release(&b);
+	rt_buf_release(&cfg);
+}
+
+static int64_t
+num_at(const struct rt_jdoc *d, uint32_t arr, uint32_t i)
+{
+	uint32_t k = rt_jdoc_index(d, arr, i);
+	int64_t v = 0;
+
+	if (k && d->v[k].type == RT_JNUM)
+		rt_num_int64(rt_jdoc_text(d, k), d->v[k].len, &v);
+	return v;
+}
+
+static void
+load_state(struct al *a)
+{
+	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
+	struct rt_jdoc d;
+	const char *why, *p, *end;
+	size_t body;
+
+	if (rt_state_load(a->state_path, &b) == -1) {
+		if (errno == ENOENT)
+			return;
+		rt_cli_fatal(a->cli, "%s: %s", a->state_path, strerror(errno));
+	}
+	config_text(a, &cfg);
+	why = rt_state_check(&b, "rt-alert", cfg.p, cfg.len, &body);
+	if (why)
+		rt_cli_fatal(a->cli, "%s: %s", a->state_path, why);
+	rt_jdoc_init(&d, 0);
+	for (p = b.p + body, end = b.p + b.len; p < end; p = p + strcspn(p,
+	    "\n") + 1) {
+		size_t n = strcspn(p, "\n");
+		uint32_t k;
+		char tag;
+
+		if (n == 0)
+			continue;
+		if (rt_jdoc_parse(&d, p, n) != 0 || d.v[0].type != RT_JARR ||
+		    (k = rt_jdoc_index(&d, 0, 0)) == 0 ||
+		    d.v[k].type != RT_JSTR || d.v[k].len != 3)
+			rt_cli_fatal(a->cli, "%s: damaged state", a->state_path);
+		tag = rt_jdoc_text(&d, k)[1];
+		if (tag == 't') {
+			a->have_t = (int)num_at(&d, 0, 1);
+			a->maxt = num_at(&d, 0, 2);
+			a->seq = (uint64_t)num_at(&d, 0, 3);
+			a->have_closed = (int)num_at(&d, 0, 4);
+			a->closed_upto = num_at(&d, 0, 5);
+			a->wm = a->maxt - a->max_delay;
+		} else if (tag == 'r') {
+			a->rhave = (int)num_at(&d, 0, 1);
+			a->rcur = num_at(&d, 0, 2);
+			a->rcount = (uint64_t)num_at(&d, 0, 3);
+			a->rthr = (uint64_t)num_at(&d, 0, 4);
+			a->rthr_supp = (uint64_t)num_at(&d, 0, 5);
+		} else if (tag == 'k') {
+			int isnew;
+			uint32_t id;
+
+			a->key.len = 0;
+			rt_jdoc_str(&d, rt_jdoc_index(&d, 0, 1), &a->key);
+			id = key_id(a, &isnew);
+			a->ta[id] = num_at(&d, 0, 2);
+			a->supp[id] = (uint64_t)num_at(&d, 0, 3);
+			heap_push(a, a->ta[id] + a->suppress, id);
+		} else if (tag == 'h') {
+			uint32_t j = rt_jdoc_index(&d, 0, 6), s;
+			double score;
+
+			s = rt_jdoc_index(&d, 0, 2);
+			if (!j || !s)
+				rt_cli_fatal(a->cli, "%s: damaged state",
+				    a->state_path);
+			rt_num_parse(rt_jdoc_text(&d, s), d.v[s].len, &score);
+			a->alert.len = 0;
+			rt_buf_add(&a->alert, rt_jdoc_text(&d, j), d.v[j].len);
+			hold(a, score, num_at(&d, 0, 3),
+			    (uint64_t)num_at(&d, 0, 4),
+			    (uint64_t)num_at(&d, 0, 5));
+		} else if (tag == 'p') {
+			uint32_t j = rt_jdoc_index(&d, 0, 4);
+
+			if (!j)
+				rt_cli_fatal(a->cli, "%s: damaged state",
+				    a->state_path);
+			pend_push(a, rt_jdoc_text(&d, j), d.v[j].len,
+			    num_at(&d, 0, 1), (uint64_t)num_at(&d, 0, 2),
+			    (uint64_t)num_at(&d, 0, 3));
+		}
+	}
+	rt_jdoc_release(&d);
+	rt_buf_release(&b);
+	rt_buf_release(&cfg);
+}
+
+/* ---- stats ----------------------------------------------------------- */
+
+static int
+i64_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+extra_stats(struct rt_buf *b, void *arg)
+{
+	struct al *a = arg;
+
+	rt_stats_member(b, "worthy", a->worthy);
+	rt_stats_member(b, "raised", a->raised);
+	rt_stats_member(b, "suppressed", a->suppressed);
+	rt_stats_member(b, "throttled", a->throttled);
+	rt_stats_member(b, "outranked", a->outranked);
+	rt_stats_member(b, "late", a->late);
+	rt_stats_member(b, "summaries", a->summaries);
+	rt_stats_member(b, "delivery_failures", a->delivery_failures);
+	if (a->use_exec) {
+		rt_stats_member(b, "deliveries", a->ex.delivered);
+		rt_stats_member(b, "retries", a->ex.retried);
+	}
+	if (a->suppress)
+		rt_stats_member(b, "keys", a->keymap.count);
+	if (a->when)
+		rt_stats_member(b, "when_errors", a->rs.r[0].errors);
+	if (a->latency_from) {
+		size_t n = a->nlat;
+
+		qsort(a->lat, n, sizeof *a->lat, i64_cmp);
+		rt_buf_printf(b, ",\"latency_us\":{\"n\":%zu", n);
+		if (n)
+			rt_buf_printf(b, ",\"p50\":%lld,\"p99\":%lld,"
+			    "\"max\":%lld", (long long)a->lat[(n - 1) / 2],
+			    (long long)a->lat[(size_t)ceil(0.99 * (double)n) - 1],
+			    (long long)a->lat[n - 1]);
+		rt_buf_addc(b, '}');
+	}
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static void
+wait_deliveries(struct al *a, int block)
+{
+	struct pollfd pfd[64];
+	int n, timeout;
+
+	while (rt_exec_pending(&a->ex)) {
+		rt_exec_service(&a->ex);
+		if (!rt_exec_pending(&a->ex) || !block)
+			break;
+		rt_cli_idle(a->cli);
+		n = rt_exec_pollfds(&a->ex, pfd, 64, &timeout);
+		if (poll(pfd, (nfds_t)n, timeout) == -1 && errno != EINTR)
+			rt_cli_fatal(a->cli, "poll: %s", strerror(errno));
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rt_cli cli;
+	struct al a;
+	struct rt_rec rec;
+	struct rt_buf err = RT_BUF_INIT;
+	int k, rc;
+	uint64_t nrec = 0;
+
+	memset(&a, 0, sizeof a);
+	rt_cli_init(&cli, "rt-alert", usage);
+	a.cli = &cli;
+	a.by = "_score";
+	a.facility = LOG_USER;
+	a.exec_timeout = 10 * RT_US_PER_S;
+	a.retry_delay = 100000;
+	a.retries = 2;
+	a.exec_conc = 1;
+	options(&cli, &a, argc, argv);
+	if (a.when && rt_rules_cond(&a.rs, "--when", a.when, a.no_fast,
+	    &err) != 0)
+		rt_cli_usage_error(&cli, "%s", rt_buf_cstr(&err));
+	rt_buf_release(&err);
+	rt_map_init(&a.keymap);
+	rt_jdoc_init(&a.doc, 0);
+	rt_jdoc_init(&a.adoc, 0);
+	rt_jdoc_init(&a.pdoc, 0);
+	if (a.state_path)
+		load_state(&a);
+	if (a.exec_argv) {
+		if (rt_exec_init(&a.ex, a.exec_argv) == -1)
+			rt_cli_fatal(&cli, "--exec: %s", strerror(errno));
+		a.ex.timeout_us = a.exec_timeout;
+		a.ex.concurrency = a.exec_conc;
+		a.ex.retries = a.retries;
+		a.ex.backoff_us = a.retry_delay;
+		a.ex.done = exec_done;
+		a.ex.done_arg = &a;
+		a.use_exec = 1;
+	}
+	if (a.use_syslog)
+		openlog("rt-alert", LOG_PID, a.facility);
+	cli.st.extra = extra_stats;
+	cli.st.extra_arg = &a;
+	cli.nowait = 1;
+	rt_cli_start(&cli, argc, argv, optind);
+	if (a.state_path) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_term;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	while (!got_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+		if (k == 1) {
+			record(&a, &rec);
+			if (a.use_exec && (rt_exec_wake ||
+			    (++nrec & 255) == 0))
+				rt_exec_service(&a.ex);
+			continue;
+		}
+		/* Nothing to read: flush, then wait for input or children. */
+		{
+			struct pollfd pfd[64];
+			int n = 1, timeout = -1;
+
+			rt_cli_idle(&cli);
+			pfd[0].fd = rt_src_fd(&cli.src);
+			pfd[0].events = POLLIN;
+			pfd[0].revents = 0;
+			if (a.use_exec) {
+				rt_exec_service(&a.ex);
+				n += rt_exec_pollfds(&a.ex, pfd + 1, 63,
+				    &timeout);
+			}
+			if (poll(pfd, (nfds_t)n, timeout) == -1 &&
+			    errno != EINTR)
+				rt_cli_fatal(&cli, "poll: %s", strerror(errno));
+			if (a.use_exec)
+				rt_exec_service(&a.ex);
+		}
+	}
+	if (!a.state_path || a.flush) {
+		drain(&a, 1);
+		while (a.nper)
+			close_period(&a, 0);
+		if (a.rate_n && a.rthr)
+			summary(&a);
+	}
+	if (a.use_exec)
+		wait_deliveries(&a, 1);
+	if (a.state_path)
+		save_state(&a);
+	if (a.use_syslog)
+		closelog();
+	rc = rt_cli_finish(&cli);
+	if (a.exit_status && rc != RT_EXIT_TROUBLE)
+		rc = a.raised > 0 ? 0 : 1;
+	if (a.use_exec)
+		rt_exec_release(&a.ex);
+	if (a.when)
+		rt_rules_free(&a.rs);
+	rt_jqb_shutdown();
+	rt_map_release(&a.keymap);
+	rt_jdoc_release(&a.doc);
+	rt_jdoc_release(&a.adoc);
+	rt_jdoc_release(&a.pdoc);
+	return rc;
+}
