@@ -973,10 +973,11 @@ process(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
 		}
 		pending = a->supp[id];
 		a->supp[id] = 0;
-		if (a->ta[id] == INT64_MIN || t > a->ta[id]) {
+		if (a->ta[id] == INT64_MIN || t > a->ta[id])
 			a->ta[id] = t;
-			heap_push(a, t + a->suppress, id);
-		}
+		/* The key may go once the watermark passes ta + DUR with no
+		 * suppressed count pending. */
+		heap_push(a, a->ta[id] + a->suppress, id);
 	}
 	if (a->rate_n) {
 		int64_t pi = floor_div(t, a->rate_per);
@@ -1118,6 +1119,14 @@ record(struct al *a, const struct rt_rec *r)
 		rt_cli_reject(cli, r, "not a JSON object");
 		return;
 	}
+	/* Only alert-worthy records are timed: their event time is the
+	 * clock of suppression, rates and periods (and others cost no time
+	 * parse). */
+	if (!worthy(a, d)) {
+		rt_cli_drop(cli);
+		return;
+	}
+	a->worthy++;
 	if (a->time_field == NULL) {
 		t = wall_us();
 	} else if ((err = rt_field_time(d, a->time_field,
@@ -1134,11 +1143,6 @@ record(struct al *a, const struct rt_rec *r)
 		a->wm = t - a->max_delay;
 		advance(a);
 	}
-	if (!worthy(a, d)) {
-		rt_cli_drop(cli);
-		return;
-	}
-	a->worthy++;
 	if (a->top && a->have_closed &&
 	    floor_div(t, a->per) * a->per + a->per <= a->closed_upto) {
 		a->late++;

@@ -204,35 +204,47 @@ model_prob(const struct model *m, const struct rt_jdoc *d)
 	return 1 / (1 + exp(-z));
 }
 
-/* --fields-from: every field a fast-path rule reads must be a property. */
-static void
-check_schema_fields(struct cls *c)
+/* --fields-from: every field a fast-path rule of rs reads must be a
+ * property of the schema.  0, or -1 with the reason in err. */
+static int
+check_schema_fields(struct cls *c, const struct rt_rules *rs,
+    struct rt_buf *err)
 {
 	struct rt_buf b = RT_BUF_INIT;
 	struct rt_jdoc d;
 	uint32_t props;
+	int rc = 0;
 
 	rt_jdoc_init(&d, 0);
-	if (rt_state_load(c->fields_from, &b) == -1)
-		rt_cli_fatal(c->cli, "%s: %s", c->fields_from, strerror(errno));
-	if (rt_jdoc_parse(&d, b.p, b.len) != 0 || d.v[0].type != RT_JOBJ ||
+	if (rt_state_load(c->fields_from, &b) == -1) {
+		rt_buf_printf(err, "%s: %s", c->fields_from, strerror(errno));
+		rc = -1;
+	} else if (rt_jdoc_parse(&d, b.p, b.len) != 0 ||
+	    d.v[0].type != RT_JOBJ ||
 	    (props = rt_jdoc_get(&d, 0, "properties", 10)) == 0 ||
-	    d.v[props].type != RT_JOBJ)
-		rt_cli_fatal(c->cli, "%s: not a schema with \"properties\"",
+	    d.v[props].type != RT_JOBJ) {
+		rt_buf_printf(err, "%s: not a schema with \"properties\"",
 		    c->fields_from);
-	for (size_t i = 0; i < c->rs.n; i++) {
-		const struct rt_rule *r = &c->rs.r[i];
+		rc = -1;
+	} else {
+		for (size_t i = 0; rc == 0 && i < rs->n; i++) {
+			const struct rt_rule *r = &rs->r[i];
 
-		for (int j = 0; j < r->nfields; j++)
-			if (rt_jdoc_get(&d, props, r->fields[j],
-			    strlen(r->fields[j])) == 0)
-				rt_cli_fatal(c->cli, "%s:%d: rule '%s': field "
-				    "'%s' is not a property in %s", c->rs.path,
-				    r->line, r->name, r->fields[j],
-				    c->fields_from);
+			for (int j = 0; j < r->nfields; j++)
+				if (rt_jdoc_get(&d, props, r->fields[j],
+				    strlen(r->fields[j])) == 0) {
+					rt_buf_printf(err, "%s:%d: rule '%s': "
+					    "field '%s' is not a property in %s",
+					    rs->path, r->line, r->name,
+					    r->fields[j], c->fields_from);
+					rc = -1;
+					break;
+				}
+		}
 	}
 	rt_jdoc_release(&d);
 	rt_buf_release(&b);
+	return rc;
 }
 
 static void
@@ -277,7 +289,10 @@ load(struct cls *c, int initial)
 
 	memset(&m, 0, sizeof m);
 	if (rt_rules_load(&rs, c->rules_path, c->no_fast, &err) != 0 ||
-	    (c->model_path && model_load(&m, c->model_path, &err) != 0)) {
+	    (c->fields_from && check_schema_fields(c, &rs, &err) != 0 &&
+	    (rt_rules_free(&rs), 1)) ||
+	    (c->model_path && model_load(&m, c->model_path, &err) != 0 &&
+	    (rt_rules_free(&rs), 1))) {
 		if (initial)
 			rt_cli_fatal(c->cli, "%s", rt_buf_cstr(&err));
 		rt_cli_warn(c->cli, "reload failed, the rules in force stay: %s",
@@ -297,8 +312,6 @@ load(struct cls *c, int initial)
 	free(c->res);
 	c->res = rt_xcalloc(rs.n + 1, 1);
 	seen_reset(c);
-	if (c->fields_from)
-		check_schema_fields(c);
 	rt_buf_release(&err);
 }
 
