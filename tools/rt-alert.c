@@ -585,7 +585,11 @@ deliver(struct al *a, const char *json, size_t len, uint64_t line,
 		size_t nenv;
 
 		exec_env(a, d, json, len, &env, &nenv);
-		rt_exec_submit(&a->ex, json, len, env, nenv,
+		/* One line on the command's input, as on standard output. */
+		a->text.len = 0;
+		rt_buf_add(&a->text, json, len);
+		rt_buf_addc(&a->text, '\n');
+		rt_exec_submit(&a->ex, a->text.p, a->text.len, env, nenv,
 		    summary ? UINT64_MAX : line);
 		return;
 	}
@@ -654,14 +658,20 @@ exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
 	r.len = r.rawlen = n;
 	r.source = "alert";
 	r.line = tag == UINT64_MAX ? 0 : tag;
+	/* The item is one line: the reject keeps the alert without it. */
+	if (n && data[n - 1] == '\n')
+		r.len = r.rawlen = n - 1;
 	snprintf(reason, sizeof reason, "delivery failed: %s", why);
-	rt_cli_warn(a->cli, "alert of record %llu: %s",
-	    (unsigned long long)r.line, reason);
+	if (tag == UINT64_MAX)
+		rt_cli_warn(a->cli, "throttling summary: %s", reason);
+	else
+		rt_cli_warn(a->cli, "alert of record %llu: %s",
+		    (unsigned long long)r.line, reason);
 	if (tag == UINT64_MAX) {
 		/* A summary: it counts no input record, but its loss must
 		 * show. */
-		rt_rej_put(&a->cli->rej, r.source, r.line, reason, data, n,
-		    NULL, 0);
+		rt_rej_put(&a->cli->rej, r.source, r.line, reason, r.raw,
+		    r.rawlen, NULL, 0);
 		a->cli->trouble = 1;
 		return;
 	}

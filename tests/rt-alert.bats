@@ -1,0 +1,230 @@
+# rt-alert: exact alerts on small inputs; suppression, rate summaries, top K
+# and --max-delay against an independent Python model (tests/alert/oracle.py)
+# on generated records with late arrivals; chunked --state runs byte-
+# identical to one run; formats; --exec delivery that succeeds, fails,
+# times out and succeeds on retry; --exit-status; latency; rejects.
+load helpers
+
+A="$RT_ROOT/tests/alert"
+
+small() {
+	cat > s.ndjson <<'EOF'
+{"id":1,"ts":"2024-01-01T10:00:00Z","card_id":"A","_score":50,"_rules":["r1"],"_class":"review"}
+{"id":2,"ts":"2024-01-01T10:05:00Z","card_id":"A","_score":90,"_rules":["r1","r2"],"_class":"fraud"}
+{"id":3,"ts":"2024-01-01T10:06:00Z","card_id":"B","_score":0,"_rules":[],"_class":"ok"}
+{"id":4,"ts":"2024-01-01T10:40:00Z","card_id":"A","_score":50,"_rules":["r1"],"_class":"review"}
+{"id":5,"ts":"2024-01-01T10:02:00.5Z","card_id":"B","_score":60,"_rules":["r3"],"_class":"review"}
+{"id":6,"ts":"2024-01-01T10:07:00Z","card_id":"C","amount":3}
+EOF
+}
+
+# oracle_cmp ARGS...: rt-alert and the model agree on g.ndjson (alerts in
+# order, all but alert_id, and the counts).
+oracle_cmp() {
+	python3 "$A/oracle.py" "$@" g.ndjson > o.out
+	run --separate-stderr rt-alert --time ts --stats "$@" g.ndjson
+	[ "$status" -le 1 ]
+	printf '%s\n' "$output" | jq -c 'del(.alert_id)' > c.out
+	head -n -1 o.out | jq -c . > o.alerts
+	diff c.out o.alerts
+	local want got
+	want=$(tail -1 o.out | jq -c '.stats | [.in, .out, .rejected, .dropped, .worthy, .raised, .suppressed, .throttled, .outranked, .late, .summaries]')
+	got=$(stats_of | jq -c '[.in, .out, .rejected, .dropped, .worthy, .raised, .suppressed, .throttled, .outranked, .late, .summaries]')
+	[ "$got" = "$want" ]
+	# Nothing lost: in = out + rejected + dropped.
+	[ "$(stats_of | jq '.in == .out + .rejected + .dropped')" = true ]
+}
+
+@test "one alert per incident: exact alerts, suppressed counts, counts add up" {
+	small
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --stats s.ndjson
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.alert_id)' | head -1)" = '{"time":"2024-01-01T10:00:00Z","key":{"card_id":"A"},"class":"review","score":50,"rules":["r1"],"suppressed":0,"record":{"id":1,"ts":"2024-01-01T10:00:00Z","card_id":"A","_score":50,"_rules":["r1"],"_class":"review"}}' ]
+	# Record 2 is suppressed; record 4 (40 min later) says so.
+	[ "$(printf '%s\n' "$output" | jq -c '[.record.id, .suppressed, .time]' | tr '\n' ' ')" = '[1,0,"2024-01-01T10:00:00Z"] [4,1,"2024-01-01T10:40:00Z"] [5,0,"2024-01-01T10:02:00.500Z"] ' ]
+	# The record inside the alert is byte for byte the input line.
+	[ "$(printf '%s\n' "${lines[1]}" | sed 's/.*,"record"://; s/}$//')" = "$(sed -n 4p s.ndjson)" ]
+	[[ "${lines[0]}" =~ ^\{\"alert_id\":\"[0-9a-f]{16}\", ]]
+	[ "$(stats_of | jq -c '[.in,.out,.rejected,.dropped,.worthy,.raised,.suppressed,.keys]')" = '[6,3,0,3,4,3,1,2]' ]
+	# Same input, same ids.
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts s.ndjson
+	[ "$(printf '%s\n' "$output" | jq -r .alert_id | tr '\n' ' ')" = "$(rt-alert -k card_id --suppress 30m --time ts s.ndjson | jq -r .alert_id | tr '\n' ' ')" ]
+}
+
+@test "suppression by event time agrees with the model on 3000 records with late arrivals" {
+	python3 "$A/gen.py" 3000 1 > g.ndjson
+	oracle_cmp --key card_id --suppress 1800s
+	oracle_cmp --key card_id --suppress 300s
+	[ "$(stat_field suppressed)" -gt 100 ]
+}
+
+@test "--rate caps alerts per period and reports what it held back in summaries" {
+	python3 "$A/gen.py" 3000 2 > g.ndjson
+	oracle_cmp --key card_id --suppress 600s --rate 5/3600s
+	[ "$(stat_field summaries)" -gt 5 ] && [ "$(stat_field throttled)" -gt 100 ]
+	# Every held-back alert is in some summary.
+	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.summary) | .throttled] | add')" = "$(stat_field throttled)" ]
+}
+
+@test "--top K --per DUR keeps the best alerts of each period; late ones are rejected" {
+	python3 "$A/gen.py" 3000 3 > g.ndjson
+	oracle_cmp --top 3 --per 3600s
+	[ "$(stat_field outranked)" -gt 100 ] && [ "$(stat_field late)" -gt 0 ]
+	oracle_cmp --key card_id --suppress 900s --max-delay 100s --top 2 --per 1800s
+}
+
+@test "--max-delay puts late records back in order: the same alerts as sorted input" {
+	python3 "$A/gen.py" 3000 4 > g.ndjson
+	oracle_cmp --key card_id --suppress 900s --max-delay 600s
+	jq -c -s 'sort_by(.ts) | .[]' g.ndjson > sorted.ndjson
+	rt-alert --time ts -k card_id --suppress 900s sorted.ndjson | jq -c '[.record.id, .suppressed]' | sort > a
+	rt-alert --time ts -k card_id --suppress 900s --max-delay 600s g.ndjson | jq -c '[.record.id, .suppressed]' | sort > b
+	cmp a b
+	# Without it, arrival order changes some decisions.
+	rt-alert --time ts -k card_id --suppress 900s g.ndjson | jq -c '[.record.id, .suppressed]' | sort > c
+	! cmp -s a c
+}
+
+@test "--state: chunked runs give byte-identical alerts to one run" {
+	python3 "$A/gen.py" 3000 5 > g.ndjson
+	split -l 1000 -d g.ndjson part.
+	for opts in "-k card_id --suppress 900s --max-delay 100s --top 2 --per 30m" \
+		"-k card_id --suppress 10m --rate 5/1h" "-k card_id --suppress 15m --max-delay 5m"; do
+		rt-alert --time ts $opts g.ndjson > whole.out 2>/dev/null || true
+		rm -f st
+		{
+			rt-alert --time ts $opts --state st part.00
+			rt-alert --time ts $opts --state st part.01
+			rt-alert --time ts $opts --state st --flush part.02
+		} > chunked.out 2>/dev/null || true
+		[ -s whole.out ]
+		cmp whole.out chunked.out
+	done
+	# A state file written with other options is refused.
+	run --separate-stderr rt-alert --time ts -k card_id --suppress 1h --state st part.00
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"st: written with other options"* ]]
+}
+
+@test "--when: a jq condition; the fast path and libjq agree; a bad one is a usage error" {
+	python3 "$A/gen.py" 2000 6 > g.ndjson
+	rt-alert --time ts --when '._score >= 70 and .amount > 100' -k card_id --suppress 10m g.ndjson > fast.out
+	rt-alert --time ts --when '._score >= 70 and .amount > 100' -k card_id --suppress 10m --no-fast-path g.ndjson > slow.out
+	cmp fast.out slow.out
+	[ "$(jq -s 'map(select(.record._score < 70 or .record.amount <= 100)) | length' fast.out)" = 0 ]
+	[ "$(wc -l < fast.out)" -gt 50 ]
+	python3 "$A/oracle.py" --when-score-ge 70 g.ndjson | tail -1 > o.stats
+	run --separate-stderr rt-alert --time ts --when '._score >= 70' --stats g.ndjson
+	[ "$(stat_field worthy)" = "$(jq .stats.worthy o.stats)" ]
+	run --separate-stderr rt-alert --when '._score >=' g.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --when:1: rule 'when': the condition does not compile"* ]]
+}
+
+@test "formats: text, template and CSV" {
+	small
+	run rt-alert -k card_id --suppress 30m --time ts --format text s.ndjson
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" =~ ^ALERT\ [0-9a-f]{16}\ 2024-01-01T10:40:00Z\ key=A\ class=review\ score=50\ rules=r1\ suppressed=1$ ]]
+	run rt-alert --time ts --template '{card_id} {amount} {_rules} {{x}} {suppressed}' s.ndjson
+	[ "$output" = "$(printf 'A  r1 {x} 0\nA  r1,r2 {x} 0\nA  r1 {x} 0\nB  r3 {x} 0')" ]
+	run rt-alert -k card_id --time ts --format csv s.ndjson
+	[ "${lines[0]}" = "alert_id,time,key,class,score,rules,suppressed,throttled" ]
+	[ "$(printf '%s\n' "${lines[2]}" | cut -d, -f2-)" = "2024-01-01T10:05:00Z,A,fraud,90,r1;r2,0," ]
+	[ "${#lines[@]}" -eq 5 ]
+}
+
+@test "--exec: the alert on stdin and in RT_ALERT_*, argv without a shell" {
+	small
+	cat > hook <<'EOF'
+#!/bin/sh
+printf '%s %s %s %s|' "$RT_ALERT_ID" "$RT_ALERT_KEY" "$RT_ALERT_CLASS" "$1" >> got
+jq -c .record.id >> got
+EOF
+	chmod +x hook
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --exec './hook $HOME;x' --stats s.ndjson
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(wc -l < got)" -eq 3 ]
+	grep -qE '^[0-9a-f]{16} A review \$HOME;x\|1$' got
+	grep -qE '^[0-9a-f]{16} B review \$HOME;x\|5$' got
+	[ "$(stats_of | jq -c '[.out, .rejected, .deliveries, .delivery_failures]')" = '[3,0,3,0]' ]
+}
+
+@test "--exec: failures and timeouts go to the reject stream; a retry can succeed" {
+	small
+	run --separate-stderr rt-alert -k card_id --time ts --exec 'false' --retries 1 --retry-delay 10ms --reject rej.ndjson --stats s.ndjson
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .reason rej.ndjson | sort -u)" = "delivery failed: exit status 1 (2 attempts)" ]
+	[ "$(jq -s length rej.ndjson)" = 4 ]
+	[ "$(jq -r .raw rej.ndjson | jq -r .record.id | tr '\n' ' ')" = "1 2 4 5 " ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .dropped, .delivery_failures, .retries]')" = '[6,0,4,2,4,4]' ]
+	run --separate-stderr rt-alert --time ts --exec 'sleep 5' --exec-timeout 100ms --retries 0 --exec-concurrency 4 --reject rej.ndjson s.ndjson
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .reason rej.ndjson | sort -u)" = "delivery failed: timed out after 100 ms (1 attempt)" ]
+	run --separate-stderr rt-alert --time ts --exec './no-such-command' --retries 0 s.ndjson
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"delivery failed: cannot run ./no-such-command: No such file or directory"* ]]
+	# Fails the first time for each alert, succeeds the second.
+	cat > flaky <<'EOF'
+#!/bin/sh
+cat > /dev/null
+if [ -e "seen.$RT_ALERT_ID" ]; then echo "$RT_ALERT_ID" >> delivered; exit 0; fi
+touch "seen.$RT_ALERT_ID"; exit 3
+EOF
+	chmod +x flaky
+	run --separate-stderr rt-alert --time ts --exec ./flaky --retries 2 --retry-delay 10ms --exec-concurrency 2 --stats s.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(sort delivered | uniq | wc -l)" -eq 4 ]
+	[ "$(stats_of | jq -c '[.out, .rejected, .retries, .deliveries]')" = '[4,0,4,4]' ]
+}
+
+@test "--exit-status: 0 when an alert was raised, 1 when none, 2 on trouble" {
+	small
+	run rt-alert --exit-status s.ndjson
+	[ "$status" -eq 0 ]
+	run rt-alert --exit-status --when '.amount > 1000' s.ndjson
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	run rt-alert --exit-status --suppress x s.ndjson
+	[ "$status" -eq 2 ]
+}
+
+@test "--latency-from reports stamp-to-alert delays" {
+	small
+	jq -c --argjson now "$(date +%s%6N)" '. + {_sent: $now}' s.ndjson > st.ndjson
+	run --separate-stderr rt-alert --time ts --latency-from _sent --stats st.ndjson
+	[ "$(stat_field latency_us.n)" = 4 ]
+	[ "$(stats_of | jq '.latency_us | .p50 >= 0 and .p50 <= .p99 and .p99 <= .max')" = true ]
+}
+
+@test "bad records are rejected with a reason; stdout errors exit 2" {
+	small
+	printf '%s\n' '{"id":9,"card_id":"A","_class":"fraud"}' 'nope' '{"id":10,"ts":"yesterday","_class":"fraud"}' >> s.ndjson
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --stats s.ndjson
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"s.ndjson:7: ts: time field missing"* ]]
+	[[ "$stderr" == *"s.ndjson:8: invalid JSON"* ]]
+	[[ "$stderr" == *"s.ndjson:9: ts: "* ]]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .dropped]')" = '[9,3,3,3]' ]
+	run bash -c 'rt-alert s.ndjson > /dev/full'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"rt-alert: stdout: No space left on device"* ]]
+}
+
+@test "an alert leaves at once while the input stays open" {
+	mkfifo f
+	exec 4<>f
+	rt-alert > out 2> err 4>&- < f &
+	local pid=$!
+	echo '{"id":1,"_class":"fraud","_score":90}' >&4
+	for i in $(seq 50); do [ -s out ] && break; sleep 0.1; done
+	[ "$(jq -c .record.id out)" = 1 ]
+	exec 4>&-
+	wait "$pid"
+}
+
+@test "man: rt-alert.1 examples run" {
+	check_man_examples "$RT_ROOT/man/rt-alert.1"
+}
