@@ -76,14 +76,27 @@ header() {
 	printf '|---|---|---|---|---|---|---|\n'
 }
 
-# latency ID N INTERVAL_US PIPELINE: p50/p99/max through bench/latency.
+# latency ID N INTERVAL_US PIPELINE [INPUT]: p50/p99/max through
+# bench/latency (INPUT: the records, default the bench data).
 latency() {
-	local id=$1 n=$2 iv=$3 pipeline=$4 res
-	res=$(cd "$OUT" && head -n "$n" "$NDJSON" | "$OUT/latency" "$n" "$iv" "$pipeline")
+	local id=$1 n=$2 iv=$3 pipeline=$4 input=${5:-$NDJSON} res
+	res=$(cd "$OUT" && head -n "$n" "$input" | "$OUT/latency" "$n" "$iv" "$pipeline")
 	say "  $id: $res"
 	printf '| %s | %s | %s | %s | `%s` |\n' "$id" \
 		"$(jq -r .p50_us <<<"$res")" "$(jq -r .p99_us <<<"$res")" \
 		"$(jq -r .max_us <<<"$res")" "${pipeline//|/\\|}" >> "$OUT/latency.md"
+}
+
+# ratio A B: A's records/s over B's.
+ratio() {
+	awk -F'\t' -v a="$1" -v b="$2" '$1 == a { x = $3 } $1 == b { y = $3 }
+	END { printf "%.1fx", (y > 0 ? x / y : 0) }' "$OUT/results.tsv"
+}
+
+# rate_target ID MIN: "met"/"MISSED (N/s)".
+rate_target() {
+	awk -F'\t' -v id="$1" -v min="$2" '$1 == id { r = $3 }
+	END { printf "%s (%d/s)", (r >= min ? "met" : "MISSED"), r }' "$OUT/results.tsv"
 }
 
 # --- sections -------------------------------------------------------------------

@@ -150,6 +150,25 @@ rt_jqb_check(const char *cond, size_t n, struct rt_buf *why)
 	return ok ? 0 : -1;
 }
 
+int
+rt_jqb_check_all(const char *const *conds, const size_t *lens, size_t n)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	int ok;
+
+	rt_buf_adds(&b, prelude);
+	rt_buf_addc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			rt_buf_adds(&b, ",\n");
+		wrap(&b, conds[i], lens[i]);
+	}
+	rt_buf_addc(&b, ']');
+	ok = compile(rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return ok ? 0 : -1;
+}
+
 struct rt_jqb_prog *
 rt_jqb_prog_new(const char *const *conds, const size_t *lens, size_t n)
 {

@@ -37,6 +37,11 @@ enum {
  */
 int rt_jqb_check(const char *cond, size_t n, struct rt_buf *why);
 
+/* Do all of conds[i][0, lens[i]) compile?  One compilation for the lot
+ * (jq compiles its builtins each time, which is the cost); 0, or -1 when
+ * some does not: check them one by one to name it. */
+int rt_jqb_check_all(const char *const *conds, const size_t *lens, size_t n);
+
 /* A set of conditions compiled together into one jq program (owned by
  * the caller, freed with rt_jqb_prog_free). */
 struct rt_jqb_prog;

@@ -1185,6 +1185,45 @@ rt_rules_free(struct rt_rules *rs)
 	memset(rs, 0, sizeof *rs);
 }
 
+/* Do the conditions compile (jq is the judge)?  0, or -1 naming the
+ * first rule whose condition does not. */
+static int
+check_conds(struct rt_rules *rs, struct rt_buf *err)
+{
+	const char **conds = rt_xcalloc(rs->n + 1, sizeof *conds);
+	size_t *lens = rt_xcalloc(rs->n + 1, sizeof *lens);
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		conds[i] = rs->r[i].cond;
+		lens[i] = rs->r[i].condlen;
+	}
+	if (rt_jqb_check_all(conds, lens, rs->n) != 0) {
+		for (i = 0; i < rs->n; i++) {
+			struct rt_rule *r = &rs->r[i];
+
+			if (rt_jqb_check(r->cond, r->condlen, &rs->tmp) == 0)
+				continue;
+			rt_buf_printf(err, "%s:%d: rule '%s': the condition does "
+			    "not compile: %.*s", rs->path, r->line, r->name,
+			    (int)rs->tmp.len, rs->tmp.p);
+			rs->tmp.len = 0;
+			rc = -1;
+			break;
+		}
+		if (rc == 0) {
+			/* Each compiles alone, not together: say so. */
+			rt_buf_printf(err, "%s: the conditions do not compile "
+			    "together (an unbalanced bracket?)", rs->path);
+			rc = -1;
+		}
+	}
+	free(conds);
+	free(lens);
+	return rc;
+}
+
 static int
 add_rule(struct rt_rules *rs, const char *name, size_t nlen, double score,
     const char *cond, size_t clen, int line, struct rt_buf *err)
@@ -1215,13 +1254,8 @@ add_rule(struct rt_rules *rs, const char *name, size_t nlen, double score,
 		    rs->path, line, (int)nlen, name);
 		return -1;
 	}
-	if (rt_jqb_check(cond, clen, &rs->tmp) != 0) {
-		rt_buf_printf(err, "%s:%d: rule '%.*s': the condition does not "
-		    "compile: %.*s", rs->path, line, (int)nlen, name,
-		    (int)rs->tmp.len, rs->tmp.p);
-		rs->tmp.len = 0;
-		return -1;
-	}
+	/* Whether the condition compiles is checked for all rules at once
+	 * (check_conds). */
 	rs->r = rt_xreallocarray(rs->r, rs->n + 1, sizeof *rs->r);
 	r = &rs->r[rs->n++];
 	memset(r, 0, sizeof *r);
@@ -1377,6 +1411,8 @@ rt_rules_load(struct rt_rules *rs, const char *path, int no_fast,
 		rt_buf_printf(err, "%s: no rules", path);
 		rc = -1;
 	}
+	if (rc == 0 && check_conds(rs, err) != 0)
+		rc = -1;
 	if (rc) {
 		rt_rules_free(rs);
 		return -1;
@@ -1427,7 +1463,8 @@ rt_rules_cond(struct rt_rules *rs, const char *what, const char *cond,
 {
 	memset(rs, 0, sizeof *rs);
 	rs->path = rt_xstrdup(what);
-	if (add_rule(rs, "when", 4, 1, cond, strlen(cond), 1, err) != 0) {
+	if (add_rule(rs, "when", 4, 1, cond, strlen(cond), 1, err) != 0 ||
+	    check_conds(rs, err) != 0) {
 		rt_rules_free(rs);
 		return -1;
 	}

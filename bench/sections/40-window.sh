@@ -43,15 +43,3 @@ tumbling at least 1,500,000: $(rate_target rt-window-tumble 1500000).
 
 MD
 }
-
-# ratio A B: A's records/s over B's.
-ratio() {
-	awk -F'\t' -v a="$1" -v b="$2" '$1 == a { x = $3 } $1 == b { y = $3 }
-	END { printf "%.1fx", (y > 0 ? x / y : 0) }' "$OUT/results.tsv"
-}
-
-# rate_target ID MIN: "met"/"MISSED (N/s)".
-rate_target() {
-	awk -F'\t' -v id="$1" -v min="$2" '$1 == id { r = $3 }
-	END { printf "%s (%d/s)", (r >= min ? "met" : "MISSED"), r }' "$OUT/results.tsv"
-}
