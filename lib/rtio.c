@@ -13,7 +13,7 @@
 
 #include "mem.h"
 
-#define IN_CHUNK (256 * 1024)
+#define IN_CHUNK (128 * 1024)
 
 int
 rt_in_open(struct rt_in *in, const char *path, size_t max)
