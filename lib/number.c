@@ -167,6 +167,96 @@ put_scaled(struct rt_buf *b, int64_t r, int d)
 	rt_buf_add(b, t + i, sizeof t - (size_t)i);
 }
 
+/*
+ * %.<prec>g of v, for prec 15, 16 then 17, stopping at the first that
+ * reads back as v, computed exactly in 128-bit integers instead of with
+ * snprintf and strtod.  Covers what %g writes in fixed notation
+ * (1e-4 <= |v|, exponent below prec) for normal doubles that are not a
+ * power of two.  Returns 0 when done, -1 to leave v to the slow path.
+ *
+ * With v = m / 2^f (m the 53-bit significand), the prec-digit decimal is
+ * D / 10^K, K = prec - 1 - E: D = m 10^K / 2^f rounded half to even, as
+ * printf rounds.  strtod reads it back as v when it lies within half an
+ * ulp (2^-f) of v, ties going to the even m: 2 |D 2^f - m 10^K| < 10^K.
+ */
+static int
+fmt_exact(struct rt_buf *b, double v)
+{
+	__extension__ typedef unsigned __int128 u128;
+	double a = fabs(v);
+	int ex, f, prec, e10;
+	uint64_t m;
+
+	if (!(a >= 1e-4 && a < 1e15))
+		return -1;
+	m = (uint64_t)ldexp(frexp(a, &ex), 53);
+	f = 53 - ex;
+	if (f <= 0 || f > 70 || m == (UINT64_C(1) << 52))
+		return -1;
+	/* The decimal exponent, exactly: log10 can be off by one next to a
+	 * power of ten, so check the truncated digits. */
+	e10 = (int)floor(log10(a));
+	for (int tries = 0;; tries++) {
+		u128 t = 1, p10 = 1;
+		int k = 16 - e10;
+
+		if (tries == 3 || k < 0 || k > 22)
+			return -1;
+		for (int i = 0; i < k; i++)
+			p10 *= 10;
+		for (int i = 0; i < 16; i++)
+			t *= 10;
+		p10 = ((u128)m * p10) >> f;	/* 17 digits, truncated */
+		if (p10 < t)
+			e10--;
+		else if (p10 >= t * 10)
+			e10++;
+		else
+			break;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		int k = prec - 1 - e10, e = e10;
+		u128 p10 = 1, n, q, r, half, lo = 1, dd;
+
+		if (k < 0 || k > 22 || e < -4)
+			return -1;
+		for (int i = 0; i < k; i++)
+			p10 *= 10;
+		for (int i = 1; i < prec; i++)
+			lo *= 10;
+		n = (u128)m * p10;
+		q = n >> f;
+		r = n & (((u128)1 << f) - 1);
+		half = (u128)1 << (f - 1);
+		if (r > half || (r == half && (q & 1)))
+			q++;
+		dd = q << f;
+		dd = dd > n ? dd - n : n - dd;
+		if (!(prec == 17 || 2 * dd < p10 ||
+		    (2 * dd == p10 && (m & 1) == 0)))
+			continue;
+		if (q == lo * 10) {
+			/* Rounded up to the next power of ten. */
+			q = lo;
+			k--;
+			e++;
+		}
+		if (e >= prec || k < 0)
+			return -1;	/* %g would use an exponent */
+		{
+			uint64_t d = (uint64_t)q;
+
+			while (k > 0 && d % 10 == 0) {
+				d /= 10;
+				k--;
+			}
+			put_scaled(b, v < 0 ? -(int64_t)d : (int64_t)d, k);
+		}
+		return 0;
+	}
+	return -1;
+}
+
 void
 rt_num_fmt(struct rt_buf *b, double v)
 {
@@ -199,6 +289,8 @@ rt_num_fmt(struct rt_buf *b, double v)
 			}
 		}
 	}
+	if (fmt_exact(b, v) == 0)
+		return;
 	/* 15 significant digits always read back as themselves, so when
 	 * fewer would do, %.15g finds them too (its trailing zeros go).
 	 * Subnormals hold fewer digits: 5e-324 needs one; search from 1. */

@@ -104,13 +104,13 @@ dq_push(struct dq *q, uint64_t v)
 		uint64_t *np = rt_xreallocarray(NULL, nc, sizeof *np);
 
 		for (i = 0; i < q->n; i++)
-			np[i] = q->p[(q->head + i) % q->cap];
+			np[i] = q->p[(q->head + i) & (q->cap - 1)];
 		free(q->p);
 		q->p = np;
 		q->cap = nc;
 		q->head = 0;
 	}
-	q->p[(q->head + q->n++) % q->cap] = v;
+	q->p[(q->head + q->n++) & (q->cap - 1)] = v;
 }
 
 static uint64_t
@@ -122,13 +122,13 @@ dq_front(const struct dq *q)
 static uint64_t
 dq_back(const struct dq *q)
 {
-	return q->p[(q->head + q->n - 1) % q->cap];
+	return q->p[(q->head + q->n - 1) & (q->cap - 1)];
 }
 
 static void
 dq_popfront(struct dq *q)
 {
-	q->head = (q->head + 1) % q->cap;
+	q->head = (q->head + 1) & (q->cap - 1);
 	q->n--;
 }
 
@@ -473,7 +473,7 @@ dtab_clear(struct dtab *t)
 static char *
 ev_at(const struct rt_win *w, const struct wkey *k, uint64_t pos)
 {
-	return k->ev + ((k->head + (pos - k->base)) % k->cap) * w->es;
+	return k->ev + ((k->head + (pos - k->base)) & (k->cap - 1)) * w->es;
 }
 
 static int64_t
@@ -532,7 +532,7 @@ ring_grow(const struct rt_win *w, struct wkey *k)
 
 	for (i = 0; i < k->n; i++)
 		memcpy(ne + (size_t)i * w->es,
-		    k->ev + ((k->head + i) % k->cap) * w->es, w->es);
+		    k->ev + ((k->head + i) & (k->cap - 1)) * w->es, w->es);
 	free(k->ev);
 	k->ev = ne;
 	k->cap = nc;
@@ -1600,7 +1600,7 @@ evict_events(struct rt_win *w, struct wkey *k)
 				ok = 0;
 		if (!ok)
 			break;
-		k->head = (k->head + 1) % k->cap;
+		k->head = (k->head + 1) & (k->cap - 1);
 		k->n--;
 		k->base++;
 	}
@@ -1801,7 +1801,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 
 			put64(b, q->n);
 			for (uint32_t x = 0; x < q->n; x++)
-				put64(b, q->p[(q->head + x) % q->cap]);
+				put64(b, q->p[(q->head + x) & (q->cap - 1)]);
 		}
 		for (int j = 0; j < w->c.nprev; j++) {
 			put64(b, k->prev[j].len);
@@ -1927,7 +1927,9 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			r.bad = 1;
 			break;
 		}
-		k->cap = k->n ? k->n : 4;
+		/* Rings are a power of two long: positions wrap with a mask. */
+		for (k->cap = 4; k->cap < k->n; k->cap *= 2)
+			;
 		k->head = 0;
 		k->ev = rt_xreallocarray(NULL, k->cap, w->es);
 		get(&r, k->ev, w->es * k->n);

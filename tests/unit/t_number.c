@@ -187,6 +187,62 @@ fmt(double v)
 	return rt_buf_cstr(&fmtbuf);
 }
 
+/* The reference: %.15g, %.16g, %.17g, the first that reads back. */
+static void
+slow_fmt(double v, char *t, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(t, n, "%.*g", prec, v);
+		if (prec == 17 || strtod(t, NULL) == v)
+			return;
+	}
+}
+
+static void
+test_fmt_vs_printf(void)
+{
+	char want[64];
+	int bad = 0, i;
+
+	/* Averages and ratios: values with long expansions, across the
+	 * magnitudes the exact path covers and beyond. */
+	for (i = 0; i < 400000; i++) {
+		uint64_t x = next();
+		double v;
+
+		switch (i % 4) {
+		case 0:
+			v = (double)(x % 100000000) / (double)(1 + next() % 997);
+			break;
+		case 1:
+			v = ldexp((double)(x >> 11), (int)(next() % 120) - 100);
+			break;
+		case 2: {
+			uint64_t bits = x;
+
+			memcpy(&v, &bits, sizeof v);
+			if (isnan(v) || isinf(v))
+				continue;
+			break;
+		}
+		default:
+			v = (double)(x % 1000000) / 3.0 * ((x >> 40) & 1 ? -1 : 1);
+		}
+		slow_fmt(v, want, sizeof want);
+		if (strtod(fmt(v), NULL) != v) {
+			if (bad++ < 5)
+				diag("%.17g printed as %s: does not read back", v,
+				    fmt(v));
+			continue;
+		}
+		/* Same length as the reference or shorter (the few-decimals
+		 * path may find fewer digits than %g's 15). */
+		if (strlen(fmt(v)) > strlen(want) && bad++ < 5)
+			diag("%.17g printed as %s, %%g gives %s", v, fmt(v), want);
+	}
+	ok(bad == 0, "400000 random doubles print shortest and read back");
+}
+
 static void
 test_fmt_exact(void)
 {
@@ -509,6 +565,7 @@ main(void)
 	test_int64();
 	test_fmt_exact();
 	test_fmt_random();
+	test_fmt_vs_printf();
 	test_clean();
 	test_clean_random();
 	rt_buf_release(&fmtbuf);
