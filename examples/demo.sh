@@ -4,7 +4,8 @@
 # where and how well the rules detect fraud.
 #
 # Environment: BUILD (default build/rel), DAYS (default 31), SEED
-# (default 7), KEEP=DIR to keep the intermediate files in DIR.
+# (default 7), SKIP (days left out of the quality figures while the
+# windows fill, default 14), KEEP=DIR to keep the intermediate files in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -12,6 +13,7 @@ BIN=${BUILD:-build/rel}/bin
 export PATH=$root/$BIN:$PATH LC_ALL=C.UTF-8 TZ=UTC
 DAYS=${DAYS:-31}
 SEED=${SEED:-7}
+SKIP=${SKIP:-14}
 if [ -n "${KEEP:-}" ]; then
 	out=$KEEP
 	mkdir -p "$out"
@@ -95,9 +97,13 @@ for s in clean validate window-customer window-terminal classify alert; do
 done
 echo "  $ok"
 echo
-echo "Detection quality (rt-eval, the first 14 days left out while the"
+echo "Detection quality (rt-eval, the first $SKIP days left out while the"
 echo "windows fill; card precision@100 as in the Le Borgne et al. handbook):"
-rt-eval --skip-days 14 --alerts "$out/alerts.ndjson" "$out/scored.ndjson" > "$out/eval.json"
+rt-eval --skip-days "$SKIP" --alerts "$out/alerts.ndjson" "$out/scored.ndjson" > "$out/eval.json"
+if [ "$(jq .records "$out/eval.json")" -eq 0 ]; then
+	echo "  no records after the first $SKIP days: run with more DAYS or a smaller SKIP"
+	exit 0
+fi
 jq -r '
   "  records \(.records), frauds \(.frauds) (\(.fraud_rate * 100 | . * 100 | round / 100)%)",
   "  ROC AUC \(.roc_auc), average precision \(.average_precision)",

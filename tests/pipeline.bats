@@ -69,3 +69,48 @@ CLEAN="-i csv --keys snake --time ts --number amount --integer tx_id,customer_id
 	[ "${lines[0]}" = '{"i":1,"s":"X"}' ]
 	[ "${lines[19]}" = '{"i":20,"s":"X"}' ]
 }
+
+@test "pipeline: the demo pipeline on 10 days: every generated row is accounted for at every stage" {
+	run env DAYS=10 SEED=3 SKIP=3 KEEP="$T/d" BUILD="${RT_BIN%/bin}" "$RT_ROOT/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	local s prev=clean gen dups
+	gen=$(jq .out d/st-gen.json) dups=$(jq .duplicates d/st-gen.json)
+	# rt-gen's rows (duplicates included) are exactly rt-clean's input.
+	[ "$(jq .in d/st-clean.json)" -eq $((gen + dups)) ]
+	[ "$(jq .dropped d/st-clean.json)" -eq "$dups" ]
+	for s in clean validate window-customer window-terminal classify alert; do
+		[ "$(jq '.in == .out + .rejected + .dropped' d/st-$s.json)" = true ]
+	done
+	for s in validate window-customer window-terminal classify alert; do
+		[ "$(jq .in d/st-$s.json)" -eq "$(jq .out d/st-$prev.json)" ]
+		prev=$s
+	done
+	# The files agree with the counts: rejects, scored records, alerts.
+	[ "$(wc -l < d/rej-clean.ndjson)" -eq "$(jq .rejected d/st-clean.json)" ]
+	[ "$(wc -l < d/rej-validate.ndjson)" -eq "$(jq .rejected d/st-validate.json)" ]
+	[ "$(wc -l < d/scored.ndjson)" -eq "$(jq .out d/st-classify.json)" ]
+	[ "$(wc -l < d/alerts.ndjson)" -eq "$(jq .raised d/st-alert.json)" ]
+	[ "$(jq .out d/st-alert.json)" -eq "$(jq .raised d/st-alert.json)" ]
+	# Broken rows are rt-clean's rejects (or rt-validate's, for values
+	# that parse but break the schema).
+	[ "$(jq .broken d/st-gen.json)" -gt 0 ]
+	[ "$(jq .rejected d/st-clean.json)" -ge "$(jq .broken d/st-gen.json)" ]
+	# Every alert is on a record whose class is not ok, one per customer
+	# per day at most.
+	[ "$(jq -s 'map(select(.record._class == "ok")) | length' d/alerts.ndjson)" = 0 ]
+	[[ "$output" == *"Counts add up at every stage"*"yes"* ]]
+	[[ "$output" == *"card precision@100 0."* ]]
+}
+
+@test "pipeline: rt-eval agrees with an independent computation on the demo's records" {
+	env DAYS=21 SEED=5 KEEP="$T/d" BUILD="${RT_BIN%/bin}" "$RT_ROOT/examples/demo.sh" > /dev/null
+	python3 "$RT_ROOT/tests/eval/oracle.py" --skip-days 7 d/scored.ndjson d/alerts.ndjson > want.json
+	rt-eval --skip-days 7 --alerts d/alerts.ndjson d/scored.ndjson > got.json
+	for f in records frauds roc_auc average_precision days card_precision alerts alerts_on_fraud alert_card_recall; do
+		[ "$(jq ".$f" got.json)" = "$(jq ".$f" want.json)" ] || { echo "$f: $(jq -c . got.json) vs $(jq -c . want.json)"; return 1; }
+	done
+	# Other k and period.
+	python3 "$RT_ROOT/tests/eval/oracle.py" --skip-days 3 --top 20 --period-days 3 d/scored.ndjson > want.json
+	rt-eval --skip-days 3 --top 20 --period-days 3 d/scored.ndjson > got.json
+	[ "$(jq -c '[.records, .roc_auc, .average_precision, .card_precision]' got.json)" = "$(jq -c '[.records, .roc_auc, .average_precision, .card_precision]' want.json)" ]
+}

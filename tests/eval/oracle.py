@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""rt-eval's figures computed independently, for the tests.
+usage: oracle.py SCORED.ndjson [ALERTS.ndjson] [--skip-days N] [--top K]
+       [--period-days N]
+ROC AUC by pairs (ties half), average precision as scikit-learn's
+average_precision_score, card precision@k per day as the Le Borgne et al.
+handbook's card_precision_top_k (known compromised cards left out, the list
+restarting every period), ties among cards broken by first appearance."""
+import argparse, datetime, json
+ap = argparse.ArgumentParser()
+ap.add_argument('scored'); ap.add_argument('alerts', nargs='?')
+ap.add_argument('--skip-days', type=int, default=0)
+ap.add_argument('--top', type=int, default=100)
+ap.add_argument('--period-days', type=int, default=7)
+o = ap.parse_args()
+
+def day_of(ts):
+    d = datetime.datetime.fromisoformat(ts.replace('Z', '+00:00'))
+    return (d - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).days
+
+recs, first = [], None
+for line in open(o.scored):
+    r = json.loads(line)
+    d = day_of(r['ts'])
+    first = d if first is None else first
+    if d < first + o.skip_days:
+        continue
+    recs.append((float(r.get('_score', float('-inf'))), int(r['is_fraud']), d, r['customer_id'], r['tx_id']))
+
+pos = sum(y for _, y, *_ in recs); neg = len(recs) - pos
+# AUC: rank-sum with average ranks for ties.
+srt = sorted(recs, key=lambda x: x[0])
+rank_sum, i = 0.0, 0
+while i < len(srt):
+    j = i
+    while j < len(srt) and srt[j][0] == srt[i][0]:
+        j += 1
+    avg = (i + 1 + j) / 2
+    rank_sum += avg * sum(1 for x in srt[i:j] if x[1])
+    i = j
+auc = (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
+# AP: sum over thresholds (distinct scores, high to low) of dR * P.
+desc = sorted(recs, key=lambda x: -x[0])
+tp = fp = 0; apv = 0.0; prev_r = 0.0; i = 0
+while i < len(desc):
+    j = i
+    while j < len(desc) and desc[j][0] == desc[i][0]:
+        j += 1
+    gp = sum(1 for x in desc[i:j] if x[1]); tp += gp; fp += (j - i) - gp
+    if gp:
+        r = tp / pos; apv += (r - prev_r) * tp / (tp + fp); prev_r = r
+    i = j
+# Card precision@k.
+order, days = {}, {}
+for s, y, d, c, _ in recs:
+    order.setdefault(c, len(order))
+    dd = days.setdefault(d, {})
+    ps, py = dd.get(c, (float('-inf'), 0))
+    dd[c] = (max(ps, s), max(py, y))
+cps, det = [], set()
+for d in sorted(days):
+    if (d - first - o.skip_days) % o.period_days == 0:
+        det = set()
+    items = sorted(((s, y, c) for c, (s, y) in days[d].items() if c not in det),
+                   key=lambda x: (-x[0], order[x[2]]))[:o.top]
+    cps.append(sum(y for _, y, _ in items) / o.top)
+    det |= {c for _, y, c in items if y}
+out = {'records': len(recs), 'frauds': pos, 'roc_auc': round(auc, 4),
+       'average_precision': round(apv, 4), 'days': len(cps),
+       'card_precision': round(sum(cps) / len(cps), 4)}
+if o.alerts:
+    ids = set()
+    for line in open(o.alerts):
+        a = json.loads(line)
+        if 'record' in a:
+            ids.add(str(a['record']['tx_id']))
+    fraud_ids = {str(t) for s, y, d, c, t in recs if y}
+    fc = {c for s, y, d, c, t in recs if y}
+    fca = {c for s, y, d, c, t in recs if y and str(t) in ids}
+    out['alerts'] = len(ids)
+    out['alerts_on_fraud'] = len(ids & fraud_ids)
+    out['alert_card_recall'] = round(len(fca) / len(fc), 4)
+print(json.dumps(out))
