@@ -65,7 +65,10 @@ usage(void)
 
 struct pt {
 	double s;
+	int64_t day;
 	int y;
+	uint32_t alert;		/* its alert's id + 1, or 0 */
+	uint32_t card;
 };
 
 /* A card's day: its highest score and whether it had a fraud. */
@@ -90,12 +93,7 @@ struct ev {
 	int have_day;
 	/* Alerts: ids of alerted records, and of those that were fraud. */
 	struct rt_map alerted;
-	unsigned char *alert_fraud_seen;
 	uint64_t alerts_n, alerts_fraud;
-	/* Frauds: cards with a fraud, and those alerted on a fraud. */
-	struct rt_map fcards;
-	unsigned char *fcard_alerted;
-	size_t capf;
 	struct rt_jdoc doc;
 	struct rt_buf tmp, key;
 	uint64_t unlabelled;
@@ -149,14 +147,11 @@ load_alerts(struct ev *e)
 		rt_field_text(&d, k, &e->key);
 		rt_map_put(&e->alerted, e->key.p, e->key.len,
 		    rt_hash(e->key.p, e->key.len), &isnew);
-		if (isnew)
-			e->alerts_n++;
 	}
 	if (r == RT_IN_ERR)
 		rt_cli_fatal(e->cli, "%s: %s", e->alerts, strerror(in.err));
 	rt_in_close(&in);
 	rt_jdoc_release(&d);
-	e->alert_fraud_seen = rt_xcalloc(rt_map_idcap(&e->alerted) + 1, 1);
 }
 
 static void
@@ -197,19 +192,32 @@ record(struct ev *e, const struct rt_rec *r)
 	}
 	day = t >= 0 ? t / (86400 * RT_US_PER_S) :
 	    -((-t + 86400 * RT_US_PER_S - 1) / (86400 * RT_US_PER_S));
-	if (!e->have_day) {
+	/* The first day is the earliest, in whatever order records come;
+	 * days are left out (--skip-days) when the report is made. */
+	if (!e->have_day || day < e->first_day) {
 		e->first_day = day;
 		e->have_day = 1;
 	}
 	rt_cli_drop(cli);	/* a report, not records, comes out */
-	if (day < e->first_day + e->skip)
-		return;
 	if (e->np == e->capp) {
 		e->capp = e->capp ? 2 * e->capp : 4096;
 		e->p = rt_xreallocarray(e->p, e->capp, sizeof *e->p);
 	}
 	e->p[e->np].s = s;
+	e->p[e->np].day = day;
 	e->p[e->np].y = y >= 0.5;
+	e->p[e->np].alert = 0;
+	if (e->alerts) {
+		uint32_t ik = rt_jdoc_get(d, 0, e->id, strlen(e->id));
+
+		e->tmp.len = 0;
+		if (ik)
+			rt_field_text(d, ik, &e->tmp);
+		id = ik ? rt_map_find(&e->alerted, e->tmp.p, e->tmp.len,
+		    rt_hash(e->tmp.p, e->tmp.len)) : RT_MAP_NONE;
+		if (id != RT_MAP_NONE)
+			e->p[e->np].alert = id + 1;
+	}
 	e->np++;
 	k = rt_jdoc_get(d, 0, e->card, strlen(e->card));
 	e->key.len = 0;
@@ -217,58 +225,39 @@ record(struct ev *e, const struct rt_rec *r)
 		rt_field_text(d, k, &e->key);
 	card = rt_map_put(&e->cards, e->key.p ? e->key.p : "", e->key.len,
 	    rt_hash(e->key.p ? e->key.p : "", e->key.len), &isnew);
-	if (y >= 0.5) {
-		uint32_t f = rt_map_put(&e->fcards, e->key.p ? e->key.p : "",
-		    e->key.len, rt_hash(e->key.p ? e->key.p : "", e->key.len),
-		    &isnew);
+	e->p[e->np - 1].card = card;
+}
 
-		if (f >= e->capf) {
-			size_t nc = e->capf ? 2 * e->capf : 1024;
-
-			while (nc <= f)
-				nc *= 2;
-			e->fcard_alerted = rt_xrealloc(e->fcard_alerted, nc);
-			memset(e->fcard_alerted + e->capf, 0, nc - e->capf);
-			e->capf = nc;
-		}
-		if (e->alerts) {
-			uint32_t ik = rt_jdoc_get(d, 0, e->id, strlen(e->id));
-
-			e->tmp.len = 0;
-			if (ik)
-				rt_field_text(d, ik, &e->tmp);
-			id = ik ? rt_map_find(&e->alerted, e->tmp.p, e->tmp.len,
-			    rt_hash(e->tmp.p, e->tmp.len)) : RT_MAP_NONE;
-			if (id != RT_MAP_NONE) {
-				e->fcard_alerted[f] = 1;
-				if (!e->alert_fraud_seen[id]) {
-					e->alert_fraud_seen[id] = 1;
-					e->alerts_fraud++;
-				}
-			}
-		}
-	}
-	{
+/* Card-days of the evaluated records: each card's highest score and
+ * whether it had a fraud, per day. */
+static void
+card_days(struct ev *e)
+{
+	for (size_t i = 0; i < e->np; i++) {
+		const struct pt *p = &e->p[i];
 		char kb[16];
 		uint32_t c;
+		int isnew;
 
-		memcpy(kb, &day, 8);
-		memcpy(kb + 8, &card, 4);
+		if (p->day < e->first_day + e->skip)
+			continue;
+		memcpy(kb, &p->day, 8);
+		memcpy(kb + 8, &p->card, 4);
 		c = rt_map_put(&e->cd, kb, 12, rt_hash(kb, 12), &isnew);
 		if (isnew) {
 			if (e->nc == e->capc) {
 				e->capc = e->capc ? 2 * e->capc : 4096;
 				e->c = rt_xreallocarray(e->c, e->capc, sizeof *e->c);
 			}
-			e->c[c].day = day;
-			e->c[c].card = card;
-			e->c[c].s = s;
-			e->c[c].y = y >= 0.5;
+			e->c[c].day = p->day;
+			e->c[c].card = p->card;
+			e->c[c].s = p->s;
+			e->c[c].y = p->y;
 			e->nc++;
 		} else {
-			if (s > e->c[c].s)
-				e->c[c].s = s;
-			if (y >= 0.5)
+			if (p->s > e->c[c].s)
+				e->c[c].s = p->s;
+			if (p->y)
 				e->c[c].y = 1;
 		}
 	}
@@ -293,6 +282,46 @@ report(struct ev *e, struct rt_buf *b)
 	unsigned char *detected, *best_det;
 	double best_sum = 0;
 
+	uint64_t fc = 0, fa = 0;
+
+	card_days(e);
+	/* Alerts on evaluated records: how many, how many on a fraud, and
+	 * the cards with a fraud that had an alert on one. */
+	{
+		uint32_t na = rt_map_idcap(&e->alerted) + 1;
+		uint32_t ncards = rt_map_idcap(&e->cards) + 1;
+		unsigned char *aseen = rt_xcalloc(na, 1);
+		unsigned char *cseen = rt_xcalloc(ncards, 1);
+
+		for (i = j = 0; i < e->np; i++) {
+			struct pt *p = &e->p[i];
+
+			if (p->day < e->first_day + e->skip)
+				continue;
+			if (p->alert) {
+				if (!(aseen[p->alert - 1] & 1))
+					e->alerts_n++;
+				aseen[p->alert - 1] |= 1;
+				if (p->y && !(aseen[p->alert - 1] & 2)) {
+					aseen[p->alert - 1] |= 2;
+					e->alerts_fraud++;
+				}
+			}
+			if (p->y) {
+				if (!(cseen[p->card] & 1))
+					fc++;
+				cseen[p->card] |= 1;
+				if (p->alert && !(cseen[p->card] & 2)) {
+					cseen[p->card] |= 2;
+					fa++;
+				}
+			}
+			e->p[j++] = *p;
+		}
+		e->np = j;
+		free(aseen);
+		free(cseen);
+	}
 	qsort(e->p, e->np, sizeof *e->p, pt_cmp);
 	for (i = 0; i < e->np; i++)
 		pos += (uint64_t)e->p[i].y;
@@ -339,7 +368,8 @@ report(struct ev *e, struct rt_buf *b)
 
 		for (j = i; j < e->nc && e->c[j].day == e->c[i].day; j++)
 			;
-		if ((e->c[i].day - e->first_day - e->skip) % e->period == 0) {
+		if (i == 0 || (e->c[i].day - e->first_day - e->skip) / e->period !=
+		    (e->c[i - 1].day - e->first_day - e->skip) / e->period) {
 			/* A new test period: nothing is known compromised. */
 			memset(detected, 0, rt_map_idcap(&e->cards) + 1);
 			memset(best_det, 0, rt_map_idcap(&e->cards) + 1);
@@ -387,10 +417,6 @@ report(struct ev *e, struct rt_buf *b)
 	put_num(b, "card_precision_ceiling", days ? best_sum / (double)days :
 	    NAN);
 	if (e->alerts) {
-		uint64_t fc = e->fcards.count, fa = 0;
-
-		for (uint32_t f = 0; f < rt_map_idcap(&e->fcards); f++)
-			fa += f < e->capf && e->fcard_alerted[f];
 		rt_buf_printf(b, ",\"alerts\":%llu,\"alerts_on_fraud\":%llu",
 		    (unsigned long long)e->alerts_n,
 		    (unsigned long long)e->alerts_fraud);
@@ -462,7 +488,6 @@ main(int argc, char *argv[])
 	rt_map_init(&e.cards);
 	rt_map_init(&e.cd);
 	rt_map_init(&e.alerted);
-	rt_map_init(&e.fcards);
 	rt_jdoc_init(&e.doc, 0);
 	if (e.alerts)
 		load_alerts(&e);
@@ -480,10 +505,7 @@ main(int argc, char *argv[])
 	rt_map_release(&e.cards);
 	rt_map_release(&e.cd);
 	rt_map_release(&e.alerted);
-	rt_map_release(&e.fcards);
 	free(e.p);
 	free(e.c);
-	free(e.alert_fraud_seen);
-	free(e.fcard_alerted);
 	return rc;
 }

@@ -5,7 +5,9 @@ usage: oracle.py SCORED.ndjson [ALERTS.ndjson] [--skip-days N] [--top K]
 ROC AUC by pairs (ties half), average precision as scikit-learn's
 average_precision_score, card precision@k per day as the Le Borgne et al.
 handbook's card_precision_top_k (known compromised cards left out, the list
-restarting every period), ties among cards broken by first appearance."""
+restarting with each period of N days counted from the earliest day plus the
+skipped days), ties among cards broken by first appearance in the input.  Alerts count
+when they are on an evaluated record."""
 import argparse, datetime, json
 ap = argparse.ArgumentParser()
 ap.add_argument('scored'); ap.add_argument('alerts', nargs='?')
@@ -18,14 +20,13 @@ def day_of(ts):
     d = datetime.datetime.fromisoformat(ts.replace('Z', '+00:00'))
     return (d - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).days
 
-recs, first = [], None
+allrecs = []
 for line in open(o.scored):
     r = json.loads(line)
-    d = day_of(r['ts'])
-    first = d if first is None else first
-    if d < first + o.skip_days:
-        continue
-    recs.append((float(r.get('_score', float('-inf'))), int(r['is_fraud']), d, r['customer_id'], r['tx_id']))
+    allrecs.append((float(r.get('_score', float('-inf'))), int(r['is_fraud']),
+                    day_of(r['ts']), r['customer_id'], r['tx_id']))
+first = min(x[2] for x in allrecs)
+recs = [x for x in allrecs if x[2] >= first + o.skip_days]
 
 pos = sum(y for _, y, *_ in recs); neg = len(recs) - pos
 # AUC: rank-sum with average ranks for ties.
@@ -52,14 +53,16 @@ while i < len(desc):
     i = j
 # Card precision@k.
 order, days = {}, {}
+for x in allrecs:
+    order.setdefault(x[3], len(order))
 for s, y, d, c, _ in recs:
-    order.setdefault(c, len(order))
     dd = days.setdefault(d, {})
     ps, py = dd.get(c, (float('-inf'), 0))
     dd[c] = (max(ps, s), max(py, y))
-cps, det = [], set()
+cps, det, period = [], set(), None
 for d in sorted(days):
-    if (d - first - o.skip_days) % o.period_days == 0:
+    if (d - first - o.skip_days) // o.period_days != period:
+        period = (d - first - o.skip_days) // o.period_days
         det = set()
     items = sorted(((s, y, c) for c, (s, y) in days[d].items() if c not in det),
                    key=lambda x: (-x[0], order[x[2]]))[:o.top]
@@ -74,6 +77,7 @@ if o.alerts:
         a = json.loads(line)
         if 'record' in a:
             ids.add(str(a['record']['tx_id']))
+    ids &= {str(t) for s, y, d, c, t in recs}
     fraud_ids = {str(t) for s, y, d, c, t in recs if y}
     fc = {c for s, y, d, c, t in recs if y}
     fca = {c for s, y, d, c, t in recs if y and str(t) in ids}
