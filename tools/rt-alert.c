@@ -78,7 +78,8 @@ usage(void)
 	    "  -k, --key F[,F...]       incidents are per key (default: one)\n"
 	    "      --suppress DUR       after an alert, suppress the key's\n"
 	    "                           alerts within DUR of event time\n"
-	    "      --time F|arrival     event time field (default: arrival)\n"
+	    "      --time F|arrival     event time field (default ts, and arrival\n"
+	    "                           for records without one)\n"
 	    "      --max-delay DUR      hold records to put up to DUR of\n"
 	    "                           disorder back in event-time order\n"
 	    "      --rate N/DUR         at most N alerts per DUR (event time);\n"
@@ -150,6 +151,7 @@ struct al {
 	int nkeys;
 	int64_t suppress;
 	const char *time_field;	/* NULL: arrival */
+	int time_given;		/* --time was given: the field must be there */
 	int64_t max_delay;
 	uint64_t rate_n;
 	int64_t rate_per;
@@ -325,6 +327,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_TIME:
 			a->time_field = strcmp(optarg, "arrival") == 0 ? NULL :
 			    optarg;
+			a->time_given = 1;
 			break;
 		case OPT_MAXDELAY:
 			a->max_delay = dur_arg(cli, "max-delay", optarg, 1);
@@ -1137,7 +1140,9 @@ record(struct al *a, const struct rt_rec *r)
 		return;
 	}
 	a->worthy++;
-	if (a->time_field == NULL) {
+	if (a->time_field == NULL || (!a->time_given &&
+	    rt_jdoc_get(d, 0, a->time_field, strlen(a->time_field)) == 0)) {
+		/* Without --time, records with no "ts" are timed on arrival. */
 		t = wall_us();
 	} else if ((err = rt_field_time(d, a->time_field,
 	    strlen(a->time_field), &cli->topt, &a->tmp, &t)) != NULL) {
@@ -1406,6 +1411,7 @@ main(int argc, char *argv[])
 	rt_cli_init(&cli, "rt-alert", usage);
 	a.cli = &cli;
 	a.by = "_score";
+	a.time_field = "ts";
 	a.facility = LOG_USER;
 	a.exec_timeout = 10 * RT_US_PER_S;
 	a.retry_delay = 100000;
