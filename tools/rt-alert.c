@@ -540,7 +540,7 @@ exec_env(struct al *a, const struct rt_jdoc *d, const char *json,
 		if (k)
 			joined(d, k, ",", &a->text);
 		free(env[n]);
-		env[n] = rt_xmemdup(a->text.p, a->text.len + 1);
+		env[n] = rt_xmemdup(rt_buf_cstr(&a->text), a->text.len + 1);
 		env[n][a->text.len] = '\0';
 		/* A NUL inside a value would cut it: that is all it does. */
 		n++;
@@ -549,7 +549,7 @@ exec_env(struct al *a, const struct rt_jdoc *d, const char *json,
 	rt_buf_adds(&a->text, "RT_ALERT=");
 	rt_buf_add(&a->text, json, len);
 	free(env[n]);
-	env[n] = rt_xmemdup(a->text.p, a->text.len + 1);
+	env[n] = rt_xmemdup(rt_buf_cstr(&a->text), a->text.len + 1);
 	env[n][a->text.len] = '\0';
 	n++;
 	*envp = env;
@@ -1400,8 +1400,9 @@ wait_deliveries(struct al *a, int block)
 int
 main(int argc, char *argv[])
 {
-	struct rt_cli cli;
-	struct al a;
+	/* Program-long state, reachable to the end (leak checkers). */
+	static struct rt_cli cli;
+	static struct al a;
 	struct rt_rec rec;
 	struct rt_buf err = RT_BUF_INIT;
 	int k, rc;

@@ -322,7 +322,8 @@ report(struct ev *e, struct rt_buf *b)
 		free(aseen);
 		free(cseen);
 	}
-	qsort(e->p, e->np, sizeof *e->p, pt_cmp);
+	if (e->np)
+		qsort(e->p, e->np, sizeof *e->p, pt_cmp);
 	for (i = 0; i < e->np; i++)
 		pos += (uint64_t)e->p[i].y;
 	neg = e->np - pos;
@@ -359,7 +360,8 @@ report(struct ev *e, struct rt_buf *b)
 	/* Card precision@k: each day, the k cards with the highest score
 	 * that are not already known compromised; a card found compromised
 	 * (in a day's top k with a fraud) leaves the later days' lists. */
-	qsort(e->c, e->nc, sizeof *e->c, cd_cmp);
+	if (e->nc)
+		qsort(e->c, e->nc, sizeof *e->c, cd_cmp);
 	detected = rt_xcalloc(rt_map_idcap(&e->cards) + 1, 1);
 	best_det = rt_xcalloc(rt_map_idcap(&e->cards) + 1, 1);
 	for (i = 0; i < e->nc; i = j) {
@@ -446,8 +448,9 @@ count_arg(struct rt_cli *cli, const char *opt, const char *s, long min)
 int
 main(int argc, char *argv[])
 {
-	struct rt_cli cli;
-	struct ev e;
+	/* Program-long state, reachable to the end (leak checkers). */
+	static struct rt_cli cli;
+	static struct ev e;
 	struct rt_rec rec;
 	struct rt_buf out = RT_BUF_INIT;
 	int opt, li, rc;

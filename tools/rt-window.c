@@ -224,6 +224,8 @@ add_agg(struct rw *rw, const char *spec)
 	rw->c.aggs = rt_xreallocarray(rw->c.aggs, (size_t)rw->c.nagg + 1,
 	    sizeof *rw->c.aggs);
 	rw->c.aggs[rw->c.nagg++] = a;
+	if (a.name == NULL && a.field == NULL)
+		free(s);	/* only the kind was in it */
 	rt_buf_printf(&rw->config, "a=%s\n", spec);
 }
 
@@ -680,8 +682,9 @@ save_state(struct rw *rw)
 int
 main(int argc, char *argv[])
 {
-	struct rt_cli cli;
-	struct rw rw;
+	/* Program-long state, reachable to the end (leak checkers). */
+	static struct rt_cli cli;
+	static struct rw rw;
 	struct rt_rec rec;
 	int k, n;
 	int64_t last_wall = 0;
