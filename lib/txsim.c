@@ -45,12 +45,15 @@ static void
 link_terminals(struct rt_txsim *s)
 {
 	double r = s->o.radius > 0 ? s->o.radius : 1;
-	unsigned g = (unsigned)ceil(SPAN / r), i, c;
+	/* Cells at least r wide (neighbours are one cell away), and at most
+	 * 1024 a side however small r is. */
+	double w = r > SPAN / 1024 ? r : SPAN / 1024;
+	unsigned g = (unsigned)ceil(SPAN / w), i, c;
 	uint32_t *cell = rt_xcalloc((size_t)g * g + 1, sizeof *cell);
 	uint32_t *byc = rt_xmalloc((s->o.terminals + 1) * sizeof *byc);
 	size_t n = 0, cap = (size_t)s->o.customers * 8 + 16;
 
-#define CELL(x) ((unsigned)((x) / r) < g ? (unsigned)((x) / r) : g - 1)
+#define CELL(x) ((unsigned)((x) / w) < g ? (unsigned)((x) / w) : g - 1)
 	/* Counting sort of terminals by cell. */
 	for (i = 0; i < s->o.terminals; i++)
 		cell[CELL(s->tx[i]) * g + CELL(s->ty[i]) + 1]++;

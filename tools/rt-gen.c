@@ -64,9 +64,11 @@ count(struct rt_cli *cli, const char *opt, const char *s,
 	char *end;
 	unsigned long long v;
 
+	/* strtoull takes leading blanks and a sign: " -1" would be 2^64 - 1. */
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+	if (errno || end == s || *end || !(s[0] >= '0' && s[0] <= '9') ||
+	    v < min || v > max)
 		rt_cli_usage_error(cli, "--%s: '%s' is not a whole number from "
 		    "%llu to %llu", opt, s, min, max);
 	return v;

@@ -95,29 +95,33 @@ wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
 	return 0;
 }
 
+/* Microseconds, rounded; an absurdly slow pace (--speed 1e-300) waits
+ * "forever" (a century) rather than overflowing into "at once". */
+static int64_t
+us_round(double us)
+{
+	return us < 3.2e15 ? (int64_t)llround(us) : (int64_t)3.2e15;
+}
+
 /* Where in the schedule record number k with event time t belongs. */
 static int64_t
 schedule(struct replay *rp, int64_t t)
 {
 	if (rp->rate > 0)
-		return (int64_t)llround((double)rp->played * 1e6 / rp->rate);
+		return us_round((double)rp->played * 1e6 / rp->rate);
 	if (rp->speed == 0)
 		return 0;
 	if (t < rp->t0)
 		return 0;	/* out of order: as soon as possible */
-	return (int64_t)llround((double)(t - rp->t0) / rp->speed);
+	return us_round((double)(t - rp->t0) / rp->speed);
 }
 
 static void
-stamp(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r,
-    const char **p, size_t *n)
+stamp(struct replay *rp, const struct rt_jdoc *d, const char **p, size_t *n)
 {
-	const struct rt_jdoc *d = rt_rec_parse(r, &rp->doc);
 	struct timespec now;
 	struct rt_buf *v;
 
-	if (d == NULL || d->v[0].type != RT_JOBJ)
-		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	rt_jedit_start(&rp->edit, d);
 	v = rt_jedit_key(&rp->edit, rp->stamp, strlen(rp->stamp));
@@ -126,24 +130,18 @@ stamp(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r,
 	rt_jedit_finish(&rp->edit, &rp->out);
 	*p = rp->out.p;
 	*n = rp->out.len;
-	(void)cli;
 }
 
 /* The event time of r, or a reason to reject it. */
 static const char *
-event_time(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r,
+event_time(struct rt_cli *cli, struct replay *rp, const struct rt_jdoc *d,
     int64_t *t)
 {
-	const struct rt_jdoc *d = rt_rec_parse(r, &rp->doc);
 	const struct rt_jnode *v;
 	uint32_t i;
 	struct rt_buf s = RT_BUF_INIT;
 	const char *err;
 
-	if (d == NULL)
-		return "invalid JSON";
-	if (d->v[0].type != RT_JOBJ)
-		return "not a JSON object";
 	i = rt_jdoc_get(d, 0, rp->time_field, strlen(rp->time_field));
 	if (i == 0)
 		return "time field missing";
@@ -165,12 +163,27 @@ static void
 play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 {
 	const char *p = r->p, *err;
+	const struct rt_jdoc *d = NULL;
 	size_t n = r->len;
 	int64_t t = 0, late;
 	char why[128];
+	int timed = rp->rate == 0 || rp->from != RT_TIME_NONE ||
+	    rp->to != RT_TIME_NONE;
 
-	if (rp->rate == 0 || rp->from != RT_TIME_NONE || rp->to != RT_TIME_NONE) {
-		if ((err = event_time(cli, rp, r, &t)) != NULL) {
+	/* Reading the time or adding the stamp needs an object; without
+	 * either (--rate alone), any line passes. */
+	if (timed || rp->stamp) {
+		if ((d = rt_rec_parse(r, &rp->doc)) == NULL) {
+			rt_cli_reject_json(cli, r, &rp->doc);
+			return;
+		}
+		if (d->v[0].type != RT_JOBJ) {
+			rt_cli_reject(cli, r, "not a JSON object");
+			return;
+		}
+	}
+	if (timed) {
+		if ((err = event_time(cli, rp, d, &t)) != NULL) {
 			snprintf(why, sizeof why, "%s: %s", rp->time_field, err);
 			rt_cli_reject(cli, r, why);
 			return;
@@ -189,7 +202,7 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 	if (late > rp->behind_max)
 		rp->behind_max = late;
 	if (rp->stamp)
-		stamp(cli, rp, r, &p, &n);
+		stamp(rp, d, &p, &n);
 	rt_cli_emit(cli, r, p, n);
 	/* On schedule, each record leaves at its time; far behind, records
 	 * go out in blocks to catch up. */
