@@ -80,7 +80,6 @@ wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
 {
 	struct timespec now, dl;
 	int64_t at = ts_us(w0) + off, late;
-	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	late = ts_us(&now) - at;
@@ -89,8 +88,8 @@ wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
 	rt_cli_idle(cli);	/* what was written leaves before we sleep */
 	dl.tv_sec = (time_t)(at / RT_US_PER_S);
 	dl.tv_nsec = (long)(at % RT_US_PER_S) * 1000;
-	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl,
-	    NULL)) == EINTR)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL) ==
+	    EINTR)
 		rt_cli_idle(cli);	/* SIGUSR1: stats */
 	return 0;
 }
