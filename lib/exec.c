@@ -143,7 +143,8 @@ rt_exec_submit(struct rt_exec *x, const char *data, size_t n,
 		j->env[ne++] = j->extra[i];
 	if (x->nq == x->capq) {
 		x->capq = x->capq ? 2 * x->capq : 16;
-		x->q = rt_xreallocarray(x->q, x->capq, sizeof *x->q);
+		x->q = rt_xreallocarray(x->q, x->capq,
+		    sizeof(struct rt_exec_job *));
 	}
 	x->q[x->nq++] = j;
 	rt_exec_service(x);
@@ -319,7 +320,7 @@ rt_exec_service(struct rt_exec *x)
 		} else if (failed(x, j, now)) {
 			job_free(j);
 			memmove(&x->q[i], &x->q[i + 1],
-			    (x->nq - i - 1) * sizeof *x->q);
+			    (x->nq - i - 1) * sizeof(struct rt_exec_job *));
 			x->nq--;
 			i--;
 		}

@@ -1690,11 +1690,10 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 					continue;
 				agg_name(&w->c, a, NULL, &w->out);
 				v = rt_jedit_key(e, w->out.p, w->out.len);
-				if (!k->hasprev)
-					rt_buf_adds(v, "null");
-				else if (a->kind == RT_WA_SINCE_PREV)
+				if (k->hasprev && a->kind == RT_WA_SINCE_PREV)
 					put_num(v, (double)(ev->t - k->lastt) / 1e6);
-				else if (k->prev[a->slot].len)
+				else if (k->hasprev && a->kind != RT_WA_SINCE_PREV &&
+				    k->prev[a->slot].len)
 					rt_buf_add(v, k->prev[a->slot].p,
 					    k->prev[a->slot].len);
 				else
@@ -1897,7 +1896,7 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			int m = snprintf(ph, sizeof ph, "\x01free%llu",
 			    (unsigned long long)i);
 
-			id = rt_map_put(&w->keys, ph, (size_t)m,
+			(void)rt_map_put(&w->keys, ph, (size_t)m,
 			    rt_hash(ph, (size_t)m), &isnew);
 			continue;
 		}
