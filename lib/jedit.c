@@ -101,7 +101,14 @@ resolve(struct rt_jedit *e)
 		}
 		s->node = rt_jdoc_get(e->d, 0, e->text.p + s->koff, s->klen);
 	}
-	qsort(e->set, e->n, sizeof *e->set, by_node);
+	/* A handful of sets: insertion sort (qsort's set-up cost more). */
+	for (i = 1; i < e->n; i++) {
+		struct rt_jedit_set t = e->set[i];
+
+		for (j = i; j > 0 && by_node(&e->set[j - 1], &t) > 0; j--)
+			e->set[j] = e->set[j - 1];
+		e->set[j] = t;
+	}
 }
 
 void
