@@ -58,14 +58,14 @@ measure() {
 }
 
 # row ID: the table row of a measured benchmark; ratio against PEER when
-# given ("x times the peer's records/s").
+# given ("x times the peer's records/s": peers may run on fewer records).
 row() {
 	local id=$1 peer=${2:-}
 	awk -F'\t' -v id="$id" -v peer="$peer" '
-	$1 == peer { ps = $2 }
+	$1 == peer { pr = $3 }
 	$1 == id { s = $2; r = $3; mb = $4; rss = $5; cmd = $6 }
 	END {
-		ratio = (peer != "" && ps > 0 && s > 0) ? sprintf("%.1fx", ps / s) : ""
+		ratio = (peer != "" && pr > 0 && r > 0) ? sprintf("%.1fx", r / pr) : ""
 		gsub(/\|/, "\\|", cmd)
 		printf "| %s | %s | %s | %s | %.1f | %s | `%s` |\n", id, s, r, mb, rss / 1024, ratio, cmd
 	}' "$OUT/results.tsv"
