@@ -228,3 +228,23 @@ EOF
 @test "man: rt-alert.1 examples run" {
 	check_man_examples "$RT_ROOT/man/rt-alert.1"
 }
+
+@test "--idle-timeout: a quiet input lets event time move on, so periods close on a live stream" {
+	mkfifo f
+	exec 4<>f
+	rt-alert --top 1 --per 1s --idle-timeout 200ms --template '{id}' > out 2> err 4>&- < f &
+	local pid=$!
+	printf '%s\n' '{"id":1,"ts":"2024-01-01T10:00:00Z","_class":"fraud","_score":5}' \
+		'{"id":2,"ts":"2024-01-01T10:10:00Z","_class":"fraud","_score":9}' >&4
+	# Record 2's period ends a second of event time later: with the input
+	# quiet, the wall clock carries event time there.
+	for i in $(seq 100); do [ "$(wc -l < out)" -ge 2 ] && break; sleep 0.1; done
+	[ "$(tr '\n' ' ' < out)" = "1 2 " ]
+	exec 4>&-
+	wait "$pid"
+	# Without it, record 2 waits for the end of input.
+	printf '%s\n' '{"id":1,"ts":"2024-01-01T10:00:00Z","_class":"fraud","_score":5}' \
+		'{"id":2,"ts":"2024-01-01T10:10:00Z","_class":"fraud","_score":9}' |
+		rt-alert --top 1 --per 1s --template '{id}' > out2
+	[ "$(tr '\n' ' ' < out2)" = "1 2 " ]
+}

@@ -37,7 +37,7 @@ enum {
 	OPT_RATE, OPT_TOP, OPT_PER, OPT_BY, OPT_FORMAT, OPT_TEMPLATE,
 	OPT_EXEC, OPT_EXECTIMEOUT, OPT_EXECCONC, OPT_RETRIES, OPT_RETRYDELAY,
 	OPT_SYSLOG, OPT_STATE, OPT_FLUSH, OPT_EXITSTATUS, OPT_LATENCY,
-	OPT_NOFAST
+	OPT_NOFAST, OPT_IDLE
 };
 
 static const struct option longopts[] = {
@@ -65,6 +65,7 @@ static const struct option longopts[] = {
 	{ "exit-status", no_argument, NULL, OPT_EXITSTATUS },
 	{ "latency-from", required_argument, NULL, OPT_LATENCY },
 	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -98,6 +99,9 @@ usage(void)
 	    "      --retry-delay DUR    first retry after DUR, doubling\n"
 	    "                           (default 100ms)\n"
 	    "      --syslog[=FACILITY]  log alerts to syslog (default user)\n"
+	    "      --idle-timeout DUR   when input is quiet for DUR, event time\n"
+	    "                           moves on with the wall clock (periods\n"
+	    "                           close, summaries go out)\n"
 	    "      --state FILE         keep suppression, rate and top-K state\n"
 	    "                           between runs\n"
 	    "      --flush              with --state: close everything at the end\n"
@@ -167,6 +171,8 @@ struct al {
 	int facility;
 	const char *state_path;
 	int flush, exit_status, no_fast;
+	int64_t idle;		/* --idle-timeout */
+	int64_t last_wall;	/* wall clock of the last record */
 	const char *latency_from;
 	/* Selection. */
 	struct rt_rules rs;
@@ -400,6 +406,9 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_EXITSTATUS: a->exit_status = 1; break;
 		case OPT_LATENCY: a->latency_from = optarg; break;
 		case OPT_NOFAST: a->no_fast = 1; break;
+		case OPT_IDLE:
+			a->idle = dur_arg(cli, "idle-timeout", optarg, 0);
+			break;
 		case '?':
 		case ':':
 			rt_cli_bad_option(cli, argv, opt);
@@ -1380,6 +1389,14 @@ extra_stats(struct rt_buf *b, void *arg)
 
 /* ---- main ------------------------------------------------------------ */
 
+/* Is anything waiting for event time to move on? */
+static int
+pending(const struct al *a)
+{
+	return a->npq || a->nper || (a->rate_n && a->rthr) ||
+	    (a->suppress && a->nheap);
+}
+
 static void
 wait_deliveries(struct al *a, int block)
 {
@@ -1458,6 +1475,8 @@ main(int argc, char *argv[])
 	while (!got_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k == 1) {
 			record(&a, &rec);
+			if (a.idle)
+				a.last_wall = wall_us();
 			if (a.use_exec && (rt_exec_wake ||
 			    (++nrec & 255) == 0))
 				rt_exec_service(&a.ex);
@@ -1477,9 +1496,28 @@ main(int argc, char *argv[])
 				n += rt_exec_pollfds(&a.ex, pfd + 1, 63,
 				    &timeout);
 			}
-			if (poll(pfd, (nfds_t)n, timeout) == -1 &&
+			if (a.idle && a.have_t && a.last_wall && pending(&a)) {
+				int64_t left = a.last_wall + a.idle - wall_us();
+				int ms = left > 0 ? (int)((left + 999) / 1000) : 0;
+
+				if (timeout < 0 || ms < timeout)
+					timeout = ms;
+			}
+			if ((k = poll(pfd, (nfds_t)n, timeout)) == -1 &&
 			    errno != EINTR)
 				rt_cli_fatal(&cli, "poll: %s", strerror(errno));
+			if (k == 0 && a.idle && a.have_t && a.last_wall &&
+			    pending(&a) &&
+			    wall_us() >= a.last_wall + a.idle) {
+				/* Quiet for the idle timeout: event time
+				 * moves on with the wall clock. */
+				int64_t now = wall_us();
+
+				a.maxt += now - a.last_wall;
+				a.wm = a.maxt - a.max_delay;
+				a.last_wall = now;
+				advance(&a);
+			}
 			if (a.use_exec)
 				rt_exec_service(&a.ex);
 		}
