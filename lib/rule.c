@@ -926,12 +926,42 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 			return st;
 		return arith(e, n->op, &a, &b, out);
 	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE:
+		/* The common shape, a record field against a literal of the
+		 * field's own type, without the general path's copies; any
+		 * other case (types differ, escapes, a missing field) takes
+		 * the general path below. */
+		if (n->a->op == F_FIELD && n->a->top && e->cache &&
+		    n->b->op == F_LIT) {
+			uint32_t i = e->cache[n->a->slot];
+			const struct rt_jnode *v = i ? &e->d->v[i] : NULL;
+			const struct fv *l = &n->b->lit;
+
+			if (v && l->t == V_NUM && v->type == RT_JNUM) {
+				double x;
+
+				rt_num_parse(rt_jdoc_text(e->d, i), v->len, &x);
+				c = x < l->n ? -1 : x == l->n ? 0 : 1;
+				goto decide;
+			}
+			if (v && l->t == V_STR && v->type == RT_JSTR &&
+			    !(v->flags & RT_JF_ESC)) {
+				const char *t = rt_jdoc_text(e->d, i) + 1;
+				size_t tl = v->len - 2;
+				size_t m = tl < l->len ? tl : l->len;
+				int r = memcmp(t, l->s, m);
+
+				c = r ? (r < 0 ? -1 : 1) :
+				    tl < l->len ? -1 : tl > l->len;
+				goto decide;
+			}
+		}
 		if ((st = eval(e, n->b, in, &b)) != E_OK ||
 		    (st = eval(e, n->a, in, &a)) != E_OK)
 			return st;
 		c = cmp(&a, &b, &st);
 		if (st != E_OK)
 			return st;
+decide:
 		memset(out, 0, sizeof *out);
 		switch (n->op) {
 		case F_EQ: c = c == 0; break;
