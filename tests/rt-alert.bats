@@ -191,6 +191,19 @@ EOF
 	[ "$status" -eq 2 ]
 }
 
+@test "--syslog: alerts go to syslog, not stdout; a bad facility is a usage error" {
+	small
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --syslog=local3 --stats s.ndjson
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .dropped, .raised]')" = '[6,3,0,3,3]' ]
+	run --separate-stderr rt-alert --syslog=nowhere s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --syslog: 'nowhere': use user, daemon, auth, authpriv or local0..local7"* ]]
+	run --separate-stderr rt-alert --syslog --exec true s.ndjson
+	[ "$status" -eq 2 ]
+}
+
 @test "--latency-from reports stamp-to-alert delays" {
 	small
 	jq -c --argjson now "$(date +%s%6N)" '. + {_sent: $now}' s.ndjson > st.ndjson
