@@ -146,6 +146,55 @@ rt_cli_size(const char *s)
 	return end[1] == '\0' || (end[1] == 'B' && end[2] == '\0') ? v : -1;
 }
 
+int64_t
+rt_cli_dur(struct rt_cli *c, const char *opt, const char *s, int zero_ok)
+{
+	int64_t us;
+	const char *err = rt_dur_parse(s, &us);
+
+	if (err || us < 0 || (!zero_ok && us == 0))
+		rt_cli_usage_error(c, "--%s: '%s' is not a %sduration "
+		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
+		    zero_ok ? "" : "positive ");
+	return us;
+}
+
+long long
+rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
+    long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		rt_cli_usage_error(c, "--%s: '%s' is not a %scount", opt, s,
+		    min > 0 ? "positive " : "");
+	return v;
+}
+
+volatile sig_atomic_t rt_cli_term;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	rt_cli_term = 1;
+}
+
+void
+rt_cli_catch_term(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 /* After --help or --version: exit 0 only if the text was written. */
 static void __attribute__((noreturn))
 exit_printed(struct rt_cli *c)
@@ -347,8 +396,9 @@ rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 	}
 }
 
-void
-rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
+/* Write one record in the -o format; 0, or -1 when it was rejected. */
+static int
+write_rec(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
 {
 	if (c->ofmt != RT_FMT_NDJSON) {
 		const char *why;
@@ -360,7 +410,7 @@ rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
 			why = rt_csvw_put(&c->csvw, &c->odoc, &c->obuf);
 		if (why) {
 			rt_cli_reject(c, r, why);
-			return;
+			return -1;
 		}
 		p = c->obuf.p;
 		n = c->obuf.len;
@@ -370,9 +420,23 @@ rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
 	    rt_out_putc(&c->out, '\n') == -1) {
 		out_failed(c);
 	}
-	c->st.out++;
 	if (rt_out_end(&c->out) == -1)
 		out_failed(c);
+	return 0;
+}
+
+void
+rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
+{
+	if (write_rec(c, r, p, n) == 0)
+		c->st.out++;
+}
+
+void
+rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r, const char *p,
+    size_t n)
+{
+	(void)write_rec(c, r, p, n);
 }
 
 void

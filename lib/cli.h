@@ -115,6 +115,19 @@ void rt_cli_warn(struct rt_cli *c, const char *fmt, ...)
 /* Parse a size with an optional K, M or G suffix; -1 if invalid. */
 long long rt_cli_size(const char *s);
 
+/* The value of option --opt: a duration (250ms, 30s, 5m, 1h30m, 7d; 0
+ * only when zero_ok) in microseconds, or a count in [min, max].  A bad
+ * value is a usage error (exit 2) naming the option. */
+int64_t rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
+    int zero_ok);
+long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
+    long long min, long long max);
+
+/* Make SIGTERM and SIGINT set rt_cli_term instead of killing, for tools
+ * that save state before they exit. */
+void rt_cli_catch_term(void);
+extern volatile sig_atomic_t rt_cli_term;
+
 /* Open the reject file and standard output, take operands
  * argv[optind..], install the SIGUSR1 handler.  Exits 2 on failure. */
 void rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_);
@@ -141,6 +154,10 @@ void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
  * format; counts it out.  A write error is fatal (exit 2). */
 void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,
     size_t n);
+/* Write a record the tool made itself (a window, a summary): like
+ * rt_cli_emit, but not counted out, since it is not an input record. */
+void rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r,
+    const char *p, size_t n);
 /* Count r as dropped by a rule the user gave. */
 void rt_cli_drop(struct rt_cli *c);
 

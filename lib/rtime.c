@@ -1043,3 +1043,12 @@ rt_tz_release(struct rt_tzone *z)
 	free(z->name);
 	z->name = NULL;
 }
+
+int64_t
+rt_time_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+}

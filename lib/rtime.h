@@ -66,6 +66,19 @@ const char *rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
  * directive is unknown (or a '%' ends the format). */
 const char *rt_time_fmt_check(const char *fmt);
 
+/* The wall clock (CLOCK_REALTIME) in microseconds since the epoch. */
+int64_t rt_time_now_us(void);
+
+/* a / b rounded towards minus infinity (b > 0): the epoch-aligned period
+ * or day that time a falls in. */
+static inline int64_t
+rt_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return a % b != 0 && a < 0 ? q - 1 : q;
+}
+
 /* Write us as RFC 3339 UTC with digits (0, 3, 6) fractional digits:
  * "2024-03-01T12:00:00.123Z".  Returns the length; out needs 40 bytes. */
 size_t rt_time_fmt(int64_t us, int digits, char *out);

@@ -190,8 +190,7 @@ record(struct ev *e, const struct rt_rec *r)
 		rt_cli_reject(cli, r, why);
 		return;
 	}
-	day = t >= 0 ? t / (86400 * RT_US_PER_S) :
-	    -((-t + 86400 * RT_US_PER_S - 1) / (86400 * RT_US_PER_S));
+	day = rt_floor_div(t, 86400 * RT_US_PER_S);
 	/* The first day is the earliest, in whatever order records come;
 	 * days are left out (--skip-days) when the report is made. */
 	if (!e->have_day || day < e->first_day) {
@@ -261,6 +260,13 @@ card_days(struct ev *e)
 				e->c[c].y = 1;
 		}
 	}
+}
+
+/* The test period a day falls in. */
+static int64_t
+period_of(const struct ev *e, int64_t day)
+{
+	return rt_floor_div(day - e->first_day - e->skip, e->period);
 }
 
 static void
@@ -370,39 +376,29 @@ report(struct ev *e, struct rt_buf *b)
 
 		for (j = i; j < e->nc && e->c[j].day == e->c[i].day; j++)
 			;
-		if (i == 0 || (e->c[i].day - e->first_day - e->skip) / e->period !=
-		    (e->c[i - 1].day - e->first_day - e->skip) / e->period) {
+		if (i == 0 || period_of(e, e->c[i].day) !=
+		    period_of(e, e->c[i - 1].day)) {
 			/* A new test period: nothing is known compromised. */
 			memset(detected, 0, rt_map_idcap(&e->cards) + 1);
 			memset(best_det, 0, rt_map_idcap(&e->cards) + 1);
 		}
-		/* The ceiling: a perfect score would put the day's
-		 * compromised cards first. */
+		/* A card has one entry a day, so what is found today can be
+		 * marked at once: it leaves tomorrow's list.  The ceiling: a
+		 * perfect score would put the day's compromised cards first. */
 		for (x = i; x < j; x++)
 			if (e->c[x].y && !best_det[e->c[x].card] && best < e->k) {
 				best++;
-				best_det[e->c[x].card] = 2;
-			}
-		for (x = i; x < j; x++)
-			if (best_det[e->c[x].card] == 2)
 				best_det[e->c[x].card] = 1;
+			}
 		best_sum += (double)best / (double)e->k;
 		for (x = i; x < j && n < e->k; x++) {
 			if (detected[e->c[x].card])
 				continue;
 			n++;
 			hit += e->c[x].y;
-		}
-		for (x = i, n = 0; x < j && n < e->k; x++) {
-			if (detected[e->c[x].card] == 1)
-				continue;
-			n++;
 			if (e->c[x].y)
-				detected[e->c[x].card] = 2;	/* from tomorrow */
-		}
-		for (x = i; x < j; x++)
-			if (detected[e->c[x].card] == 2)
 				detected[e->c[x].card] = 1;
+		}
 		cp_sum += (double)hit / (double)e->k;
 		days++;
 	}
@@ -430,19 +426,6 @@ report(struct ev *e, struct rt_buf *b)
 		    NAN);
 	}
 	rt_buf_adds(b, "}\n");
-}
-
-static long
-count_arg(struct rt_cli *cli, const char *opt, const char *s, long min)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > INT32_MAX)
-		rt_cli_usage_error(cli, "--%s: '%s' is not a count", opt, s);
-	return v;
 }
 
 int
@@ -474,11 +457,17 @@ main(int argc, char *argv[])
 		case OPT_TIME: e.time = optarg; break;
 		case OPT_ALERTS: e.alerts = optarg; break;
 		case OPT_ID: e.id = optarg; break;
-		case OPT_K: e.k = count_arg(&cli, "top", optarg, 1); break;
-		case OPT_SKIP: e.skip = count_arg(&cli, "skip-days", optarg, 0);
+		case OPT_K:
+			e.k = (long)rt_cli_count(&cli, "top", optarg, 1,
+			    INT32_MAX);
+			break;
+		case OPT_SKIP:
+			e.skip = (long)rt_cli_count(&cli, "skip-days", optarg, 0,
+			    INT32_MAX);
 			break;
 		case OPT_PERIOD:
-			e.period = count_arg(&cli, "period-days", optarg, 1);
+			e.period = (long)rt_cli_count(&cli, "period-days", optarg,
+			    1, INT32_MAX);
 			break;
 		case '?':
 		case ':':

@@ -118,13 +118,11 @@ schedule(struct replay *rp, int64_t t)
 static void
 stamp(struct replay *rp, const struct rt_jdoc *d, const char **p, size_t *n)
 {
-	struct timespec now;
 	struct rt_buf *v;
 
-	clock_gettime(CLOCK_REALTIME, &now);
 	rt_jedit_start(&rp->edit, d);
 	v = rt_jedit_key(&rp->edit, rp->stamp, strlen(rp->stamp));
-	rt_buf_addi(v, ts_us(&now));
+	rt_buf_addi(v, rt_time_now_us());
 	rp->out.len = 0;
 	rt_jedit_finish(&rp->edit, &rp->out);
 	*p = rp->out.p;

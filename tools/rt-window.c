@@ -131,42 +131,6 @@ struct rw {
 	const struct rt_rec *rec;
 };
 
-static volatile sig_atomic_t got_term;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	got_term = 1;
-}
-
-static int64_t
-dur_arg(struct rt_cli *cli, const char *opt, const char *s, int zero_ok)
-{
-	int64_t us;
-	const char *err = rt_dur_parse(s, &us);
-
-	if (err || us < 0 || (!zero_ok && us == 0))
-		rt_cli_usage_error(cli, "--%s: '%s' is not a %sduration "
-		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
-		    zero_ok ? "" : "positive ");
-	return us;
-}
-
-static long long
-count_arg(struct rt_cli *cli, const char *opt, const char *s)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || end == s || v <= 0 || v > UINT32_MAX)
-		rt_cli_usage_error(cli, "--%s: '%s' is not a positive count",
-		    opt, s);
-	return v;
-}
-
 static void
 add_agg(struct rw *rw, const char *spec)
 {
@@ -310,11 +274,11 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			break;
 		case OPT_SLIDING:
 			add_win(rw, RT_WK_SLIDING)->size =
-			    dur_arg(cli, "sliding", optarg, 0);
+			    rt_cli_dur(cli, "sliding", optarg, 0);
 			break;
 		case OPT_ROWS:
 			add_win(rw, RT_WK_ROWS)->rows =
-			    (uint32_t)count_arg(cli, "rows", optarg);
+			    (uint32_t)rt_cli_count(cli, "rows", optarg, 1, UINT32_MAX);
 			break;
 		case OPT_LAG:
 			if (rw->c.nwin == 0 ||
@@ -322,7 +286,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				rt_cli_usage_error(cli, "--lag shifts the "
 				    "--sliding window given before it");
 			rw->c.win[rw->c.nwin - 1].lag =
-			    dur_arg(cli, "lag", optarg, 1);
+			    rt_cli_dur(cli, "lag", optarg, 1);
 			break;
 		case OPT_CLOSED:
 			if (strcmp(optarg, "both") == 0)
@@ -338,7 +302,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				    "and --session at most");
 			rw->c.close = opt == OPT_TUMBLE ? RT_WC_TUMBLE :
 			    RT_WC_SESSION;
-			size = dur_arg(cli, opt == OPT_TUMBLE ? "tumble" :
+			size = rt_cli_dur(cli, opt == OPT_TUMBLE ? "tumble" :
 			    "session", optarg, 0);
 			break;
 		case OPT_HOP:
@@ -346,11 +310,11 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				rt_cli_usage_error(cli, "one of --tumble, --hop "
 				    "and --session at most");
 			rw->c.close = RT_WC_HOP;
-			hop = dur_arg(cli, "hop", optarg, 0);
+			hop = rt_cli_dur(cli, "hop", optarg, 0);
 			break;
-		case OPT_SIZE: size = dur_arg(cli, "size", optarg, 0); break;
+		case OPT_SIZE: size = rt_cli_dur(cli, "size", optarg, 0); break;
 		case OPT_OFFSET:
-			rw->c.offset = dur_arg(cli, "offset", optarg, 1);
+			rw->c.offset = rt_cli_dur(cli, "offset", optarg, 1);
 			break;
 		case OPT_EMIT:
 			if (strcmp(optarg, "enrich") == 0)
@@ -364,27 +328,27 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				    "enrich, close or both", optarg);
 			break;
 		case OPT_DCAP:
-			rw->c.distinct_cap = (uint32_t)count_arg(cli,
-			    "distinct-cap", optarg);
+			rw->c.distinct_cap = (uint32_t)rt_cli_count(cli,
+			    "distinct-cap", optarg, 1, UINT32_MAX);
 			break;
 		case OPT_MAXDELAY:
-			rw->c.max_delay = dur_arg(cli, "max-delay", optarg, 1);
+			rw->c.max_delay = rt_cli_dur(cli, "max-delay", optarg, 1);
 			break;
 		case OPT_LATENESS:
-			rw->c.lateness = dur_arg(cli, "allowed-lateness",
+			rw->c.lateness = rt_cli_dur(cli, "allowed-lateness",
 			    optarg, 1);
 			break;
 		case OPT_LATE: rw->late_path = optarg; break;
 		case OPT_LATEPASS: rw->late_pass = 1; break;
-		case OPT_IDLE: rw->idle = dur_arg(cli, "idle-timeout", optarg, 0);
+		case OPT_IDLE: rw->idle = rt_cli_dur(cli, "idle-timeout", optarg, 0);
 			break;
 		case OPT_STATE: rw->state_path = optarg; break;
 		case OPT_FLUSH: rw->flush = 1; break;
 		case OPT_MAXKEYS:
-			rw->c.max_keys = (uint32_t)count_arg(cli, "max-keys",
-			    optarg);
+			rw->c.max_keys = (uint32_t)rt_cli_count(cli,
+			    "max-keys", optarg, 1, UINT32_MAX);
 			break;
-		case OPT_TTL: rw->c.ttl = dur_arg(cli, "ttl", optarg, 0); break;
+		case OPT_TTL: rw->c.ttl = rt_cli_dur(cli, "ttl", optarg, 0); break;
 		case '?':
 		case ':':
 			rt_cli_bad_option(cli, argv, opt);
@@ -470,17 +434,7 @@ emit_window(void *arg, const char *p, size_t n)
 	r.p = r.raw = p;
 	r.len = r.rawlen = n;
 	r.source = "window";
-	rt_cli_emit(rw->cli, &r, p, n);
-	rw->cli->st.out--;
-}
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+	rt_cli_emit_made(rw->cli, &r, p, n);
 }
 
 static void
@@ -544,7 +498,7 @@ record(struct rw *rw, const struct rt_rec *r)
 		return;
 	}
 	if (rw->arrival) {
-		ev.t = wall_us();
+		ev.t = rt_time_now_us();
 	} else if ((err = rt_field_time(d, rw->time_field,
 	    strlen(rw->time_field), &cli->topt, &rw->tmp, &ev.t)) != NULL) {
 		snprintf(why, sizeof why, "%s: %s", rw->time_field,
@@ -716,20 +670,13 @@ main(int argc, char *argv[])
 	cli.st.extra_arg = &rw;
 	cli.nowait = 1;
 	rt_cli_start(&cli, argc, argv, optind);
-	if (rw.state_path) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_term;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-	}
-	while (!got_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+	if (rw.state_path)
+		rt_cli_catch_term();
+	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k == 1) {
 			record(&rw, &rec);
 			if (rw.idle)
-				last_wall = wall_us();
+				last_wall = rt_time_now_us();
 			continue;
 		}
 		/* Nothing to read: flush, then wait (for the idle timer when
@@ -742,14 +689,14 @@ main(int argc, char *argv[])
 				save_state(&rw);
 			rt_cli_idle(&cli);
 			if (rw.idle && rt_win_open(rw.w) && last_wall) {
-				int64_t left = last_wall + rw.idle - wall_us();
+				int64_t left = last_wall + rw.idle - rt_time_now_us();
 
 				timeout = left > 0 ? (int)((left + 999) / 1000) : 0;
 			}
 			if (poll(&pfd, 1, timeout) == 0 && timeout >= 0) {
 				/* Quiet for the idle timeout: event time
 				 * moves on with the wall clock. */
-				int64_t now = wall_us();
+				int64_t now = rt_time_now_us();
 
 				rt_win_advance(rw.w, rt_win_maxt(rw.w) +
 				    (now - last_wall));
