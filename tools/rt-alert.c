@@ -26,6 +26,7 @@
 #include "exec.h"
 #include "field.h"
 #include "hash.h"
+#include "heap.h"
 #include "jqb.h"
 #include "mem.h"
 #include "number.h"
@@ -186,8 +187,7 @@ struct al {
 	int64_t *ta;
 	uint64_t *supp;
 	uint32_t cap;
-	struct ekey *heap;	/* min-heap by expiry */
-	size_t nheap, capheap;
+	struct rt_heap expiry;	/* struct ekey, soonest first */
 	/* Rate. */
 	int64_t rcur;		/* current period index */
 	int rhave;
@@ -198,8 +198,7 @@ struct al {
 	int64_t closed_upto;
 	int have_closed;
 	/* --max-delay. */
-	struct pend *pq;
-	size_t npq, cappq;
+	struct rt_heap held;	/* struct pend, by time then seq */
 	/* Delivery. */
 	struct rt_exec ex;
 	int use_exec;
@@ -214,60 +213,7 @@ struct al {
 	struct rt_buf key, tmp, alert, text, flat;
 };
 
-static volatile sig_atomic_t got_term;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	got_term = 1;
-}
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
-}
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* ---- options ------------------------------------------------------- */
-
-static int64_t
-dur_arg(struct rt_cli *cli, const char *opt, const char *s, int zero_ok)
-{
-	int64_t us;
-	const char *err = rt_dur_parse(s, &us);
-
-	if (err || us < 0 || (!zero_ok && us == 0))
-		rt_cli_usage_error(cli, "--%s: '%s' is not a %sduration "
-		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
-		    zero_ok ? "" : "positive ");
-	return us;
-}
-
-static long long
-count_arg(struct rt_cli *cli, const char *opt, const char *s, long long min)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > INT32_MAX)
-		rt_cli_usage_error(cli, "--%s: '%s' is not a count%s", opt, s,
-		    min > 0 ? " (at least 1)" : "");
-	return v;
-}
 
 static int
 facility_of(const char *s)
@@ -328,7 +274,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 				rt_cli_usage_error(cli, "--key: no field named");
 			break;
 		case OPT_SUPPRESS:
-			a->suppress = dur_arg(cli, "suppress", optarg, 0);
+			a->suppress = rt_cli_dur(cli, "suppress", optarg, 0);
 			break;
 		case OPT_TIME:
 			a->time_field = strcmp(optarg, "arrival") == 0 ? NULL :
@@ -336,7 +282,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			a->time_given = 1;
 			break;
 		case OPT_MAXDELAY:
-			a->max_delay = dur_arg(cli, "max-delay", optarg, 1);
+			a->max_delay = rt_cli_dur(cli, "max-delay", optarg, 1);
 			break;
 		case OPT_RATE:
 			slash = strchr(optarg, '/');
@@ -344,7 +290,8 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 				rt_cli_usage_error(cli, "--rate: '%s': use N/DUR "
 				    "(100/1h)", optarg);
 			*slash = '\0';
-			a->rate_n = (uint64_t)count_arg(cli, "rate", optarg, 1);
+			a->rate_n = (uint64_t)rt_cli_count(cli, "rate",
+			    optarg, 1, INT32_MAX);
 			*slash = '/';
 			{
 				char d[64];
@@ -353,14 +300,15 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 				snprintf(d, sizeof d, "%s%s",
 				    slash[1] >= '0' && slash[1] <= '9' ? "" : "1",
 				    slash + 1);
-				a->rate_per = dur_arg(cli, "rate", d, 0);
+				a->rate_per = rt_cli_dur(cli, "rate", d, 0);
 			}
 			break;
 		case OPT_TOP:
-			a->top = (size_t)count_arg(cli, "top", optarg, 1);
+			a->top = (size_t)rt_cli_count(cli, "top",
+			    optarg, 1, INT32_MAX);
 			break;
 		case OPT_PER:
-			a->per = dur_arg(cli, "per", optarg, 0);
+			a->per = rt_cli_dur(cli, "per", optarg, 0);
 			have_per = 1;
 			break;
 		case OPT_BY: a->by = optarg; break;
@@ -382,17 +330,19 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 				rt_cli_usage_error(cli, "--exec: no command");
 			break;
 		case OPT_EXECTIMEOUT:
-			a->exec_timeout = dur_arg(cli, "exec-timeout", optarg, 1);
+			a->exec_timeout = rt_cli_dur(cli, "exec-timeout", optarg,
+			    1);
 			break;
 		case OPT_EXECCONC:
-			a->exec_conc = (int)count_arg(cli, "exec-concurrency",
-			    optarg, 1);
+			a->exec_conc = (int)rt_cli_count(cli, "exec-concurrency",
+			    optarg, 1, INT32_MAX);
 			break;
 		case OPT_RETRIES:
-			a->retries = (int)count_arg(cli, "retries", optarg, 0);
+			a->retries = (int)rt_cli_count(cli, "retries",
+			    optarg, 0, INT32_MAX);
 			break;
 		case OPT_RETRYDELAY:
-			a->retry_delay = dur_arg(cli, "retry-delay", optarg, 1);
+			a->retry_delay = rt_cli_dur(cli, "retry-delay", optarg, 1);
 			break;
 		case OPT_SYSLOG:
 			a->use_syslog = 1;
@@ -407,7 +357,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_LATENCY: a->latency_from = optarg; break;
 		case OPT_NOFAST: a->no_fast = 1; break;
 		case OPT_IDLE:
-			a->idle = dur_arg(cli, "idle-timeout", optarg, 0);
+			a->idle = rt_cli_dur(cli, "idle-timeout", optarg, 0);
 			break;
 		case '?':
 		case ':':
@@ -449,10 +399,7 @@ joined(const struct rt_jdoc *d, uint32_t k, const char *sep,
 	int first = 1;
 
 	if (d->v[k].type != RT_JARR && d->v[k].type != RT_JOBJ) {
-		if (d->v[k].type == RT_JSTR)
-			rt_jdoc_str(d, k, out);
-		else
-			rt_buf_add(out, rt_jdoc_text(d, k), d->v[k].len);
+		rt_field_text(d, k, out);
 		return;
 	}
 	for (c = rt_jdoc_first(d, k); c < d->v[k].next;
@@ -462,10 +409,7 @@ joined(const struct rt_jdoc *d, uint32_t k, const char *sep,
 		if (!first)
 			rt_buf_adds(out, sep);
 		first = 0;
-		if (d->v[c].type == RT_JSTR)
-			rt_jdoc_str(d, c, out);
-		else
-			rt_buf_add(out, rt_jdoc_text(d, c), d->v[c].len);
+		rt_field_text(d, c, out);
 	}
 }
 
@@ -525,7 +469,7 @@ latency_note(struct al *a, const struct rt_jdoc *d)
 		a->caplat = a->caplat ? 2 * a->caplat : 1024;
 		a->lat = rt_xreallocarray(a->lat, a->caplat, sizeof *a->lat);
 	}
-	a->lat[a->nlat++] = wall_us() - (int64_t)x;
+	a->lat[a->nlat++] = rt_time_now_us() - (int64_t)x;
 }
 
 static void
@@ -605,9 +549,8 @@ deliver(struct al *a, const char *json, size_t len, uint64_t line,
 		    summary ? UINT64_MAX : line);
 		return;
 	}
-	if (a->format == FMT_JSON && !a->use_syslog) {
-		rt_cli_emit(cli, &r, json, len);
-	} else if (a->format == FMT_CSV) {
+	if (a->format == FMT_CSV) {
+		/* A flat object, written by the CSV writer (-o csv). */
 		static const char *const cols[] = { "alert_id", "time", "key",
 		    "class", "score", "rules", "suppressed", "throttled" };
 
@@ -623,32 +566,28 @@ deliver(struct al *a, const char *json, size_t len, uint64_t line,
 			a->text.len = 0;
 			if (k)
 				joined(d, k, ";", &a->text);
-			rt_json_put_str(&a->flat, a->text.p ? a->text.p : "",
+			rt_json_put_str(&a->flat, rt_buf_cstr(&a->text),
 			    a->text.len);
 		}
 		rt_buf_addc(&a->flat, '}');
-		rt_cli_emit(cli, &r, a->flat.p, a->flat.len);
-	} else {
+		json = a->flat.p;
+		len = a->flat.len;
+	} else if (a->format == FMT_TEXT || a->use_syslog) {
 		a->text.len = 0;
 		render_text(summary ? summary_tpl : a->tpl ? a->tpl :
 		    default_tpl, d, &a->text);
-		if (a->use_syslog) {
-			syslog(LOG_WARNING, "%.*s", (int)a->text.len,
-			    a->text.p ? a->text.p : "");
-			cli->st.out++;
-		} else {
-			/* Plain text, not JSON: past the CSV writer. */
-			if (rt_out_write(&cli->out, a->text.p ? a->text.p : "",
-			    a->text.len) == -1 ||
-			    rt_out_putc(&cli->out, '\n') == -1 ||
-			    rt_out_end(&cli->out) == -1)
-				rt_cli_fatal(cli, "stdout: %s",
-				    strerror(cli->out.err));
-			cli->st.out++;
-		}
+		json = rt_buf_cstr(&a->text);
+		len = a->text.len;
 	}
-	if (summary)
-		cli->st.out--;	/* a summary is not an input record */
+	if (a->use_syslog) {
+		syslog(LOG_WARNING, "%.*s", (int)len, json);
+		if (!summary)
+			cli->st.out++;
+	} else if (summary) {
+		rt_cli_emit_made(cli, &r, json, len);
+	} else {
+		rt_cli_emit(cli, &r, json, len);
+	}
 }
 
 static void
@@ -718,6 +657,19 @@ put_time(struct rt_buf *b, int64_t t)
 	rt_buf_addc(b, '"');
 }
 
+/* Append the JSON text of member name of the record d, or dflt. */
+static void
+put_member(struct rt_buf *b, const struct rt_jdoc *d, const char *name,
+    const char *dflt)
+{
+	uint32_t k = rt_jdoc_get(d, 0, name, strlen(name));
+
+	if (k)
+		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
+	else
+		rt_buf_adds(b, dflt);
+}
+
 /* Build the alert for record d (text p[0, n)) at time t into a->alert. */
 static void
 build_alert(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
@@ -725,7 +677,6 @@ build_alert(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
 {
 	struct rt_buf *b = &a->alert;
 	uint64_t h;
-	uint32_t k;
 	char id[24];
 
 	h = rt_hash(a->key.p ? a->key.p : "", a->key.len);
@@ -744,30 +695,14 @@ build_alert(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
 			rt_buf_addc(b, ',');
 		rt_json_put_str(b, a->keys[i], strlen(a->keys[i]));
 		rt_buf_addc(b, ':');
-		k = rt_jdoc_get(d, 0, a->keys[i], strlen(a->keys[i]));
-		if (k)
-			rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
-		else
-			rt_buf_adds(b, "null");
+		put_member(b, d, a->keys[i], "null");
 	}
 	rt_buf_adds(b, "},\"class\":");
-	k = rt_jdoc_get(d, 0, "_class", 6);
-	if (k)
-		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
-	else
-		rt_buf_adds(b, "null");
+	put_member(b, d, "_class", "null");
 	rt_buf_adds(b, ",\"score\":");
-	k = rt_jdoc_get(d, 0, a->by, strlen(a->by));
-	if (k)
-		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
-	else
-		rt_buf_adds(b, "null");
+	put_member(b, d, a->by, "null");
 	rt_buf_adds(b, ",\"rules\":");
-	k = rt_jdoc_get(d, 0, "_rules", 6);
-	if (k)
-		rt_buf_add(b, rt_jdoc_text(d, k), d->v[k].len);
-	else
-		rt_buf_adds(b, "[]");
+	put_member(b, d, "_rules", "[]");
 	rt_buf_adds(b, ",\"suppressed\":");
 	rt_buf_addu(b, suppressed);
 	rt_buf_adds(b, ",\"record\":");
@@ -843,7 +778,7 @@ close_period(struct al *a, size_t i)
 static void
 hold(struct al *a, double score, int64_t t, uint64_t seq, uint64_t line)
 {
-	int64_t start = floor_div(t, a->per) * a->per;
+	int64_t start = rt_floor_div(t, a->per) * a->per;
 	struct period *p = NULL;
 	struct held h;
 	size_t i;
@@ -897,40 +832,18 @@ hold(struct al *a, double score, int64_t t, uint64_t seq, uint64_t line)
 
 /* ---- suppression state --------------------------------------------- */
 
-static void
-heap_push(struct al *a, int64_t exp, uint32_t id)
+static int
+ekey_less(const void *x, const void *y)
 {
-	size_t i;
-
-	if (a->nheap == a->capheap) {
-		a->capheap = a->capheap ? 2 * a->capheap : 1024;
-		a->heap = rt_xreallocarray(a->heap, a->capheap, sizeof *a->heap);
-	}
-	i = a->nheap++;
-	while (i > 0 && a->heap[(i - 1) / 2].exp > exp) {
-		a->heap[i] = a->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	a->heap[i].exp = exp;
-	a->heap[i].id = id;
+	return ((const struct ekey *)x)->exp < ((const struct ekey *)y)->exp;
 }
 
 static void
-heap_pop(struct al *a)
+expire_at(struct al *a, int64_t exp, uint32_t id)
 {
-	struct ekey last = a->heap[--a->nheap];
-	size_t i = 0, c;
+	struct ekey e = { exp, id };
 
-	while ((c = 2 * i + 1) < a->nheap) {
-		if (c + 1 < a->nheap && a->heap[c + 1].exp < a->heap[c].exp)
-			c++;
-		if (a->heap[c].exp >= last.exp)
-			break;
-		a->heap[i] = a->heap[c];
-		i = c;
-	}
-	if (a->nheap)
-		a->heap[i] = last;
+	rt_heap_push(&a->expiry, &e);
 }
 
 static uint32_t
@@ -959,10 +872,11 @@ key_id(struct al *a, int *isnew)
 static void
 evict(struct al *a)
 {
-	while (a->nheap && a->heap[0].exp <= a->wm) {
-		struct ekey e = a->heap[0];
+	while (a->expiry.n &&
+	    ((struct ekey *)rt_heap_top(&a->expiry))->exp <= a->wm) {
+		struct ekey e;
 
-		heap_pop(a);
+		rt_heap_pop(&a->expiry, &e);
 		if (!rt_map_live(&a->keymap, e.id) ||
 		    a->ta[e.id] + a->suppress != e.exp)
 			continue;	/* stale: the key alerted again */
@@ -999,10 +913,10 @@ process(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
 			a->ta[id] = t;
 		/* The key may go once the watermark passes ta + DUR with no
 		 * suppressed count pending. */
-		heap_push(a, a->ta[id] + a->suppress, id);
+		expire_at(a, a->ta[id] + a->suppress, id);
 	}
 	if (a->rate_n) {
-		int64_t pi = floor_div(t, a->rate_per);
+		int64_t pi = rt_floor_div(t, a->rate_per);
 
 		if (!a->rhave || pi > a->rcur) {
 			if (a->rhave && a->rthr)
@@ -1037,28 +951,11 @@ process(struct al *a, const struct rt_jdoc *d, const char *p, size_t n,
 static void
 drain(struct al *a, int all)
 {
-	while (a->npq && (all || a->pq[0].t <= a->wm)) {
-		struct pend e = a->pq[0];
-		size_t i = 0, c;
+	while (a->held.n && (all ||
+	    ((struct pend *)rt_heap_top(&a->held))->t <= a->wm)) {
+		struct pend e;
 
-		/* Pop the heap (by t, then seq). */
-		{
-			struct pend last = a->pq[--a->npq];
-
-			while ((c = 2 * i + 1) < a->npq) {
-				if (c + 1 < a->npq && (a->pq[c + 1].t <
-				    a->pq[c].t || (a->pq[c + 1].t == a->pq[c].t &&
-				    a->pq[c + 1].seq < a->pq[c].seq)))
-					c++;
-				if (a->pq[c].t > last.t || (a->pq[c].t == last.t &&
-				    a->pq[c].seq > last.seq))
-					break;
-				a->pq[i] = a->pq[c];
-				i = c;
-			}
-			if (a->npq)
-				a->pq[i] = last;
-		}
+		rt_heap_pop(&a->held, &e);
 		if (rt_jdoc_parse(&a->pdoc, e.text, e.len) != 0)
 			rt_cli_fatal(a->cli, "internal error: held record");
 		process(a, &a->pdoc, e.text, e.len, e.t, e.seq, e.line);
@@ -1066,24 +963,21 @@ drain(struct al *a, int all)
 	}
 }
 
+static int
+pend_less(const void *x, const void *y)
+{
+	const struct pend *p = x, *q = y;
+
+	return p->t < q->t || (p->t == q->t && p->seq < q->seq);
+}
+
 static void
 pend_push(struct al *a, const char *p, size_t n, int64_t t, uint64_t seq,
     uint64_t line)
 {
-	size_t i;
 	struct pend e = { t, seq, line, rt_xmemdup(p, n), n };
 
-	if (a->npq == a->cappq) {
-		a->cappq = a->cappq ? 2 * a->cappq : 256;
-		a->pq = rt_xreallocarray(a->pq, a->cappq, sizeof *a->pq);
-	}
-	i = a->npq++;
-	while (i > 0 && (a->pq[(i - 1) / 2].t > t ||
-	    (a->pq[(i - 1) / 2].t == t && a->pq[(i - 1) / 2].seq > seq))) {
-		a->pq[i] = a->pq[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	a->pq[i] = e;
+	rt_heap_push(&a->held, &e);
 }
 
 /* Event time moved: close what the watermark has passed. */
@@ -1149,12 +1043,14 @@ record(struct al *a, const struct rt_rec *r)
 		return;
 	}
 	a->worthy++;
-	if (a->time_field == NULL || (!a->time_given &&
-	    rt_jdoc_get(d, 0, a->time_field, strlen(a->time_field)) == 0)) {
-		/* Without --time, records with no "ts" are timed on arrival. */
-		t = wall_us();
-	} else if ((err = rt_field_time(d, a->time_field,
-	    strlen(a->time_field), &cli->topt, &a->tmp, &t)) != NULL) {
+	err = a->time_field ? rt_field_time(d, a->time_field,
+	    strlen(a->time_field), &cli->topt, &a->tmp, &t) : "missing";
+	if (err && strcmp(err, "missing") == 0 &&
+	    (a->time_field == NULL || !a->time_given)) {
+		/* Arrival time: asked for, or without --time for records
+		 * with no "ts". */
+		t = rt_time_now_us();
+	} else if (err) {
 		snprintf(why, sizeof why, "%.60s: %s", a->time_field,
 		    strcmp(err, "missing") == 0 ? "time field missing" : err);
 		rt_cli_reject(cli, r, why);
@@ -1168,7 +1064,7 @@ record(struct al *a, const struct rt_rec *r)
 		advance(a);
 	}
 	if (a->top && a->have_closed &&
-	    floor_div(t, a->per) * a->per + a->per <= a->closed_upto) {
+	    rt_floor_div(t, a->per) * a->per + a->per <= a->closed_upto) {
 		a->late++;
 		rt_cli_reject(cli, r, "late: its --per period has closed");
 		return;
@@ -1234,11 +1130,13 @@ save_state(struct al *a)
 			rt_buf_add(&b, h->json, h->len);
 			rt_buf_adds(&b, "]\n");
 		}
-	for (i = 0; i < a->npq; i++) {
-		rt_buf_printf(&b, "[\"p\",%lld,%llu,%llu,",
-		    (long long)a->pq[i].t, (unsigned long long)a->pq[i].seq,
-		    (unsigned long long)a->pq[i].line);
-		rt_buf_add(&b, a->pq[i].text, a->pq[i].len);
+	for (i = 0; i < a->held.n; i++) {
+		const struct pend *e = (const struct pend *)(void *)
+		    (a->held.v + i * a->held.size);
+
+		rt_buf_printf(&b, "[\"p\",%lld,%llu,%llu,", (long long)e->t,
+		    (unsigned long long)e->seq, (unsigned long long)e->line);
+		rt_buf_add(&b, e->text, e->len);
 		rt_buf_adds(&b, "]\n");
 	}
 	if (rt_state_save(a->state_path, b.p, b.len) == -1)
@@ -1311,7 +1209,7 @@ load_state(struct al *a)
 			id = key_id(a, &isnew);
 			a->ta[id] = num_at(&d, 0, 2);
 			a->supp[id] = (uint64_t)num_at(&d, 0, 3);
-			heap_push(a, a->ta[id] + a->suppress, id);
+			expire_at(a, a->ta[id] + a->suppress, id);
 		} else if (tag == 'h') {
 			uint32_t j = rt_jdoc_index(&d, 0, 6), s;
 			double score;
@@ -1393,8 +1291,8 @@ extra_stats(struct rt_buf *b, void *arg)
 static int
 pending(const struct al *a)
 {
-	return a->npq || a->nper || (a->rate_n && a->rthr) ||
-	    (a->suppress && a->nheap);
+	return a->held.n || a->nper || (a->rate_n && a->rthr) ||
+	    (a->suppress && a->expiry.n);
 }
 
 static void
@@ -1441,6 +1339,8 @@ main(int argc, char *argv[])
 		rt_cli_usage_error(&cli, "%s", rt_buf_cstr(&err));
 	rt_buf_release(&err);
 	rt_map_init(&a.keymap);
+	rt_heap_init(&a.expiry, sizeof(struct ekey), ekey_less);
+	rt_heap_init(&a.held, sizeof(struct pend), pend_less);
 	rt_jdoc_init(&a.doc, 0);
 	rt_jdoc_init(&a.adoc, 0);
 	rt_jdoc_init(&a.pdoc, 0);
@@ -1463,20 +1363,13 @@ main(int argc, char *argv[])
 	cli.st.extra_arg = &a;
 	cli.nowait = 1;
 	rt_cli_start(&cli, argc, argv, optind);
-	if (a.state_path) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_term;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-	}
-	while (!got_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+	if (a.state_path)
+		rt_cli_catch_term();
+	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k == 1) {
 			record(&a, &rec);
 			if (a.idle)
-				a.last_wall = wall_us();
+				a.last_wall = rt_time_now_us();
 			if (a.use_exec && (rt_exec_wake ||
 			    (++nrec & 255) == 0))
 				rt_exec_service(&a.ex);
@@ -1497,7 +1390,7 @@ main(int argc, char *argv[])
 				    &timeout);
 			}
 			if (a.idle && a.have_t && a.last_wall && pending(&a)) {
-				int64_t left = a.last_wall + a.idle - wall_us();
+				int64_t left = a.last_wall + a.idle - rt_time_now_us();
 				int ms = left > 0 ? (int)((left + 999) / 1000) : 0;
 
 				if (timeout < 0 || ms < timeout)
@@ -1508,10 +1401,10 @@ main(int argc, char *argv[])
 				rt_cli_fatal(&cli, "poll: %s", strerror(errno));
 			if (k == 0 && a.idle && a.have_t && a.last_wall &&
 			    pending(&a) &&
-			    wall_us() >= a.last_wall + a.idle) {
+			    rt_time_now_us() >= a.last_wall + a.idle) {
 				/* Quiet for the idle timeout: event time
 				 * moves on with the wall clock. */
-				int64_t now = wall_us();
+				int64_t now = rt_time_now_us();
 
 				a.maxt += now - a.last_wall;
 				a.wm = a.maxt - a.max_delay;
@@ -1544,6 +1437,8 @@ main(int argc, char *argv[])
 		rt_rules_free(&a.rs);
 	rt_jqb_shutdown();
 	rt_map_release(&a.keymap);
+	rt_heap_release(&a.expiry);
+	rt_heap_release(&a.held);
 	rt_jdoc_release(&a.doc);
 	rt_jdoc_release(&a.adoc);
 	rt_jdoc_release(&a.pdoc);
