@@ -8,12 +8,18 @@ const char *
 rt_field_time(const struct rt_jdoc *d, const char *name, size_t nlen,
     struct rt_timeopt *o, struct rt_buf *scratch, int64_t *us)
 {
-	const struct rt_jnode *v;
-	uint32_t i;
-
 	if (d->v[0].type != RT_JOBJ)
 		return "not a JSON object";
-	i = rt_jdoc_get(d, 0, name, nlen);
+	return rt_field_time_at(d, rt_jdoc_get(d, 0, name, nlen), o, scratch,
+	    us);
+}
+
+const char *
+rt_field_time_at(const struct rt_jdoc *d, uint32_t i, struct rt_timeopt *o,
+    struct rt_buf *scratch, int64_t *us)
+{
+	const struct rt_jnode *v;
+
 	if (i == 0)
 		return "missing";
 	v = &d->v[i];
@@ -51,4 +57,79 @@ rt_field_text(const struct rt_jdoc *d, uint32_t i, struct rt_buf *b)
 		rt_buf_add(b, rt_jdoc_text(d, i) + 1, v->len - 2);
 	else
 		rt_jdoc_str(d, i, b);
+}
+
+/* ---- field sets ---------------------------------------------------- */
+
+#define FSET_TAB (RT_FSET_MAX * 4)
+
+static unsigned
+fset_hash(const char *k, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (unsigned)(n * 31u + (unsigned char)k[0] * 7u +
+	    (unsigned char)k[n - 1]) & (FSET_TAB - 1);
+}
+
+void
+rt_fset_init(struct rt_fset *s)
+{
+	s->n = 0;
+	memset(s->tab, 0xff, sizeof s->tab);
+}
+
+int
+rt_fset_add(struct rt_fset *s, const char *name, size_t len)
+{
+	unsigned h = fset_hash(name, len);
+
+	for (; s->tab[h] != 0xff; h = (h + 1) & (FSET_TAB - 1)) {
+		unsigned i = s->tab[h];
+
+		if (s->len[i] == len && memcmp(s->name[i], name, len) == 0)
+			return (int)i;
+	}
+	if (s->n == RT_FSET_MAX)
+		return -1;
+	s->name[s->n] = name;
+	s->len[s->n] = len;
+	s->tab[h] = (unsigned char)s->n;
+	return (int)s->n++;
+}
+
+void
+rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
+    uint32_t *node)
+{
+	uint32_t k;
+
+	memset(node, 0, sizeof *node * s->n);
+	if (d->v[0].type != RT_JOBJ)
+		return;
+	for (k = rt_jdoc_first(d, 0); k < d->v[0].next;
+	    k = rt_jdoc_after(d, k + 1)) {
+		const struct rt_jnode *kn = &d->v[k];
+		const char *key = rt_jdoc_text(d, k) + 1;
+		size_t len = kn->len - 2;
+		unsigned h;
+
+		if (kn->flags & RT_JF_ESC) {
+			/* Rare: compare the decoded key with every name. */
+			for (size_t i = 0; i < s->n; i++)
+				if (rt_jdoc_streq(d, k, s->name[i], s->len[i]))
+					node[i] = k + 1;
+			continue;
+		}
+		for (h = fset_hash(key, len); s->tab[h] != 0xff;
+		    h = (h + 1) & (FSET_TAB - 1)) {
+			unsigned i = s->tab[h];
+
+			if (s->len[i] == len &&
+			    memcmp(s->name[i], key, len) == 0) {
+				node[i] = k + 1;
+				break;
+			}
+		}
+	}
 }

@@ -33,4 +33,32 @@ int rt_field_num(const struct rt_jdoc *d, uint32_t i, double *x);
  * NDJSON input). */
 void rt_field_text(const struct rt_jdoc *d, uint32_t i, struct rt_buf *b);
 
+/*
+ * The top-level members a tool reads from every record, found in one
+ * pass over the record's members: rt_jdoc_get has to scan every member
+ * for each name it looks up (the last of duplicate keys wins), so a tool
+ * that reads five fields would scan each record five times.
+ */
+#define RT_FSET_MAX 64
+
+struct rt_fset {
+	const char *name[RT_FSET_MAX];	/* borrowed: keep them alive */
+	size_t len[RT_FSET_MAX];
+	size_t n;
+	unsigned char tab[RT_FSET_MAX * 4];	/* by name hash: slot, 0xff */
+};
+
+void rt_fset_init(struct rt_fset *s);
+/* The slot of name[0, len), added if new; -1 when the set is full. */
+int rt_fset_add(struct rt_fset *s, const char *name, size_t len);
+/* node[slot] = the value node of each name in the object d->v[0], or 0
+ * when absent (or when the record is not an object).  Keys written with
+ * escapes are decoded before they are compared. */
+void rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
+    uint32_t *node);
+
+/* rt_field_time for the value node i (0: missing). */
+const char *rt_field_time_at(const struct rt_jdoc *d, uint32_t i,
+    struct rt_timeopt *o, struct rt_buf *scratch, int64_t *us);
+
 #endif

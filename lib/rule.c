@@ -1104,7 +1104,7 @@ decide:
 static void
 assign_slots(struct rt_rules *rs, struct rt_fnode *n)
 {
-	size_t i;
+	int i;
 
 	if (n == NULL)
 		return;
@@ -1112,79 +1112,11 @@ assign_slots(struct rt_rules *rs, struct rt_fnode *n)
 	assign_slots(rs, n->b);
 	if (n->op != F_FIELD || !n->top)
 		return;
-	if (n->lit.len == 0) {
-		n->top = 0;
-		return;
-	}
-	for (i = 0; i < rs->nslot; i++)
-		if (rs->slotlen[i] == n->lit.len &&
-		    memcmp(rs->slotname[i], n->lit.s, n->lit.len) == 0)
-			break;
-	if (i == rs->nslot) {
-		if (rs->nslot == RT_RULE_SLOTS) {
-			n->top = 0;	/* rt_jdoc_get then */
-			return;
-		}
-		rs->slotname[i] = n->lit.s;
-		rs->slotlen[i] = n->lit.len;
-		rs->nslot++;
-	}
-	n->slot = (int)i;
-}
-
-static unsigned
-slot_hash(const char *k, size_t n)
-{
-	return (unsigned)(n * 31u + (unsigned char)k[0] * 7u +
-	    (unsigned char)k[n - 1]) & (RT_RULE_SLOTS * 4 - 1);
-}
-
-static void
-slot_table(struct rt_rules *rs)
-{
-	memset(rs->slottab, 0xff, sizeof rs->slottab);
-	for (size_t i = 0; i < rs->nslot; i++) {
-		unsigned h = rs->slotlen[i] ? slot_hash(rs->slotname[i],
-		    rs->slotlen[i]) : 0;
-
-		while (rs->slottab[h] != 0xff)
-			h = (h + 1) & (RT_RULE_SLOTS * 4 - 1);
-		rs->slottab[h] = (unsigned char)i;
-	}
-}
-
-/* Fill the cache from one pass over the record's members (the last of
- * duplicate keys wins, as in rt_jdoc_get).  0, or -1 when a key holds
- * escapes (then lookups go through rt_jdoc_get). */
-static int
-fill_cache(struct rt_rules *rs, const struct rt_jdoc *d)
-{
-	uint32_t k;
-
-	memset(rs->cache, 0, sizeof rs->cache[0] * rs->nslot);
-	for (k = rt_jdoc_first(d, 0); k < d->v[0].next;
-	    k = rt_jdoc_after(d, k + 1)) {
-		const struct rt_jnode *kn = &d->v[k];
-		const char *key = rt_jdoc_text(d, k) + 1;
-		size_t len = kn->len - 2;
-		unsigned h;
-
-		if (kn->flags & RT_JF_ESC)
-			return -1;
-		if (len == 0)
-			continue;
-		for (h = slot_hash(key, len); rs->slottab[h] != 0xff;
-		    h = (h + 1) & (RT_RULE_SLOTS * 4 - 1)) {
-			unsigned i = rs->slottab[h];
-
-			if (rs->slotlen[i] == len &&
-			    memcmp(rs->slotname[i], key, len) == 0) {
-				rs->cache[i] = k + 1;
-				break;
-			}
-		}
-	}
-	return 0;
+	i = rt_fset_add(&rs->fields, n->lit.s, n->lit.len);
+	if (i == -1)
+		n->top = 0;	/* rt_jdoc_get then */
+	else
+		n->slot = i;
 }
 
 /* ---- the rules file ------------------------------------------------- */
@@ -1458,6 +1390,7 @@ compile(struct rt_rules *rs, int no_fast)
 {
 	size_t i;
 
+	rt_fset_init(&rs->fields);
 	{
 		const char **conds = rt_xcalloc(rs->n, sizeof *conds);
 		size_t *lens = rt_xcalloc(rs->n, sizeof *lens);
@@ -1478,7 +1411,6 @@ compile(struct rt_rules *rs, int no_fast)
 				assign_slots(rs, r->fast);
 			}
 		}
-		slot_table(rs);
 		rs->jq = rt_jqb_prog_new(conds, lens, rs->n);
 		free(conds);
 		free(lens);
@@ -1514,8 +1446,11 @@ rt_rules_eval(struct rt_rules *rs, const struct rt_jdoc *d,
 	rt_buf_reserve(&rs->scratch, d->len * 2 + 256);
 	e.d = d;
 	e.sc = &rs->scratch;
-	e.cache = rs->nslot && d->v[0].type == RT_JOBJ &&
-	    fill_cache(rs, d) == 0 ? rs->cache : NULL;
+	e.cache = NULL;
+	if (rs->fields.n && d->v[0].type == RT_JOBJ) {
+		rt_fset_find(&rs->fields, d, rs->cache);
+		e.cache = rs->cache;
+	}
 	memset(&in, 0, sizeof in);
 	in.t = d->v[0].type == RT_JOBJ ? V_OBJ : V_ARR;
 	in.node = 0;

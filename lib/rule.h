@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "field.h"
 #include "json.h"
 
 struct rt_fnode;		/* a compiled fast-path condition */
@@ -44,13 +45,9 @@ struct rt_rules {
 	struct rt_buf tmp;
 	size_t nfast;
 	/* Top-level fields the fast path reads, found in one pass over each
-	 * record (slot -> name; a small hash table by name). */
-#define RT_RULE_SLOTS 64
-	const char *slotname[RT_RULE_SLOTS];
-	size_t slotlen[RT_RULE_SLOTS];
-	size_t nslot;
-	unsigned char slottab[RT_RULE_SLOTS * 4];
-	uint32_t cache[RT_RULE_SLOTS];
+	 * record. */
+	struct rt_fset fields;
+	uint32_t cache[RT_FSET_MAX];
 };
 
 /* Outcomes, as in jqb.h. */

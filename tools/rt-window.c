@@ -129,6 +129,12 @@ struct rw {
 	const char **prev;
 	size_t *prevlen;
 	const struct rt_rec *rec;
+	/* The fields read from every record, found in one pass: slots of
+	 * the time field, the keys, then the numeric, distinct, condition
+	 * and prev fields (-1: past the set's size, looked up by name). */
+	struct rt_fset fs;
+	int *slot;
+	uint32_t node[RT_FSET_MAX];
 };
 
 static void
@@ -477,6 +483,40 @@ late_record(struct rw *rw, const struct rt_rec *r, const struct rt_jdoc *d,
 	}
 }
 
+/* Slots, in the order field() reads them. */
+static void
+field_slots(struct rw *rw)
+{
+	const struct rt_wconf *c = &rw->c;
+	const char *const *lists[] = { (const char *const *)c->keys,
+	    (const char *const *)c->numf, (const char *const *)c->distf,
+	    (const char *const *)c->condf, (const char *const *)c->prevf };
+	const int counts[] = { c->nkeys, c->nnum, c->ndist, c->ncond,
+	    c->nprev };
+	int n = 1, j;
+
+	rt_fset_init(&rw->fs);
+	for (j = 0; j < 5; j++)
+		n += counts[j];
+	rw->slot = rt_xcalloc((size_t)n, sizeof *rw->slot);
+	n = 0;
+	rw->slot[n++] = rt_fset_add(&rw->fs, rw->time_field,
+	    strlen(rw->time_field));
+	for (j = 0; j < 5; j++)
+		for (int i = 0; i < counts[j]; i++)
+			rw->slot[n++] = rt_fset_add(&rw->fs, lists[j][i],
+			    strlen(lists[j][i]));
+}
+
+/* The value node of the field in slot index si (see field_slots), or 0. */
+static uint32_t
+field(const struct rw *rw, const struct rt_jdoc *d, int si, const char *name)
+{
+	int s = rw->slot[si];
+
+	return s >= 0 ? rw->node[s] : rt_jdoc_get(d, 0, name, strlen(name));
+}
+
 static void
 record(struct rw *rw, const struct rt_rec *r)
 {
@@ -497,10 +537,11 @@ record(struct rw *rw, const struct rt_rec *r)
 		rt_cli_reject(cli, r, "not a JSON object");
 		return;
 	}
+	rt_fset_find(&rw->fs, d, rw->node);
 	if (rw->arrival) {
 		ev.t = rt_time_now_us();
-	} else if ((err = rt_field_time(d, rw->time_field,
-	    strlen(rw->time_field), &cli->topt, &rw->tmp, &ev.t)) != NULL) {
+	} else if ((err = rt_field_time_at(d, field(rw, d, 0, rw->time_field),
+	    &cli->topt, &rw->tmp, &ev.t)) != NULL) {
 		snprintf(why, sizeof why, "%s: %s", rw->time_field,
 		    strcmp(err, "missing") == 0 ? "time field missing" : err);
 		rt_cli_reject(cli, r, why);
@@ -508,8 +549,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	}
 	rw->key.len = 0;
 	for (i = 0; i < rw->c.nkeys; i++) {
-		uint32_t k = rt_jdoc_get(d, 0, rw->c.keys[i],
-		    strlen(rw->c.keys[i]));
+		uint32_t k = field(rw, d, 1 + i, rw->c.keys[i]);
 
 		if (k == 0) {
 			snprintf(why, sizeof why, "%.100s: key field missing",
@@ -526,15 +566,14 @@ record(struct rw *rw, const struct rt_rec *r)
 		return;
 	}
 	for (i = 0; i < rw->c.nnum; i++) {
-		uint32_t k = rt_jdoc_get(d, 0, rw->c.numf[i],
-		    strlen(rw->c.numf[i]));
+		uint32_t k = field(rw, d, 1 + rw->c.nkeys + i, rw->c.numf[i]);
 
 		if (k == 0 || !rt_field_num(d, k, &rw->num[i]))
 			rw->num[i] = NAN;
 	}
 	for (i = 0; i < rw->c.ndist; i++) {
-		uint32_t k = rt_jdoc_get(d, 0, rw->c.distf[i],
-		    strlen(rw->c.distf[i]));
+		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum + i,
+		    rw->c.distf[i]);
 
 		rw->dh[i] = 0;
 		if (k && d->v[k].type != RT_JNULL) {
@@ -544,8 +583,8 @@ record(struct rw *rw, const struct rt_rec *r)
 		}
 	}
 	for (i = 0; i < rw->c.ncond; i++) {
-		uint32_t k = rt_jdoc_get(d, 0, rw->c.condf[i],
-		    strlen(rw->c.condf[i]));
+		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum +
+		    rw->c.ndist + i, rw->c.condf[i]);
 
 		if (k == 0)
 			continue;
@@ -556,8 +595,8 @@ record(struct rw *rw, const struct rt_rec *r)
 			cond |= 1u << i;
 	}
 	for (i = 0; i < rw->c.nprev; i++) {
-		uint32_t k = rt_jdoc_get(d, 0, rw->c.prevf[i],
-		    strlen(rw->c.prevf[i]));
+		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum +
+		    rw->c.ndist + rw->c.ncond + i, rw->c.prevf[i]);
 
 		rw->prev[i] = k ? rt_jdoc_text(d, k) : NULL;
 		rw->prevlen[i] = k ? d->v[k].len : 0;
@@ -654,6 +693,7 @@ main(int argc, char *argv[])
 	rw.dh = rt_xcalloc((size_t)n, sizeof *rw.dh);
 	rw.prev = rt_xcalloc((size_t)n, sizeof *rw.prev);
 	rw.prevlen = rt_xcalloc((size_t)n, sizeof *rw.prevlen);
+	field_slots(&rw);
 	rt_jdoc_init(&rw.doc, 0);
 	rt_jedit_init(&rw.edit);
 	rw.w = rt_win_new(&rw.c, emit_window, &rw);
