@@ -51,12 +51,24 @@ rt_hash(const void *p, size_t n)
 }
 
 void
-rt_map_init(struct rt_map *m)
+rt_map_init_data(struct rt_map *m, size_t datasize)
 {
 	memset(m, 0, sizeof *m);
 	m->mask = 15;
 	m->slot = rt_xcalloc(m->mask + 1, sizeof *m->slot);
+	m->stride = (sizeof(struct rt_map_ent) + datasize + 7) & ~(size_t)7;
+	/* An id in whole cache lines when it is close to their size. */
+	if (datasize && m->stride > 48)
+		m->stride = (m->stride + 63) & ~(size_t)63;
 }
+
+void
+rt_map_init(struct rt_map *m)
+{
+	rt_map_init_data(m, 0);
+}
+
+#define ENT(m, id) rt_map_ent_(m, id)
 
 static const char *
 ent_key(const struct rt_map_ent *e)
@@ -70,8 +82,8 @@ rt_map_release(struct rt_map *m)
 	uint32_t i;
 
 	for (i = 0; i < m->nid; i++)
-		if (m->ent[i].live && m->ent[i].len > RT_MAP_INLINE)
-			free(m->ent[i].key.heap);
+		if (ENT(m, i)->live && ENT(m, i)->len > RT_MAP_INLINE)
+			free(ENT(m, i)->key.heap);
 	free(m->slot);
 	free(m->ent);
 	free(m->freeid);
@@ -97,16 +109,30 @@ rt_map_find(const struct rt_map *m, const void *k, size_t n, uint64_t h)
 			return RT_MAP_NONE;
 		if ((s & 0xFFFFFFFF00000000ULL) != tag(h))
 			continue;
-		e = &m->ent[(uint32_t)s - 1];
+		e = ENT(m, (uint32_t)s - 1);
 		if (e->len == n && memcmp(ent_key(e), k, n) == 0)
 			return (uint32_t)s - 1;
 	}
 }
 
+/* Entries for cap ids instead of old, in cache-line aligned storage, the
+ * new ones zeroed. */
+static unsigned char *
+ent_grow(unsigned char *p, uint32_t old, uint32_t cap, size_t stride)
+{
+	unsigned char *n = rt_xaligned(64, cap, stride);
+
+	if (old)
+		memcpy(n, p, (size_t)old * stride);
+	memset(n + (size_t)old * stride, 0, (size_t)(cap - old) * stride);
+	free(p);
+	return n;
+}
+
 static void
 map_place(struct rt_map *m, uint32_t id)
 {
-	uint64_t h = m->ent[id].hash;
+	uint64_t h = ENT(m, id)->hash;
 	size_t i = (size_t)h & m->mask;
 
 	while (m->slot[i] != 0)
@@ -143,16 +169,17 @@ rt_map_put(struct rt_map *m, const void *k, size_t n, uint64_t h, int *isnew)
 		id = m->freeid[--m->nfree];
 	} else {
 		if (m->nid == m->capid) {
+			uint32_t oc = m->capid;
+
 			m->capid = m->capid ? m->capid * 2 : 16;
-			m->ent = rt_xreallocarray(m->ent, m->capid,
-			    sizeof *m->ent);
+			m->ent = ent_grow(m->ent, oc, m->capid, m->stride);
 			/* Every id can be free at once: size them alike. */
 			m->freeid = rt_xreallocarray(m->freeid, m->capid,
 			    sizeof *m->freeid);
 		}
 		id = m->nid++;
 	}
-	e = &m->ent[id];
+	e = ENT(m, id);
 	e->hash = h;
 	e->len = (uint32_t)n;
 	e->live = 1;
@@ -168,14 +195,14 @@ rt_map_put(struct rt_map *m, const void *k, size_t n, uint64_t h, int *isnew)
 void
 rt_map_del(struct rt_map *m, uint32_t id)
 {
-	struct rt_map_ent *e = &m->ent[id];
+	struct rt_map_ent *e = ENT(m, id);
 	size_t i = (size_t)e->hash & m->mask, j;
 
 	while ((uint32_t)m->slot[i] - 1 != id)
 		i = (i + 1) & m->mask;
 	/* Shift back the entries whose probe run passes through slot i. */
 	for (j = (i + 1) & m->mask; m->slot[j] != 0; j = (j + 1) & m->mask) {
-		size_t home = (size_t)m->ent[(uint32_t)m->slot[j] - 1].hash &
+		size_t home = (size_t)ENT(m, (uint32_t)m->slot[j] - 1)->hash &
 		    m->mask;
 
 		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
@@ -195,6 +222,6 @@ rt_map_del(struct rt_map *m, uint32_t id)
 const char *
 rt_map_key(const struct rt_map *m, uint32_t id, size_t *n)
 {
-	*n = m->ent[id].len;
-	return ent_key(&m->ent[id]);
+	*n = ENT(m, id)->len;
+	return ent_key(ENT(m, id));
 }

@@ -28,12 +28,16 @@ struct rt_map_ent {
 
 /*
  * The map owns copies of its keys.  Ids are dense: 0 .. rt_map_idcap()-1,
- * reused after deletion, so callers can size parallel arrays by idcap.
+ * reused after deletion, so callers can size parallel arrays by idcap, or
+ * keep per-key data in the map itself (rt_map_init_data): then a key and
+ * its data share cache lines, and a lookup that has compared the key has
+ * already brought in the data.
  */
 struct rt_map {
 	uint64_t *slot;		/* 0 empty, else hash high bits | (id + 1) */
 	size_t mask;
-	struct rt_map_ent *ent;	/* by id */
+	unsigned char *ent;	/* by id: struct rt_map_ent, then data */
+	size_t stride;		/* bytes per id */
 	uint32_t nid;		/* ids handed out (high-water mark) */
 	uint32_t capid;
 	uint32_t count;		/* live keys */
@@ -42,6 +46,9 @@ struct rt_map {
 };
 
 void rt_map_init(struct rt_map *m);
+/* A map with datasize bytes of data per id (zeroed when the id is first
+ * handed out; a deleted id's data stays as it was, for its next key). */
+void rt_map_init_data(struct rt_map *m, size_t datasize);
 void rt_map_release(struct rt_map *m);
 
 /* Id of key, or RT_MAP_NONE.  h must be rt_hash(k, n). */
@@ -61,10 +68,23 @@ rt_map_idcap(const struct rt_map *m)
 	return m->nid;
 }
 
+static inline struct rt_map_ent *
+rt_map_ent_(const struct rt_map *m, uint32_t id)
+{
+	return (struct rt_map_ent *)(void *)(m->ent + (size_t)id * m->stride);
+}
+
 static inline int
 rt_map_live(const struct rt_map *m, uint32_t id)
 {
-	return id < m->nid && m->ent[id].live;
+	return id < m->nid && rt_map_ent_(m, id)->live;
+}
+
+/* The data of id (rt_map_init_data).  It moves when the map grows. */
+static inline void *
+rt_map_data(const struct rt_map *m, uint32_t id)
+{
+	return m->ent + (size_t)id * m->stride + sizeof(struct rt_map_ent);
 }
 
 #endif

@@ -81,11 +81,15 @@ by_node(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Which sets replace an existing member; later sets of a key win. */
+/* Which sets replace an existing member; later sets of a key win.  One
+ * pass over the record's members (the last of duplicate members wins, as
+ * in rt_jdoc_get), not a lookup per set. */
 static void
 resolve(struct rt_jedit *e)
 {
-	size_t i, j;
+	const struct rt_jdoc *d = e->d;
+	size_t i, j, live = 0;
+	uint32_t k;
 
 	for (i = 0; i < e->n; i++) {
 		struct rt_jedit_set *s = &e->set[i];
@@ -95,11 +99,25 @@ resolve(struct rt_jedit *e)
 			    memcmp(e->text.p + e->set[j].koff,
 			    e->text.p + s->koff, s->klen) == 0)
 				break;
-		if (j < e->n) {
-			s->node = UINT32_MAX;	/* superseded */
-			continue;
+		s->node = j < e->n ? UINT32_MAX : 0;	/* superseded */
+		live += j == e->n;
+	}
+	for (k = rt_jdoc_first(d, 0); live && k < d->v[0].next;
+	    k = rt_jdoc_after(d, k + 1)) {
+		const struct rt_jnode *kn = &d->v[k];
+
+		for (i = 0; i < e->n; i++) {
+			struct rt_jedit_set *s = &e->set[i];
+
+			if (s->node == UINT32_MAX)
+				continue;
+			if (kn->flags & RT_JF_ESC ?
+			    rt_jdoc_streq(d, k, e->text.p + s->koff, s->klen) :
+			    kn->len - 2 == s->klen &&
+			    memcmp(rt_jdoc_text(d, k) + 1, e->text.p + s->koff,
+			    s->klen) == 0)
+				s->node = k + 1;
 		}
-		s->node = rt_jdoc_get(e->d, 0, e->text.p + s->koff, s->klen);
 	}
 	/* A handful of sets: insertion sort (qsort's set-up cost more). */
 	for (i = 1; i < e->n; i++) {

@@ -34,6 +34,18 @@ rt_xmalloc(size_t n)
 }
 
 void *
+rt_xaligned(size_t align, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		rt_oom();
+	if (posix_memalign(&p, align, n * size > 0 ? n * size : 1) != 0)
+		rt_oom();
+	return p;
+}
+
+void *
 rt_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

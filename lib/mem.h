@@ -18,6 +18,9 @@ void *rt_xcalloc(size_t n, size_t size);
 void *rt_xrealloc(void *p, size_t n);
 /* Resize an array of n elements of size bytes, checking the product. */
 void *rt_xreallocarray(void *p, size_t n, size_t size);
+/* n elements of size bytes at an address aligned to align (a power of
+ * two, at least sizeof(void *)); freed with free(). */
+void *rt_xaligned(size_t align, size_t n, size_t size);
 char *rt_xstrdup(const char *s);
 /* A NUL-terminated copy of n bytes at p. */
 char *rt_xmemdup(const void *p, size_t n);

@@ -257,6 +257,43 @@ fmt_exact(struct rt_buf *b, double v)
 	return -1;
 }
 
+/* The integer nearest to x (|x| < 2^53).  Below 2^51, adding and taking
+ * away 1.5 * 2^52 rounds in the FPU's mode, to nearest, without the libm
+ * call nearbyint is on a machine without SSE4.1. */
+static inline double
+round_int(double x)
+{
+	const double magic = 6755399441055744.0;	/* 1.5 * 2^52 */
+
+#if FLT_EVAL_METHOD == 0
+	if (fabs(x) < 2251799813685248.0)	/* 2^51 */
+		return (x + magic) - magic;
+#else
+	(void)magic;
+#endif
+	return nearbyint(x);
+}
+
+/*
+ * Can v be written with at most 9 decimals (the loop below would find
+ * some)?  If v is the double nearest r / 10^d with d <= 9 and
+ * |v| * 10^9 < 2^51, then v * 10^9 lies within 0.5 of the integer
+ * r * 10^(9 - d) (the two roundings, of v and of the product, cost at
+ * most 0.25 each at that size), and that integer over 10^9 rounds to v
+ * again: so the test with 9 decimals passes whenever any test would.
+ * Averages and other quotients fail it at once, instead of after ten
+ * divisions.  Larger values are not filtered.
+ */
+static inline int
+few_decimals(double v)
+{
+	double sc = v * 1e9;
+
+	if (fabs(sc) >= 2251799813685248.0)
+		return 1;
+	return round_int(sc) / 1e9 == v;
+}
+
 void
 rt_num_fmt(struct rt_buf *b, double v)
 {
@@ -275,14 +312,14 @@ rt_num_fmt(struct rt_buf *b, double v)
 	 * that read back exactly.  r / 10^d is what strtod computes from
 	 * that text (both round the same rational once), so equality
 	 * proves the round trip. */
-	if (fabs(v) < 9e15) {
+	if (fabs(v) < 9e15 && few_decimals(v)) {
 		for (d = 0; d <= 9; d++) {
 			double sc = v * pow10_exact[d];
 			double r;
 
 			if (fabs(sc) >= 9007199254740992.0)
 				break;
-			r = nearbyint(sc);
+			r = round_int(sc);
 			if (r / pow10_exact[d] == v) {
 				put_scaled(b, (int64_t)r, d);
 				return;

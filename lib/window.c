@@ -139,7 +139,9 @@ struct wrun {
 	uint32_t dirty, pad;
 };
 
-/* A key. */
+/* A key: its data in the key map (rt_map_data), followed there by its
+ * runs (per window: wrun, wnum[], cond[], dist[]) and deques (per window
+ * and numeric slot: min, max), so that one lookup brings in the lot. */
 struct wkey {
 	char *ev;		/* ring of events, stride w->es */
 	uint32_t head, n, cap;
@@ -148,8 +150,6 @@ struct wkey {
 	int64_t lastt;		/* time of the key's previous record */
 	int hasprev;
 	uint32_t lprev, lnext;	/* LRU list (RT_MAP_NONE ends) */
-	unsigned char *run;	/* per window: wrun, wnum[], cond[], dist[] */
-	struct dq *dq;		/* per window, numeric slot: min, max */
 	struct rt_buf *prev;	/* per prev slot: JSON text of the value */
 	uint32_t *sess;		/* open session slots */
 	uint32_t nsess, capsess;
@@ -187,9 +187,8 @@ struct rt_win {
 	struct rt_wconf c;
 	rt_wemit_fn *emit;
 	void *arg;
-	struct rt_map keys;
-	struct wkey *k;		/* by key id */
-	uint32_t kcap;
+	struct rt_map keys;	/* data: struct wkey, runs, deques */
+	size_t run_off, dq_off;	/* in a key's data */
 	uint32_t lru_head, lru_tail;	/* least recent first */
 	size_t es;		/* event stride */
 	size_t ws;		/* per window run block */
@@ -560,10 +559,25 @@ ring_insert(const struct rt_win *w, struct wkey *k, const struct rt_wev *ev)
 
 /* ---- per key, per window ----------------------------------------------- */
 
+static struct wkey *
+wk(const struct rt_win *w, uint32_t id)
+{
+	return rt_map_data(&w->keys, id);
+}
+
 static struct wrun *
 run_of(const struct rt_win *w, const struct wkey *k, int wi)
 {
-	return (struct wrun *)(k->run + (size_t)wi * w->ws);
+	return (struct wrun *)(void *)((unsigned char *)(uintptr_t)k +
+	    w->run_off + (size_t)wi * w->ws);
+}
+
+/* Deque j of key k (j = (window * nnum + slot) * 2 + max). */
+static struct dq *
+dqj(const struct rt_win *w, const struct wkey *k, size_t j)
+{
+	return (struct dq *)(void *)((unsigned char *)(uintptr_t)k +
+	    w->dq_off) + j;
 }
 
 static struct wnum *
@@ -588,8 +602,8 @@ run_dist(const struct rt_win *w, struct wrun *r)
 static struct dq *
 dq_of(const struct rt_win *w, const struct wkey *k, int wi, int slot, int mx)
 {
-	return &k->dq[((size_t)wi * (size_t)w->c.nnum + (size_t)slot) * 2 +
-	    (size_t)mx];
+	return dqj(w, k, ((size_t)wi * (size_t)w->c.nnum + (size_t)slot) * 2 +
+	    (size_t)mx);
 }
 
 static uint64_t
@@ -602,7 +616,7 @@ downer(uint32_t kid, int wi, int slot)
 static void
 run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	struct wrun *r = run_of(w, k, wi);
 	struct wnum *nm = run_num(w, r);
 	int64_t *cc = run_cond(w, r);
@@ -666,7 +680,7 @@ run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
 static void
 run_reset(struct rt_win *w, uint32_t kid, int wi)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	struct wrun *r = run_of(w, k, wi);
 	int i;
 
@@ -695,7 +709,7 @@ before_lo(const struct rt_win *w, int64_t et, int64_t bound)
 static void
 run_advance(struct rt_win *w, uint32_t kid, int wi, int64_t t)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	struct wrun *r = run_of(w, k, wi);
 	const struct rt_wdef *d = &w->c.win[wi];
 	uint64_t end = k->base + k->n;
@@ -720,7 +734,7 @@ run_advance(struct rt_win *w, uint32_t kid, int wi, int64_t t)
 static void
 res_from_run(struct rt_win *w, uint32_t kid, int wi)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	struct wrun *r = run_of(w, k, wi);
 	struct wnum *nm = run_num(w, r);
 	int i;
@@ -752,7 +766,7 @@ res_from_run(struct rt_win *w, uint32_t kid, int wi)
 static void
 res_scan(struct rt_win *w, uint32_t kid, uint64_t lo, uint64_t hi)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	int i;
 
 	w->rcnt = (int64_t)(hi - lo);
@@ -893,14 +907,14 @@ enrich(struct rt_win *w, struct rt_jedit *e, const char *label)
 static void
 lru_unlink(struct rt_win *w, uint32_t id)
 {
-	struct wkey *k = &w->k[id];
+	struct wkey *k = wk(w, id);
 
 	if (k->lprev != RT_MAP_NONE)
-		w->k[k->lprev].lnext = k->lnext;
+		wk(w, k->lprev)->lnext = k->lnext;
 	else
 		w->lru_head = k->lnext;
 	if (k->lnext != RT_MAP_NONE)
-		w->k[k->lnext].lprev = k->lprev;
+		wk(w, k->lnext)->lprev = k->lprev;
 	else
 		w->lru_tail = k->lprev;
 	k->lprev = k->lnext = RT_MAP_NONE;
@@ -909,12 +923,12 @@ lru_unlink(struct rt_win *w, uint32_t id)
 static void
 lru_push(struct rt_win *w, uint32_t id)
 {
-	struct wkey *k = &w->k[id];
+	struct wkey *k = wk(w, id);
 
 	k->lprev = w->lru_tail;
 	k->lnext = RT_MAP_NONE;
 	if (w->lru_tail != RT_MAP_NONE)
-		w->k[w->lru_tail].lnext = id;
+		wk(w, w->lru_tail)->lnext = id;
 	else
 		w->lru_head = id;
 	w->lru_tail = id;
@@ -929,35 +943,20 @@ key_get(struct rt_win *w, const char *key, size_t klen)
 	int isnew;
 	uint32_t id = rt_map_put(&w->keys, key, klen, rt_hash(key, klen),
 	    &isnew);
-	struct wkey *k;
+	struct wkey *k = wk(w, id);
 
-	if (id >= w->kcap) {
-		uint32_t nc = w->kcap ? w->kcap * 2 : 64;
-
-		while (nc <= id)
-			nc *= 2;
-		w->k = rt_xreallocarray(w->k, nc, sizeof *w->k);
-		memset(w->k + w->kcap, 0, (nc - w->kcap) * sizeof *w->k);
-		w->kcap = nc;
-	}
-	k = &w->k[id];
 	if (isnew) {
 		size_t nrun = w->ws * (size_t)w->c.nwin;
 
-		if (k->run == NULL && nrun) {
-			k->run = rt_xcalloc(1, nrun);
-			k->dq = rt_xcalloc((size_t)w->c.nwin *
-			    (size_t)w->c.nnum * 2 + 1, sizeof *k->dq);
-		}
 		if (k->prev == NULL && w->c.nprev)
 			k->prev = rt_xcalloc((size_t)w->c.nprev,
 			    sizeof *k->prev);
 		/* A reused id starts clean (its buffers are kept). */
 		if (nrun)
-			memset(k->run, 0, nrun);
+			memset(run_of(w, k, 0), 0, nrun);
 		for (size_t j = 0; j < (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
 		    j++)
-			k->dq[j].n = 0;
+			dqj(w, k, j)->n = 0;
 		for (int j = 0; j < w->c.nprev; j++)
 			k->prev[j].len = 0;
 		k->n = k->head = 0;
@@ -1116,7 +1115,7 @@ cw_new(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 	w->heap[w->nheap] = s;
 	c->hpos = w->nheap++;
 	heap_up(w, c->hpos);
-	w->k[kid].nopen++;
+	wk(w, kid)->nopen++;
 	return s;
 }
 
@@ -1265,7 +1264,7 @@ static void
 cw_close(struct rt_win *w, uint32_t s)
 {
 	struct cwin *c = cw_at(w, s);
-	struct wkey *k = &w->k[c->kid];
+	struct wkey *k = wk(w, c->kid);
 	struct rt_buf *b = &w->out;
 	struct rt_buf name = RT_BUF_INIT;
 	const char *key;
@@ -1368,7 +1367,7 @@ floor_div(int64_t a, int64_t b)
 static uint32_t
 close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 {
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	int64_t t = ev->t;
 
 	if (w->c.close == RT_WC_TUMBLE || w->c.close == RT_WC_HOP) {
@@ -1438,7 +1437,7 @@ close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 static void
 key_forget(struct rt_win *w, uint32_t id)
 {
-	struct wkey *k = &w->k[id];
+	struct wkey *k = wk(w, id);
 	int wi;
 
 	/* Its open windows close now: nothing is lost. */
@@ -1473,7 +1472,6 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	w->c = *c;
 	w->emit = emit;
 	w->arg = arg;
-	rt_map_init(&w->keys);
 	rt_map_init(&w->wmap);
 	w->lru_head = w->lru_tail = RT_MAP_NONE;
 	w->es = 8 + 8 * (size_t)(c->nnum + c->ndist) + 8;
@@ -1482,6 +1480,10 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	w->cs = sizeof(struct cwin) + (sizeof(struct wnum) +
 	    sizeof(struct cext)) * (size_t)c->nnum + 8 * (size_t)c->ncond +
 	    8 * (size_t)c->ndist;
+	w->run_off = (sizeof(struct wkey) + 7) & ~(size_t)7;
+	w->dq_off = w->run_off + w->ws * (size_t)c->nwin;
+	rt_map_init_data(&w->keys, w->dq_off + sizeof(struct dq) *
+	    (size_t)c->nwin * (size_t)c->nnum * 2);
 	w->maxt = INT64_MIN;
 	for (i = 0; i < c->nwin; i++) {
 		int64_t s = c->win[i].kind == RT_WK_SLIDING ?
@@ -1511,22 +1513,18 @@ rt_win_free(struct rt_win *w)
 
 	if (w == NULL)
 		return;
-	for (i = 0; i < w->kcap; i++) {
-		struct wkey *k = &w->k[i];
+	for (i = 0; i < rt_map_idcap(&w->keys); i++) {
+		struct wkey *k = wk(w, i);
 
 		free(k->ev);
-		free(k->run);
-		if (k->dq)
-			for (size_t j = 0; j < (size_t)w->c.nwin *
-			    (size_t)w->c.nnum * 2; j++)
-				free(k->dq[j].p);
-		free(k->dq);
+		for (size_t j = 0; j < (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+		    j++)
+			free(dqj(w, k, j)->p);
 		for (int j = 0; k->prev && j < w->c.nprev; j++)
 			rt_buf_release(&k->prev[j]);
 		free(k->prev);
 		free(k->sess);
 	}
-	free(w->k);
 	rt_map_release(&w->keys);
 	rt_map_release(&w->wmap);
 	free(w->wmap_slot);
@@ -1624,7 +1622,7 @@ rt_win_advance(struct rt_win *w, int64_t t)
 	}
 	if (w->c.ttl) {
 		while (w->lru_head != RT_MAP_NONE) {
-			struct wkey *k = &w->k[w->lru_head];
+			struct wkey *k = wk(w, w->lru_head);
 
 			if (k->maxt == INT64_MIN || k->maxt >= wm - w->c.ttl)
 				break;
@@ -1638,7 +1636,7 @@ void
 rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 {
 	uint32_t kid = key_get(w, ev->key, ev->klen);
-	struct wkey *k = &w->k[kid];
+	struct wkey *k = wk(w, kid);
 	int wi, i;
 
 	if (w->c.nwin) {
@@ -1739,7 +1737,7 @@ rt_win_stats(const struct rt_win *w, struct rt_wstats *st)
 	st->events = 0;
 	for (i = 0; i < rt_map_idcap(&w->keys); i++)
 		if (rt_map_live(&w->keys, i))
-			st->events += w->k[i].n;
+			st->events += wk(w, i)->n;
 }
 
 /* ---- state ------------------------------------------------------------ */
@@ -1772,7 +1770,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 	put64(b, w->lru_head);
 	put64(b, w->lru_tail);
 	for (i = 0; i < nid; i++) {
-		const struct wkey *k = &w->k[i];
+		const struct wkey *k = wk(w, i);
 		const char *key;
 		size_t klen;
 
@@ -1794,9 +1792,9 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 		put64(b, k->lnext);
 		put64(b, k->nopen);
 		if (w->c.nwin)
-			put(b, k->run, w->ws * (size_t)w->c.nwin);
+			put(b, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
 		for (size_t j = 0; j < ndq; j++) {
-			const struct dq *q = &k->dq[j];
+			const struct dq *q = dqj(w, k, j);
 
 			put64(b, q->n);
 			for (uint32_t x = 0; x < q->n; x++)
@@ -1910,16 +1908,7 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			r.bad = 1;
 			break;
 		}
-		if (id >= w->kcap) {
-			uint32_t nc = w->kcap ? w->kcap * 2 : 64;
-
-			while (nc <= id)
-				nc *= 2;
-			w->k = rt_xreallocarray(w->k, nc, sizeof *w->k);
-			memset(w->k + w->kcap, 0, (nc - w->kcap) * sizeof *w->k);
-			w->kcap = nc;
-		}
-		k = &w->k[id];
+		k = wk(w, id);
 		k->n = (uint32_t)get64(&r);
 		k->base = get64(&r);
 		if (r.bad || (uint64_t)k->n * w->es > (uint64_t)(r.end - r.p)) {
@@ -1938,11 +1927,8 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 		k->lprev = (uint32_t)get64(&r);
 		k->lnext = (uint32_t)get64(&r);
 		k->nopen = (uint32_t)get64(&r);
-		if (w->c.nwin) {
-			k->run = rt_xcalloc(1, w->ws * (size_t)w->c.nwin);
-			get(&r, k->run, w->ws * (size_t)w->c.nwin);
-		}
-		k->dq = rt_xcalloc(ndq + 1, sizeof *k->dq);
+		if (w->c.nwin)
+			get(&r, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
 		for (size_t j = 0; j < ndq && !r.bad; j++) {
 			uint64_t qn = get64(&r);
 
@@ -1951,7 +1937,7 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 				break;
 			}
 			for (uint64_t x = 0; x < qn; x++)
-				dq_push(&k->dq[j], get64(&r));
+				dq_push(dqj(w, k, j), get64(&r));
 		}
 		if (w->c.nprev)
 			k->prev = rt_xcalloc((size_t)w->c.nprev, sizeof *k->prev);

@@ -245,6 +245,47 @@ test_fmt_vs_printf(void)
 	ok(bad == 0, "400000 random doubles print shortest and read back");
 }
 
+/* Values with at most 9 decimals print as those decimals (the
+ * few-decimals filter must never turn one away). */
+static void
+test_fmt_decimals(void)
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
+	char want[64];
+	int bad = 0, i;
+
+	for (i = 0; i < 400000; i++) {
+		int d = (int)(next() % 10);
+		uint64_t lim = i % 2 ? 1000000 : 1000000000000000ULL;
+		int64_t k = (int64_t)(next() % lim);
+		double v;
+		size_t n;
+
+		if (next() & 1)
+			k = -k;
+		v = (double)k / p10[d];
+		if (fabs(v) >= 9e15)
+			continue;
+		snprintf(want, sizeof want, "%.*f", d, v);
+		n = strlen(want);
+		if (memchr(want, '.', n)) {
+			while (want[n - 1] == '0')
+				n--;
+			if (want[n - 1] == '.')
+				n--;
+		}
+		want[n] = '\0';
+		if (strcmp(want, "-0") == 0)
+			strcpy(want, "0");
+		if (strcmp(fmt(v), want) != 0 && bad++ < 5)
+			diag("%lld / 10^%d printed as %s, want %s",
+			    (long long)k, d, fmt(v), want);
+	}
+	ok(bad == 0, "400000 values of up to 9 decimals print as those "
+	    "decimals");
+}
+
 static void
 test_fmt_exact(void)
 {
@@ -568,6 +609,7 @@ main(void)
 	test_fmt_exact();
 	test_fmt_random();
 	test_fmt_vs_printf();
+	test_fmt_decimals();
 	test_clean();
 	test_clean_random();
 	rt_buf_release(&fmtbuf);
