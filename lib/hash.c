@@ -120,13 +120,40 @@ rt_map_find(const struct rt_map *m, const void *k, size_t n, uint64_t h)
 static unsigned char *
 ent_grow(unsigned char *p, uint32_t old, uint32_t cap, size_t stride)
 {
-	unsigned char *n = rt_xaligned(64, cap, stride);
+	unsigned char *n = rt_xtable(cap, stride);
 
 	if (old)
 		memcpy(n, p, (size_t)old * stride);
 	memset(n + (size_t)old * stride, 0, (size_t)(cap - old) * stride);
 	free(p);
 	return n;
+}
+
+void
+rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n)
+{
+	size_t i = (size_t)h & m->mask;
+
+	for (;; i = (i + 1) & m->mask) {
+		uint64_t s = m->slot[i];
+
+		if (s == 0)
+			return;
+		if ((s & 0xFFFFFFFF00000000ULL) == tag(h)) {
+#ifdef __GNUC__
+			const unsigned char *e = m->ent +
+			    (size_t)((uint32_t)s - 1) * m->stride;
+
+			if (n > m->stride)
+				n = m->stride;
+			for (size_t o = 0; o < n; o += 64)
+				__builtin_prefetch(e + o);
+#else
+			(void)n;
+#endif
+			return;
+		}
+	}
 }
 
 static void
@@ -147,7 +174,8 @@ map_grow(struct rt_map *m)
 	uint64_t *os = m->slot;
 
 	m->mask = old * 2 - 1;
-	m->slot = rt_xcalloc(m->mask + 1, sizeof *m->slot);
+	m->slot = rt_xtable(m->mask + 1, sizeof *m->slot);
+	memset(m->slot, 0, (m->mask + 1) * sizeof *m->slot);
 	for (i = 0; i < old; i++)
 		if (os[i])
 			map_place(m, (uint32_t)os[i] - 1);

@@ -80,6 +80,22 @@ rt_map_live(const struct rt_map *m, uint32_t id)
 	return id < m->nid && rt_map_ent_(m, id)->live;
 }
 
+/* Hints, for a caller that knows the keys it will look up next: start
+ * loading the slot of hash h; later, with that slot loaded, the first
+ * bytes (up to n) of the entry whose tag matches h. */
+static inline void
+rt_map_prefetch(const struct rt_map *m, uint64_t h)
+{
+#ifdef __GNUC__
+	__builtin_prefetch(&m->slot[(size_t)h & m->mask]);
+#else
+	(void)m;
+	(void)h;
+#endif
+}
+
+void rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n);
+
 /* The data of id (rt_map_init_data).  It moves when the map grows. */
 static inline void *
 rt_map_data(const struct rt_map *m, uint32_t id)

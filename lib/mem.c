@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 const char *rt_progname = "rtpipe";
@@ -42,6 +43,23 @@ rt_xaligned(size_t align, size_t n, size_t size)
 		rt_oom();
 	if (posix_memalign(&p, align, n * size > 0 ? n * size : 1) != 0)
 		rt_oom();
+	return p;
+}
+
+void *
+rt_xtable(size_t n, size_t size)
+{
+	const size_t huge = 2 * 1024 * 1024;
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		rt_oom();
+	if (n * size < huge)
+		return rt_xaligned(64, n, size);
+	p = rt_xaligned(huge, (n * size + huge - 1) / huge, huge);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, (n * size + huge - 1) / huge * huge, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 

@@ -21,6 +21,10 @@ void *rt_xreallocarray(void *p, size_t n, size_t size);
 /* n elements of size bytes at an address aligned to align (a power of
  * two, at least sizeof(void *)); freed with free(). */
 void *rt_xaligned(size_t align, size_t n, size_t size);
+/* The same with align 64 for tables that may grow large: from 2 MiB on,
+ * aligned to 2 MiB and marked for transparent huge pages, so that random
+ * lookups in them do not miss the TLB on every one. */
+void *rt_xtable(size_t n, size_t size);
 char *rt_xstrdup(const char *s);
 /* A NUL-terminated copy of n bytes at p. */
 char *rt_xmemdup(const void *p, size_t n);

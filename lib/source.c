@@ -78,6 +78,16 @@ rt_src_fd(const struct rt_src *s)
 	return s->open ? s->in.fd : -1;
 }
 
+size_t
+rt_src_ahead(const struct rt_src *s, const char **p)
+{
+	if (!s->open || s->cur != RT_FMT_NDJSON || s->in.skipping ||
+	    s->in.at_start)
+		return 0;
+	*p = s->in.buf + s->in.start;
+	return s->in.end - s->in.start;
+}
+
 /* Open the next operand.  1 opened, 0 none left, -1 failed. */
 static int
 src_open(struct rt_src *s)

@@ -78,4 +78,9 @@ int rt_src_next(struct rt_src *s, struct rt_rec *r);
 /* The file descriptor being read, or -1 (for poll loops). */
 int rt_src_fd(const struct rt_src *s);
 
+/* The NDJSON bytes read but not handed out yet, after the last record
+ * (none for CSV and TSV): a hint for prefetching what the next records
+ * will touch, never a record.  Valid until the next rt_src_next. */
+size_t rt_src_ahead(const struct rt_src *s, const char **p);
+
 #endif

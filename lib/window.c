@@ -91,44 +91,68 @@ wnum_sd(const struct wnum *w)
 }
 
 /* A deque of absolute positions. */
+/* A deque of absolute positions, in place while it holds at most DQ_IN
+ * (most keys' windows are short), else in p. */
+#define DQ_IN 4
+
 struct dq {
-	uint64_t *p;
-	uint32_t head, n, cap;
+	uint64_t *p;		/* NULL: in in[] */
+	uint32_t head, n, cap;	/* cap 0: DQ_IN, in place */
+	uint32_t pad;
+	uint64_t in[DQ_IN];
 };
+
+static uint32_t
+dq_cap(const struct dq *q)
+{
+	return q->p ? q->cap : DQ_IN;
+}
+
+static uint64_t *
+dq_buf(const struct dq *q)
+{
+	return q->p ? q->p : (uint64_t *)(uintptr_t)q->in;
+}
+
+static uint64_t
+dq_at(const struct dq *q, uint32_t i)
+{
+	return dq_buf(q)[(q->head + i) & (dq_cap(q) - 1)];
+}
 
 static void
 dq_push(struct dq *q, uint64_t v)
 {
-	if (q->n == q->cap) {
-		uint32_t nc = q->cap ? q->cap * 2 : 8, i;
+	if (q->n == dq_cap(q)) {
+		uint32_t nc = dq_cap(q) * 2, i;
 		uint64_t *np = rt_xreallocarray(NULL, nc, sizeof *np);
 
 		for (i = 0; i < q->n; i++)
-			np[i] = q->p[(q->head + i) & (q->cap - 1)];
+			np[i] = dq_at(q, i);
 		free(q->p);
 		q->p = np;
 		q->cap = nc;
 		q->head = 0;
 	}
-	q->p[(q->head + q->n++) & (q->cap - 1)] = v;
+	dq_buf(q)[(q->head + q->n++) & (dq_cap(q) - 1)] = v;
 }
 
 static uint64_t
 dq_front(const struct dq *q)
 {
-	return q->p[q->head];
+	return dq_buf(q)[q->head];
 }
 
 static uint64_t
 dq_back(const struct dq *q)
 {
-	return q->p[(q->head + q->n - 1) & (q->cap - 1)];
+	return dq_at(q, q->n - 1);
 }
 
 static void
 dq_popfront(struct dq *q)
 {
-	q->head = (q->head + 1) & (q->cap - 1);
+	q->head = (q->head + 1) & (dq_cap(q) - 1);
 	q->n--;
 }
 
@@ -188,7 +212,7 @@ struct rt_win {
 	rt_wemit_fn *emit;
 	void *arg;
 	struct rt_map keys;	/* data: struct wkey, runs, deques */
-	size_t run_off, dq_off;	/* in a key's data */
+	size_t run_off, dq_off, ring_off;	/* in a key's data */
 	uint32_t lru_head, lru_tail;	/* least recent first */
 	size_t es;		/* event stride */
 	size_t ws;		/* per window run block */
@@ -469,10 +493,21 @@ dtab_clear(struct dtab *t)
 
 /* ---- events ------------------------------------------------------------- */
 
+/* A key's ring: in its map data while it holds at most RING_IN events
+ * (ev NULL, cap RING_IN), else in ev. */
+#define RING_IN 4
+
+static char *
+ring_buf(const struct rt_win *w, const struct wkey *k)
+{
+	return k->ev ? k->ev : (char *)(uintptr_t)k + w->ring_off;
+}
+
 static char *
 ev_at(const struct rt_win *w, const struct wkey *k, uint64_t pos)
 {
-	return k->ev + ((k->head + (pos - k->base)) & (k->cap - 1)) * w->es;
+	return ring_buf(w, k) + ((k->head + (pos - k->base)) & (k->cap - 1)) *
+	    w->es;
 }
 
 static int64_t
@@ -526,12 +561,12 @@ ev_fill(const struct rt_win *w, char *e, const struct rt_wev *ev)
 static void
 ring_grow(const struct rt_win *w, struct wkey *k)
 {
-	uint32_t nc = k->cap ? k->cap * 2 : 4, i;
+	uint32_t nc = k->cap * 2, i;
 	char *ne = rt_xreallocarray(NULL, nc, w->es);
 
 	for (i = 0; i < k->n; i++)
-		memcpy(ne + (size_t)i * w->es,
-		    k->ev + ((k->head + i) & (k->cap - 1)) * w->es, w->es);
+		memcpy(ne + (size_t)i * w->es, ring_buf(w, k) +
+		    ((k->head + i) & (k->cap - 1)) * w->es, w->es);
 	free(k->ev);
 	k->ev = ne;
 	k->cap = nc;
@@ -960,6 +995,8 @@ key_get(struct rt_win *w, const char *key, size_t klen)
 		for (int j = 0; j < w->c.nprev; j++)
 			k->prev[j].len = 0;
 		k->n = k->head = 0;
+		if (k->ev == NULL)
+			k->cap = RING_IN;
 		k->base = 0;
 		k->hasprev = 0;
 		k->nsess = 0;
@@ -1482,8 +1519,10 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	    8 * (size_t)c->ndist;
 	w->run_off = (sizeof(struct wkey) + 7) & ~(size_t)7;
 	w->dq_off = w->run_off + w->ws * (size_t)c->nwin;
-	rt_map_init_data(&w->keys, w->dq_off + sizeof(struct dq) *
-	    (size_t)c->nwin * (size_t)c->nnum * 2);
+	w->ring_off = w->dq_off + sizeof(struct dq) * (size_t)c->nwin *
+	    (size_t)c->nnum * 2;
+	rt_map_init_data(&w->keys, w->ring_off + (c->nwin ? RING_IN * w->es :
+	    0));
 	w->maxt = INT64_MIN;
 	for (i = 0; i < c->nwin; i++) {
 		int64_t s = c->win[i].kind == RT_WK_SLIDING ?
@@ -1721,6 +1760,15 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 }
 
 void
+rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
+{
+	if (stage == 0)
+		rt_map_prefetch(&w->keys, h);
+	else
+		rt_map_prefetch_ent(&w->keys, h, w->keys.stride);
+}
+
+void
 rt_win_close_all(struct rt_win *w)
 {
 	while (w->nheap)
@@ -1798,7 +1846,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 
 			put64(b, q->n);
 			for (uint32_t x = 0; x < q->n; x++)
-				put64(b, q->p[(q->head + x) & (q->cap - 1)]);
+				put64(b, dq_at(q, x));
 		}
 		for (int j = 0; j < w->c.nprev; j++) {
 			put64(b, k->prev[j].len);
@@ -1916,11 +1964,12 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			break;
 		}
 		/* Rings are a power of two long: positions wrap with a mask. */
-		for (k->cap = 4; k->cap < k->n; k->cap *= 2)
+		for (k->cap = RING_IN; k->cap < k->n; k->cap *= 2)
 			;
 		k->head = 0;
-		k->ev = rt_xreallocarray(NULL, k->cap, w->es);
-		get(&r, k->ev, w->es * k->n);
+		if (k->cap > RING_IN)
+			k->ev = rt_xreallocarray(NULL, k->cap, w->es);
+		get(&r, ring_buf(w, k), w->es * k->n);
 		k->maxt = (int64_t)get64(&r);
 		k->lastt = (int64_t)get64(&r);
 		k->hasprev = (int)get64(&r);

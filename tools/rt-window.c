@@ -135,6 +135,11 @@ struct rw {
 	struct rt_fset fs;
 	int *slot;
 	uint32_t node[RT_FSET_MAX];
+	/* Prefetching the next records' keys: "F": for each key field, and
+	 * the hash of the next record's key when it was sniffed. */
+	struct rt_buf *needle;
+	uint64_t next_h;
+	int have_next;
 };
 
 static void
@@ -495,6 +500,9 @@ field_slots(struct rw *rw)
 	    c->nprev };
 	int n = 1, j;
 
+	rw->needle = rt_xcalloc((size_t)c->nkeys + 1, sizeof *rw->needle);
+	for (j = 0; j < c->nkeys; j++)
+		rt_buf_printf(&rw->needle[j], "\"%s\":", c->keys[j]);
 	rt_fset_init(&rw->fs);
 	for (j = 0; j < 5; j++)
 		n += counts[j];
@@ -506,6 +514,74 @@ field_slots(struct rw *rw)
 		for (int i = 0; i < counts[j]; i++)
 			rw->slot[n++] = rt_fset_add(&rw->fs, lists[j][i],
 			    strlen(lists[j][i]));
+}
+
+/* The key text of the NDJSON line p[0, n) as record() builds it, read
+ * off the bytes: each key field's "F": followed by a string without
+ * escapes or a bare value.  Its length, or 0 when the bytes do not say
+ * plainly (a hint is then skipped: nothing else depends on it). */
+static size_t
+sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
+    size_t cap)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < rw->c.nkeys; i++) {
+		const struct rt_buf *nd = &rw->needle[i];
+		const char *s = p, *end = p + n, *v, *e;
+
+		for (;;) {
+			s = memchr(s, '"', (size_t)(end - s));
+			if (s == NULL || (size_t)(end - s) <= nd->len)
+				return 0;
+			if (memcmp(s, nd->p, nd->len) == 0)
+				break;
+			s++;
+		}
+		v = s + nd->len;
+		if (*v == '"') {
+			e = memchr(v + 1, '"', (size_t)(end - v - 1));
+			if (e == NULL || memchr(v, '\\', (size_t)(e - v)))
+				return 0;
+			e++;
+		} else {
+			for (e = v; e < end && *e != ',' && *e != '}' &&
+			    *e != ' '; e++)
+				;
+		}
+		if (len + (size_t)(e - v) + 1 > cap)
+			return 0;
+		if (i)
+			out[len++] = '\0';
+		memcpy(out + len, v, (size_t)(e - v));
+		len += (size_t)(e - v);
+	}
+	return len;
+}
+
+/* Hints for the keys of the next two records (see rt_win_prefetch). */
+static void
+prefetch_keys(struct rw *rw)
+{
+	const char *p, *nl;
+	size_t n = rt_src_ahead(&rw->cli->src, &p), k;
+	char key[256];
+
+	if (rw->have_next)
+		rt_win_prefetch(rw->w, rw->next_h, 1);
+	rw->have_next = 0;
+	/* The next record was sniffed last time; the one after it now. */
+	if (n == 0 || (nl = memchr(p, '\n', n)) == NULL)
+		return;
+	n -= (size_t)(nl + 1 - p);
+	p = nl + 1;
+	if ((nl = memchr(p, '\n', n)) == NULL)
+		return;
+	if ((k = sniff_key(rw, p, (size_t)(nl - p), key, sizeof key)) == 0)
+		return;
+	rw->next_h = rt_hash(key, k);
+	rw->have_next = 1;
+	rt_win_prefetch(rw->w, rw->next_h, 0);
 }
 
 /* The value node of the field in slot index si (see field_slots), or 0. */
@@ -714,6 +790,8 @@ main(int argc, char *argv[])
 		rt_cli_catch_term();
 	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k == 1) {
+			if (rw.c.nkeys)
+				prefetch_keys(&rw);
 			record(&rw, &rec);
 			if (rw.idle)
 				last_wall = rt_time_now_us();
