@@ -60,8 +60,9 @@ struct wnum {
 	struct ksum sum, d, q;
 };
 
+/* sd: keep the sums the standard deviation needs too. */
 static void
-wnum_add(struct wnum *w, double x, int sign)
+wnum_add(struct wnum *w, double x, int sign, int sd)
 {
 	double d;
 
@@ -72,8 +73,10 @@ wnum_add(struct wnum *w, double x, int sign)
 	d = x - w->shift;
 	w->n += sign;
 	ksum_add(&w->sum, sign * x);
-	ksum_add(&w->d, sign * d);
-	ksum_add(&w->q, sign * d * d);
+	if (sd) {
+		ksum_add(&w->d, sign * d);
+		ksum_add(&w->q, sign * d * d);
+	}
 	if (w->n == 0)
 		memset(&w->sum, 0, 3 * sizeof w->sum);
 }
@@ -234,6 +237,7 @@ struct rt_win {
 	struct dtab dist;	/* look-back windows' distinct values */
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
+	struct rt_buf *names;	/* see aname */
 	/* Scratch. */
 	struct rt_buf out;
 	struct dtab tmp;	/* distinct values of a scan */
@@ -302,11 +306,18 @@ rt_win_conf_slots(struct rt_wconf *c)
 	}
 	c->need_min = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_min);
 	c->need_max = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_max);
+	c->need_sd = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_sd);
+	c->need_ends = rt_xcalloc((size_t)c->nnum + 1, sizeof *c->need_ends);
 	for (i = 0; i < c->nagg; i++) {
 		if (c->aggs[i].kind == RT_WA_MIN)
 			c->need_min[c->aggs[i].slot] = 1;
 		if (c->aggs[i].kind == RT_WA_MAX)
 			c->need_max[c->aggs[i].slot] = 1;
+		if (c->aggs[i].kind == RT_WA_STDDEV)
+			c->need_sd[c->aggs[i].slot] = 1;
+		if (c->aggs[i].kind == RT_WA_FIRST ||
+		    c->aggs[i].kind == RT_WA_LAST)
+			c->need_ends[c->aggs[i].slot] = 1;
 	}
 	return NULL;
 }
@@ -667,7 +678,7 @@ run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
 
 		if (isnan(x))
 			continue;
-		wnum_add(&nm[i], x, sign);
+		wnum_add(&nm[i], x, sign, w->c.need_sd[i]);
 		if (sign > 0) {
 			if (w->c.need_max[i]) {
 				q = dq_of(w, k, wi, i, 1);
@@ -780,12 +791,14 @@ res_from_run(struct rt_win *w, uint32_t kid, int wi)
 
 		w->rn[i] = nm[i].n;
 		w->rsum[i] = ksum_get(&nm[i].sum);
-		w->rsd[i] = wnum_sd(&nm[i]);
+		w->rsd[i] = w->c.need_sd[i] ? wnum_sd(&nm[i]) : NAN;
 		q = dq_of(w, k, wi, i, 1);
 		w->rmax[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
 		q = dq_of(w, k, wi, i, 0);
 		w->rmin[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
 		w->rfirst[i] = w->rlast[i] = NAN;
+		if (!w->c.need_ends[i])
+			continue;
 		for (uint64_t p = r->lo; p < r->hi; p++)
 			if (!isnan(w->rfirst[i] = ev_num(ev_at(w, k, p), i)))
 				break;
@@ -815,7 +828,7 @@ res_scan(struct rt_win *w, uint32_t kid, uint64_t lo, uint64_t hi)
 
 			if (isnan(x))
 				continue;
-			wnum_add(&nm, x, 1);
+			wnum_add(&nm, x, 1, 1);
 			if (isnan(w->rmin[i]) || x < w->rmin[i])
 				w->rmin[i] = x;
 			if (isnan(w->rmax[i]) || x > w->rmax[i])
@@ -921,19 +934,42 @@ put_agg(const struct rt_win *w, const struct rt_wagg *a, struct rt_buf *b)
 	}
 }
 
-/* Set the window's aggregates on the edited record. */
+/* The output name of aggregate i in window wi: the look-back windows,
+ * then the closing window (--emit both), then no window (the closing
+ * window's own record, prev and since_prev). */
+static const struct rt_buf *
+aname(const struct rt_win *w, int wi, int i)
+{
+	return &w->names[(size_t)wi * (size_t)w->c.nagg + (size_t)i];
+}
+
 static void
-enrich(struct rt_win *w, struct rt_jedit *e, const char *label)
+names_new(struct rt_win *w)
+{
+	int wi, i;
+
+	w->names = rt_xcalloc(((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1,
+	    sizeof *w->names);
+	for (wi = 0; wi < w->c.nwin + 2; wi++)
+		for (i = 0; i < w->c.nagg; i++)
+			agg_name(&w->c, &w->c.aggs[i], wi < w->c.nwin ?
+			    w->c.win[wi].label : wi == w->c.nwin ? w->c.clabel :
+			    NULL, (struct rt_buf *)(uintptr_t)aname(w, wi, i));
+}
+
+/* Set the aggregates of window wi (as in aname) on the edited record. */
+static void
+enrich(struct rt_win *w, struct rt_jedit *e, int wi)
 {
 	int i;
 
 	for (i = 0; i < w->c.nagg; i++) {
 		const struct rt_wagg *a = &w->c.aggs[i];
+		const struct rt_buf *n = aname(w, wi, i);
 
 		if (a->kind == RT_WA_PREV || a->kind == RT_WA_SINCE_PREV)
 			continue;
-		agg_name(&w->c, a, label, &w->out);
-		put_agg(w, a, rt_jedit_key(e, w->out.p, w->out.len));
+		put_agg(w, a, rt_jedit_key(e, n->p, n->len));
 	}
 }
 
@@ -1177,7 +1213,7 @@ cw_add(struct rt_win *w, uint32_t s, const struct rt_wev *ev)
 
 		if (isnan(x))
 			continue;
-		wnum_add(&cw_num(c)[i], x, 1);
+		wnum_add(&cw_num(c)[i], x, 1, 1);
 		if (isnan(e->min) || x < e->min)
 			e->min = x;
 		if (isnan(e->max) || x > e->max)
@@ -1303,7 +1339,6 @@ cw_close(struct rt_win *w, uint32_t s)
 	struct cwin *c = cw_at(w, s);
 	struct wkey *k = wk(w, c->kid);
 	struct rt_buf *b = &w->out;
-	struct rt_buf name = RT_BUF_INIT;
 	const char *key;
 	size_t klen, off = 0;
 	int j;
@@ -1332,16 +1367,15 @@ cw_close(struct rt_win *w, uint32_t s)
 
 		if (a->kind == RT_WA_COUNT && a->name == NULL)
 			continue;	/* "count" is always there */
-		agg_name(&w->c, a, NULL, &name);
 		rt_buf_addc(b, ',');
-		rt_json_put_str(b, name.p, name.len);
+		rt_json_put_str(b, aname(w, w->c.nwin + 1, j)->p,
+		    aname(w, w->c.nwin + 1, j)->len);
 		rt_buf_addc(b, ':');
 		put_agg(w, a, b);
 	}
 	rt_buf_addc(b, '}');
 	w->emit(w->arg, b->p, b->len);
 	w->st.windows++;
-	rt_buf_release(&name);
 	for (j = 0; j < w->c.ndist; j++)
 		dtab_clear(cw_dtab(w, s, j));
 	if (w->c.close == RT_WC_SESSION) {
@@ -1542,6 +1576,7 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	w->rn = rt_xcalloc(nn, sizeof *w->rn);
 	w->rcond = rt_xcalloc((size_t)c->ncond + 1, sizeof *w->rcond);
 	w->rdist = rt_xcalloc(nd, sizeof *w->rdist);
+	names_new(w);
 	return w;
 }
 
@@ -1564,6 +1599,9 @@ rt_win_free(struct rt_win *w)
 		free(k->prev);
 		free(k->sess);
 	}
+	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg; j++)
+		rt_buf_release(&w->names[j]);
+	free(w->names);
 	rt_map_release(&w->keys);
 	rt_map_release(&w->wmap);
 	free(w->wmap_slot);
@@ -1715,7 +1753,7 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 				res_scan(w, kid, lo, hi);
 			}
 			if (e)
-				enrich(w, e, d->label);
+				enrich(w, e, wi);
 		}
 		if (e) {
 			for (i = 0; i < w->c.nagg; i++) {
@@ -1725,8 +1763,8 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 				if (a->kind != RT_WA_PREV &&
 				    a->kind != RT_WA_SINCE_PREV)
 					continue;
-				agg_name(&w->c, a, NULL, &w->out);
-				v = rt_jedit_key(e, w->out.p, w->out.len);
+				v = rt_jedit_key(e, aname(w, w->c.nwin + 1, i)->p,
+				    aname(w, w->c.nwin + 1, i)->len);
 				if (k->hasprev && a->kind == RT_WA_SINCE_PREV)
 					put_num(v, (double)(ev->t - k->lastt) / 1e6);
 				else if (k->hasprev && a->kind != RT_WA_SINCE_PREV &&
@@ -1754,7 +1792,7 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 
 		if (e && w->c.enrich_close && s != UINT32_MAX) {
 			res_from_cw(w, s);
-			enrich(w, e, w->c.clabel);
+			enrich(w, e, w->c.nwin);
 		}
 	}
 }

@@ -63,6 +63,7 @@ struct rt_wconf {
 	char **numf, **distf, **prevf;	/* field of each slot */
 	char **condf, **condv;
 	int *need_min, *need_max;	/* per numeric slot */
+	int *need_sd, *need_ends;	/* stddev; first or last */
 };
 
 /* One record, as the tool read it. */
