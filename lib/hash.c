@@ -129,8 +129,8 @@ ent_grow(unsigned char *p, uint32_t old, uint32_t cap, size_t stride)
 	return n;
 }
 
-void
-rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n)
+uint32_t
+rt_map_guess(const struct rt_map *m, uint64_t h)
 {
 	size_t i = (size_t)h & m->mask;
 
@@ -138,22 +138,30 @@ rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n)
 		uint64_t s = m->slot[i];
 
 		if (s == 0)
-			return;
-		if ((s & 0xFFFFFFFF00000000ULL) == tag(h)) {
-#ifdef __GNUC__
-			const unsigned char *e = m->ent +
-			    (size_t)((uint32_t)s - 1) * m->stride;
-
-			if (n > m->stride)
-				n = m->stride;
-			for (size_t o = 0; o < n; o += 64)
-				__builtin_prefetch(e + o);
-#else
-			(void)n;
-#endif
-			return;
-		}
+			return RT_MAP_NONE;
+		if ((s & 0xFFFFFFFF00000000ULL) == tag(h))
+			return (uint32_t)s - 1;
 	}
+}
+
+void
+rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n)
+{
+#ifdef __GNUC__
+	uint32_t id = rt_map_guess(m, h);
+	const unsigned char *e = m->ent + (size_t)id * m->stride;
+
+	if (id == RT_MAP_NONE)
+		return;
+	if (n > m->stride)
+		n = m->stride;
+	for (size_t o = 0; o < n; o += 64)
+		__builtin_prefetch(e + o);
+#else
+	(void)m;
+	(void)h;
+	(void)n;
+#endif
 }
 
 static void

@@ -95,6 +95,9 @@ rt_map_prefetch(const struct rt_map *m, uint64_t h)
 }
 
 void rt_map_prefetch_ent(const struct rt_map *m, uint64_t h, size_t n);
+/* For such hints: the first id whose tag matches h (probably its key, not
+ * compared), or RT_MAP_NONE. */
+uint32_t rt_map_guess(const struct rt_map *m, uint64_t h);
 
 /* The data of id (rt_map_init_data).  It moves when the map grows. */
 static inline void *

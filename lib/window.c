@@ -1800,10 +1800,24 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 void
 rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
 {
-	if (stage == 0)
+	if (stage == 0) {
 		rt_map_prefetch(&w->keys, h);
-	else
+	} else if (stage == 1) {
 		rt_map_prefetch_ent(&w->keys, h, w->keys.stride);
+	} else {
+#ifdef __GNUC__
+		uint32_t id = rt_map_guess(&w->keys, h);
+		const struct wkey *k;
+
+		if (id == RT_MAP_NONE)
+			return;
+		k = wk(w, id);
+		if (k->ev && k->n) {
+			__builtin_prefetch(ev_at(w, k, k->base + k->n - 1));
+			__builtin_prefetch(ev_at(w, k, k->base));
+		}
+#endif
+	}
 }
 
 void

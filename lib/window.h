@@ -109,8 +109,9 @@ void rt_win_advance(struct rt_win *w, int64_t t);
 void rt_win_add(struct rt_win *w, const struct rt_wev *ev,
     struct rt_jedit *e);
 /* A hint, for speed only: a record with key hash h (rt_hash of its key
- * text) comes two records from now (stage 0: its map slot is loaded) or
- * next (stage 1: its state is loaded, the slot being in cache by then). */
+ * text) comes in a few records.  Stage 0 (three records ahead) loads its
+ * map slot; stage 1 (two ahead) its state, the slot being in cache by
+ * then; stage 2 (next) the newest events of its ring. */
 void rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage);
 /* End of input: close and emit every open window. */
 void rt_win_close_all(struct rt_win *w);

@@ -138,8 +138,8 @@ struct rw {
 	/* Prefetching the next records' keys: "F": for each key field, and
 	 * the hash of the next record's key when it was sniffed. */
 	struct rt_buf *needle;
-	uint64_t next_h;
-	int have_next;
+	uint64_t ahead_h[3];	/* three records ahead, two, next */
+	int ahead_ok[3];
 };
 
 static void
@@ -534,7 +534,7 @@ sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
 			s = memchr(s, '"', (size_t)(end - s));
 			if (s == NULL || (size_t)(end - s) <= nd->len)
 				return 0;
-			if (memcmp(s, nd->p, nd->len) == 0)
+			if (s[1] == nd->p[1] && memcmp(s, nd->p, nd->len) == 0)
 				break;
 			s++;
 		}
@@ -559,29 +559,37 @@ sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
 	return len;
 }
 
-/* Hints for the keys of the next two records (see rt_win_prefetch). */
+/* Hints for the keys of the next three records (see rt_win_prefetch):
+ * the record three ahead is sniffed now, and its hash passed on to the
+ * next stages as the records come. */
 static void
 prefetch_keys(struct rw *rw)
 {
 	const char *p, *nl;
 	size_t n = rt_src_ahead(&rw->cli->src, &p), k;
 	char key[256];
+	int i;
 
-	if (rw->have_next)
-		rt_win_prefetch(rw->w, rw->next_h, 1);
-	rw->have_next = 0;
-	/* The next record was sniffed last time; the one after it now. */
-	if (n == 0 || (nl = memchr(p, '\n', n)) == NULL)
-		return;
-	n -= (size_t)(nl + 1 - p);
-	p = nl + 1;
-	if ((nl = memchr(p, '\n', n)) == NULL)
-		return;
+	for (i = 2; i > 0; i--) {
+		rw->ahead_ok[i] = rw->ahead_ok[i - 1];
+		rw->ahead_h[i] = rw->ahead_h[i - 1];
+		if (rw->ahead_ok[i])
+			rt_win_prefetch(rw->w, rw->ahead_h[i], i);
+	}
+	rw->ahead_ok[0] = 0;
+	for (i = 0; i < 3; i++) {
+		if (n == 0 || (nl = memchr(p, '\n', n)) == NULL)
+			return;
+		if (i == 2)
+			break;
+		n -= (size_t)(nl + 1 - p);
+		p = nl + 1;
+	}
 	if ((k = sniff_key(rw, p, (size_t)(nl - p), key, sizeof key)) == 0)
 		return;
-	rw->next_h = rt_hash(key, k);
-	rw->have_next = 1;
-	rt_win_prefetch(rw->w, rw->next_h, 0);
+	rw->ahead_h[0] = rt_hash(key, k);
+	rw->ahead_ok[0] = 1;
+	rt_win_prefetch(rw->w, rw->ahead_h[0], 0);
 }
 
 /* The value node of the field in slot index si (see field_slots), or 0. */
