@@ -166,6 +166,23 @@ struct wrun {
 	uint32_t dirty, pad;
 };
 
+/*
+ * The order closing windows close in: a binary heap by (end, seq) whose
+ * entries carry what the comparisons need, so that sifting never touches
+ * the windows themselves (100,000 open windows are 100,000 cache misses).
+ * An entry goes stale, instead of being removed, when its window closes
+ * early (a key evicted), merges into another (sessions) or moves its end
+ * (a session extended: a new entry is pushed); stale entries are skipped
+ * when they come to the top, and swept out when they outnumber the live.
+ */
+struct wq {
+	int64_t end;
+	uint64_t seq;
+	uint32_t slot, kid;
+};
+
+#define SESS_IN 3
+
 /* A key: its data in the key map (rt_map_data), followed there by its
  * runs (per window: wrun, wnum[], cond[], dist[]) and deques (per window
  * and numeric slot: min, max), so that one lookup brings in the lot. */
@@ -178,15 +195,17 @@ struct wkey {
 	int hasprev;
 	uint32_t lprev, lnext;	/* LRU list (RT_MAP_NONE ends) */
 	struct rt_buf *prev;	/* per prev slot: JSON text of the value */
-	uint32_t *sess;		/* open session slots */
+	uint32_t *sess;		/* open closing windows' slots, past SESS_IN
+				 * (else in sin: see ksess) */
 	uint32_t nsess, capsess;
+	uint32_t sin[SESS_IN];
 	uint32_t nopen;		/* open closing windows */
 };
 
 /* A closing window's aggregates (slot header; wnum, extremes, firsts,
  * conditions and distinct counts follow, stride w->cs). */
 struct cwin {
-	uint32_t kid, hpos;	/* hpos: index in the heap */
+	uint32_t kid, unused;
 	int64_t start, end, last;	/* last: newest event (sessions) */
 	uint64_t seq;
 	int64_t cnt;
@@ -229,11 +248,11 @@ struct rt_win {
 	uint32_t nslot, capslot;
 	uint32_t *freeslot;
 	uint32_t nfree;
-	uint32_t *heap;
-	uint32_t nheap;
-	struct rt_map wmap;	/* (key id, start) -> map id */
-	uint32_t *wmap_slot;	/* map id -> slot */
-	uint32_t wmap_cap;
+	struct wq *heap;	/* closing order; see wq_valid */
+	uint32_t nheap, capheap;
+	uint32_t nopen;		/* open closing windows */
+	struct wq *due;		/* windows closing now (close_due) */
+	uint32_t capdue;
 	struct dtab dist;	/* look-back windows' distinct values */
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
@@ -1089,64 +1108,135 @@ cw_dist(const struct rt_win *w, struct cwin *c)
 }
 
 static int
-heap_less(const struct rt_win *w, uint32_t a, uint32_t b)
+wq_less(const struct wq *x, const struct wq *y)
 {
-	const struct cwin *x = cw_at(w, a), *y = cw_at(w, b);
-
 	if (x->end != y->end)
 		return x->end < y->end;
 	return x->seq < y->seq;
 }
 
-static void
-heap_set(struct rt_win *w, uint32_t i, uint32_t s)
+/* Does entry q still stand for its window? */
+static int
+wq_valid(const struct rt_win *w, const struct wq *q)
 {
-	w->heap[i] = s;
-	cw_at(w, s)->hpos = i;
+	const struct cwin *c = cw_at(w, q->slot);
+
+	return c->live && c->seq == q->seq && c->end == q->end;
 }
 
 static void
-heap_up(struct rt_win *w, uint32_t i)
+wq_up(struct rt_win *w, uint32_t i)
 {
-	uint32_t s = w->heap[i];
+	struct wq x = w->heap[i];
 
-	while (i > 0 && heap_less(w, s, w->heap[(i - 1) / 2])) {
-		heap_set(w, i, w->heap[(i - 1) / 2]);
+	while (i > 0 && wq_less(&x, &w->heap[(i - 1) / 2])) {
+		w->heap[i] = w->heap[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	heap_set(w, i, s);
+	w->heap[i] = x;
 }
 
 static void
-heap_down(struct rt_win *w, uint32_t i)
+wq_down(struct rt_win *w, uint32_t i)
 {
-	uint32_t s = w->heap[i];
+	struct wq x = w->heap[i];
 
 	for (;;) {
 		uint32_t c = 2 * i + 1;
 
 		if (c >= w->nheap)
 			break;
-		if (c + 1 < w->nheap && heap_less(w, w->heap[c + 1], w->heap[c]))
+		if (c + 1 < w->nheap && wq_less(&w->heap[c + 1], &w->heap[c]))
 			c++;
-		if (!heap_less(w, w->heap[c], s))
+		if (!wq_less(&w->heap[c], &x))
 			break;
-		heap_set(w, i, w->heap[c]);
+		w->heap[i] = w->heap[c];
 		i = c;
 	}
-	heap_set(w, i, s);
+	w->heap[i] = x;
 }
 
 static void
-heap_remove(struct rt_win *w, uint32_t i)
+wq_pop(struct rt_win *w)
 {
-	uint32_t last = w->heap[--w->nheap];
+	w->heap[0] = w->heap[--w->nheap];
+	if (w->nheap)
+		wq_down(w, 0);
+}
 
-	if (i == w->nheap)
-		return;
-	heap_set(w, i, last);
-	heap_up(w, i);
-	heap_down(w, cw_at(w, last)->hpos);
+/* Keep only the valid entries (when the stale ones are too many). */
+static void
+wq_sweep(struct rt_win *w)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < w->nheap; i++)
+		if (wq_valid(w, &w->heap[i]))
+			w->heap[n++] = w->heap[i];
+	w->nheap = n;
+	for (i = n / 2; i-- > 0;)
+		wq_down(w, i);
+}
+
+/* Queue slot s at its current end. */
+static void
+wq_push(struct rt_win *w, uint32_t s)
+{
+	const struct cwin *c = cw_at(w, s);
+
+	if (w->nheap > 2 * w->nopen + 64)
+		wq_sweep(w);
+	if (w->nheap == w->capheap) {
+		w->capheap = w->capheap ? w->capheap * 2 : 64;
+		w->heap = rt_xreallocarray(w->heap, w->capheap,
+		    sizeof *w->heap);
+	}
+	w->heap[w->nheap].end = c->end;
+	w->heap[w->nheap].seq = c->seq;
+	w->heap[w->nheap].slot = s;
+	w->heap[w->nheap].kid = c->kid;
+	wq_up(w, w->nheap++);
+}
+
+
+/* The key's open windows (tumbling, hopping, sessions): k->sess. */
+/* The open windows of key k (a handful: in place; more: allocated). */
+static uint32_t *
+ksess(const struct wkey *k)
+{
+	return k->capsess ? k->sess : (uint32_t *)(uintptr_t)k->sin;
+}
+
+static void
+open_add(struct rt_win *w, struct wkey *k, uint32_t s)
+{
+	if (k->nsess == SESS_IN && k->capsess == 0) {
+		k->capsess = 2 * SESS_IN;
+		k->sess = rt_xreallocarray(k->sess, k->capsess,
+		    sizeof *k->sess);
+		memcpy(k->sess, k->sin, sizeof k->sin);
+	} else if (k->capsess && k->nsess == k->capsess) {
+		k->capsess *= 2;
+		k->sess = rt_xreallocarray(k->sess, k->capsess,
+		    sizeof *k->sess);
+	}
+	ksess(k)[k->nsess++] = s;
+	k->nopen++;
+	w->nopen++;
+}
+
+static void
+open_del(struct rt_win *w, struct wkey *k, uint32_t s)
+{
+	uint32_t *ss = ksess(k);
+
+	for (uint32_t x = 0; x < k->nsess; x++)
+		if (ss[x] == s) {
+			ss[x] = ss[--k->nsess];
+			break;
+		}
+	k->nopen--;
+	w->nopen--;
 }
 
 static uint32_t
@@ -1161,8 +1251,6 @@ cw_new(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 		if (w->nslot == w->capslot) {
 			w->capslot = w->capslot ? w->capslot * 2 : 64;
 			w->slot = rt_xreallocarray(w->slot, w->capslot, w->cs);
-			w->heap = rt_xreallocarray(w->heap, w->capslot,
-			    sizeof *w->heap);
 			w->freeslot = rt_xreallocarray(w->freeslot,
 			    w->capslot, sizeof *w->freeslot);
 			w->cwd = rt_xreallocarray(w->cwd, (size_t)w->capslot *
@@ -1185,10 +1273,8 @@ cw_new(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 
 		x->min = x->max = x->first = x->last = NAN;
 	}
-	w->heap[w->nheap] = s;
-	c->hpos = w->nheap++;
-	heap_up(w, c->hpos);
-	wk(w, kid)->nopen++;
+	open_add(w, wk(w, kid), s);
+	wq_push(w, s);
 	return s;
 }
 
@@ -1378,51 +1464,24 @@ cw_close(struct rt_win *w, uint32_t s)
 	w->st.windows++;
 	for (j = 0; j < w->c.ndist; j++)
 		dtab_clear(cw_dtab(w, s, j));
-	if (w->c.close == RT_WC_SESSION) {
-		for (uint32_t x = 0; x < k->nsess; x++)
-			if (k->sess[x] == s) {
-				k->sess[x] = k->sess[--k->nsess];
-				break;
-			}
-	} else {
-		char mk[12];
-		uint32_t mid;
-
-		memcpy(mk, &c->kid, 4);
-		memcpy(mk + 4, &c->start, 8);
-		mid = rt_map_find(&w->wmap, mk, 12, rt_hash(mk, 12));
-		if (mid != RT_MAP_NONE)
-			rt_map_del(&w->wmap, mid);
-	}
-	heap_remove(w, c->hpos);
+	open_del(w, k, s);
 	c->live = 0;
-	k->nopen--;
 	w->freeslot[w->nfree++] = s;
 }
 
-/* The tumbling or hopping window of key kid starting at start. */
+/* The tumbling or hopping window of key kid starting at start (a key
+ * has a few open at most: a linear search). */
 static uint32_t
 cw_find(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 {
-	char mk[12];
-	int isnew;
-	uint32_t mid;
+	const struct wkey *k = wk(w, kid);
 
-	memcpy(mk, &kid, 4);
-	memcpy(mk + 4, &start, 8);
-	mid = rt_map_put(&w->wmap, mk, 12, rt_hash(mk, 12), &isnew);
-	if (mid >= w->wmap_cap) {
-		uint32_t nc = w->wmap_cap ? w->wmap_cap * 2 : 64;
+	const uint32_t *ss = ksess(k);
 
-		while (nc <= mid)
-			nc *= 2;
-		w->wmap_slot = rt_xreallocarray(w->wmap_slot, nc,
-		    sizeof *w->wmap_slot);
-		w->wmap_cap = nc;
-	}
-	if (isnew)
-		w->wmap_slot[mid] = cw_new(w, kid, start, end);
-	return w->wmap_slot[mid];
+	for (uint32_t x = 0; x < k->nsess; x++)
+		if (cw_at(w, ss[x])->start == start)
+			return ss[x];
+	return cw_new(w, kid, start, end);
 }
 
 static int64_t
@@ -1460,20 +1519,20 @@ close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 	 * holds t, merging them. */
 	{
 		uint32_t into = UINT32_MAX, x = 0;
+		int64_t oend = 0;
 
 		while (x < k->nsess) {
-			uint32_t s = k->sess[x];
+			uint32_t s = ksess(k)[x];
 			struct cwin *c = cw_at(w, s);
 
 			if (t > c->start - w->c.gap && t < c->last + w->c.gap) {
 				if (into == UINT32_MAX) {
 					into = s;
+					oend = c->end;
 				} else {
 					cw_merge(w, into, s);
-					k->sess[x] = k->sess[--k->nsess];
-					heap_remove(w, c->hpos);
+					open_del(w, k, s);
 					c->live = 0;
-					k->nopen--;
 					w->freeslot[w->nfree++] = s;
 					continue;
 				}
@@ -1482,12 +1541,7 @@ close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 		}
 		if (into == UINT32_MAX) {
 			into = cw_new(w, kid, t, t + w->c.gap);
-			if (k->nsess == k->capsess) {
-				k->capsess = k->capsess ? k->capsess * 2 : 2;
-				k->sess = rt_xreallocarray(k->sess, k->capsess,
-				    sizeof *k->sess);
-			}
-			k->sess[k->nsess++] = into;
+			oend = t + w->c.gap;
 		}
 		cw_add(w, into, ev);
 		{
@@ -1496,8 +1550,9 @@ close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 			if (t < c->start)
 				c->start = t;
 			c->end = c->last + w->c.gap;
-			heap_up(w, c->hpos);
-			heap_down(w, cw_at(w, into)->hpos);
+			/* A new end: a new entry (the old one goes stale). */
+			if (c->end != oend)
+				wq_push(w, into);
 		}
 		return UINT32_MAX;
 	}
@@ -1511,15 +1566,19 @@ key_forget(struct rt_win *w, uint32_t id)
 	struct wkey *k = wk(w, id);
 	int wi;
 
-	/* Its open windows close now: nothing is lost. */
-	while (k->nopen) {
-		uint32_t i, best = UINT32_MAX;
+	/* Its open windows close now, in their order: nothing is lost. */
+	while (k->nsess) {
+		const uint32_t *ss = ksess(k);
+		uint32_t x, best = ss[0];
 
-		for (i = 0; i < w->nheap; i++)
-			if (cw_at(w, w->heap[i])->kid == id &&
-			    (best == UINT32_MAX ||
-			    heap_less(w, w->heap[i], best)))
-				best = w->heap[i];
+		for (x = 1; x < k->nsess; x++) {
+			const struct cwin *a = cw_at(w, ss[x]);
+			const struct cwin *b = cw_at(w, best);
+
+			if (a->end < b->end || (a->end == b->end &&
+			    a->seq < b->seq))
+				best = ss[x];
+		}
 		cw_close(w, best);
 	}
 	for (wi = 0; wi < w->c.nwin; wi++)
@@ -1543,7 +1602,6 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	w->c = *c;
 	w->emit = emit;
 	w->arg = arg;
-	rt_map_init(&w->wmap);
 	w->lru_head = w->lru_tail = RT_MAP_NONE;
 	w->es = 8 + 8 * (size_t)(c->nnum + c->ndist) + 8;
 	w->ws = sizeof(struct wrun) + sizeof(struct wnum) * (size_t)c->nnum +
@@ -1603,10 +1661,9 @@ rt_win_free(struct rt_win *w)
 		rt_buf_release(&w->names[j]);
 	free(w->names);
 	rt_map_release(&w->keys);
-	rt_map_release(&w->wmap);
-	free(w->wmap_slot);
 	free(w->slot);
 	free(w->heap);
+	free(w->due);
 	free(w->freeslot);
 	free(w->dist.e);
 	free(w->tmp.e);
@@ -1652,7 +1709,7 @@ rt_win_maxt(const struct rt_win *w)
 int
 rt_win_open(const struct rt_win *w)
 {
-	return w->nheap > 0;
+	return w->nopen > 0;
 }
 
 /* Drop events no future record can see. */
@@ -1681,6 +1738,40 @@ evict_events(struct rt_win *w, struct wkey *k)
 	}
 }
 
+/*
+ * Close the windows that end at or before limit, in their order.  They
+ * come off the queue first, then close with their windows and keys
+ * loaded a few ahead: at a window boundary every key's window closes at
+ * once, and each would otherwise be two cache misses.  Nothing in
+ * closing a window touches the queue or reuses a slot.
+ */
+static void
+close_due(struct rt_win *w, int64_t limit)
+{
+	uint32_t n = 0, j;
+
+	while (w->nheap && w->heap[0].end <= limit) {
+		if (n == w->capdue) {
+			w->capdue = w->capdue ? w->capdue * 2 : 64;
+			w->due = rt_xreallocarray(w->due, w->capdue,
+			    sizeof *w->due);
+		}
+		w->due[n++] = w->heap[0];
+		wq_pop(w);
+	}
+	for (j = 0; j < n; j++) {
+#ifdef __GNUC__
+		if (j + 8 < n) {
+			__builtin_prefetch(cw_at(w, w->due[j + 8].slot));
+			__builtin_prefetch(rt_map_ent_(&w->keys,
+			    w->due[j + 8].kid));
+		}
+#endif
+		if (wq_valid(w, &w->due[j]))
+			cw_close(w, w->due[j].slot);
+	}
+}
+
 void
 rt_win_advance(struct rt_win *w, int64_t t)
 {
@@ -1690,13 +1781,7 @@ rt_win_advance(struct rt_win *w, int64_t t)
 		return;
 	w->maxt = t;
 	wm = watermark(w);
-	while (w->nheap) {
-		struct cwin *c = cw_at(w, w->heap[0]);
-
-		if (c->end > wm - w->c.lateness)
-			break;
-		cw_close(w, w->heap[0]);
-	}
+	close_due(w, wm - w->c.lateness);
 	if (w->c.ttl) {
 		while (w->lru_head != RT_MAP_NONE) {
 			struct wkey *k = wk(w, w->lru_head);
@@ -1823,8 +1908,14 @@ rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
 void
 rt_win_close_all(struct rt_win *w)
 {
-	while (w->nheap)
-		cw_close(w, w->heap[0]);
+	while (w->nheap) {
+		uint32_t s = w->heap[0].slot;
+		int ok = wq_valid(w, &w->heap[0]);
+
+		wq_pop(w);
+		if (ok)
+			cw_close(w, s);
+	}
 }
 
 void
@@ -1905,15 +1996,25 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 			put(b, k->prev[j].p, k->prev[j].len);
 		}
 		put64(b, k->nsess);
-		put(b, k->sess, sizeof *k->sess * k->nsess);
+		put(b, ksess(k), sizeof *k->sess * k->nsess);
 	}
 	/* Closing windows: slots, free list, heap, and distinct entries. */
 	put64(b, w->nslot);
 	put(b, w->slot, w->cs * w->nslot);
 	put64(b, w->nfree);
 	put(b, w->freeslot, sizeof *w->freeslot * w->nfree);
-	put64(b, w->nheap);
-	put(b, w->heap, sizeof *w->heap * w->nheap);
+	/* The open windows' slots, in the queue's order (a heap again on
+	 * load). */
+	{
+		uint64_t nv = 0;
+
+		for (uint32_t j = 0; j < w->nheap; j++)
+			nv += (uint64_t)wq_valid(w, &w->heap[j]);
+		put64(b, nv);
+		for (uint32_t j = 0; j < w->nheap; j++)
+			if (wq_valid(w, &w->heap[j]))
+				put(b, &w->heap[j].slot, 4);
+	}
 	put64(b, w->dist.n);
 	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
 		if (w->dist.e[j].cnt)
@@ -1953,6 +2054,42 @@ get64(struct rd *r)
 
 	get(r, &v, 8);
 	return v;
+}
+
+/* After loading the slots: the open windows' queue from the saved slot
+ * list, the counts of open windows, and each key's list of its open
+ * tumbling or hopping windows (sessions keep their saved order). */
+static const char *
+queue_load(struct rt_win *w, const uint32_t *hs, uint32_t nh)
+{
+	uint32_t i;
+
+	w->nopen = 0;
+	for (i = 0; i < rt_map_idcap(&w->keys); i++) {
+		wk(w, i)->nopen = 0;
+		if (w->c.close != RT_WC_SESSION)
+			wk(w, i)->nsess = 0;
+	}
+	for (i = 0; i < w->nslot; i++) {
+		const struct cwin *c = cw_at(w, i);
+
+		if (!c->live)
+			continue;
+		if (!rt_map_live(&w->keys, c->kid))
+			return "truncated or damaged state";
+		if (w->c.close != RT_WC_SESSION) {
+			open_add(w, wk(w, c->kid), i);
+		} else {
+			wk(w, c->kid)->nopen++;
+			w->nopen++;
+		}
+	}
+	for (i = 0; i < nh; i++) {
+		if (hs[i] >= w->nslot || !cw_at(w, hs[i])->live)
+			return "truncated or damaged state";
+		wq_push(w, hs[i]);
+	}
+	return NULL;
 }
 
 const char *
@@ -2057,9 +2194,11 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			r.bad = 1;
 			break;
 		}
-		k->capsess = k->nsess;
-		k->sess = rt_xcalloc((size_t)k->nsess + 1, sizeof *k->sess);
-		get(&r, k->sess, sizeof *k->sess * k->nsess);
+		if (k->nsess > SESS_IN) {
+			k->capsess = k->nsess;
+			k->sess = rt_xcalloc(k->nsess, sizeof *k->sess);
+		}
+		get(&r, ksess(k), sizeof *k->sess * k->nsess);
 	}
 	/* Free the placeholder ids in the saved order, so that new keys get
 	 * the ids they would have had. */
@@ -2075,12 +2214,13 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 		return "truncated or damaged state";
 	{
 		uint64_t ns = get64(&r), nf, nh, nd;
+		uint32_t *hs;
+		const char *why;
 
 		if (ns > (uint64_t)(r.end - r.p) / w->cs)
 			return "truncated or damaged state";
 		w->nslot = w->capslot = (uint32_t)ns;
 		w->slot = rt_xreallocarray(NULL, ns + 1, w->cs);
-		w->heap = rt_xreallocarray(NULL, ns + 1, sizeof *w->heap);
 		w->freeslot = rt_xreallocarray(NULL, ns + 1,
 		    sizeof *w->freeslot);
 		w->capslot = (uint32_t)ns + 1;
@@ -2095,8 +2235,8 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 		nh = get64(&r);
 		if (nh > ns)
 			return "truncated or damaged state";
-		w->nheap = (uint32_t)nh;
-		get(&r, w->heap, sizeof *w->heap * nh);
+		hs = rt_xcalloc(nh + 1, sizeof *hs);
+		get(&r, hs, sizeof *hs * nh);
 		nd = get64(&r);
 		for (i = 0; i < nd && !r.bad; i++) {
 			struct dent e;
@@ -2120,33 +2260,10 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 			}
 		if (r.bad || r.p != r.end)
 			return "truncated or damaged state";
-		/* The (key, start) map of tumbling and hopping windows. */
-		for (i = 0; i < ns; i++) {
-			struct cwin *c = cw_at(w, (uint32_t)i);
-
-			if (c->live && w->c.close != RT_WC_SESSION) {
-				char mk[12];
-				int isnew;
-				uint32_t mid;
-
-				memcpy(mk, &c->kid, 4);
-				memcpy(mk + 4, &c->start, 8);
-				mid = rt_map_put(&w->wmap, mk, 12,
-				    rt_hash(mk, 12), &isnew);
-				if (mid >= w->wmap_cap) {
-					uint32_t nc = w->wmap_cap ?
-					    w->wmap_cap * 2 : 64;
-
-					while (nc <= mid)
-						nc *= 2;
-					w->wmap_slot = rt_xreallocarray(
-					    w->wmap_slot, nc,
-					    sizeof *w->wmap_slot);
-					w->wmap_cap = nc;
-				}
-				w->wmap_slot[mid] = (uint32_t)i;
-			}
-		}
+		why = queue_load(w, hs, (uint32_t)nh);
+		free(hs);
+		if (why)
+			return why;
 	}
 	return NULL;
 }

@@ -140,6 +140,8 @@ struct rw {
 	struct rt_buf *needle;
 	uint64_t ahead_h[3];	/* three records ahead, two, next */
 	int ahead_ok[3];
+	const char *ahead_at;	/* where the next call's bytes start */
+	const char *ahead_third;	/* and the line it sniffs */
 };
 
 static void
@@ -565,7 +567,7 @@ sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
 static void
 prefetch_keys(struct rw *rw)
 {
-	const char *p, *nl;
+	const char *p, *nl, *end;
 	size_t n = rt_src_ahead(&rw->cli->src, &p), k;
 	char key[256];
 	int i;
@@ -577,14 +579,37 @@ prefetch_keys(struct rw *rw)
 			rt_win_prefetch(rw->w, rw->ahead_h[i], i);
 	}
 	rw->ahead_ok[0] = 0;
-	for (i = 0; i < 3; i++) {
-		if (n == 0 || (nl = memchr(p, '\n', n)) == NULL)
+	if (n == 0)
+		return;
+	end = p + n;
+	/* The line three ahead starts where the last call's ended, when
+	 * the buffer has not moved; else walk to it. */
+	if (p != rw->ahead_at) {
+		const char *q = p;
+
+		for (i = 0; i < 2; i++) {
+			if ((nl = memchr(q, '\n', (size_t)(end - q))) == NULL) {
+				rw->ahead_at = NULL;
+				return;
+			}
+			q = nl + 1;
+			if (i == 0)
+				rw->ahead_at = q;
+		}
+		rw->ahead_third = q;
+	} else {
+		if ((nl = memchr(p, '\n', n)) == NULL) {
+			rw->ahead_at = NULL;
 			return;
-		if (i == 2)
-			break;
-		n -= (size_t)(nl + 1 - p);
-		p = nl + 1;
+		}
+		rw->ahead_at = nl + 1;
 	}
+	p = rw->ahead_third;
+	if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+		rw->ahead_at = NULL;
+		return;
+	}
+	rw->ahead_third = nl + 1;
 	if ((k = sniff_key(rw, p, (size_t)(nl - p), key, sizeof key)) == 0)
 		return;
 	rw->ahead_h[0] = rt_hash(key, k);
