@@ -31,6 +31,32 @@ void rt_buf_addu(struct rt_buf *b, unsigned long long v);
 /* A NUL-terminated view of the contents (the NUL is not counted in len). */
 const char *rt_buf_cstr(struct rt_buf *b);
 
+/* Are a[0, n) and b[0, n) the same bytes?  For the short keys and values
+ * records are made of, inline words beat a call to memcmp. */
+static inline int
+rt_bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	while (n >= 8) {
+		unsigned long long u, v;
+
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return 0;
+		x += 8;
+		y += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*x++ != *y++)
+			return 0;
+		n--;
+	}
+	return 1;
+}
+
 static inline void
 rt_buf_reserve(struct rt_buf *b, size_t extra)
 {

@@ -126,7 +126,7 @@ rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
 			unsigned i = s->tab[h];
 
 			if (s->len[i] == len &&
-			    memcmp(s->name[i], key, len) == 0) {
+			    rt_bytes_eq(s->name[i], key, len)) {
 				node[i] = k + 1;
 				break;
 			}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mem.h"
 
 #define K1 0x9E3779B97F4A7C15ULL
@@ -110,7 +111,7 @@ rt_map_find(const struct rt_map *m, const void *k, size_t n, uint64_t h)
 		if ((s & 0xFFFFFFFF00000000ULL) != tag(h))
 			continue;
 		e = ENT(m, (uint32_t)s - 1);
-		if (e->len == n && memcmp(ent_key(e), k, n) == 0)
+		if (e->len == n && rt_bytes_eq(ent_key(e), k, n))
 			return (uint32_t)s - 1;
 	}
 }

@@ -90,6 +90,7 @@ resolve(struct rt_jedit *e)
 	const struct rt_jdoc *d = e->d;
 	size_t i, j, live = 0;
 	uint32_t k;
+	uint64_t first[4];
 
 	for (i = 0; i < e->n; i++) {
 		struct rt_jedit_set *s = &e->set[i];
@@ -102,10 +103,24 @@ resolve(struct rt_jedit *e)
 		s->node = j < e->n ? UINT32_MAX : 0;	/* superseded */
 		live += j == e->n;
 	}
+	/* Most members share no first byte with a set's key: skip them. */
+	memset(first, 0, sizeof first);
+	for (i = 0; i < e->n; i++)
+		if (e->set[i].node != UINT32_MAX) {
+			unsigned c = e->set[i].klen ?
+			    (unsigned char)e->text.p[e->set[i].koff] : 0;
+
+			first[c >> 6] |= 1ULL << (c & 63);
+		}
 	for (k = rt_jdoc_first(d, 0); live && k < d->v[0].next;
 	    k = rt_jdoc_after(d, k + 1)) {
 		const struct rt_jnode *kn = &d->v[k];
+		unsigned c = kn->len > 2 ?
+		    (unsigned char)rt_jdoc_text(d, k)[1] : 0;
 
+		if (!(kn->flags & RT_JF_ESC) &&
+		    !(first[c >> 6] >> (c & 63) & 1))
+			continue;
 		for (i = 0; i < e->n; i++) {
 			struct rt_jedit_set *s = &e->set[i];
 
@@ -114,8 +129,8 @@ resolve(struct rt_jedit *e)
 			if (kn->flags & RT_JF_ESC ?
 			    rt_jdoc_streq(d, k, e->text.p + s->koff, s->klen) :
 			    kn->len - 2 == s->klen &&
-			    memcmp(rt_jdoc_text(d, k) + 1, e->text.p + s->koff,
-			    s->klen) == 0)
+			    rt_bytes_eq(rt_jdoc_text(d, k) + 1,
+			    e->text.p + s->koff, s->klen))
 				s->node = k + 1;
 		}
 	}

@@ -62,6 +62,9 @@ struct ev {
 	const char *err;
 	const uint32_t *cache;	/* node of each top-level field slot, or
 				 * NULL when the record has escaped keys */
+	double *num;		/* the number in each slot, when */
+	uint64_t *numgen;	/* numgen[slot] == gen */
+	uint64_t gen;
 };
 
 /* ---- parsing --------------------------------------------------------- */
@@ -937,9 +940,17 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 			const struct fv *l = &n->b->lit;
 
 			if (v && l->t == V_NUM && v->type == RT_JNUM) {
+				int sl = n->a->slot;
 				double x;
 
-				rt_num_parse(rt_jdoc_text(e->d, i), v->len, &x);
+				if (e->numgen[sl] == e->gen) {
+					x = e->num[sl];
+				} else {
+					rt_num_parse(rt_jdoc_text(e->d, i),
+					    v->len, &x);
+					e->num[sl] = x;
+					e->numgen[sl] = e->gen;
+				}
 				c = x < l->n ? -1 : x == l->n ? 0 : 1;
 				goto decide;
 			}
@@ -948,8 +959,15 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 				const char *t = rt_jdoc_text(e->d, i) + 1;
 				size_t tl = v->len - 2;
 				size_t m = tl < l->len ? tl : l->len;
-				int r = memcmp(t, l->s, m);
+				int r;
 
+				if (n->op == F_EQ || n->op == F_NE) {
+					/* Only equality matters. */
+					c = tl != l->len ||
+					    !rt_bytes_eq(t, l->s, tl);
+					goto decide;
+				}
+				r = memcmp(t, l->s, m);
 				c = r ? (r < 0 ? -1 : 1) :
 				    tl < l->len ? -1 : tl > l->len;
 				goto decide;
@@ -1086,7 +1104,17 @@ decide:
 		memset(out, 0, sizeof *out);
 		out->t = V_FALSE;
 		for (int i = 0; i < n->nlist; i++) {
-			if (cmp(in, &n->list[i], &st) == 0 && st == E_OK) {
+			const struct fv *l = &n->list[i];
+
+			if (in->t == V_STR && l->t == V_STR) {
+				if (in->len == l->len &&
+				    rt_bytes_eq(in->s, l->s, l->len)) {
+					out->t = V_TRUE;
+					break;
+				}
+				continue;
+			}
+			if (cmp(in, l, &st) == 0 && st == E_OK) {
 				out->t = V_TRUE;
 				break;
 			}
@@ -1447,6 +1475,9 @@ rt_rules_eval(struct rt_rules *rs, const struct rt_jdoc *d,
 	e.d = d;
 	e.sc = &rs->scratch;
 	e.cache = NULL;
+	e.num = rs->num;
+	e.numgen = rs->numgen;
+	e.gen = ++rs->gen;
 	if (rs->fields.n && d->v[0].type == RT_JOBJ) {
 		rt_fset_find(&rs->fields, d, rs->cache);
 		e.cache = rs->cache;

@@ -48,6 +48,11 @@ struct rt_rules {
 	 * record. */
 	struct rt_fset fields;
 	uint32_t cache[RT_FSET_MAX];
+	/* Numbers read from those fields, valid for the record whose
+	 * generation numgen holds (rules often test one field twice). */
+	double num[RT_FSET_MAX];
+	uint64_t numgen[RT_FSET_MAX];
+	uint64_t gen;
 };
 
 /* Outcomes, as in jqb.h. */
