@@ -160,7 +160,8 @@ skip_ws(struct scan *sc)
 {
 	const unsigned char *s = sc->s, *end = sc->end;
 
-	while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+	while (s < end && *s <= ' ' &&
+	    (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
 		s++;
 	sc->s = s;
 }
@@ -242,14 +243,21 @@ scan_string(struct scan *sc)
 		 * bytes >= 0x80, which need a UTF-8 check anyway. */
 		while (end - s >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			__m128i m = _mm_or_si128(_mm_or_si128(
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+			__m128i m = _mm_or_si128(_mm_or_si128(q,
 			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
 			    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
 			unsigned bits = (unsigned)_mm_movemask_epi8(m);
 
 			if (bits) {
 				s += __builtin_ctz(bits);
+				/* The first special byte a quote: the end,
+				 * without reading it back. */
+				if ((unsigned)_mm_movemask_epi8(q) &
+				    (bits & -bits)) {
+					s++;
+					goto close;
+				}
 				goto found;
 			}
 			s += 16;
@@ -276,6 +284,9 @@ found:
 			break;
 		case C_QUOTE:
 			s++;
+#ifdef __SSE2__
+close:
+#endif
 			sc->d->v[i].len = (uint32_t)(s - start);
 			sc->d->v[i].flags = (uint8_t)flags;
 			sc->s = s;
