@@ -235,6 +235,9 @@ struct rt_win {
 	void *arg;
 	struct rt_map keys;	/* data: struct wkey, runs, deques */
 	size_t run_off, dq_off, ring_off;	/* in a key's data */
+	int *dqmap;		/* slot * 2 + max -> deque in a window, or -1 */
+	int ndqw;		/* deques per window */
+	size_t ndq;		/* per key */
 	uint32_t lru_head, lru_tail;	/* least recent first */
 	size_t es;		/* event stride */
 	size_t ws;		/* per window run block */
@@ -664,11 +667,25 @@ run_dist(const struct rt_win *w, struct wrun *r)
 	return (uint64_t *)(run_cond(w, r) + w->c.ncond);
 }
 
+/* The min (mx 0) or max deque of a numeric slot in window wi, or NULL
+ * when no aggregate needs it (a key holds only the deques asked for). */
 static struct dq *
 dq_of(const struct rt_win *w, const struct wkey *k, int wi, int slot, int mx)
 {
-	return dqj(w, k, ((size_t)wi * (size_t)w->c.nnum + (size_t)slot) * 2 +
-	    (size_t)mx);
+	int m = w->dqmap[slot * 2 + mx];
+
+	return m < 0 ? NULL : dqj(w, k, (size_t)wi * (size_t)w->ndqw +
+	    (size_t)m);
+}
+
+/* The same by the index the state file counts in, (wi * nnum + slot) * 2
+ * + mx (it holds an empty deque for each one not kept). */
+static struct dq *
+dq_full(const struct rt_win *w, const struct wkey *k, size_t j)
+{
+	size_t per = (size_t)w->c.nnum * 2;
+
+	return dq_of(w, k, (int)(j / per), (int)(j % per / 2), (int)(j % 2));
 }
 
 static uint64_t
@@ -714,7 +731,7 @@ run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
 		} else {
 			for (int mx = 0; mx < 2; mx++) {
 				q = dq_of(w, k, wi, i, mx);
-				if (q->n && dq_front(q) == pos)
+				if (q && q->n && dq_front(q) == pos)
 					dq_popfront(q);
 			}
 		}
@@ -755,10 +772,10 @@ run_reset(struct rt_win *w, uint32_t kid, int wi)
 		r->lo++;
 	}
 	memset(run_num(w, r), 0, w->ws - sizeof *r);
-	for (i = 0; i < w->c.nnum; i++) {
-		dq_of(w, k, wi, i, 0)->n = 0;
-		dq_of(w, k, wi, i, 1)->n = 0;
-	}
+	for (i = 0; i < w->c.nnum; i++)
+		for (int mx = 0; mx < 2; mx++)
+			if (dq_of(w, k, wi, i, mx))
+				dq_of(w, k, wi, i, mx)->n = 0;
 	r->lo = r->hi = k->base;
 	r->cnt = 0;
 }
@@ -812,9 +829,11 @@ res_from_run(struct rt_win *w, uint32_t kid, int wi)
 		w->rsum[i] = ksum_get(&nm[i].sum);
 		w->rsd[i] = w->c.need_sd[i] ? wnum_sd(&nm[i]) : NAN;
 		q = dq_of(w, k, wi, i, 1);
-		w->rmax[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
+		w->rmax[i] = q && q->n ? ev_num(ev_at(w, k, dq_front(q)), i) :
+		    NAN;
 		q = dq_of(w, k, wi, i, 0);
-		w->rmin[i] = q->n ? ev_num(ev_at(w, k, dq_front(q)), i) : NAN;
+		w->rmin[i] = q && q->n ? ev_num(ev_at(w, k, dq_front(q)), i) :
+		    NAN;
 		w->rfirst[i] = w->rlast[i] = NAN;
 		if (!w->c.need_ends[i])
 			continue;
@@ -1044,8 +1063,7 @@ key_get(struct rt_win *w, const char *key, size_t klen)
 		/* A reused id starts clean (its buffers are kept). */
 		if (nrun)
 			memset(run_of(w, k, 0), 0, nrun);
-		for (size_t j = 0; j < (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
-		    j++)
+		for (size_t j = 0; j < w->ndq; j++)
 			dqj(w, k, j)->n = 0;
 		for (int j = 0; j < w->c.nprev; j++)
 			k->prev[j].len = 0;
@@ -1611,8 +1629,12 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	    8 * (size_t)c->ndist;
 	w->run_off = (sizeof(struct wkey) + 7) & ~(size_t)7;
 	w->dq_off = w->run_off + w->ws * (size_t)c->nwin;
-	w->ring_off = w->dq_off + sizeof(struct dq) * (size_t)c->nwin *
-	    (size_t)c->nnum * 2;
+	w->dqmap = rt_xcalloc((size_t)c->nnum * 2 + 1, sizeof *w->dqmap);
+	for (i = 0; i < c->nnum * 2; i++)
+		w->dqmap[i] = (i % 2 ? c->need_max : c->need_min)[i / 2] ?
+		    w->ndqw++ : -1;
+	w->ndq = (size_t)w->ndqw * (size_t)c->nwin;
+	w->ring_off = w->dq_off + sizeof(struct dq) * w->ndq;
 	rt_map_init_data(&w->keys, w->ring_off + (c->nwin ? RING_IN * w->es :
 	    0));
 	w->maxt = INT64_MIN;
@@ -1649,8 +1671,7 @@ rt_win_free(struct rt_win *w)
 		struct wkey *k = wk(w, i);
 
 		free(k->ev);
-		for (size_t j = 0; j < (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
-		    j++)
+		for (size_t j = 0; j < w->ndq; j++)
 			free(dqj(w, k, j)->p);
 		for (int j = 0; k->prev && j < w->c.nprev; j++)
 			rt_buf_release(&k->prev[j]);
@@ -1664,6 +1685,7 @@ rt_win_free(struct rt_win *w)
 	free(w->slot);
 	free(w->heap);
 	free(w->due);
+	free(w->dqmap);
 	free(w->freeslot);
 	free(w->dist.e);
 	free(w->tmp.e);
@@ -1985,10 +2007,10 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 		if (w->c.nwin)
 			put(b, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
 		for (size_t j = 0; j < ndq; j++) {
-			const struct dq *q = dqj(w, k, j);
+			const struct dq *q = dq_full(w, k, j);
 
-			put64(b, q->n);
-			for (uint32_t x = 0; x < q->n; x++)
+			put64(b, q ? q->n : 0);
+			for (uint32_t x = 0; q && x < q->n; x++)
 				put64(b, dq_at(q, x));
 		}
 		for (int j = 0; j < w->c.nprev; j++) {
@@ -2170,12 +2192,13 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 		for (size_t j = 0; j < ndq && !r.bad; j++) {
 			uint64_t qn = get64(&r);
 
-			if (qn > (uint64_t)(r.end - r.p) / 8) {
+			if (qn > (uint64_t)(r.end - r.p) / 8 ||
+			    (qn && dq_full(w, k, j) == NULL)) {
 				r.bad = 1;
 				break;
 			}
 			for (uint64_t x = 0; x < qn; x++)
-				dq_push(dqj(w, k, j), get64(&r));
+				dq_push(dq_full(w, k, j), get64(&r));
 		}
 		if (w->c.nprev)
 			k->prev = rt_xcalloc((size_t)w->c.nprev, sizeof *k->prev);
