@@ -56,7 +56,8 @@ rt_map_init_data(struct rt_map *m, size_t datasize)
 {
 	memset(m, 0, sizeof *m);
 	m->mask = 15;
-	m->slot = rt_xcalloc(m->mask + 1, sizeof *m->slot);
+	m->slot = rt_xtable(m->mask + 1, sizeof *m->slot);
+	memset(m->slot, 0, (m->mask + 1) * sizeof *m->slot);
 	m->stride = (sizeof(struct rt_map_ent) + datasize + 7) & ~(size_t)7;
 	/* An id in whole cache lines when it is close to their size. */
 	if (datasize && m->stride > 48)
@@ -85,8 +86,8 @@ rt_map_release(struct rt_map *m)
 	for (i = 0; i < m->nid; i++)
 		if (ENT(m, i)->live && ENT(m, i)->len > RT_MAP_INLINE)
 			free(ENT(m, i)->key.heap);
-	free(m->slot);
-	free(m->ent);
+	rt_table_free(m->slot, m->mask + 1, sizeof *m->slot);
+	rt_table_free(m->ent, m->capid, m->stride);
 	free(m->freeid);
 	memset(m, 0, sizeof *m);
 }
@@ -114,20 +115,6 @@ rt_map_find(const struct rt_map *m, const void *k, size_t n, uint64_t h)
 		if (e->len == n && rt_bytes_eq(ent_key(e), k, n))
 			return (uint32_t)s - 1;
 	}
-}
-
-/* Entries for cap ids instead of old, in cache-line aligned storage, the
- * new ones zeroed. */
-static unsigned char *
-ent_grow(unsigned char *p, uint32_t old, uint32_t cap, size_t stride)
-{
-	unsigned char *n = rt_xtable(cap, stride);
-
-	if (old)
-		memcpy(n, p, (size_t)old * stride);
-	memset(n + (size_t)old * stride, 0, (size_t)(cap - old) * stride);
-	free(p);
-	return n;
 }
 
 uint32_t
@@ -188,7 +175,7 @@ map_grow(struct rt_map *m)
 	for (i = 0; i < old; i++)
 		if (os[i])
 			map_place(m, (uint32_t)os[i] - 1);
-	free(os);
+	rt_table_free(os, old, sizeof *os);
 }
 
 uint32_t
@@ -209,7 +196,8 @@ rt_map_put(struct rt_map *m, const void *k, size_t n, uint64_t h, int *isnew)
 			uint32_t oc = m->capid;
 
 			m->capid = m->capid ? m->capid * 2 : 16;
-			m->ent = ent_grow(m->ent, oc, m->capid, m->stride);
+			m->ent = rt_xtable_grow(m->ent, oc, m->capid,
+			    m->stride);
 			/* Every id can be free at once: size them alike. */
 			m->freeid = rt_xreallocarray(m->freeid, m->capid,
 			    sizeof *m->freeid);

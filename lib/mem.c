@@ -1,6 +1,9 @@
 /*
  * mem.c - allocation that cannot fail (see mem.h, rtpipe(7) EXIT STATUS).
  */
+#ifdef __linux__
+#define _GNU_SOURCE	/* mremap */
+#endif
 #include "mem.h"
 
 #include <stdint.h>
@@ -46,21 +49,92 @@ rt_xaligned(size_t align, size_t n, size_t size)
 	return p;
 }
 
+#define HUGE_PAGE ((size_t)2 * 1024 * 1024)
+
+static size_t
+table_bytes(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size - HUGE_PAGE)
+		rt_oom();
+	return n * size;
+}
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+static int
+table_mapped(size_t bytes)
+{
+	return bytes >= HUGE_PAGE;
+}
+
+static void *
+table_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		rt_oom();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+#else
+static int
+table_mapped(size_t bytes)
+{
+	(void)bytes;
+	return 0;
+}
+#endif
+
 void *
 rt_xtable(size_t n, size_t size)
 {
-	const size_t huge = 2 * 1024 * 1024;
-	void *p;
+	size_t bytes = table_bytes(n, size);
 
-	if (size && n > SIZE_MAX / size)
-		rt_oom();
-	if (n * size < huge)
-		return rt_xaligned(64, n, size);
-	p = rt_xaligned(huge, (n * size + huge - 1) / huge, huge);
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, (n * size + huge - 1) / huge * huge, MADV_HUGEPAGE);
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+	if (table_mapped(bytes))
+		return table_map(bytes);	/* zeroed by the kernel */
 #endif
-	return p;
+	return rt_xaligned(64, n, size);
+}
+
+void *
+rt_xtable_grow(void *p, size_t oldn, size_t n, size_t size)
+{
+	size_t ob = table_bytes(oldn, size), nb = table_bytes(n, size);
+	unsigned char *q;
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+	if (table_mapped(ob)) {
+		q = mremap(p, ob, nb, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			rt_oom();
+#ifdef MADV_HUGEPAGE
+		(void)madvise(q, nb, MADV_HUGEPAGE);
+#endif
+		return q;	/* the new pages read as zeros */
+	}
+#endif
+	q = rt_xtable(n, size);
+	if (ob)
+		memcpy(q, p, ob);
+	if (!table_mapped(nb))
+		memset(q + ob, 0, nb - ob);
+	rt_table_free(p, oldn, size);
+	return q;
+}
+
+void
+rt_table_free(void *p, size_t n, size_t size)
+{
+	if (p == NULL)
+		return;
+	if (table_mapped(n * size))
+		(void)munmap(p, n * size);
+	else
+		free(p);
 }
 
 void *

@@ -21,10 +21,18 @@ void *rt_xreallocarray(void *p, size_t n, size_t size);
 /* n elements of size bytes at an address aligned to align (a power of
  * two, at least sizeof(void *)); freed with free(). */
 void *rt_xaligned(size_t align, size_t n, size_t size);
-/* The same with align 64 for tables that may grow large: from 2 MiB on,
- * aligned to 2 MiB and marked for transparent huge pages, so that random
- * lookups in them do not miss the TLB on every one. */
+/*
+ * Tables that may grow large (a key map's entries): n elements of size
+ * bytes, 64-byte aligned.  From 2 MiB on they are mapped pages marked for
+ * transparent huge pages (random lookups in them then do not miss the TLB
+ * on every one), and growing one moves its pages instead of copying them:
+ * no moment with the old and the new table both in memory.  Growth keeps
+ * the contents and zeroes what is added; free with rt_table_free and the
+ * same size.
+ */
 void *rt_xtable(size_t n, size_t size);
+void *rt_xtable_grow(void *p, size_t oldn, size_t n, size_t size);
+void rt_table_free(void *p, size_t n, size_t size);
 char *rt_xstrdup(const char *s);
 /* A NUL-terminated copy of n bytes at p. */
 char *rt_xmemdup(const void *p, size_t n);
