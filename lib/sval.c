@@ -424,8 +424,8 @@ str_eq(struct rt_sval *v, const struct rt_jdoc *a, uint32_t i,
 
 	if (!((a->v[i].flags | b->v[j].flags) & RT_JF_ESC))
 		return a->v[i].len == b->v[j].len &&
-		    memcmp(rt_jdoc_text(a, i), rt_jdoc_text(b, j),
-		    a->v[i].len) == 0;
+		    rt_bytes_eq(rt_jdoc_text(a, i), rt_jdoc_text(b, j),
+		    a->v[i].len);
 	p = str_view(a, i, &v->tmp, &n);
 	q = str_view(b, j, &v->tmp2, &m);
 	return n == m && memcmp(p, q, n) == 0;
@@ -470,8 +470,8 @@ json_eq(struct rt_sval *v, const struct rt_jdoc *a, uint32_t i,
 		return 0;
 	switch (x->type) {
 	case RT_JNUM:
-		if (x->len == y->len && memcmp(rt_jdoc_text(a, i),
-		    rt_jdoc_text(b, j), x->len) == 0)
+		if (x->len == y->len && rt_bytes_eq(rt_jdoc_text(a, i),
+		    rt_jdoc_text(b, j), x->len))
 			return 1;
 		{
 			struct dec m, n;
@@ -864,7 +864,7 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 	if (hint && *hint) {
 		const struct kent *k = &S->kent[*hint - 1];
 
-		if (k->len == n && memcmp(S->pool.p + k->name, p, n) == 0)
+		if (k->len == n && rt_bytes_eq(S->pool.p + k->name, p, n))
 			return *hint - 1;
 	}
 	h = rt_hash(p, n);
@@ -876,7 +876,7 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 			return SN_NONE;
 		k = &S->kent[e - 1];
 		if (k->hash == h && k->len == n &&
-		    memcmp(S->pool.p + k->name, p, n) == 0) {
+		    rt_bytes_eq(S->pool.p + k->name, p, n)) {
 			if (hint)
 				*hint = e;
 			return e - 1;
