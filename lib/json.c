@@ -148,14 +148,21 @@ rt_jdoc_grow(struct rt_jdoc *d)
 	d->v = rt_xreallocarray(d->v, d->cap, sizeof *d->v);
 }
 
-/* The scanner's state for one parse. */
+/* The scanner's state for one parse.  The node array and its counts are
+ * copied here from the document (and back at the end): every helper is
+ * inlined into rt_jdoc_parse, so all of it can live in registers, where
+ * the document's fields would be reloaded after every node written. */
 struct scan {
 	struct rt_jdoc *d;
 	const unsigned char *base, *s, *end;
 	const char *err;
+	struct rt_jnode *v;
+	uint32_t nv, cap;
 };
 
-static inline void
+#define SCAN_INLINE static inline __attribute__((always_inline))
+
+SCAN_INLINE void
 skip_ws(struct scan *sc)
 {
 	const unsigned char *s = sc->s, *end = sc->end;
@@ -166,16 +173,19 @@ skip_ws(struct scan *sc)
 	sc->s = s;
 }
 
-static inline uint32_t
+SCAN_INLINE uint32_t
 new_node(struct scan *sc, unsigned type, const unsigned char *at)
 {
-	struct rt_jdoc *d = sc->d;
 	struct rt_jnode *v;
-	uint32_t i = d->nv++;
+	uint32_t i = sc->nv++;
 
-	if (i == d->cap)
-		rt_jdoc_grow(d);
-	v = &d->v[i];
+	if (i == sc->cap) {
+		sc->d->cap = sc->cap;
+		rt_jdoc_grow(sc->d);
+		sc->v = sc->d->v;
+		sc->cap = sc->d->cap;
+	}
+	v = &sc->v[i];
 	v->off = (uint32_t)(at - sc->base);
 	v->len = 0;
 	v->next = i + 1;
@@ -185,7 +195,7 @@ new_node(struct scan *sc, unsigned type, const unsigned char *at)
 	return i;
 }
 
-static int
+SCAN_INLINE int
 fail(struct scan *sc, const char *msg)
 {
 	sc->err = msg;
@@ -204,7 +214,7 @@ hexval(unsigned c)
 }
 
 /* s points after a backslash. */
-static int
+SCAN_INLINE int
 scan_escape(struct scan *sc)
 {
 	const unsigned char *s = sc->s;
@@ -229,7 +239,7 @@ scan_escape(struct scan *sc)
 
 /* sc->s at the opening quote.  Adds a string node.  Inlined: it runs for
  * every key and most values. */
-static inline __attribute__((always_inline)) int
+SCAN_INLINE int
 scan_string(struct scan *sc)
 {
 	const unsigned char *start = sc->s;
@@ -287,8 +297,8 @@ found:
 #ifdef __SSE2__
 close:
 #endif
-			sc->d->v[i].len = (uint32_t)(s - start);
-			sc->d->v[i].flags = (uint8_t)flags;
+			sc->v[i].len = (uint32_t)(s - start);
+			sc->v[i].flags = (uint8_t)flags;
 			sc->s = s;
 			return 0;
 		case C_BSLASH:
@@ -322,7 +332,7 @@ isdigit_(unsigned c)
 	return c - '0' < 10;
 }
 
-static int
+SCAN_INLINE int
 scan_number(struct scan *sc)
 {
 	const unsigned char *start = sc->s, *s = start, *end = sc->end;
@@ -363,13 +373,13 @@ scan_number(struct scan *sc)
 			s++;
 		flags = 0;
 	}
-	sc->d->v[i].len = (uint32_t)(s - start);
-	sc->d->v[i].flags = (uint8_t)flags;
+	sc->v[i].len = (uint32_t)(s - start);
+	sc->v[i].flags = (uint8_t)flags;
 	sc->s = s;
 	return 0;
 }
 
-static int
+SCAN_INLINE int
 scan_literal(struct scan *sc, const char *word, size_t n, unsigned type)
 {
 	uint32_t i;
@@ -377,14 +387,14 @@ scan_literal(struct scan *sc, const char *word, size_t n, unsigned type)
 	if ((size_t)(sc->end - sc->s) < n || memcmp(sc->s, word, n) != 0)
 		return fail(sc, "invalid literal");
 	i = new_node(sc, type, sc->s);
-	sc->d->v[i].len = (uint32_t)n;
+	sc->v[i].len = (uint32_t)n;
 	sc->s += n;
 	return 0;
 }
 
 /* A scalar or the opening of a container at sc->s (whitespace skipped).
  * Returns 0 for a scalar, 1 for an opened container, -1 on error. */
-static int
+SCAN_INLINE int
 scan_value(struct scan *sc, unsigned depth)
 {
 	uint32_t i;
@@ -416,18 +426,18 @@ scan_value(struct scan *sc, unsigned depth)
 }
 
 /* Finish container node i: sc->s is at its closing bracket. */
-static void
+SCAN_INLINE void
 close_container(struct scan *sc, uint32_t i)
 {
-	struct rt_jnode *v = &sc->d->v[i];
+	struct rt_jnode *v = &sc->v[i];
 
 	sc->s++;
 	v->len = (uint32_t)(sc->s - sc->base) - v->off;
-	v->next = sc->d->nv;
+	v->next = sc->nv;
 }
 
 /* Inside object node o: a key, a colon, then the value is due. */
-static int
+SCAN_INLINE int
 scan_key(struct scan *sc, uint32_t o)
 {
 	skip_ws(sc);
@@ -439,16 +449,16 @@ scan_key(struct scan *sc, uint32_t o)
 	if (sc->s >= sc->end || *sc->s != ':')
 		return fail(sc, "expected ':' after key");
 	sc->s++;
-	sc->d->v[o].n++;
+	sc->v[o].n++;
 	return 0;
 }
 
 /* The whole text: a value, nested containers walked with an explicit
  * stack (no recursion, so depth costs no C stack). */
-static int
+SCAN_INLINE int
 scan_text(struct scan *sc)
 {
-	struct rt_jdoc *d = sc->d;
+	const struct rt_jdoc *d = sc->d;
 	unsigned depth = 0;
 	uint32_t c;
 	int r;
@@ -462,16 +472,16 @@ value:
 		c = d->stack[depth++];
 		skip_ws(sc);
 		if (sc->s < sc->end &&
-		    *sc->s == (d->v[c].type == RT_JOBJ ? '}' : ']')) {
+		    *sc->s == (sc->v[c].type == RT_JOBJ ? '}' : ']')) {
 			close_container(sc, c);
 			depth--;
 			goto after;
 		}
-		if (d->v[c].type == RT_JOBJ) {
+		if (sc->v[c].type == RT_JOBJ) {
 			if (scan_key(sc, c) == -1)
 				return -1;
 		} else {
-			d->v[c].n++;
+			sc->v[c].n++;
 		}
 		goto value;
 	}
@@ -483,16 +493,16 @@ after:
 			return fail(sc, "unexpected end of text");
 		if (*sc->s == ',') {
 			sc->s++;
-			if (d->v[c].type == RT_JOBJ) {
+			if (sc->v[c].type == RT_JOBJ) {
 				if (scan_key(sc, c) == -1)
 					return -1;
 			} else {
-				d->v[c].n++;
+				sc->v[c].n++;
 			}
 			goto value;
 		}
-		if (*sc->s != (d->v[c].type == RT_JOBJ ? '}' : ']'))
-			return fail(sc, d->v[c].type == RT_JOBJ ?
+		if (*sc->s != (sc->v[c].type == RT_JOBJ ? '}' : ']'))
+			return fail(sc, sc->v[c].type == RT_JOBJ ?
 			    "expected ',' or '}'" : "expected ',' or ']'");
 		close_container(sc, c);
 		depth--;
@@ -522,12 +532,16 @@ rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 	sc.s = sc.base;
 	sc.end = sc.base + n;
 	sc.err = NULL;
+	sc.v = d->v;
+	sc.nv = 0;
+	sc.cap = d->cap;
 	if (scan_text(&sc) == -1) {
 		d->err = sc.err;
 		d->erroff = (size_t)(sc.s - sc.base);
 		d->nv = 0;
 		return -1;
 	}
+	d->nv = sc.nv;
 	return 0;
 }
 
