@@ -138,6 +138,7 @@ struct rw {
 	/* Prefetching the next records' keys: "F": for each key field, and
 	 * the hash of the next record's key when it was sniffed. */
 	struct rt_buf *needle;
+	size_t *needle_at;	/* where each was found in the last line */
 	uint64_t ahead_h[3];	/* three records ahead, two, next */
 	int ahead_ok[3];
 	const char *ahead_at;	/* where the next call's bytes start */
@@ -503,6 +504,7 @@ field_slots(struct rw *rw)
 	int n = 1, j;
 
 	rw->needle = rt_xcalloc((size_t)c->nkeys + 1, sizeof *rw->needle);
+	rw->needle_at = rt_xcalloc((size_t)c->nkeys + 1, sizeof *rw->needle_at);
 	for (j = 0; j < c->nkeys; j++)
 		rt_buf_printf(&rw->needle[j], "\"%s\":", c->keys[j]);
 	rt_fset_init(&rw->fs);
@@ -523,7 +525,7 @@ field_slots(struct rw *rw)
  * escapes or a bare value.  Its length, or 0 when the bytes do not say
  * plainly (a hint is then skipped: nothing else depends on it). */
 static size_t
-sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
+sniff_key(struct rw *rw, const char *p, size_t n, char *out,
     size_t cap)
 {
 	size_t len = 0;
@@ -531,8 +533,15 @@ sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
 	for (int i = 0; i < rw->c.nkeys; i++) {
 		const struct rt_buf *nd = &rw->needle[i];
 		const char *s = p, *end = p + n, *v, *e;
+		size_t at = rw->needle_at[i];
+		int found;
 
-		for (;;) {
+		/* Records of a stream mostly share their layout: try where
+		 * the field was last time first. */
+		found = at + nd->len < n && memcmp(p + at, nd->p, nd->len) == 0;
+		if (found)
+			s = p + at;
+		while (!found) {
 			s = memchr(s, '"', (size_t)(end - s));
 			if (s == NULL || (size_t)(end - s) <= nd->len)
 				return 0;
@@ -540,6 +549,7 @@ sniff_key(const struct rw *rw, const char *p, size_t n, char *out,
 				break;
 			s++;
 		}
+		rw->needle_at[i] = (size_t)(s - p);
 		v = s + nd->len;
 		if (*v == '"') {
 			e = memchr(v + 1, '"', (size_t)(end - v - 1));
