@@ -1142,14 +1142,16 @@ wq_valid(const struct rt_win *w, const struct wq *q)
 	return c->live && c->seq == q->seq && c->end == q->end;
 }
 
+/* A 4-ary heap: half the levels of a binary one, and the four children
+ * of a node side by side in memory. */
 static void
 wq_up(struct rt_win *w, uint32_t i)
 {
 	struct wq x = w->heap[i];
 
-	while (i > 0 && wq_less(&x, &w->heap[(i - 1) / 2])) {
-		w->heap[i] = w->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
+	while (i > 0 && wq_less(&x, &w->heap[(i - 1) / 4])) {
+		w->heap[i] = w->heap[(i - 1) / 4];
+		i = (i - 1) / 4;
 	}
 	w->heap[i] = x;
 }
@@ -1160,16 +1162,17 @@ wq_down(struct rt_win *w, uint32_t i)
 	struct wq x = w->heap[i];
 
 	for (;;) {
-		uint32_t c = 2 * i + 1;
+		uint32_t c = 4 * i + 1, best = c, j;
 
 		if (c >= w->nheap)
 			break;
-		if (c + 1 < w->nheap && wq_less(&w->heap[c + 1], &w->heap[c]))
-			c++;
-		if (!wq_less(&w->heap[c], &x))
+		for (j = c + 1; j < c + 4 && j < w->nheap; j++)
+			if (wq_less(&w->heap[j], &w->heap[best]))
+				best = j;
+		if (!wq_less(&w->heap[best], &x))
 			break;
-		w->heap[i] = w->heap[c];
-		i = c;
+		w->heap[i] = w->heap[best];
+		i = best;
 	}
 	w->heap[i] = x;
 }
@@ -1192,8 +1195,9 @@ wq_sweep(struct rt_win *w)
 		if (wq_valid(w, &w->heap[i]))
 			w->heap[n++] = w->heap[i];
 	w->nheap = n;
-	for (i = n / 2; i-- > 0;)
-		wq_down(w, i);
+	for (i = n / 4 + 1; i-- > 0;)
+		if (i < n)
+			wq_down(w, i);
 }
 
 /* Queue slot s at its current end. */
@@ -1784,9 +1788,16 @@ close_due(struct rt_win *w, int64_t limit)
 	for (j = 0; j < n; j++) {
 #ifdef __GNUC__
 		if (j + 8 < n) {
-			__builtin_prefetch(cw_at(w, w->due[j + 8].slot));
-			__builtin_prefetch(rt_map_ent_(&w->keys,
-			    w->due[j + 8].kid));
+			const char *c = (const char *)cw_at(w,
+			    w->due[j + 8].slot);
+			const char *k = (const char *)rt_map_ent_(&w->keys,
+			    w->due[j + 8].kid);
+
+			for (size_t o = 0; o < w->cs; o += 64)
+				__builtin_prefetch(c + o);
+			/* The key's text and its open windows. */
+			for (size_t o = 0; o < w->run_off + 32; o += 64)
+				__builtin_prefetch(k + o);
 		}
 #endif
 		if (wq_valid(w, &w->due[j]))
