@@ -260,6 +260,11 @@ struct rt_win {
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
 	struct rt_buf *names;	/* see aname */
+	struct tmemo {
+		int64_t us;
+		size_t n;
+		char t[48];
+	} tmemo[2];		/* see put_time */
 	/* Scratch. */
 	struct rt_buf out;
 	struct dtab tmp;	/* distinct values of a scan */
@@ -1429,14 +1434,24 @@ res_from_cw(struct rt_win *w, uint32_t s)
 	memcpy(w->rdist, cw_dist(w, c), sizeof *w->rdist * (size_t)w->c.ndist);
 }
 
+/* A window bound as a JSON string.  Every key's window of a period has
+ * the same bounds: the last two texts are kept. */
 static void
-put_time(struct rt_buf *b, int64_t us)
+put_time(struct rt_win *w, struct rt_buf *b, int64_t us)
 {
-	char t[48];
-	size_t n = rt_time_fmt(us, 3, t);
+	struct tmemo *m = &w->tmemo[0];
 
+	if (m->us != us || !m->n) {
+		m = &w->tmemo[1];
+		if (m->us != us || !m->n) {
+			w->tmemo[1] = w->tmemo[0];
+			m = &w->tmemo[0];
+			m->us = us;
+			m->n = rt_time_fmt(us, 3, m->t);
+		}
+	}
 	rt_buf_addc(b, '"');
-	rt_buf_add(b, t, n);
+	rt_buf_add(b, m->t, m->n);
 	rt_buf_addc(b, '"');
 }
 
@@ -1465,9 +1480,10 @@ cw_close(struct rt_win *w, uint32_t s)
 		off += n + 1;
 	}
 	rt_buf_adds(b, "\"window_start\":");
-	put_time(b, c->start);
+	put_time(w, b, c->start);
 	rt_buf_adds(b, ",\"window_end\":");
-	put_time(b, w->c.close == RT_WC_SESSION ? c->last + w->c.gap : c->end);
+	put_time(w, b, w->c.close == RT_WC_SESSION ? c->last + w->c.gap :
+	    c->end);
 	rt_buf_adds(b, ",\"count\":");
 	rt_buf_addi(b, c->cnt);
 	for (j = 0; j < w->c.nagg; j++) {
