@@ -187,26 +187,33 @@ fmt_exact(struct rt_buf *b, double v)
 	int ex, f, prec, e10;
 	uint64_t m;
 
+	static u128 p10tab[23];
+	uint64_t bits;
+
 	if (!(a >= 1e-4 && a < 1e15))
 		return -1;
-	m = (uint64_t)ldexp(frexp(a, &ex), 53);
+	if (p10tab[0] == 0) {
+		p10tab[0] = 1;
+		for (int i = 1; i < 23; i++)
+			p10tab[i] = p10tab[i - 1] * 10;
+	}
+	/* a = m 2^-f with m the 53-bit significand (a is normal here). */
+	memcpy(&bits, &a, sizeof bits);
+	ex = (int)(bits >> 52 & 0x7FF) - 1022;
+	m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
 	f = 53 - ex;
 	if (f <= 0 || f > 70 || m == (UINT64_C(1) << 52))
 		return -1;
-	/* The decimal exponent, exactly: log10 can be off by one next to a
-	 * power of ten, so check the truncated digits. */
-	e10 = (int)floor(log10(a));
+	/* The decimal exponent: floor((ex - 1) log10 2) is it or one less
+	 * (a lies in [2^(ex-1), 2^ex)), so check the truncated digits. */
+	e10 = (int)(((int64_t)(ex - 1) * 78913) >> 18);
 	for (int tries = 0;; tries++) {
-		u128 t = 1, p10 = 1;
+		u128 t = p10tab[16], p10;
 		int k = 16 - e10;
 
 		if (tries == 3 || k < 0 || k > 22)
 			return -1;
-		for (int i = 0; i < k; i++)
-			p10 *= 10;
-		for (int i = 0; i < 16; i++)
-			t *= 10;
-		p10 = ((u128)m * p10) >> f;	/* 17 digits, truncated */
+		p10 = ((u128)m * p10tab[k]) >> f;	/* 17 digits, truncated */
 		if (p10 < t)
 			e10--;
 		else if (p10 >= t * 10)
@@ -216,14 +223,12 @@ fmt_exact(struct rt_buf *b, double v)
 	}
 	for (prec = 15; prec <= 17; prec++) {
 		int k = prec - 1 - e10, e = e10;
-		u128 p10 = 1, n, q, r, half, lo = 1, dd;
+		u128 p10, n, q, r, half, lo, dd;
 
 		if (k < 0 || k > 22 || e < -4)
 			return -1;
-		for (int i = 0; i < k; i++)
-			p10 *= 10;
-		for (int i = 1; i < prec; i++)
-			lo *= 10;
+		p10 = p10tab[k];
+		lo = p10tab[prec - 1];
 		n = (u128)m * p10;
 		q = n >> f;
 		r = n & (((u128)1 << f) - 1);
