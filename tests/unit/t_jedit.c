@@ -1,0 +1,134 @@
+/*
+ * t_jedit.c - setting members of a record: replacements in place, appends
+ * in order, duplicate members (the last one is the member, as in jq),
+ * keys written with escapes, keys set twice, and the field set (lib/field)
+ * that finds members in one pass, against rt_jdoc_get on random records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "jedit.h"
+#include "json.h"
+#include "tap.h"
+
+static struct rt_jdoc d;
+static struct rt_jedit e;
+static struct rt_buf out;
+
+/* Edit rec with sets "k=v;k=v" (values are JSON text); the result. */
+static const char *
+edit(const char *rec, const char *sets)
+{
+	char buf[256], *s, *save = NULL;
+
+	if (rt_jdoc_parse(&d, rec, strlen(rec)) != 0)
+		return "(parse error)";
+	rt_jedit_start(&e, &d);
+	snprintf(buf, sizeof buf, "%s", sets);
+	for (s = strtok_r(buf, ";", &save); s; s = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(s, '=');
+
+		rt_jedit_set(&e, s, (size_t)(eq - s), eq + 1, strlen(eq + 1));
+	}
+	out.len = 0;
+	rt_jedit_finish(&e, &out);
+	return rt_buf_cstr(&out);
+}
+
+static void
+is(const char *rec, const char *sets, const char *want)
+{
+	const char *got = edit(rec, sets);
+
+	if (!ok(strcmp(got, want) == 0, "%s with %s", rec, sets))
+		printf("# got  %s\n# want %s\n", got, want);
+}
+
+static uint64_t rng = 88172645463325252ULL;
+
+static unsigned
+next(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Random records over a few names (some escaped, some repeated): the
+ * field set must find what rt_jdoc_get finds, name by name. */
+static void
+fset_vs_get(void)
+{
+	static const char *names[] = { "a", "b", "amount", "card_id", "",
+	    "x y", "\xc3\xa9t\xc3\xa9" };
+	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
+	    "\"card_id\"", "\"\"", "\"x y\"", "\"\xc3\xa9t\xc3\xa9\"",
+	    "\"\\u0061\"", "\"am\\u006fount\"", "\"\\u00e9t\\u00e9\"" };
+	struct rt_fset fs;
+	uint32_t node[RT_FSET_MAX];
+	int bad = 0, i, j;
+
+	rt_fset_init(&fs);
+	for (j = 0; j < 7; j++)
+		ok(rt_fset_add(&fs, names[j], strlen(names[j])) == j,
+		    "field set slot %d", j);
+	ok(rt_fset_add(&fs, "amount", 6) == 2, "a name added twice keeps "
+	    "its slot");
+	for (i = 0; i < 5000; i++) {
+		char rec[512];
+		size_t n = 0;
+		int m = (int)next(8);
+
+		n += (size_t)snprintf(rec + n, sizeof rec - n, "{");
+		for (j = 0; j < m; j++)
+			n += (size_t)snprintf(rec + n, sizeof rec - n,
+			    "%s%s:%d", j ? "," : "", texts[next(10)], j);
+		snprintf(rec + n, sizeof rec - n, "}");
+		if (rt_jdoc_parse(&d, rec, strlen(rec)) != 0) {
+			bad++;
+			continue;
+		}
+		rt_fset_find(&fs, &d, node);
+		for (j = 0; j < 7; j++)
+			if (node[j] != rt_jdoc_get(&d, 0, names[j],
+			    strlen(names[j])))
+				bad++;
+	}
+	ok(bad == 0, "5000 random records: the field set finds what "
+	    "rt_jdoc_get finds (%d differ)", bad);
+}
+
+int
+main(void)
+{
+	rt_jdoc_init(&d, 0);
+	rt_jedit_init(&e);
+
+	is("{}", "a=1", "{\"a\":1}");
+	is("{\"a\":1}", "b=2", "{\"a\":1,\"b\":2}");
+	is("{\"a\":1,\"b\":2}", "a=9", "{\"a\":9,\"b\":2}");
+	is("{\"a\":1, \"b\" : 2 }", "b=[1]", "{\"a\":1, \"b\" : [1] }");
+	is("{\"a\":1}", "c=3;b=2", "{\"a\":1,\"c\":3,\"b\":2}");
+	is("{\"a\":1}", "b=2;b=3", "{\"a\":1,\"b\":3}");
+	is("{\"a\":1,\"b\":2}", "b=5;a=4;c=6",
+	    "{\"a\":4,\"b\":5,\"c\":6}");
+	/* Duplicates: the last member is the member. */
+	is("{\"a\":1,\"a\":2}", "a=3", "{\"a\":1,\"a\":3}");
+	/* A key written with escapes is the same key. */
+	is("{\"\\u0061\":1}", "a=3", "{\"\\u0061\":3}");
+	is("{\"x\\\"y\":1}", "x\"y=2", "{\"x\\\"y\":2}");
+	/* New keys are escaped on the way out. */
+	is("{}", "x\"y=1", "{\"x\\\"y\":1}");
+	is("{}", "tab\t=1", "{\"tab\\t\":1}");
+	/* Members sharing a first byte or a length with a set key. */
+	is("{\"ab\":1,\"ba\":2,\"aa\":3}", "aa=9;ac=8",
+	    "{\"ab\":1,\"ba\":2,\"aa\":9,\"ac\":8}");
+	fset_vs_get();
+	rt_jedit_release(&e);
+	rt_jdoc_release(&d);
+	rt_buf_release(&out);
+	return done_testing();
+}
