@@ -38,23 +38,43 @@ rt_bytes_eq(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
-	while (n >= 8) {
+	/* Whole words, the last one overlapping the one before: no byte
+	 * loop for the tail. */
+	if (n >= 8) {
 		unsigned long long u, v;
 
-		memcpy(&u, x, 8);
-		memcpy(&v, y, 8);
-		if (u != v)
-			return 0;
-		x += 8;
-		y += 8;
-		n -= 8;
+		while (n > 8) {
+			memcpy(&u, x, 8);
+			memcpy(&v, y, 8);
+			if (u != v)
+				return 0;
+			x += 8;
+			y += 8;
+			n -= 8;
+		}
+		memcpy(&u, x + n - 8, 8);
+		memcpy(&v, y + n - 8, 8);
+		return u == v;
 	}
-	while (n > 0) {
-		if (*x++ != *y++)
-			return 0;
-		n--;
+	if (n >= 4) {
+		unsigned u0, v0, u1, v1;
+
+		memcpy(&u0, x, 4);
+		memcpy(&v0, y, 4);
+		memcpy(&u1, x + n - 4, 4);
+		memcpy(&v1, y + n - 4, 4);
+		return u0 == v0 && u1 == v1;
 	}
-	return 1;
+	if (n >= 2) {
+		unsigned short u0, v0, u1, v1;
+
+		memcpy(&u0, x, 2);
+		memcpy(&v0, y, 2);
+		memcpy(&u1, x + n - 2, 2);
+		memcpy(&v1, y + n - 2, 2);
+		return u0 == v0 && u1 == v1;
+	}
+	return n == 0 || x[0] == y[0];
 }
 
 static inline void

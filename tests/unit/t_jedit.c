@@ -2,7 +2,8 @@
  * t_jedit.c - setting members of a record: replacements in place, appends
  * in order, duplicate members (the last one is the member, as in jq),
  * keys written with escapes, keys set twice, and the field set (lib/field)
- * that finds members in one pass, against rt_jdoc_get on random records.
+ * that finds members in one pass, against rt_jdoc_get on random records;
+ * rt_bytes_eq against memcmp.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,27 @@ fset_vs_get(void)
 	    "rt_jdoc_get finds (%d differ)", bad);
 }
 
+/* rt_bytes_eq against memcmp, every length up to 40, differences at
+ * every place. */
+static void
+bytes_eq_vs_memcmp(void)
+{
+	unsigned char a[64], b[64];
+	int bad = 0;
+
+	for (int it = 0; it < 200000; it++) {
+		size_t n = next(41);
+
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = (unsigned char)next(3);
+		if (n && next(2))
+			b[next((unsigned)n)] ^= (unsigned char)(1 + next(3));
+		if (rt_bytes_eq(a, b, n) != (memcmp(a, b, n) == 0))
+			bad++;
+	}
+	ok(bad == 0, "rt_bytes_eq agrees with memcmp on 200000 random pairs");
+}
+
 int
 main(void)
 {
@@ -127,6 +149,7 @@ main(void)
 	is("{\"ab\":1,\"ba\":2,\"aa\":3}", "aa=9;ac=8",
 	    "{\"ab\":1,\"ba\":2,\"aa\":9,\"ac\":8}");
 	fset_vs_get();
+	bytes_eq_vs_memcmp();
 	rt_jedit_release(&e);
 	rt_jdoc_release(&d);
 	rt_buf_release(&out);
