@@ -710,6 +710,13 @@ put_digits(char *p, int64_t v, int n)
 	return p + n;
 }
 
+/* The date part of the last time formatted (per thread). */
+static _Thread_local struct {
+	int64_t days;
+	size_t n;
+	char text[24];
+} date_memo;
+
 size_t
 rt_time_fmt(int64_t us, int digits_, char *out)
 {
@@ -726,19 +733,29 @@ rt_time_fmt(int64_t us, int digits_, char *out)
 		sod += US_PER_DAY;
 		days--;
 	}
-	rt_civil_from_days(days, &y, &m, &d);
 	frac = sod % RT_US_PER_S;
 	sod /= RT_US_PER_S;
-	if (y < 0 || y > 9999) {
-		/* Outside RFC 3339's years: still readable, with a sign. */
-		p += snprintf(p, 16, "%+06lld", (long long)y);
+	if (days == date_memo.days && date_memo.n) {
+		/* A stream's times mostly share their day. */
+		memcpy(p, date_memo.text, date_memo.n);
+		p += date_memo.n;
 	} else {
-		p = put_digits(p, y, 4);
+		rt_civil_from_days(days, &y, &m, &d);
+		if (y < 0 || y > 9999) {
+			/* Outside RFC 3339's years: still readable, with a
+			 * sign. */
+			p += snprintf(p, 16, "%+06lld", (long long)y);
+		} else {
+			p = put_digits(p, y, 4);
+		}
+		*p++ = '-';
+		p = put_digits(p, m, 2);
+		*p++ = '-';
+		p = put_digits(p, d, 2);
+		date_memo.days = days;
+		date_memo.n = (size_t)(p - out);
+		memcpy(date_memo.text, out, date_memo.n);
 	}
-	*p++ = '-';
-	p = put_digits(p, m, 2);
-	*p++ = '-';
-	p = put_digits(p, d, 2);
 	*p++ = 'T';
 	p = put_digits(p, sod / 3600, 2);
 	*p++ = ':';
