@@ -253,6 +253,8 @@ struct rt_win {
 	uint32_t nfree;
 	struct wq *heap;	/* closing order; see wq_valid */
 	uint32_t nheap, capheap;
+	struct wq *qrun;	/* see run_at */
+	uint32_t qhead, qn, qcap;
 	uint32_t nopen;		/* open closing windows */
 	struct wq *due;		/* windows closing now (close_due) */
 	uint32_t capdue;
@@ -1182,9 +1184,37 @@ wq_down(struct rt_win *w, uint32_t i)
 	w->heap[i] = x;
 }
 
+/*
+ * Windows mostly come in the order they close (a tumbling window opens
+ * after every window of the period before): entries that sort after the
+ * last one queued go to a run, a plain FIFO, and only the others to the
+ * heap.  The next to close is the smaller of the two fronts.
+ */
+static struct wq *
+run_at(const struct rt_win *w, uint32_t i)
+{
+	return &w->qrun[(w->qhead + i) & (w->qcap - 1)];
+}
+
+/* The entry that closes next, or NULL. */
+static const struct wq *
+wq_top(const struct rt_win *w)
+{
+	if (w->qn == 0)
+		return w->nheap ? &w->heap[0] : NULL;
+	if (w->nheap && wq_less(&w->heap[0], run_at(w, 0)))
+		return &w->heap[0];
+	return run_at(w, 0);
+}
+
 static void
 wq_pop(struct rt_win *w)
 {
+	if (w->qn && !(w->nheap && wq_less(&w->heap[0], run_at(w, 0)))) {
+		w->qhead = (w->qhead + 1) & (w->qcap - 1);
+		w->qn--;
+		return;
+	}
 	w->heap[0] = w->heap[--w->nheap];
 	if (w->nheap)
 		wq_down(w, 0);
@@ -1203,6 +1233,10 @@ wq_sweep(struct rt_win *w)
 	for (i = n / 4 + 1; i-- > 0;)
 		if (i < n)
 			wq_down(w, i);
+	for (i = n = 0; i < w->qn; i++)
+		if (wq_valid(w, run_at(w, i)))
+			*run_at(w, n++) = *run_at(w, i);
+	w->qn = n;
 }
 
 /* Queue slot s at its current end. */
@@ -1211,17 +1245,35 @@ wq_push(struct rt_win *w, uint32_t s)
 {
 	const struct cwin *c = cw_at(w, s);
 
-	if (w->nheap > 2 * w->nopen + 64)
+	struct wq q;
+
+	if (w->nheap + w->qn > 2 * w->nopen + 64)
 		wq_sweep(w);
+	q.end = c->end;
+	q.seq = c->seq;
+	q.slot = s;
+	q.kid = c->kid;
+	if (w->qn == 0 || !wq_less(&q, run_at(w, w->qn - 1))) {
+		if (w->qn == w->qcap) {
+			uint32_t nc = w->qcap ? w->qcap * 2 : 64;
+			struct wq *r = rt_xreallocarray(NULL, nc, sizeof *r);
+
+			for (uint32_t i = 0; i < w->qn; i++)
+				r[i] = *run_at(w, i);
+			free(w->qrun);
+			w->qrun = r;
+			w->qcap = nc;
+			w->qhead = 0;
+		}
+		*run_at(w, w->qn++) = q;
+		return;
+	}
 	if (w->nheap == w->capheap) {
 		w->capheap = w->capheap ? w->capheap * 2 : 64;
 		w->heap = rt_xreallocarray(w->heap, w->capheap,
 		    sizeof *w->heap);
 	}
-	w->heap[w->nheap].end = c->end;
-	w->heap[w->nheap].seq = c->seq;
-	w->heap[w->nheap].slot = s;
-	w->heap[w->nheap].kid = c->kid;
+	w->heap[w->nheap] = q;
 	wq_up(w, w->nheap++);
 }
 
@@ -1704,6 +1756,7 @@ rt_win_free(struct rt_win *w)
 	rt_map_release(&w->keys);
 	free(w->slot);
 	free(w->heap);
+	free(w->qrun);
 	free(w->due);
 	free(w->dqmap);
 	free(w->freeslot);
@@ -1790,15 +1843,16 @@ evict_events(struct rt_win *w, struct wkey *k)
 static void
 close_due(struct rt_win *w, int64_t limit)
 {
+	const struct wq *q;
 	uint32_t n = 0, j;
 
-	while (w->nheap && w->heap[0].end <= limit) {
+	while ((q = wq_top(w)) != NULL && q->end <= limit) {
 		if (n == w->capdue) {
 			w->capdue = w->capdue ? w->capdue * 2 : 64;
 			w->due = rt_xreallocarray(w->due, w->capdue,
 			    sizeof *w->due);
 		}
-		w->due[n++] = w->heap[0];
+		w->due[n++] = *q;
 		wq_pop(w);
 	}
 	for (j = 0; j < n; j++) {
@@ -1957,9 +2011,11 @@ rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
 void
 rt_win_close_all(struct rt_win *w)
 {
-	while (w->nheap) {
-		uint32_t s = w->heap[0].slot;
-		int ok = wq_valid(w, &w->heap[0]);
+	const struct wq *q;
+
+	while ((q = wq_top(w)) != NULL) {
+		uint32_t s = q->slot;
+		int ok = wq_valid(w, q);
 
 		wq_pop(w);
 		if (ok)
@@ -2059,10 +2115,15 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 
 		for (uint32_t j = 0; j < w->nheap; j++)
 			nv += (uint64_t)wq_valid(w, &w->heap[j]);
+		for (uint32_t j = 0; j < w->qn; j++)
+			nv += (uint64_t)wq_valid(w, run_at(w, j));
 		put64(b, nv);
 		for (uint32_t j = 0; j < w->nheap; j++)
 			if (wq_valid(w, &w->heap[j]))
 				put(b, &w->heap[j].slot, 4);
+		for (uint32_t j = 0; j < w->qn; j++)
+			if (wq_valid(w, run_at(w, j)))
+				put(b, &run_at(w, j)->slot, 4);
 	}
 	put64(b, w->dist.n);
 	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
