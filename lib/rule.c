@@ -973,6 +973,33 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 				goto decide;
 			}
 		}
+		/* Two record fields holding plain strings (a card's country
+		 * against the merchant's): compared in place too. */
+		if (n->a->op == F_FIELD && n->a->top && e->cache &&
+		    n->b->op == F_FIELD && n->b->top) {
+			uint32_t i = e->cache[n->a->slot];
+			uint32_t j = e->cache[n->b->slot];
+			const struct rt_jnode *x = i ? &e->d->v[i] : NULL;
+			const struct rt_jnode *y = j ? &e->d->v[j] : NULL;
+
+			if (x && y && x->type == RT_JSTR && y->type == RT_JSTR &&
+			    !((x->flags | y->flags) & RT_JF_ESC)) {
+				const char *p = rt_jdoc_text(e->d, i) + 1;
+				const char *q = rt_jdoc_text(e->d, j) + 1;
+				size_t pl = x->len - 2, ql = y->len - 2;
+				size_t m = pl < ql ? pl : ql;
+				int r;
+
+				if (n->op == F_EQ || n->op == F_NE) {
+					c = pl != ql || !rt_bytes_eq(p, q, pl);
+					goto decide;
+				}
+				r = memcmp(p, q, m);
+				c = r ? (r < 0 ? -1 : 1) :
+				    pl < ql ? -1 : pl > ql;
+				goto decide;
+			}
+		}
 		if ((st = eval(e, n->b, in, &b)) != E_OK ||
 		    (st = eval(e, n->a, in, &a)) != E_OK)
 			return st;
