@@ -90,7 +90,7 @@ resolve(struct rt_jedit *e)
 	const struct rt_jdoc *d = e->d;
 	size_t i, j, live = 0;
 	uint32_t k;
-	uint64_t first[4];
+	uint64_t first[4], lens;
 
 	for (i = 0; i < e->n; i++) {
 		struct rt_jedit_set *s = &e->set[i];
@@ -103,23 +103,29 @@ resolve(struct rt_jedit *e)
 		s->node = j < e->n ? UINT32_MAX : 0;	/* superseded */
 		live += j == e->n;
 	}
-	/* Most members share no first byte with a set's key: skip them. */
+	/* Most members share neither first byte nor length with a set's
+	 * key: skip them. */
 	memset(first, 0, sizeof first);
+	lens = 0;
 	for (i = 0; i < e->n; i++)
 		if (e->set[i].node != UINT32_MAX) {
 			unsigned c = e->set[i].klen ?
 			    (unsigned char)e->text.p[e->set[i].koff] : 0;
 
 			first[c >> 6] |= 1ULL << (c & 63);
+			lens |= 1ULL << (e->set[i].klen < 63 ? e->set[i].klen :
+			    63);
 		}
 	for (k = rt_jdoc_first(d, 0); live && k < d->v[0].next;
 	    k = rt_jdoc_after(d, k + 1)) {
 		const struct rt_jnode *kn = &d->v[k];
 		unsigned c = kn->len > 2 ?
 		    (unsigned char)rt_jdoc_text(d, k)[1] : 0;
+		size_t kl = kn->len - 2;
 
 		if (!(kn->flags & RT_JF_ESC) &&
-		    !(first[c >> 6] >> (c & 63) & 1))
+		    (!(first[c >> 6] >> (c & 63) & 1) ||
+		    !(lens >> (kl < 63 ? kl : 63) & 1)))
 			continue;
 		for (i = 0; i < e->n; i++) {
 			struct rt_jedit_set *s = &e->set[i];
