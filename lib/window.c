@@ -111,16 +111,22 @@ dq_cap(const struct dq *q)
 	return q->p ? q->cap : DQ_IN;
 }
 
-static uint64_t *
-dq_buf(const struct dq *q)
+static const uint64_t *
+dq_cbuf(const struct dq *q)
 {
-	return q->p ? q->p : (uint64_t *)(uintptr_t)q->in;
+	return q->p ? q->p : q->in;
+}
+
+static uint64_t *
+dq_buf(struct dq *q)
+{
+	return q->p ? q->p : q->in;
 }
 
 static uint64_t
 dq_at(const struct dq *q, uint32_t i)
 {
-	return dq_buf(q)[(q->head + i) & (dq_cap(q) - 1)];
+	return dq_cbuf(q)[(q->head + i) & (dq_cap(q) - 1)];
 }
 
 static void
@@ -143,7 +149,7 @@ dq_push(struct dq *q, uint64_t v)
 static uint64_t
 dq_front(const struct dq *q)
 {
-	return dq_buf(q)[q->head];
+	return dq_cbuf(q)[q->head];
 }
 
 static uint64_t
@@ -538,13 +544,13 @@ dtab_clear(struct dtab *t)
 #define RING_IN 4
 
 static char *
-ring_buf(const struct rt_win *w, const struct wkey *k)
+ring_buf(const struct rt_win *w, struct wkey *k)
 {
-	return k->ev ? k->ev : (char *)(uintptr_t)k + w->ring_off;
+	return k->ev ? k->ev : (char *)k + w->ring_off;
 }
 
 static char *
-ev_at(const struct rt_win *w, const struct wkey *k, uint64_t pos)
+ev_at(const struct rt_win *w, struct wkey *k, uint64_t pos)
 {
 	return ring_buf(w, k) + ((k->head + (pos - k->base)) & (k->cap - 1)) *
 	    w->es;
@@ -641,17 +647,17 @@ wk(const struct rt_win *w, uint32_t id)
 }
 
 static struct wrun *
-run_of(const struct rt_win *w, const struct wkey *k, int wi)
+run_of(const struct rt_win *w, struct wkey *k, int wi)
 {
-	return (struct wrun *)(void *)((unsigned char *)(uintptr_t)k +
+	return (struct wrun *)(void *)((unsigned char *)k +
 	    w->run_off + (size_t)wi * w->ws);
 }
 
 /* Deque j of key k (j = (window * nnum + slot) * 2 + max). */
 static struct dq *
-dqj(const struct rt_win *w, const struct wkey *k, size_t j)
+dqj(const struct rt_win *w, struct wkey *k, size_t j)
 {
-	return (struct dq *)(void *)((unsigned char *)(uintptr_t)k +
+	return (struct dq *)(void *)((unsigned char *)k +
 	    w->dq_off) + j;
 }
 
@@ -677,7 +683,7 @@ run_dist(const struct rt_win *w, struct wrun *r)
 /* The min (mx 0) or max deque of a numeric slot in window wi, or NULL
  * when no aggregate needs it (a key holds only the deques asked for). */
 static struct dq *
-dq_of(const struct rt_win *w, const struct wkey *k, int wi, int slot, int mx)
+dq_of(const struct rt_win *w, struct wkey *k, int wi, int slot, int mx)
 {
 	int m = w->dqmap[slot * 2 + mx];
 
@@ -688,7 +694,7 @@ dq_of(const struct rt_win *w, const struct wkey *k, int wi, int slot, int mx)
 /* The same by the index the state file counts in, (wi * nnum + slot) * 2
  * + mx (it holds an empty deque for each one not kept). */
 static struct dq *
-dq_full(const struct rt_win *w, const struct wkey *k, size_t j)
+dq_full(const struct rt_win *w, struct wkey *k, size_t j)
 {
 	size_t per = (size_t)w->c.nnum * 2;
 
@@ -907,7 +913,7 @@ res_scan(struct rt_win *w, uint32_t kid, uint64_t lo, uint64_t hi)
 
 /* First position in [lo, hi) whose time is > t (or >= t when ge). */
 static uint64_t
-ring_search(const struct rt_win *w, const struct wkey *k, uint64_t lo,
+ring_search(const struct rt_win *w, struct wkey *k, uint64_t lo,
     uint64_t hi, int64_t t, int ge)
 {
 	while (lo < hi) {
@@ -999,7 +1005,8 @@ names_new(struct rt_win *w)
 		for (i = 0; i < w->c.nagg; i++)
 			agg_name(&w->c, &w->c.aggs[i], wi < w->c.nwin ?
 			    w->c.win[wi].label : wi == w->c.nwin ? w->c.clabel :
-			    NULL, (struct rt_buf *)(uintptr_t)aname(w, wi, i));
+			    NULL, &w->names[(size_t)wi * (size_t)w->c.nagg +
+			    (size_t)i]);
 }
 
 /* Set the aggregates of window wi (as in aname) on the edited record. */
@@ -1281,9 +1288,9 @@ wq_push(struct rt_win *w, uint32_t s)
 /* The key's open windows (tumbling, hopping, sessions): k->sess. */
 /* The open windows of key k (a handful: in place; more: allocated). */
 static uint32_t *
-ksess(const struct wkey *k)
+ksess(struct wkey *k)
 {
-	return k->capsess ? k->sess : (uint32_t *)(uintptr_t)k->sin;
+	return k->capsess ? k->sess : k->sin;
 }
 
 static void
@@ -1564,7 +1571,7 @@ cw_close(struct rt_win *w, uint32_t s)
 static uint32_t
 cw_find(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 {
-	const struct wkey *k = wk(w, kid);
+	struct wkey *k = wk(w, kid);
 
 	const uint32_t *ss = ksess(k);
 
@@ -1995,7 +2002,7 @@ rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
 	} else {
 #ifdef __GNUC__
 		uint32_t id = rt_map_guess(&w->keys, h);
-		const struct wkey *k;
+		struct wkey *k;
 
 		if (id == RT_MAP_NONE)
 			return;
@@ -2066,7 +2073,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 	put64(b, w->lru_head);
 	put64(b, w->lru_tail);
 	for (i = 0; i < nid; i++) {
-		const struct wkey *k = wk(w, i);
+		struct wkey *k = wk(w, i);
 		const char *key;
 		size_t klen;
 
