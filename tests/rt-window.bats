@@ -259,6 +259,25 @@ EOF
 	[ "$status" -eq 0 ]
 }
 
+@test "more fields than a field set holds (70 sums): every one right" {
+	python3 - > wide.ndjson <<'PY'
+import json
+for i in range(50):
+    r = {"ts": "2024-03-01T00:00:%02dZ" % i, "k": "a"}
+    for j in range(70):
+        r["f%d" % j] = i * 100 + j
+    print(json.dumps(r, separators=(",", ":")))
+PY
+	args=()
+	for j in $(seq 0 69); do args+=(-a "sum:f$j"); done
+	rt-window -k k --sliding 1h "${args[@]}" wide.ndjson > got.ndjson
+	[ "$(wc -l < got.ndjson)" -eq 50 ]
+	# The last record's window holds all 50: the sum of i * 100 + j.
+	for j in 0 1 63 64 65 69; do
+		[ "$(tail -1 got.ndjson | jq ".sum_f${j}_1h")" -eq $((122500 + 50 * j)) ]
+	done
+}
+
 @test "bad records are rejected with a reason; usage errors exit 2" {
 	printf '%s\n' '{"k":1,"ts":"2024-03-01T12:00:00Z"}' '{"k":1}' '[1]' \
 		'{"ts":"2024-03-01T12:00:00Z"}' '{"k":2,"ts":"soon"}' > in.ndjson
