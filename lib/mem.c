@@ -37,7 +37,9 @@ rt_xmalloc(size_t n)
 	return p;
 }
 
-void *
+/* n elements of size bytes at an address aligned to align (a power of
+ * two, at least sizeof(void *)); freed with free(). */
+static void *
 rt_xaligned(size_t align, size_t n, size_t size)
 {
 	void *p;

@@ -18,9 +18,6 @@ void *rt_xcalloc(size_t n, size_t size);
 void *rt_xrealloc(void *p, size_t n);
 /* Resize an array of n elements of size bytes, checking the product. */
 void *rt_xreallocarray(void *p, size_t n, size_t size);
-/* n elements of size bytes at an address aligned to align (a power of
- * two, at least sizeof(void *)); freed with free(). */
-void *rt_xaligned(size_t align, size_t n, size_t size);
 /*
  * Tables that may grow large (a key map's entries): n elements of size
  * bytes, 64-byte aligned.  From 2 MiB on they are mapped pages marked for

@@ -732,6 +732,45 @@ from_node(struct ev *e, uint32_t i, struct fv *v, int *st)
 	}
 }
 
+/* Comparison side n as a string read in place: a string literal, or a
+ * top-level field holding a string without escapes.  0 otherwise. */
+static int
+plain_str(const struct ev *e, const struct rt_fnode *n, const char **p,
+    size_t *len)
+{
+	const struct rt_jnode *v;
+
+	if (n->op == F_LIT) {
+		if (n->lit.t != V_STR)
+			return 0;
+		*p = n->lit.s;
+		*len = n->lit.len;
+		return 1;
+	}
+	if (n->op != F_FIELD || !n->top || e->cache == NULL ||
+	    e->cache[n->slot] == 0)
+		return 0;
+	v = &e->d->v[e->cache[n->slot]];
+	if (v->type != RT_JSTR || (v->flags & RT_JF_ESC))
+		return 0;
+	*p = rt_jdoc_text(e->d, e->cache[n->slot]) + 1;
+	*len = v->len - 2;
+	return 1;
+}
+
+/* Strings in code point order (UTF-8 bytes compare so): -1, 0 or 1; with
+ * eqonly, only zero or not (lengths first). */
+static int
+str_cmp(const char *p, size_t pl, const char *q, size_t ql, int eqonly)
+{
+	int r;
+
+	if (eqonly)
+		return pl != ql || !rt_bytes_eq(p, q, pl);
+	r = memcmp(p, q, pl < ql ? pl : ql);
+	return r ? (r < 0 ? -1 : 1) : pl < ql ? -1 : pl > ql;
+}
+
 static int
 cmp(const struct fv *a, const struct fv *b, int *st)
 {
@@ -740,14 +779,8 @@ cmp(const struct fv *a, const struct fv *b, int *st)
 	switch (a->t) {
 	case V_NUM:
 		return a->n < b->n ? -1 : a->n == b->n ? 0 : 1;
-	case V_STR: {
-		size_t m = a->len < b->len ? a->len : b->len;
-		int r = memcmp(a->s, b->s, m);
-
-		if (r)
-			return r < 0 ? -1 : 1;
-		return a->len < b->len ? -1 : a->len > b->len;
-	}
+	case V_STR:
+		return str_cmp(a->s, a->len, b->s, b->len, 0);
 	case V_ARR:
 	case V_OBJ:
 		*st = E_UNSUP;
@@ -929,8 +962,9 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 			return st;
 		return arith(e, n->op, &a, &b, out);
 	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE:
-		/* The common shape, a record field against a literal of the
-		 * field's own type, without the general path's copies; any
+		/* The common shapes, read in place without the general
+		 * path's copies: a field holding a number against a number
+		 * (its value parsed once per record), then strings; any
 		 * other case (types differ, escapes, a missing field) takes
 		 * the general path below. */
 		if (n->a->op == F_FIELD && n->a->top && e->cache &&
@@ -954,49 +988,18 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 				c = x < l->n ? -1 : x == l->n ? 0 : 1;
 				goto decide;
 			}
-			if (v && l->t == V_STR && v->type == RT_JSTR &&
-			    !(v->flags & RT_JF_ESC)) {
-				const char *t = rt_jdoc_text(e->d, i) + 1;
-				size_t tl = v->len - 2;
-				size_t m = tl < l->len ? tl : l->len;
-				int r;
-
-				if (n->op == F_EQ || n->op == F_NE) {
-					/* Only equality matters. */
-					c = tl != l->len ||
-					    !rt_bytes_eq(t, l->s, tl);
-					goto decide;
-				}
-				r = memcmp(t, l->s, m);
-				c = r ? (r < 0 ? -1 : 1) :
-				    tl < l->len ? -1 : tl > l->len;
-				goto decide;
-			}
 		}
-		/* Two record fields holding plain strings (a card's country
-		 * against the merchant's): compared in place too. */
-		if (n->a->op == F_FIELD && n->a->top && e->cache &&
-		    n->b->op == F_FIELD && n->b->top) {
-			uint32_t i = e->cache[n->a->slot];
-			uint32_t j = e->cache[n->b->slot];
-			const struct rt_jnode *x = i ? &e->d->v[i] : NULL;
-			const struct rt_jnode *y = j ? &e->d->v[j] : NULL;
+		/* Strings on both sides, each a literal or a field holding
+		 * one without escapes (.country != .card_country): compared
+		 * in place too. */
+		{
+			const char *p, *q;
+			size_t pl, ql;
 
-			if (x && y && x->type == RT_JSTR && y->type == RT_JSTR &&
-			    !((x->flags | y->flags) & RT_JF_ESC)) {
-				const char *p = rt_jdoc_text(e->d, i) + 1;
-				const char *q = rt_jdoc_text(e->d, j) + 1;
-				size_t pl = x->len - 2, ql = y->len - 2;
-				size_t m = pl < ql ? pl : ql;
-				int r;
-
-				if (n->op == F_EQ || n->op == F_NE) {
-					c = pl != ql || !rt_bytes_eq(p, q, pl);
-					goto decide;
-				}
-				r = memcmp(p, q, m);
-				c = r ? (r < 0 ? -1 : 1) :
-				    pl < ql ? -1 : pl > ql;
+			if (plain_str(e, n->a, &p, &pl) &&
+			    plain_str(e, n->b, &q, &ql)) {
+				c = str_cmp(p, pl, q, ql, n->op == F_EQ ||
+				    n->op == F_NE);
 				goto decide;
 			}
 		}
@@ -1134,8 +1137,8 @@ decide:
 			const struct fv *l = &n->list[i];
 
 			if (in->t == V_STR && l->t == V_STR) {
-				if (in->len == l->len &&
-				    rt_bytes_eq(in->s, l->s, l->len)) {
+				if (str_cmp(in->s, in->len, l->s, l->len, 1) ==
+				    0) {
 					out->t = V_TRUE;
 					break;
 				}

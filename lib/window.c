@@ -1581,14 +1581,6 @@ cw_find(struct rt_win *w, uint32_t kid, int64_t start, int64_t end)
 	return cw_new(w, kid, start, end);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* Add ev to its closing windows; returns the tumbling window's slot (for
  * --emit both), else UINT32_MAX. */
 static uint32_t
@@ -1599,7 +1591,7 @@ close_add(struct rt_win *w, uint32_t kid, const struct rt_wev *ev)
 
 	if (w->c.close == RT_WC_TUMBLE || w->c.close == RT_WC_HOP) {
 		int64_t hop = w->c.close == RT_WC_HOP ? w->c.hop : w->c.size;
-		int64_t last = floor_div(t - w->c.offset, hop) * hop +
+		int64_t last = rt_floor_div(t - w->c.offset, hop) * hop +
 		    w->c.offset;
 		int64_t first = last;
 		uint32_t s = UINT32_MAX;
