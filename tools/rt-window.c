@@ -104,6 +104,8 @@ usage(void)
 	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n", stdout);
 }
 
+enum flist { FL_TIME, FL_KEY, FL_NUM, FL_DIST, FL_COND, FL_PREV, FL_N };
+
 struct rw {
 	struct rt_cli *cli;
 	struct rt_wconf c;
@@ -129,11 +131,12 @@ struct rw {
 	const char **prev;
 	size_t *prevlen;
 	const struct rt_rec *rec;
-	/* The fields read from every record, found in one pass: slots of
-	 * the time field, the keys, then the numeric, distinct, condition
-	 * and prev fields (-1: past the set's size, looked up by name). */
+	/* The fields read from every record, found in one pass: the slot
+	 * of field i of list l (enum flist) is slot[first[l] + i], -1 past
+	 * the set's size (then looked up by name). */
 	struct rt_fset fs;
 	int *slot;
+	int first[FL_N];
 	uint32_t node[RT_FSET_MAX];
 	/* Prefetching the next records' keys: "F": for each key field, and
 	 * the hash of the next record's key when it was sniffed. */
@@ -496,28 +499,29 @@ static void
 field_slots(struct rw *rw)
 {
 	const struct rt_wconf *c = &rw->c;
-	const char *const *lists[] = { (const char *const *)c->keys,
-	    (const char *const *)c->numf, (const char *const *)c->distf,
-	    (const char *const *)c->condf, (const char *const *)c->prevf };
-	const int counts[] = { c->nkeys, c->nnum, c->ndist, c->ncond,
+	const char *const time[] = { rw->time_field };
+	const char *const *lists[FL_N] = { time,
+	    (const char *const *)c->keys, (const char *const *)c->numf,
+	    (const char *const *)c->distf, (const char *const *)c->condf,
+	    (const char *const *)c->prevf };
+	const int counts[FL_N] = { 1, c->nkeys, c->nnum, c->ndist, c->ncond,
 	    c->nprev };
-	int n = 1, j;
+	int n = 0, j;
 
 	rw->needle = rt_xcalloc((size_t)c->nkeys + 1, sizeof *rw->needle);
 	rw->needle_at = rt_xcalloc((size_t)c->nkeys + 1, sizeof *rw->needle_at);
 	for (j = 0; j < c->nkeys; j++)
 		rt_buf_printf(&rw->needle[j], "\"%s\":", c->keys[j]);
 	rt_fset_init(&rw->fs);
-	for (j = 0; j < 5; j++)
+	for (j = 0; j < FL_N; j++)
 		n += counts[j];
 	rw->slot = rt_xcalloc((size_t)n, sizeof *rw->slot);
-	n = 0;
-	rw->slot[n++] = rt_fset_add(&rw->fs, rw->time_field,
-	    strlen(rw->time_field));
-	for (j = 0; j < 5; j++)
+	for (n = j = 0; j < FL_N; j++) {
+		rw->first[j] = n;
 		for (int i = 0; i < counts[j]; i++)
 			rw->slot[n++] = rt_fset_add(&rw->fs, lists[j][i],
 			    strlen(lists[j][i]));
+	}
 }
 
 /* The key text of the NDJSON line p[0, n) as record() builds it, read
@@ -627,11 +631,12 @@ prefetch_keys(struct rw *rw)
 	rt_win_prefetch(rw->w, rw->ahead_h[0], 0);
 }
 
-/* The value node of the field in slot index si (see field_slots), or 0. */
+/* The value node of field i of list l (named name) in d, or 0. */
 static uint32_t
-field(const struct rw *rw, const struct rt_jdoc *d, int si, const char *name)
+field(const struct rw *rw, const struct rt_jdoc *d, enum flist l, int i,
+    const char *name)
 {
-	int s = rw->slot[si];
+	int s = rw->slot[rw->first[l] + i];
 
 	return s >= 0 ? rw->node[s] : rt_jdoc_get(d, 0, name, strlen(name));
 }
@@ -659,7 +664,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	rt_fset_find(&rw->fs, d, rw->node);
 	if (rw->arrival) {
 		ev.t = rt_time_now_us();
-	} else if ((err = rt_field_time_at(d, field(rw, d, 0, rw->time_field),
+	} else if ((err = rt_field_time_at(d, field(rw, d, FL_TIME, 0, rw->time_field),
 	    &cli->topt, &rw->tmp, &ev.t)) != NULL) {
 		snprintf(why, sizeof why, "%s: %s", rw->time_field,
 		    strcmp(err, "missing") == 0 ? "time field missing" : err);
@@ -668,7 +673,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	}
 	rw->key.len = 0;
 	for (i = 0; i < rw->c.nkeys; i++) {
-		uint32_t k = field(rw, d, 1 + i, rw->c.keys[i]);
+		uint32_t k = field(rw, d, FL_KEY, i, rw->c.keys[i]);
 
 		if (k == 0) {
 			snprintf(why, sizeof why, "%.100s: key field missing",
@@ -685,14 +690,13 @@ record(struct rw *rw, const struct rt_rec *r)
 		return;
 	}
 	for (i = 0; i < rw->c.nnum; i++) {
-		uint32_t k = field(rw, d, 1 + rw->c.nkeys + i, rw->c.numf[i]);
+		uint32_t k = field(rw, d, FL_NUM, i, rw->c.numf[i]);
 
 		if (k == 0 || !rt_field_num(d, k, &rw->num[i]))
 			rw->num[i] = NAN;
 	}
 	for (i = 0; i < rw->c.ndist; i++) {
-		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum + i,
-		    rw->c.distf[i]);
+		uint32_t k = field(rw, d, FL_DIST, i, rw->c.distf[i]);
 
 		rw->dh[i] = 0;
 		if (k && d->v[k].type != RT_JNULL) {
@@ -702,8 +706,7 @@ record(struct rw *rw, const struct rt_rec *r)
 		}
 	}
 	for (i = 0; i < rw->c.ncond; i++) {
-		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum +
-		    rw->c.ndist + i, rw->c.condf[i]);
+		uint32_t k = field(rw, d, FL_COND, i, rw->c.condf[i]);
 
 		if (k == 0)
 			continue;
@@ -714,8 +717,7 @@ record(struct rw *rw, const struct rt_rec *r)
 			cond |= 1u << i;
 	}
 	for (i = 0; i < rw->c.nprev; i++) {
-		uint32_t k = field(rw, d, 1 + rw->c.nkeys + rw->c.nnum +
-		    rw->c.ndist + rw->c.ncond + i, rw->c.prevf[i]);
+		uint32_t k = field(rw, d, FL_PREV, i, rw->c.prevf[i]);
 
 		rw->prev[i] = k ? rt_jdoc_text(d, k) : NULL;
 		rw->prevlen[i] = k ? d->v[k].len : 0;
