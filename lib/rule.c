@@ -968,24 +968,23 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 		 * other case (types differ, escapes, a missing field) takes
 		 * the general path below. */
 		if (n->a->op == F_FIELD && n->a->top && e->cache &&
-		    n->b->op == F_LIT) {
-			uint32_t i = e->cache[n->a->slot];
-			const struct rt_jnode *v = i ? &e->d->v[i] : NULL;
-			const struct fv *l = &n->b->lit;
+		    n->b->op == F_LIT && n->b->lit.t == V_NUM) {
+			int sl = n->a->slot;
+			uint32_t i = e->cache[sl];
 
-			if (v && l->t == V_NUM && v->type == RT_JNUM) {
-				int sl = n->a->slot;
+			if (i != 0 && e->d->v[i].type == RT_JNUM) {
 				double x;
 
 				if (e->numgen[sl] == e->gen) {
 					x = e->num[sl];
 				} else {
 					rt_num_parse(rt_jdoc_text(e->d, i),
-					    v->len, &x);
+					    e->d->v[i].len, &x);
 					e->num[sl] = x;
 					e->numgen[sl] = e->gen;
 				}
-				c = x < l->n ? -1 : x == l->n ? 0 : 1;
+				c = x < n->b->lit.n ? -1 :
+				    x == n->b->lit.n ? 0 : 1;
 				goto decide;
 			}
 		}
