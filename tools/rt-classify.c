@@ -98,6 +98,10 @@ struct cls {
 	struct rt_jdoc doc;
 	struct rt_jedit edit;
 	struct rt_buf out, tmp;
+	/* The names of the rules, then of the labels and the default label,
+	 * as JSON strings: name i is jnames.p[joff[i], joff[i + 1]). */
+	struct rt_buf jnames;
+	size_t *joff;
 };
 
 static volatile sig_atomic_t got_hup;
@@ -280,6 +284,33 @@ seen_report(struct cls *c, uint64_t nrec)
 	c->checked = 1;
 }
 
+/* The names written into every record, escaped once. */
+static void
+json_names(struct cls *c)
+{
+	size_t i, n = c->rs.n + c->nlabels + 1;
+
+	c->jnames.len = 0;
+	free(c->joff);
+	c->joff = rt_xreallocarray(NULL, n + 1, sizeof *c->joff);
+	for (i = 0; i < n; i++) {
+		const char *s = i < c->rs.n ? c->rs.r[i].name :
+		    i < c->rs.n + c->nlabels ? c->labels[i - c->rs.n].name :
+		    c->deflabel;
+
+		c->joff[i] = c->jnames.len;
+		rt_json_put_str(&c->jnames, s, strlen(s));
+	}
+	c->joff[n] = c->jnames.len;
+}
+
+/* Append name i of json_names. */
+static inline void
+put_name(const struct cls *c, struct rt_buf *b, size_t i)
+{
+	rt_buf_add(b, c->jnames.p + c->joff[i], c->joff[i + 1] - c->joff[i]);
+}
+
 static void
 load(struct cls *c, int initial)
 {
@@ -309,6 +340,7 @@ load(struct cls *c, int initial)
 	}
 	c->rs = rs;
 	c->m = m;
+	json_names(c);
 	free(c->res);
 	c->res = rt_xcalloc(rs.n + 1, 1);
 	seen_reset(c);
@@ -324,7 +356,7 @@ record(struct cls *c, const struct rt_rec *r)
 	int any = 0;
 	size_t i, nl;
 	struct rt_buf *v;
-	const char *cls = c->deflabel;
+	size_t cls = c->rs.n + c->nlabels;	/* the default label */
 
 	if (d == NULL) {
 		rt_cli_reject_json(cli, r, &c->doc);
@@ -377,8 +409,7 @@ record(struct cls *c, const struct rt_rec *r)
 		if (c->res[i] == RT_RULE_TRUE) {
 			if (nl++)
 				rt_buf_addc(v, ',');
-			rt_json_put_str(v, c->rs.r[i].name,
-			    strlen(c->rs.r[i].name));
+			put_name(c, v, i);
 		}
 	rt_buf_addc(v, ']');
 	if (c->m.on) {
@@ -397,12 +428,10 @@ record(struct cls *c, const struct rt_rec *r)
 				best = c->labels[i].t;
 				bi = i;
 			}
-		if (bi < c->nlabels)
-			cls = c->labels[bi].name;
+		cls = c->rs.n + bi;
 		c->classes[bi]++;
 	}
-	v = rt_jedit_key(&c->edit, "_class", 6);
-	rt_json_put_str(v, cls, strlen(cls));
+	put_name(c, rt_jedit_key(&c->edit, "_class", 6), cls);
 	c->out.len = 0;
 	rt_jedit_finish(&c->edit, &c->out);
 	rt_cli_emit(cli, r, c->out.p, c->out.len);
@@ -556,5 +585,7 @@ main(int argc, char *argv[])
 	rt_jqb_shutdown();
 	rt_jdoc_release(&c.doc);
 	rt_jedit_release(&c.edit);
+	rt_buf_release(&c.jnames);
+	free(c.joff);
 	return rc;
 }
