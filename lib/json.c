@@ -794,6 +794,24 @@ rt_json_put_str_f(struct rt_buf *b, const char *p, size_t n, size_t *badp)
 			s += 16;
 		}
 #endif
+		/* Short names (most keys): eight bytes at a time, then the
+		 * fewer than eight left by the last eight of p (overlapping
+		 * bytes already found plain). */
+		while (end - s >= 8) {
+			uint64_t x;
+
+			memcpy(&x, s, 8);
+			if (special8(x) & HIGHS)
+				break;
+			s += 8;
+		}
+		if (s < end && end - s < 8 && n >= 8) {
+			uint64_t x;
+
+			memcpy(&x, end - 8, 8);
+			if (!(special8(x) & HIGHS))
+				s = end;
+		}
 		while (s < end && strclass[*s] == C_PLAIN)
 			s++;
 		rt_buf_add(b, run, (size_t)(s - run));

@@ -130,6 +130,50 @@ test_put_str(void)
 	rt_buf_release(&b);
 }
 
+/* Every length up to 40 (the 16-, 8-byte and overlapping checks), with
+ * one special byte (or none) at every place: the output is the input in
+ * quotes when nothing needs escaping, and decodes back to it otherwise. */
+static void
+test_put_str_lengths(void)
+{
+	static const char special[] = { 0, '"', '\\', '\n', 0x1f, (char)0xc3 };
+	struct rt_buf b = RT_BUF_INIT, back = RT_BUF_INIT;
+	char s[41];
+	int fails = 0, cases = 0;
+
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof special; k++) {
+				int plain = at == n || k == 0;
+
+				if (k == 0 && at > 0)
+					continue;
+				for (size_t i = 0; i < n; i++)
+					s[i] = (char)('a' + i % 26);
+				if (!plain)
+					s[at] = special[k];
+				/* A lone lead byte: make it a whole é. */
+				if (!plain && k == 5 && at + 1 < n)
+					s[at + 1] = (char)0xa9;
+				else if (!plain && k == 5)
+					s[at] = '~', plain = 1;
+				b.len = back.len = 0;
+				rt_json_put_str(&b, s, n);
+				cases++;
+				if (plain ? b.len != n + 2 || b.p[0] != '"' ||
+				    memcmp(b.p + 1, s, n) != 0 ||
+				    b.p[n + 1] != '"' :
+				    rt_jdoc_parse(&doc, b.p, b.len) != 0 ||
+				    (rt_jdoc_str(&doc, 0, &back), back.len != n) ||
+				    memcmp(back.p, s, n) != 0)
+					fails++;
+			}
+	ok(fails == 0, "put_str: %d strings of every length to 40 with a "
+	    "special byte at every place (%d wrong)", cases, fails);
+	rt_buf_release(&b);
+	rt_buf_release(&back);
+}
+
 static void
 check_edit(const char *in, const char *want, const char *name)
 {
@@ -244,6 +288,7 @@ main(void)
 	test_nodes();
 	test_unescape();
 	test_put_str();
+	test_put_str_lengths();
 	test_jedit();
 	test_suite();
 	rt_jdoc_release(&doc);
