@@ -39,14 +39,37 @@ rt_hash(const void *p, size_t n)
 	const unsigned char *s = p;
 	uint64_t h = K1 ^ (n * K2), w;
 
+	size_t all = n;
+
 	while (n >= 8) {
 		memcpy(&w, s, 8);
 		h = rotl(h ^ (w * K2), 31) * K1;
 		s += 8;
 		n -= 8;
 	}
+	/* The last n bytes as a little-endian number (what memcpy into a
+	 * zeroed word gives), without a copy of variable length: whole
+	 * loads that overlap, shifted into place. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 0) {
+		w = 0;
+	} else if (all >= 8) {
+		memcpy(&w, s + n - 8, 8);
+		w >>= 8 * (8 - n);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		w = lo | (uint64_t)hi << 8 * (n - 4);
+	} else {
+		w = s[0] | (uint64_t)s[n / 2] << 8 * (n / 2) |
+		    (uint64_t)s[n - 1] << 8 * (n - 1);
+	}
+#else
 	w = 0;
 	memcpy(&w, s, n);
+#endif
 	h = rotl(h ^ (w * K2), 27) * K1;
 	return mix(h);
 }
