@@ -130,6 +130,7 @@ rt_jdoc_init(struct rt_jdoc *d, unsigned maxdepth)
 	d->cap = 64;
 	d->v = rt_xmalloc(d->cap * sizeof *d->v);
 	d->stack = rt_xmalloc(d->maxdepth * sizeof *d->stack);
+	d->km = rt_xcalloc(RT_JKEYMEMO, sizeof *d->km);
 }
 
 void
@@ -137,8 +138,10 @@ rt_jdoc_release(struct rt_jdoc *d)
 {
 	free(d->v);
 	free(d->stack);
+	free(d->km);
 	d->v = NULL;
 	d->stack = NULL;
+	d->km = NULL;
 }
 
 void
@@ -436,15 +439,59 @@ close_container(struct scan *sc, uint32_t i)
 	v->next = sc->nv;
 }
 
+#ifdef __SSE2__
+/* Are the len bytes at s (16 or 32 of them readable) those of m? */
+SCAN_INLINE int
+memo_match(const unsigned char *s, const struct rt_jkeymemo *m)
+{
+	unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)s),
+	    _mm_loadu_si128((const __m128i *)(const void *)m->b)));
+
+	if (m->len > 16)
+		eq |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + 16)),
+		    _mm_loadu_si128((const __m128i *)(const void *)
+		    (m->b + 16)))) << 16;
+	return (~eq & (m->len == 32 ? ~0u : (1u << m->len) - 1)) == 0;
+}
+#endif
+
 /* Inside object node o: a key, a colon, then the value is due. */
 SCAN_INLINE int
 scan_key(struct scan *sc, uint32_t o)
 {
+	const unsigned char *start;
+	struct rt_jkeymemo *m = NULL;
+
 	skip_ws(sc);
+	/* A top-level key as the last record had it: the same bytes are
+	 * the same valid string, and its colon follows. */
+	if (o == 0 && sc->d->km && sc->v[0].n < RT_JKEYMEMO) {
+		m = &sc->d->km[sc->v[0].n];
+#ifdef __SSE2__
+		if (m->len && sc->end - sc->s >= (m->len > 16 ? 32 : 16) &&
+		    memo_match(sc->s, m)) {
+			uint32_t i = new_node(sc, RT_JSTR, sc->s);
+
+			sc->v[i].len = m->len - 1u;
+			sc->v[i].flags = m->flags;
+			sc->s += m->len;
+			sc->v[0].n++;
+			return 0;
+		}
+#endif
+	}
+	start = sc->s;
 	if (sc->s >= sc->end || *sc->s != '"')
 		return fail(sc, "expected a string key");
 	if (scan_string(sc) == -1)
 		return -1;
+	if (m && sc->s < sc->end && *sc->s == ':' && sc->s - start < 32) {
+		m->len = (uint8_t)(sc->s + 1 - start);
+		m->flags = sc->v[sc->nv - 1].flags;
+		memcpy(m->b, start, m->len);
+	}
 	skip_ws(sc);
 	if (sc->s >= sc->end || *sc->s != ':')
 		return fail(sc, "expected ':' after key");

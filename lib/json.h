@@ -48,6 +48,16 @@ struct rt_jnode {
 	uint8_t flags;		/* RT_JF_* */
 };
 
+/* The text of a top-level member's key and its colon ("key":) as the last
+ * record had it: records of a stream repeat their keys in the same order,
+ * and a key whose bytes match a key already validated is taken at once. */
+#define RT_JKEYMEMO 32
+struct rt_jkeymemo {
+	unsigned char b[32];
+	uint8_t len;		/* bytes of b in use, 0: none */
+	uint8_t flags;		/* the key's RT_JF_* */
+};
+
 struct rt_jdoc {
 	const char *p;		/* the text (borrowed) */
 	size_t len;
@@ -55,6 +65,7 @@ struct rt_jdoc {
 	uint32_t nv, cap;
 	uint32_t *stack;	/* owned, maxdepth entries */
 	unsigned maxdepth;
+	struct rt_jkeymemo *km;	/* owned, RT_JKEYMEMO entries, or NULL */
 	const char *err;	/* after a failed parse: static message */
 	size_t erroff;		/* and the byte offset where it was found */
 };

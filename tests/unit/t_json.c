@@ -279,6 +279,89 @@ test_suite(void)
 	ok(i == 35, "JSONTestSuite: all %d i_ files ran without a crash", i);
 }
 
+/* The key memo (records repeating their keys are parsed by matching the
+ * last record's key bytes): a document parsing a stream must give the
+ * same result, error and nodes as a document without memos, for records
+ * whose keys repeat, change, grow, lose a byte, sit near the end of the
+ * text, carry escapes, whitespace or UTF-8, and for broken records. */
+static int
+same_parse(struct rt_jdoc *a, struct rt_jdoc *b, const char *s, size_t n)
+{
+	int ra = rt_jdoc_parse(a, s, n), rb = rt_jdoc_parse(b, s, n);
+
+	if (ra != rb)
+		return 0;
+	if (ra != 0)
+		return a->err == b->err && a->erroff == b->erroff;
+	return a->nv == b->nv &&
+	    memcmp(a->v, b->v, a->nv * sizeof *a->v) == 0;
+}
+
+static void
+test_key_memo(void)
+{
+	static const char *keys[] = { "a", "ts", "tx_id", "card_id",
+	    "merchant_id", "card_country", "abcdefghijklm", "abcdefghijklmn",
+	    "abcdefghijklmno", "abcdefghijklmnopqrstuvwxyz01234",
+	    "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456",
+	    "caf\xc3\xa9", "q\\\"uote", "\\u0041", "tx_i", "tx_idx", "" };
+	static const char *vals[] = { "1", "\"x\"", "-2.5e3", "true", "null",
+	    "[1,{\"a\":2}]", "{\"tx_id\":1}", "\"\"" };
+	struct rt_jdoc warm, cold;
+	char rec[2048];
+	unsigned r = 99;
+	int bad = 0, cases = 0, errors = 0;
+	size_t nk = sizeof keys / sizeof *keys;
+
+	rt_jdoc_init(&warm, 0);
+	rt_jdoc_init(&cold, 0);
+	free(cold.km);
+	cold.km = NULL;
+	for (int i = 0; i < 20000; i++) {
+		size_t n = 0, members;
+		int shape;
+
+		r = r * 1103515245u + 12345u;
+		shape = (int)(r >> 16) % 4;	/* 0, 1: the usual keys */
+		r = r * 1103515245u + 12345u;
+		members = shape < 2 ? 8 : (r >> 16) % 12;
+		rec[n++] = '{';
+		for (size_t m = 0; m < members; m++) {
+			const char *k, *v;
+
+			r = r * 1103515245u + 12345u;
+			k = shape < 2 ? keys[m % 8] : keys[(r >> 16) % nk];
+			r = r * 1103515245u + 12345u;
+			v = vals[(r >> 16) % (sizeof vals / sizeof *vals)];
+			n += (size_t)snprintf(rec + n, sizeof rec - n,
+			    "%s\"%s\"%s:%s", m ? "," : "", k,
+			    shape == 3 && (r >> 20) % 5 == 0 ? " " : "", v);
+		}
+		rec[n++] = '}';
+		/* Now and then a broken byte, or a cut. */
+		r = r * 1103515245u + 12345u;
+		if ((r >> 16) % 4 == 0 && n > 2) {
+			size_t at = (r >> 8) % n;
+
+			r = r * 1103515245u + 12345u;
+			if ((r >> 16) % 2)
+				rec[at] = "\"\\:,{}[] x\x01\x80"[(r >> 20) % 13];
+			else
+				n = at;
+		}
+		cases++;
+		if (rt_jdoc_parse(&cold, rec, n) != 0)
+			errors++;
+		if (!same_parse(&warm, &cold, rec, n))
+			bad++;
+	}
+	ok(bad == 0 && errors > 1000 && errors < cases,
+	    "key memo: %d records (%d broken) parse as without memos (%d "
+	    "differ)", cases, errors, bad);
+	rt_jdoc_release(&warm);
+	rt_jdoc_release(&cold);
+}
+
 int
 main(void)
 {
@@ -289,6 +372,7 @@ main(void)
 	test_unescape();
 	test_put_str();
 	test_put_str_lengths();
+	test_key_memo();
 	test_jedit();
 	test_suite();
 	rt_jdoc_release(&doc);
