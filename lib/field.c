@@ -76,6 +76,7 @@ void
 rt_fset_init(struct rt_fset *s)
 {
 	s->n = 0;
+	s->cdoc = NULL;
 	memset(s->tab, 0xff, sizeof s->tab);
 }
 
@@ -92,6 +93,7 @@ rt_fset_add(struct rt_fset *s, const char *name, size_t len)
 	}
 	if (s->n == RT_FSET_MAX)
 		return -1;
+	s->cdoc = NULL;
 	s->name[s->n] = name;
 	s->len[s->n] = len;
 	s->tab[h] = (unsigned char)s->n;
@@ -99,11 +101,20 @@ rt_fset_add(struct rt_fset *s, const char *name, size_t len)
 }
 
 void
-rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
+rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
     uint32_t *node)
 {
 	uint32_t k;
+	/* Members are a key and a value node each: no value has contents,
+	 * so node numbers depend on the keys alone. */
+	int flat = d->v[0].type == RT_JOBJ &&
+	    d->v[0].next == 2 * d->v[0].n + 1;
 
+	if (flat && s->cdoc == d && s->cgen == d->keygen) {
+		memcpy(node, s->cnode, sizeof *node * s->n);
+		return;
+	}
+	s->cdoc = NULL;
 	memset(node, 0, sizeof *node * s->n);
 	if (d->v[0].type != RT_JOBJ)
 		return;
@@ -131,5 +142,10 @@ rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
 				break;
 			}
 		}
+	}
+	if (flat) {
+		memcpy(s->cnode, node, sizeof *node * s->n);
+		s->cdoc = d;
+		s->cgen = d->keygen;
 	}
 }

@@ -46,6 +46,12 @@ struct rt_fset {
 	size_t len[RT_FSET_MAX];
 	size_t n;
 	unsigned char tab[RT_FSET_MAX * 4];	/* by name hash: slot, 0xff */
+	/* The last answer, for a record of only scalar values: it holds
+	 * for the next records of that document with the same keys (the
+	 * same keygen, see json.h), whose nodes are numbered alike. */
+	const struct rt_jdoc *cdoc;
+	uint64_t cgen;
+	uint32_t cnode[RT_FSET_MAX];
 };
 
 void rt_fset_init(struct rt_fset *s);
@@ -54,7 +60,7 @@ int rt_fset_add(struct rt_fset *s, const char *name, size_t len);
 /* node[slot] = the value node of each name in the object d->v[0], or 0
  * when absent (or when the record is not an object).  Keys written with
  * escapes are decoded before they are compared. */
-void rt_fset_find(const struct rt_fset *s, const struct rt_jdoc *d,
+void rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
     uint32_t *node);
 
 /* rt_field_time for the value node i (0: missing). */

@@ -122,6 +122,16 @@ rt_utf8_valid(const char *p, size_t n)
 	return 1;
 }
 
+/* The document's keys are not known to be the last record's. */
+static void
+new_keys(struct rt_jdoc *d)
+{
+	static _Thread_local uint64_t gen;
+
+	d->keygen = ++gen;
+	d->keyn = UINT32_MAX;
+}
+
 void
 rt_jdoc_init(struct rt_jdoc *d, unsigned maxdepth)
 {
@@ -131,6 +141,7 @@ rt_jdoc_init(struct rt_jdoc *d, unsigned maxdepth)
 	d->v = rt_xmalloc(d->cap * sizeof *d->v);
 	d->stack = rt_xmalloc(d->maxdepth * sizeof *d->stack);
 	d->km = rt_xcalloc(RT_JKEYMEMO, sizeof *d->km);
+	new_keys(d);
 }
 
 void
@@ -161,6 +172,7 @@ struct scan {
 	const char *err;
 	struct rt_jnode *v;
 	uint32_t nv, cap;
+	uint32_t hits;		/* top-level keys found in the memo */
 };
 
 #define SCAN_INLINE static inline __attribute__((always_inline))
@@ -439,11 +451,11 @@ close_container(struct scan *sc, uint32_t i)
 	v->next = sc->nv;
 }
 
-#ifdef __SSE2__
 /* Are the len bytes at s (16 or 32 of them readable) those of m? */
 SCAN_INLINE int
 memo_match(const unsigned char *s, const struct rt_jkeymemo *m)
 {
+#ifdef __SSE2__
 	unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 	    _mm_loadu_si128((const __m128i *)(const void *)s),
 	    _mm_loadu_si128((const __m128i *)(const void *)m->b)));
@@ -454,8 +466,10 @@ memo_match(const unsigned char *s, const struct rt_jkeymemo *m)
 		    _mm_loadu_si128((const __m128i *)(const void *)
 		    (m->b + 16)))) << 16;
 	return (~eq & (m->len == 32 ? ~0u : (1u << m->len) - 1)) == 0;
-}
+#else
+	return memcmp(s, m->b, m->len) == 0;
 #endif
+}
 
 /* Inside object node o: a key, a colon, then the value is due. */
 SCAN_INLINE int
@@ -469,18 +483,18 @@ scan_key(struct scan *sc, uint32_t o)
 	 * the same valid string, and its colon follows. */
 	if (o == 0 && sc->d->km && sc->v[0].n < RT_JKEYMEMO) {
 		m = &sc->d->km[sc->v[0].n];
-#ifdef __SSE2__
-		if (m->len && sc->end - sc->s >= (m->len > 16 ? 32 : 16) &&
-		    memo_match(sc->s, m)) {
+		if (m->len && (sc->end - sc->s >= (m->len > 16 ? 32 : 16) ?
+		    memo_match(sc->s, m) : sc->end - sc->s >= m->len &&
+		    memcmp(sc->s, m->b, m->len) == 0)) {
 			uint32_t i = new_node(sc, RT_JSTR, sc->s);
 
 			sc->v[i].len = m->len - 1u;
 			sc->v[i].flags = m->flags;
 			sc->s += m->len;
 			sc->v[0].n++;
+			sc->hits++;
 			return 0;
 		}
-#endif
 	}
 	start = sc->s;
 	if (sc->s >= sc->end || *sc->s != '"')
@@ -564,12 +578,15 @@ int
 rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 {
 	struct scan sc;
+	uint32_t lastn = d->keyn;
+	uint64_t lastgen = d->keygen;
 
 	d->p = p;
 	d->len = n;
 	d->nv = 0;
 	d->err = NULL;
 	d->erroff = 0;
+	new_keys(d);
 	if (n > UINT32_MAX - 1) {
 		d->err = "text too long";
 		return -1;
@@ -582,6 +599,7 @@ rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 	sc.v = d->v;
 	sc.nv = 0;
 	sc.cap = d->cap;
+	sc.hits = 0;
 	if (scan_text(&sc) == -1) {
 		d->err = sc.err;
 		d->erroff = (size_t)(sc.s - sc.base);
@@ -589,6 +607,13 @@ rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 		return -1;
 	}
 	d->nv = sc.nv;
+	/* Every key a memo hit: the keys are the memo's, which are those of
+	 * the last record if all of its keys were hits too. */
+	if (sc.v[0].type == RT_JOBJ && sc.hits == sc.v[0].n) {
+		if (lastn == sc.v[0].n)
+			d->keygen = lastgen;	/* the same keys */
+		d->keyn = sc.v[0].n;
+	}
 	return 0;
 }
 
@@ -916,6 +941,7 @@ rt_json_put_str(struct rt_buf *b, const char *p, size_t n)
 void
 rt_jdoc_clear(struct rt_jdoc *d)
 {
+	new_keys(d);
 	d->nv = 0;
 	d->err = NULL;
 	d->erroff = 0;

@@ -66,6 +66,14 @@ struct rt_jdoc {
 	uint32_t *stack;	/* owned, maxdepth entries */
 	unsigned maxdepth;
 	struct rt_jkeymemo *km;	/* owned, RT_JKEYMEMO entries, or NULL */
+	/* Stays the same from one parse to the next while records have
+	 * the same top-level keys in the same order (a number unique to the
+	 * document and its run of such records): rt_fset_find keeps its
+	 * answer for it.  Any other parse, failed or built by hand, takes a
+	 * new number. */
+	uint64_t keygen;
+	uint32_t keyn;		/* members of the last parse if all its keys
+				 * were memo hits, else UINT32_MAX */
 	const char *err;	/* after a failed parse: static message */
 	size_t erroff;		/* and the byte offset where it was found */
 };

@@ -102,6 +102,62 @@ fset_vs_get(void)
 	    "rt_jdoc_get finds (%d differ)", bad);
 }
 
+/* Records in runs with the same keys (the field set keeps its answer
+ * while a document's keygen stays), values changing, now and then a
+ * nested value, a broken record, or a second document in between: the
+ * answers must stay rt_jdoc_get's. */
+static void
+fset_runs(void)
+{
+	static const char *names[] = { "a", "b", "amount", "card_id", "",
+	    "x y", "\xc3\xa9t\xc3\xa9" };
+	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
+	    "\"card_id\"", "\"\"", "\"x y\"", "\"\xc3\xa9t\xc3\xa9\"",
+	    "\"\\u0061\"", "\"am\\u006fount\"", "\"zz\"" };
+	static const char *vals[] = { "1", "\"s\"", "true", "null", "2.5",
+	    "[1,2]", "{\"a\":1}", "[]" };
+	struct rt_fset fs;
+	struct rt_jdoc d2;
+	uint32_t node[RT_FSET_MAX];
+	int bad = 0, kept = 0, i, j;
+
+	rt_jdoc_init(&d2, 0);
+	rt_fset_init(&fs);
+	for (j = 0; j < 7; j++)
+		rt_fset_add(&fs, names[j], strlen(names[j]));
+	for (i = 0; i < 3000; i++) {
+		int key[8], m = (int)next(8), run = 1 + (int)next(6);
+
+		for (j = 0; j < m; j++)
+			key[j] = (int)next(10);
+		for (int r = 0; r < run; r++) {
+			struct rt_jdoc *doc = next(8) == 0 ? &d2 : &d;
+			char rec[512];
+			size_t n = 0;
+
+			n += (size_t)snprintf(rec + n, sizeof rec - n, "{");
+			for (j = 0; j < m; j++)
+				n += (size_t)snprintf(rec + n, sizeof rec - n,
+				    "%s%s:%s", j ? "," : "", texts[key[j]],
+				    vals[next(20) == 0 ? 5 + next(3) : next(5)]);
+			snprintf(rec + n, sizeof rec - n, "%s",
+			    next(30) == 0 ? "," : "}");
+			if (rt_jdoc_parse(doc, rec, strlen(rec)) != 0)
+				continue;
+			kept += fs.cdoc == doc && fs.cgen == doc->keygen;
+			rt_fset_find(&fs, doc, node);
+			for (j = 0; j < 7; j++)
+				if (node[j] != rt_jdoc_get(doc, 0, names[j],
+				    strlen(names[j])))
+					bad++;
+		}
+	}
+	ok(bad == 0 && kept > 500, "records in runs of the same keys: the "
+	    "field set finds what rt_jdoc_get finds (%d differ; %d answers "
+	    "kept from the record before)", bad, kept);
+	rt_jdoc_release(&d2);
+}
+
 /* rt_bytes_eq against memcmp, every length up to 40, differences at
  * every place. */
 static void
@@ -149,6 +205,7 @@ main(void)
 	is("{\"ab\":1,\"ba\":2,\"aa\":3}", "aa=9;ac=8",
 	    "{\"ab\":1,\"ba\":2,\"aa\":9,\"ac\":8}");
 	fset_vs_get();
+	fset_runs();
 	bytes_eq_vs_memcmp();
 	rt_jedit_release(&e);
 	rt_jdoc_release(&d);
