@@ -433,6 +433,28 @@ rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p, size_t n)
 }
 
 void
+rt_cli_emit_edit(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jedit *e, struct rt_buf *tmp)
+{
+	char *dst;
+	size_t n;
+
+	if (c->ofmt == RT_FMT_NDJSON &&
+	    (dst = rt_out_reserve(&c->out, rt_jedit_bound(e) + 1)) != NULL) {
+		n = rt_jedit_write(e, dst);
+		dst[n] = '\n';
+		rt_out_commit(&c->out, n + 1);
+		if (rt_out_end(&c->out) == -1)
+			out_failed(c);
+		c->st.out++;
+		return;
+	}
+	tmp->len = 0;
+	rt_jedit_finish(e, tmp);
+	rt_cli_emit(c, r, tmp->p, tmp->len);
+}
+
+void
 rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r, const char *p,
     size_t n)
 {

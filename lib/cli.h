@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "jedit.h"
 #include "json.h"
 #include "reject.h"
 #include "rtime.h"
@@ -158,6 +159,10 @@ void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,
  * rt_cli_emit, but not counted out, since it is not an input record. */
 void rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r,
     const char *p, size_t n);
+/* rt_cli_emit of the record an edit made (jedit.h): written straight
+ * into the output buffer when the output is NDJSON; tmp is scratch. */
+void rt_cli_emit_edit(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jedit *e, struct rt_buf *tmp);
 /* Count r as dropped by a rule the user gave. */
 void rt_cli_drop(struct rt_cli *c);
 

@@ -18,6 +18,7 @@ void
 rt_jedit_release(struct rt_jedit *e)
 {
 	rt_buf_release(&e->text);
+	rt_buf_release(&e->esc);
 	free(e->set);
 	memset(e, 0, sizeof *e);
 }
@@ -60,8 +61,18 @@ rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen)
 	s->voff = e->text.len;
 	s->vlen = (size_t)-1;
 	s->node = 0;
+	s->plain = 0;
 	s->seq = e->n - 1;
 	return &e->text;
+}
+
+struct rt_buf *
+rt_jedit_key_plain(struct rt_jedit *e, const char *key, size_t klen)
+{
+	struct rt_buf *b = rt_jedit_key(e, key, klen);
+
+	e->set[e->n - 1].plain = 1;
+	return b;
 }
 
 void
@@ -150,13 +161,35 @@ resolve(struct rt_jedit *e)
 	}
 }
 
-void
-rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
+size_t
+rt_jedit_bound(struct rt_jedit *e)
+{
+	size_t n = e->d->v[0].len + 1, i;
+
+	close_last(e);
+	/* A key escapes to 6 bytes a byte at most (\u00XX), and quotes, a
+	 * colon and a comma. */
+	for (i = 0; i < e->n; i++)
+		n += 6 * e->set[i].klen + 4 + e->set[i].vlen;
+	return n;
+}
+
+static inline char *
+put(char *dst, const void *p, size_t n)
+{
+	if (n)
+		memcpy(dst, p, n);
+	return dst + n;
+}
+
+size_t
+rt_jedit_write(struct rt_jedit *e, char *dst)
 {
 	const struct rt_jdoc *d = e->d;
 	const char *p = d->p + d->v[0].off;
 	size_t at = 0, close = d->v[0].len - 1, i;
 	int members = d->v[0].n > 0;
+	char *o = dst;
 
 	close_last(e);
 	resolve(e);
@@ -168,11 +201,11 @@ rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
 		if (s->node == 0)
 			continue;
 		v = &d->v[s->node];
-		rt_buf_add(out, p + at, v->off - d->v[0].off - at);
-		rt_buf_add(out, e->text.p + s->voff, s->vlen);
+		o = put(o, p + at, v->off - d->v[0].off - at);
+		o = put(o, e->text.p + s->voff, s->vlen);
 		at = v->off - d->v[0].off + v->len;
 	}
-	rt_buf_add(out, p + at, close - at);
+	o = put(o, p + at, close - at);
 	/* Appends, in the order they were set. */
 	for (i = 0; i < e->n; i++) {
 		const struct rt_jedit_set *s = &e->set[i];
@@ -180,11 +213,29 @@ rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
 		if (s->node != 0)
 			continue;
 		if (members)
-			rt_buf_addc(out, ',');
+			*o++ = ',';
 		members = 1;
-		rt_json_put_str(out, e->text.p + s->koff, s->klen);
-		rt_buf_addc(out, ':');
-		rt_buf_add(out, e->text.p + s->voff, s->vlen);
+		if (s->plain) {
+			*o++ = '"';
+			o = put(o, e->text.p + s->koff, s->klen);
+			*o++ = '"';
+		} else {
+			e->esc.len = 0;
+			rt_json_put_str(&e->esc, e->text.p + s->koff, s->klen);
+			o = put(o, e->esc.p, e->esc.len);
+		}
+		*o++ = ':';
+		o = put(o, e->text.p + s->voff, s->vlen);
 	}
-	rt_buf_addc(out, '}');
+	*o++ = '}';
+	return (size_t)(o - dst);
+}
+
+void
+rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
+{
+	size_t n = rt_jedit_bound(e);
+
+	rt_buf_reserve(out, n);
+	out->len += rt_jedit_write(e, out->p + out->len);
 }

@@ -17,6 +17,7 @@ struct rt_jedit_set {
 	size_t koff, klen;	/* key (raw, unescaped text) in sets */
 	size_t voff, vlen;	/* value JSON text in sets */
 	uint32_t node;		/* value node replaced, or 0: append */
+	uint32_t plain;		/* the key needs no escaping */
 	size_t seq;		/* order of the set */
 };
 
@@ -26,6 +27,7 @@ struct rt_jedit {
 	struct rt_buf text;	/* keys and values of the pending sets */
 	struct rt_jedit_set *set;
 	size_t n, cap;
+	struct rt_buf esc;	/* a key being escaped */
 };
 
 void rt_jedit_init(struct rt_jedit *e);
@@ -45,7 +47,18 @@ void rt_jedit_set(struct rt_jedit *e, const char *key, size_t klen,
  * appended to the returned buffer before the next call or finish. */
 struct rt_buf *rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen);
 
+/* The same for a key known to need no escaping in JSON (rt_json_plain:
+ * the tool checked its names once), copied as it is on output. */
+struct rt_buf *rt_jedit_key_plain(struct rt_jedit *e, const char *key,
+    size_t klen);
+
 /* Append the edited record to out. */
 void rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out);
+
+/* Or write it to dst, which has room for rt_jedit_bound(e) bytes (the
+ * edited record's length at most); returns its length.  Nothing may be
+ * set in between. */
+size_t rt_jedit_bound(struct rt_jedit *e);
+size_t rt_jedit_write(struct rt_jedit *e, char *dst);
 
 #endif

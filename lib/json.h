@@ -137,6 +137,10 @@ int rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff);
  * are escaped; bytes that are not valid UTF-8 become U+FFFD.  Returns the
  * number of such replacements (0 when the text was valid). */
 size_t rt_json_put_str(struct rt_buf *b, const char *s, size_t n);
+
+/* Does s[0, n) go into a JSON string as it is (valid UTF-8, no quote,
+ * backslash or control character)? */
+int rt_json_plain(const char *s, size_t n);
 /* The same, returning the string node's flags (RT_JF_ESC, RT_JF_UTF8) and
  * the count of replacements in *bad. */
 unsigned rt_json_put_str_f(struct rt_buf *b, const char *s, size_t n,

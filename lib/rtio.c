@@ -418,6 +418,22 @@ rt_out_write(struct rt_out *o, const void *p, size_t n)
 	return 0;
 }
 
+char *
+rt_out_reserve(struct rt_out *o, size_t n)
+{
+	if (o->err || n > o->cap / 2)
+		return NULL;
+	if (n > o->cap - o->len && rt_out_flush(o) == -1)
+		return NULL;
+	return o->buf + o->len;
+}
+
+void
+rt_out_commit(struct rt_out *o, size_t n)
+{
+	o->len += n;
+}
+
 int
 rt_out_end(struct rt_out *o)
 {

@@ -88,6 +88,11 @@ void rt_out_init(struct rt_out *o, int fd, const char *name);
 int rt_out_open(struct rt_out *o, const char *path);
 /* Append bytes; returns 0, or -1 once any write has failed (o->err). */
 int rt_out_write(struct rt_out *o, const void *p, size_t n);
+/* Room for n bytes at the end of the buffer (flushed first if need be),
+ * for the caller to write in place and then rt_out_commit; NULL after a
+ * failed write, or when n is over half the buffer (use rt_out_write). */
+char *rt_out_reserve(struct rt_out *o, size_t n);
+void rt_out_commit(struct rt_out *o, size_t n);
 /* Write out what is buffered; 0 or -1. */
 int rt_out_flush(struct rt_out *o);
 /* Mark the end of a record: flushes when unbuffered.  0 or -1. */

@@ -268,6 +268,7 @@ struct rt_win {
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
 	struct rt_buf *names;	/* see aname */
+	unsigned char *plain;	/* per name: needs no escaping in JSON */
 	struct tmemo {
 		int64_t us;
 		size_t n;
@@ -997,16 +998,30 @@ aname(const struct rt_win *w, int wi, int i)
 static void
 names_new(struct rt_win *w)
 {
+	size_t n = ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1, j;
 	int wi, i;
 
-	w->names = rt_xcalloc(((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1,
-	    sizeof *w->names);
+	w->names = rt_xcalloc(n, sizeof *w->names);
+	w->plain = rt_xcalloc(n, 1);
 	for (wi = 0; wi < w->c.nwin + 2; wi++)
 		for (i = 0; i < w->c.nagg; i++)
 			agg_name(&w->c, &w->c.aggs[i], wi < w->c.nwin ?
 			    w->c.win[wi].label : wi == w->c.nwin ? w->c.clabel :
 			    NULL, &w->names[(size_t)wi * (size_t)w->c.nagg +
 			    (size_t)i]);
+	for (j = 0; j < n; j++)
+		w->plain[j] = (unsigned char)rt_json_plain(w->names[j].p,
+		    w->names[j].len);
+}
+
+/* Start setting aggregate i of window wi (as in aname) on e. */
+static struct rt_buf *
+name_key(const struct rt_win *w, struct rt_jedit *e, int wi, int i)
+{
+	size_t j = (size_t)wi * (size_t)w->c.nagg + (size_t)i;
+
+	return (w->plain[j] ? rt_jedit_key_plain : rt_jedit_key)(e,
+	    w->names[j].p, w->names[j].len);
 }
 
 /* Set the aggregates of window wi (as in aname) on the edited record. */
@@ -1017,11 +1032,10 @@ enrich(struct rt_win *w, struct rt_jedit *e, int wi)
 
 	for (i = 0; i < w->c.nagg; i++) {
 		const struct rt_wagg *a = &w->c.aggs[i];
-		const struct rt_buf *n = aname(w, wi, i);
 
 		if (a->kind == RT_WA_PREV || a->kind == RT_WA_SINCE_PREV)
 			continue;
-		put_agg(w, a, rt_jedit_key(e, n->p, n->len));
+		put_agg(w, a, name_key(w, e, wi, i));
 	}
 }
 
@@ -1752,6 +1766,7 @@ rt_win_free(struct rt_win *w)
 	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg; j++)
 		rt_buf_release(&w->names[j]);
 	free(w->names);
+	free(w->plain);
 	rt_map_release(&w->keys);
 	free(w->slot);
 	free(w->heap);
@@ -1950,8 +1965,7 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 				if (a->kind != RT_WA_PREV &&
 				    a->kind != RT_WA_SINCE_PREV)
 					continue;
-				v = rt_jedit_key(e, aname(w, w->c.nwin + 1, i)->p,
-				    aname(w, w->c.nwin + 1, i)->len);
+				v = name_key(w, e, w->c.nwin + 1, i);
 				if (k->hasprev && a->kind == RT_WA_SINCE_PREV)
 					put_num(v, (double)(ev->t - k->lastt) / 1e6);
 				else if (k->hasprev && a->kind != RT_WA_SINCE_PREV &&

@@ -401,9 +401,9 @@ record(struct cls *c, const struct rt_rec *r)
 				score = s;
 			any = 1;
 		}
-	v = rt_jedit_key(&c->edit, "_score", 6);
+	v = rt_jedit_key_plain(&c->edit, "_score", 6);
 	rt_num_fmt(v, score);
-	v = rt_jedit_key(&c->edit, "_rules", 6);
+	v = rt_jedit_key_plain(&c->edit, "_rules", 6);
 	rt_buf_addc(v, '[');
 	for (i = 0, nl = 0; i < c->rs.n; i++)
 		if (c->res[i] == RT_RULE_TRUE) {
@@ -414,7 +414,7 @@ record(struct cls *c, const struct rt_rec *r)
 	rt_buf_addc(v, ']');
 	if (c->m.on) {
 		prob = model_prob(&c->m, d);
-		v = rt_jedit_key(&c->edit, "_prob", 5);
+		v = rt_jedit_key_plain(&c->edit, "_prob", 5);
 		rt_num_fmt(v, prob);
 	}
 	by = c->by_prob ? prob : score;
@@ -431,10 +431,8 @@ record(struct cls *c, const struct rt_rec *r)
 		cls = c->rs.n + bi;
 		c->classes[bi]++;
 	}
-	put_name(c, rt_jedit_key(&c->edit, "_class", 6), cls);
-	c->out.len = 0;
-	rt_jedit_finish(&c->edit, &c->out);
-	rt_cli_emit(cli, r, c->out.p, c->out.len);
+	put_name(c, rt_jedit_key_plain(&c->edit, "_class", 6), cls);
+	rt_cli_emit_edit(cli, r, &c->edit, &c->out);
 }
 
 static void

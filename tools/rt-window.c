@@ -733,9 +733,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	if (rw->c.nwin || rw->c.enrich_close) {
 		rt_jedit_start(&rw->edit, d);
 		rt_win_add(rw->w, &ev, &rw->edit);
-		rw->out.len = 0;
-		rt_jedit_finish(&rw->edit, &rw->out);
-		rt_cli_emit(cli, r, rw->out.p, rw->out.len);
+		rt_cli_emit_edit(cli, r, &rw->edit, &rw->out);
 	} else {
 		rt_win_add(rw->w, &ev, NULL);
 		rt_cli_drop(cli);	/* taken into its windows */

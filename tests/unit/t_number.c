@@ -600,6 +600,57 @@ test_clean_random(void)
 	rt_buf_release(&b);
 }
 
+/* rt_num_fmt keeps the text of the last number: the same number printed
+ * twice (into one buffer, or another) gives the same text, which reads
+ * back as the number; zeros of both signs, NaN and a value after it. */
+static void
+test_fmt_repeat(void)
+{
+	static const double fixed[] = { 0.0, -0.0, 0.0, 1.5, 1.5, -1.5, NAN,
+	    NAN, 1e300, 1e300, 0.1, 0.30000000000000004, 0.1 };
+	static const char *want[] = { "0", "0", "0", "1.5", "1.5", "-1.5",
+	    "null", "null", "1e+300", "1e+300", "0.1", "0.30000000000000004",
+	    "0.1" };
+	struct rt_buf a = RT_BUF_INIT, b = RT_BUF_INIT;
+	unsigned r = 5;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+		a.len = 0;
+		rt_num_fmt(&a, fixed[i]);
+		if (a.len != strlen(want[i]) ||
+		    memcmp(a.p, want[i], a.len) != 0)
+			bad++;
+	}
+	for (int i = 0; i < 20000; i++) {
+		double v, back;
+		char t[64];
+
+		r = r * 1103515245u + 12345u;
+		v = (double)(r >> 8) / ((r & 3) ? 100.0 : 7.0) * ((r & 4) ?
+		    -1 : 1);
+		a.len = 0;
+		b.len = 0;
+		rt_buf_adds(&b, "x");	/* another place in another buffer */
+		rt_num_fmt(&a, v);
+		rt_num_fmt(&b, v);
+		if (a.len + 1 != b.len || memcmp(a.p, b.p + 1, a.len) != 0 ||
+		    a.len >= sizeof t) {
+			bad++;
+			continue;
+		}
+		memcpy(t, a.p, a.len);
+		t[a.len] = 0;
+		back = strtod(t, NULL);
+		if (back != v)
+			bad++;
+	}
+	ok(bad == 0, "a number printed twice in a row prints the same, and "
+	    "reads back (%d wrong)", bad);
+	rt_buf_release(&a);
+	rt_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -610,6 +661,7 @@ main(void)
 	test_fmt_random();
 	test_fmt_vs_printf();
 	test_fmt_decimals();
+	test_fmt_repeat();
 	test_clean();
 	test_clean_random();
 	rt_buf_release(&fmtbuf);
