@@ -19,6 +19,9 @@ rt_jedit_release(struct rt_jedit *e)
 {
 	rt_buf_release(&e->text);
 	rt_buf_release(&e->esc);
+	rt_buf_release(&e->ckeys);
+	free(e->cklen);
+	free(e->cnode);
 	free(e->set);
 	memset(e, 0, sizeof *e);
 }
@@ -95,6 +98,50 @@ by_node(const void *a, const void *b)
 /* Which sets replace an existing member; later sets of a key win.  One
  * pass over the record's members (the last of duplicate members wins, as
  * in rt_jdoc_get), not a lookup per set. */
+/* Are the keys set those of the last record resolved? */
+static int
+same_sets(const struct rt_jedit *e)
+{
+	size_t i, at = 0;
+
+	if (e->cdoc != e->d || e->cgen != e->d->keygen || e->cn != e->n)
+		return 0;
+	for (i = 0; i < e->n; i++) {
+		const struct rt_jedit_set *s = &e->set[i];
+
+		if (s->klen != e->cklen[i] || !rt_bytes_eq(e->text.p + s->koff,
+		    e->ckeys.p + at, s->klen))
+			return 0;
+		at += s->klen;
+	}
+	return 1;
+}
+
+/* Keep what resolve found for the next record. */
+static void
+keep_sets(struct rt_jedit *e)
+{
+	size_t i;
+
+	if (e->n > e->ccap) {
+		e->ccap = e->cap;
+		e->cklen = rt_xreallocarray(e->cklen, e->ccap,
+		    sizeof *e->cklen);
+		e->cnode = rt_xreallocarray(e->cnode, e->ccap,
+		    sizeof *e->cnode);
+	}
+	e->ckeys.len = 0;
+	for (i = 0; i < e->n; i++) {
+		rt_buf_add(&e->ckeys, e->text.p + e->set[i].koff,
+		    e->set[i].klen);
+		e->cklen[i] = e->set[i].klen;
+		e->cnode[i] = e->set[i].node;
+	}
+	e->cn = e->n;
+	e->cdoc = e->d;
+	e->cgen = e->d->keygen;
+}
+
 static void
 resolve(struct rt_jedit *e)
 {
@@ -102,6 +149,15 @@ resolve(struct rt_jedit *e)
 	size_t i, j, live = 0;
 	uint32_t k;
 	uint64_t first[4], lens;
+	/* Members are a key and a value node each: node numbers depend on
+	 * the keys alone. */
+	int flat = d->v[0].next == 2 * d->v[0].n + 1;
+
+	if (flat && same_sets(e)) {
+		for (i = 0; i < e->n; i++)
+			e->set[i].node = e->cnode[i];
+		goto sort;
+	}
 
 	for (i = 0; i < e->n; i++) {
 		struct rt_jedit_set *s = &e->set[i];
@@ -151,6 +207,11 @@ resolve(struct rt_jedit *e)
 				s->node = k + 1;
 		}
 	}
+	if (flat)
+		keep_sets(e);
+	else
+		e->cdoc = NULL;
+sort:
 	/* A handful of sets: insertion sort (qsort's set-up cost more). */
 	for (i = 1; i < e->n; i++) {
 		struct rt_jedit_set t = e->set[i];

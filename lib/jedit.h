@@ -28,6 +28,15 @@ struct rt_jedit {
 	struct rt_jedit_set *set;
 	size_t n, cap;
 	struct rt_buf esc;	/* a key being escaped */
+	/* Which members the sets replaced in the last record, kept while
+	 * the document's records have the same keys and scalar values
+	 * (keygen, json.h) and the same keys are set. */
+	const struct rt_jdoc *cdoc;
+	uint64_t cgen;
+	struct rt_buf ckeys;	/* the keys set, one after another */
+	size_t *cklen;
+	uint32_t *cnode;
+	size_t cn, ccap;
 };
 
 void rt_jedit_init(struct rt_jedit *e);

@@ -158,6 +158,73 @@ fset_runs(void)
 	rt_jdoc_release(&d2);
 }
 
+/* Edits of records in runs with the same keys (jedit keeps which members
+ * its sets replace while the document's keys and its own sets stay):
+ * every edited record must be what a fresh jedit makes of it, values
+ * nested now and then, sets changing, a key set twice, an escaped key. */
+static void
+edit_runs(void)
+{
+	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
+	    "\"count_1h\"", "\"\\u0061\"", "\"_score\"", "\"zz\"" };
+	static const char *vals[] = { "1", "\"s\"", "true", "null", "2.5",
+	    "[1,2]", "{\"a\":1}" };
+	static const char *keys[] = { "a", "b", "zz", "yy", "count_1h",
+	    "_score", "new", "a\"q" };
+	struct rt_jedit cold;
+	struct rt_buf o2 = RT_BUF_INIT;
+	int bad = 0, total = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		int key[6], set[5], m = (int)next(6), ns = (int)next(5);
+		int run = 1 + (int)next(6), j;
+
+		for (j = 0; j < m; j++)
+			key[j] = (int)next(7);
+		for (j = 0; j < ns; j++)
+			set[j] = (int)next(8);
+		for (int r = 0; r < run; r++) {
+			char rec[512];
+			size_t n = 0;
+
+			n += (size_t)snprintf(rec + n, sizeof rec - n, "{");
+			for (j = 0; j < m; j++)
+				n += (size_t)snprintf(rec + n, sizeof rec - n,
+				    "%s%s:%s", j ? "," : "", texts[key[j]],
+				    vals[next(15) == 0 ? 5 + next(2) : next(5)]);
+			snprintf(rec + n, sizeof rec - n, "}");
+			if (next(4) == 0 && ns > 0)
+				set[next((unsigned)ns)] = (int)next(8);
+			if (rt_jdoc_parse(&d, rec, strlen(rec)) != 0) {
+				bad++;
+				continue;
+			}
+			rt_jedit_start(&e, &d);
+			rt_jedit_init(&cold);
+			rt_jedit_start(&cold, &d);
+			for (j = 0; j < ns; j++) {
+				char v[16];
+
+				snprintf(v, sizeof v, "%d", r * 10 + j);
+				rt_jedit_set(&e, keys[set[j]],
+				    strlen(keys[set[j]]), v, strlen(v));
+				rt_jedit_set(&cold, keys[set[j]],
+				    strlen(keys[set[j]]), v, strlen(v));
+			}
+			out.len = o2.len = 0;
+			rt_jedit_finish(&e, &out);
+			rt_jedit_finish(&cold, &o2);
+			rt_jedit_release(&cold);
+			total++;
+			if (out.len != o2.len || memcmp(out.p, o2.p, out.len))
+				bad++;
+		}
+	}
+	ok(bad == 0, "%d records edited in runs of the same keys: as a fresh "
+	    "edit makes them (%d differ)", total, bad);
+	rt_buf_release(&o2);
+}
+
 /* rt_bytes_eq against memcmp, every length up to 40, differences at
  * every place. */
 static void
@@ -206,6 +273,7 @@ main(void)
 	    "{\"ab\":1,\"ba\":2,\"aa\":9,\"ac\":8}");
 	fset_vs_get();
 	fset_runs();
+	edit_runs();
 	bytes_eq_vs_memcmp();
 	rt_jedit_release(&e);
 	rt_jdoc_release(&d);
