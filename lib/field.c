@@ -104,22 +104,38 @@ void
 rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
     uint32_t *node)
 {
-	uint32_t k;
-	/* Members are a key and a value node each: no value has contents,
-	 * so node numbers depend on the keys alone. */
-	int flat = d->v[0].type == RT_JOBJ &&
-	    d->v[0].next == 2 * d->v[0].n + 1;
+	uint32_t k, j, maxord = 0;
+	size_t i;
 
-	if (flat && s->cdoc == d && s->cgen == d->keygen) {
-		memcpy(node, s->cnode, sizeof *node * s->n);
+	if (s->cdoc == d && s->cgen == d->keygen) {
+		/* The same keys as the record before: the same members. */
+		if (d->v[0].next == 2 * d->v[0].n + 1) {
+			/* Scalar values: member j's value is node 2j + 2. */
+			for (i = 0; i < s->n; i++)
+				node[i] = s->cord[i] == UINT32_MAX ? 0 :
+				    2 * s->cord[i] + 2;
+		} else {
+			uint32_t kidx[RT_FSET_ORDS];
+
+			for (k = 1, j = 0; j <= s->cmax && k < d->v[0].next;
+			    j++) {
+				kidx[j] = k;
+				k = d->v[k + 1].next;
+			}
+			for (i = 0; i < s->n; i++)
+				node[i] = s->cord[i] == UINT32_MAX ? 0 :
+				    kidx[s->cord[i]] + 1;
+		}
 		return;
 	}
 	s->cdoc = NULL;
 	memset(node, 0, sizeof *node * s->n);
 	if (d->v[0].type != RT_JOBJ)
 		return;
-	for (k = rt_jdoc_first(d, 0); k < d->v[0].next;
-	    k = rt_jdoc_after(d, k + 1)) {
+	for (i = 0; i < s->n; i++)
+		s->cord[i] = UINT32_MAX;
+	for (k = rt_jdoc_first(d, 0), j = 0; k < d->v[0].next;
+	    k = rt_jdoc_after(d, k + 1), j++) {
 		const struct rt_jnode *kn = &d->v[k];
 		const char *key = rt_jdoc_text(d, k) + 1;
 		size_t len = kn->len - 2;
@@ -127,24 +143,32 @@ rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
 
 		if (kn->flags & RT_JF_ESC) {
 			/* Rare: compare the decoded key with every name. */
-			for (size_t i = 0; i < s->n; i++)
-				if (rt_jdoc_streq(d, k, s->name[i], s->len[i]))
+			for (i = 0; i < s->n; i++)
+				if (rt_jdoc_streq(d, k, s->name[i], s->len[i])) {
 					node[i] = k + 1;
+					s->cord[i] = j;
+				}
 			continue;
 		}
 		for (h = fset_hash(key, len); s->tab[h] != 0xff;
 		    h = (h + 1) & (FSET_TAB - 1)) {
-			unsigned i = s->tab[h];
+			unsigned f = s->tab[h];
 
-			if (s->len[i] == len &&
-			    rt_bytes_eq(s->name[i], key, len)) {
-				node[i] = k + 1;
+			if (s->len[f] == len &&
+			    rt_bytes_eq(s->name[f], key, len)) {
+				node[f] = k + 1;
+				s->cord[f] = j;
 				break;
 			}
 		}
 	}
-	if (flat) {
-		memcpy(s->cnode, node, sizeof *node * s->n);
+	/* Kept for the next records with these keys: where each name is
+	 * among the members. */
+	for (i = 0; i < s->n; i++)
+		if (s->cord[i] != UINT32_MAX && s->cord[i] > maxord)
+			maxord = s->cord[i];
+	if (maxord < RT_FSET_ORDS) {
+		s->cmax = maxord;
 		s->cdoc = d;
 		s->cgen = d->keygen;
 	}

@@ -46,13 +46,18 @@ struct rt_fset {
 	size_t len[RT_FSET_MAX];
 	size_t n;
 	unsigned char tab[RT_FSET_MAX * 4];	/* by name hash: slot, 0xff */
-	/* The last answer, for a record of only scalar values: it holds
-	 * for the next records of that document with the same keys (the
-	 * same keygen, see json.h), whose nodes are numbered alike. */
+	/* The last answer as places among the members (UINT32_MAX: not
+	 * there): it holds for the next records of that document with the
+	 * same keys (the same keygen, see json.h). */
 	const struct rt_jdoc *cdoc;
 	uint64_t cgen;
-	uint32_t cnode[RT_FSET_MAX];
+	uint32_t cord[RT_FSET_MAX];
+	uint32_t cmax;		/* the largest place in cord */
 };
+
+/* Answers are kept when the names are among the first RT_FSET_ORDS
+ * members. */
+#define RT_FSET_ORDS 256
 
 void rt_fset_init(struct rt_fset *s);
 /* The slot of name[0, len), added if new; -1 when the set is full. */

@@ -150,6 +150,7 @@ struct ekey {
 
 struct al {
 	struct rt_cli *cli;
+	struct rt_fset cls;	/* "_class", found once per run of keys */
 	/* Options. */
 	const char *when;
 	char **keys;
@@ -1011,7 +1012,7 @@ worthy(struct al *a, const struct rt_jdoc *d)
 		}
 		return a->res[0] == RT_RULE_TRUE;
 	}
-	k = rt_jdoc_get(d, 0, "_class", 6);
+	rt_fset_find(&a->cls, d, &k);
 	if (k == 0 || d->v[k].type == RT_JNULL)
 		return 0;
 	return !(d->v[k].type == RT_JSTR && d->v[k].len == 4 &&
@@ -1342,6 +1343,8 @@ main(int argc, char *argv[])
 	rt_heap_init(&a.expiry, sizeof(struct ekey), ekey_less);
 	rt_heap_init(&a.held, sizeof(struct pend), pend_less);
 	rt_jdoc_init(&a.doc, 0);
+	rt_fset_init(&a.cls);
+	(void)rt_fset_add(&a.cls, "_class", 6);
 	rt_jdoc_init(&a.adoc, 0);
 	rt_jdoc_init(&a.pdoc, 0);
 	if (a.state_path)
