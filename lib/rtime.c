@@ -256,8 +256,82 @@ zone(const char **p, const char *end, int strict, int *off)
 	return 0;
 }
 
+/* Two digits at s as a number, or -1. */
+static inline int
+two(const char *s)
+{
+	unsigned a = (unsigned)(s[0] - '0'), b = (unsigned)(s[1] - '0');
+
+	return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/*
+ * The shape nearly every feed has, YYYY-MM-DDTHH:MM:SS[.f...]Z, read
+ * without the general parser, the date's day number kept from the last
+ * call.  1 with *us set, or 0: let the general parser decide (and word
+ * any error).
+ */
+static int
+iso_utc(const char *s, size_t n, int64_t *us)
+{
+	static _Thread_local struct {
+		char text[10];
+		int64_t days;
+	} memo = { "", 0 };
+	int y1, y2, mo, d, h, mi, sec;
+	int64_t days, frac = 0;
+	size_t i, k = 0;
+
+	if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[n - 1] != 'Z')
+		return 0;
+	if (n > 20) {
+		if (s[19] != '.' || n == 21)
+			return 0;
+		for (i = 20; i < n - 1; i++) {
+			unsigned c = (unsigned)(s[i] - '0');
+
+			if (c > 9)
+				return 0;
+			if (k < 6) {
+				frac = frac * 10 + c;
+				k++;
+			}
+		}
+		while (k++ < 6)
+			frac *= 10;
+	}
+	if ((h = two(s + 11)) < 0 || (mi = two(s + 14)) < 0 ||
+	    (sec = two(s + 17)) < 0 || h > 23 || mi > 59 || sec > 60)
+		return 0;
+	if (memcmp(s, memo.text, 10) == 0) {
+		days = memo.days;
+	} else {
+		if ((y1 = two(s)) < 0 || (y2 = two(s + 2)) < 0 ||
+		    (mo = two(s + 5)) < 0 || (d = two(s + 8)) < 0 ||
+		    mo < 1 || mo > 12 || d < 1 ||
+		    (unsigned)d > days_in_month(y1 * 100 + y2, (unsigned)mo))
+			return 0;
+		days = rt_days_from_civil(y1 * 100 + y2, (unsigned)mo,
+		    (unsigned)d);
+		memcpy(memo.text, s, 10);
+		memo.days = days;
+	}
+	*us = (days * 86400 + h * 3600 + mi * 60 + sec) * RT_US_PER_S + frac;
+	return 1;
+}
+
 const char *
 rt_time_parse_iso(const char *s, size_t n, struct rt_tzone *tz, int64_t *us)
+{
+	if (iso_utc(s, n, us))
+		return NULL;
+	return rt_time_parse_iso_full(s, n, tz, us);
+}
+
+const char *
+rt_time_parse_iso_full(const char *s, size_t n, struct rt_tzone *tz,
+    int64_t *us)
 {
 	const char *p = s, *end = s + n;
 	struct tparts t;

@@ -58,6 +58,10 @@ const char *rt_time_read(const char *text, size_t n, int number,
 /* The parts of rt_time_read, for callers that know the form. */
 const char *rt_time_parse_iso(const char *s, size_t n, struct rt_tzone *tz,
     int64_t *us);
+/* The same without the shortcut for the common shape
+ * (YYYY-MM-DDTHH:MM:SS[.fff]Z); the tests compare the two. */
+const char *rt_time_parse_iso_full(const char *s, size_t n,
+    struct rt_tzone *tz, int64_t *us);
 const char *rt_time_parse_epoch(const char *s, size_t n, enum rt_tunit u,
     int64_t *us);
 const char *rt_time_parse_fmt(const char *s, size_t n, const char *fmt,

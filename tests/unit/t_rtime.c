@@ -715,6 +715,70 @@ test_schema_suite(void)
 	suite_file(dir, "duration", rt_rfc3339_duration);
 }
 
+/* The shortcut for YYYY-MM-DDTHH:MM:SS[.f]Z against the general parser:
+ * random dates (leap days, month ends, leap seconds, fractions of 0 to 9
+ * digits) and the same with a byte changed, cut or added, in runs that
+ * share a date (the shortcut keeps the last date). */
+static void
+test_iso_shortcut(void)
+{
+	unsigned r = 3, y = 2024, mo = 2, d = 29;
+	int bad = 0, cases = 0, good = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		char t[48];
+		size_t n;
+		int64_t a = 0, b = 0;
+		const char *ea, *eb;
+		unsigned h, mi, sec, fd;
+
+		r = r * 1103515245u + 12345u;
+		if ((r >> 28) % 2) {	/* a new date, or the last one */
+			y = 1900 + (r >> 8) % 300;
+			r = r * 1103515245u + 12345u;
+			mo = (r >> 8) % 14;	/* 0 and 13 too */
+			d = (r >> 12) % 33;
+		}
+		r = r * 1103515245u + 12345u;
+		h = (r >> 8) % 26;
+		mi = (r >> 13) % 62;
+		sec = (r >> 19) % 62;
+		fd = (r >> 25) % 11;
+		n = (size_t)snprintf(t, sizeof t,
+		    "%04u-%02u-%02uT%02u:%02u:%02u", y, mo, d, h, mi, sec);
+		if (fd) {
+			t[n++] = '.';
+			for (unsigned k = 1; k < fd; k++) {
+				r = r * 1103515245u + 12345u;
+				t[n++] = (char)('0' + (r >> 16) % 10);
+			}
+		}
+		t[n++] = 'Z';
+		r = r * 1103515245u + 12345u;
+		switch ((r >> 16) % 6) {
+		case 0:
+			t[(r >> 4) % n] = "0Z:-.Tx 9\x80"[(r >> 20) % 10];
+			break;
+		case 1:
+			n = (r >> 4) % n;
+			break;
+		case 2:
+			t[n++] = "Z0.+ "[(r >> 20) % 5];
+			break;
+		}
+		cases++;
+		ea = rt_time_parse_iso(t, n, NULL, &a);
+		eb = rt_time_parse_iso_full(t, n, NULL, &b);
+		if (ea == NULL)
+			good++;
+		if (ea != eb || (ea == NULL && a != b))
+			bad++;
+	}
+	ok(bad == 0 && good > 20000, "ISO shortcut: %d date-times (%d valid) "
+	    "read as the general parser reads them (%d differ)", cases, good,
+	    bad);
+}
+
 int
 main(void)
 {
@@ -731,6 +795,7 @@ main(void)
 	test_dur_fmt();
 	test_civil();
 	test_rfc3339_own();
+	test_iso_shortcut();
 	test_schema_suite();
 	rt_timeopt_release(&opt);
 	return done_testing();
