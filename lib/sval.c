@@ -70,6 +70,10 @@ struct rt_sval {
 	 * steady state compares one key instead of hashing it. */
 	uint32_t *hint;
 	size_t *off, capoff;	/* rt_sval_errors: text offsets */
+	/* Per schema node: no applicator ($ref, $dynamicRef, allOf, anyOf,
+	 * oneOf, not, if), so a scalar instance needs only its own
+	 * keywords (vn_leaf). */
+	unsigned char *leaf;
 };
 
 #define HINTS 32
@@ -81,6 +85,15 @@ rt_sval_new(const struct rt_schema *s)
 
 	v->s = s;
 	v->hint = rt_xcalloc((size_t)s->nkt * HINTS + 1, sizeof *v->hint);
+	v->leaf = rt_xcalloc((size_t)s->nsn + 1, 1);
+	for (uint32_t i = 0; i < s->nsn; i++) {
+		const struct sn *n = &s->sn[i];
+
+		v->leaf[i] = n->kind == SN_OBJ && n->ref == SN_NONE &&
+		    n->dynref == SN_NONE && n->allof.n == 0 &&
+		    n->anyof.n == 0 && n->oneof.n == 0 &&
+		    n->not_ == SN_NONE && n->if_ == SN_NONE;
+	}
 	return v;
 }
 
@@ -96,6 +109,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->out);
 	free(v->hash);
 	free(v->hint);
+	free(v->leaf);
 	free(v->off);
 	rt_buf_release(&v->str);
 	rt_buf_release(&v->key);
@@ -1303,6 +1317,34 @@ vn_body(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	return ok;
 }
 
+/* vn_body for a scalar instance and a schema node without applicators:
+ * its own keywords only (no scope, no annotations, no recursion). */
+static int
+vn_leaf(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	int ok = 1;
+
+	if (s->types && !type_ok(v, s->types, i)) {
+		type_fail(v, si, i, s->types);
+		ok = 0;
+		if (stop(v))
+			return 0;
+	}
+	if (x->type == RT_JNUM) {
+		if (s->has & (K_MIN | K_MAX | K_EXMIN | K_EXMAX | K_MULT))
+			ok &= v_number(v, s, si, i);
+	} else if (x->type == RT_JSTR) {
+		if (s->has & (K_MINLEN | K_MAXLEN | K_PATTERN | K_FORMAT))
+			ok &= v_string(v, s, si, i);
+	}
+	if (!ok && stop(v))
+		return 0;
+	if ((s->has & (K_CONST | K_ENUM)) && !v_enum(v, s, si, i))
+		ok = 0;
+	return ok;
+}
+
 static int
 vn(struct rt_sval *v, uint32_t si, uint32_t i, int64_t ev)
 {
@@ -1312,6 +1354,9 @@ vn(struct rt_sval *v, uint32_t si, uint32_t i, int64_t ev)
 	int64_t mine = -1;
 	int ok, pushed = 0;
 
+	if (v->leaf[si] && v->d->v[i].type != RT_JOBJ &&
+	    v->d->v[i].type != RT_JARR && v->depth < MAXDEPTH)
+		return vn_leaf(v, s, si, i);
 	if (s->kind != SN_OBJ) {
 		if (s->kind == SN_TRUE)
 			return 1;
