@@ -74,6 +74,15 @@ struct rt_sval {
 	 * oneOf, not, if), so a scalar instance needs only its own
 	 * keywords (vn_leaf). */
 	unsigned char *leaf;
+	/* The record's top-level object, when the last one passed: the
+	 * property schema entry (kent index or SN_NONE) of each member, kept
+	 * while records have the same keys (keygen, json.h). */
+	struct {
+		const struct rt_jdoc *d;
+		uint64_t gen;
+		uint32_t si, n, cap;
+		uint32_t *e;
+	} oc;
 };
 
 #define HINTS 32
@@ -110,6 +119,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->hash);
 	free(v->hint);
 	free(v->leaf);
+	free(v->oc.e);
 	free(v->off);
 	rt_buf_release(&v->str);
 	rt_buf_release(&v->key);
@@ -962,7 +972,8 @@ v_deps(struct rt_sval *v, const struct sn *s, const struct ktab *t,
 /* One member k (key) of object i, at position idx. */
 static int
 v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
-    uint32_t idx, const struct ktab *t, uint32_t slots, int64_t mine)
+    uint32_t idx, const struct ktab *t, uint32_t slots, int64_t mine,
+    uint32_t *entry)
 {
 	const struct rt_schema *S = v->s;
 	const char *p = NULL;
@@ -975,6 +986,7 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 		p = key_of(v, k, &n);
 	if (t && (e = lookup(v, t, idx, p, n)) != SN_NONE && slots != SN_NONE)
 		v->u[slots + e - t->first] = k + 1;
+	*entry = e;
 	/* The key text is not used past here: recursion may reuse it (the
 	 * patterns re-read it). */
 	if (e != SN_NONE && S->kent[e].schema != SN_NONE) {
@@ -1037,6 +1049,35 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 	return ok;
 }
 
+/* v_object for a top-level object with the keys of the last record,
+ * which passed: each member's value against the schema its key met then
+ * (a property's, or additionalProperties'), as v_member does. */
+static int
+v_object_again(struct rt_sval *v, const struct sn *s,
+    const struct rt_jnode *x)
+{
+	const struct rt_schema *S = v->s;
+	uint32_t k, idx;
+	int ok = 1;
+
+	for (k = 1, idx = 0; k < x->next; k = v->d->v[k + 1].next, idx++) {
+		uint32_t e = v->oc.e[idx], sub;
+
+		if (e != SN_NONE && S->kent[e].schema != SN_NONE)
+			sub = S->kent[e].schema;
+		else if (s->addprops != SN_NONE)
+			sub = s->addprops;
+		else
+			continue;
+		if (!vn(v, sub, k + 1, -1)) {
+			ok = 0;
+			if (stop(v))
+				return 0;
+		}
+	}
+	return ok;
+}
+
 static int
 v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
     int64_t mine)
@@ -1045,7 +1086,7 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	const struct rt_jnode *x = &v->d->v[i];
 	const struct ktab *t = s->keys != SN_NONE ? &S->kt[s->keys] : NULL;
 	uint32_t slots = SN_NONE, k, idx = 0, mark = v->nu;
-	int ok = 1;
+	int ok = 1, keep;
 	char m[120];
 
 	if ((s->has & K_MINPROPS) && x->n < s->minprops) {
@@ -1067,14 +1108,31 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	if (!t && !s->patprops.n && s->addprops == SN_NONE &&
 	    s->propnames == SN_NONE)
 		return ok;
+	/* Kept from the last record: keys alone decide which schema each
+	 * member meets and whether required, dependentRequired... pass. */
+	keep = i == 0 && mine < 0 && !s->patprops.n &&
+	    s->propnames == SN_NONE && (!t || t->ndep == 0) && !s->track;
+	if (keep && v->oc.d == v->d && v->oc.gen == v->d->keygen &&
+	    v->oc.si == si && v->oc.n == x->n)
+		return v_object_again(v, s, x);
+	if (keep && x->n > v->oc.cap) {
+		v->oc.cap = x->n;
+		v->oc.e = rt_xreallocarray(v->oc.e, x->n, sizeof *v->oc.e);
+	}
+	v->oc.d = NULL;
 	if (t && (t->req.n || t->ndep))
 		slots = u_alloc(v, t->n);
-	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++)
-		if (!v_member(v, s, si, k, idx, t, slots, mine)) {
+	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
+		uint32_t e = SN_NONE;
+
+		if (!v_member(v, s, si, k, idx, t, slots, mine, &e)) {
 			ok = 0;
 			if (stop(v))
 				goto out;
 		}
+		if (keep)
+			v->oc.e[idx] = e;
+	}
 	if (slots != SN_NONE) {
 		if (t->req.n && !v_required(v, t, slots, si, i)) {
 			ok = 0;
@@ -1083,6 +1141,12 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 		}
 		if (t->ndep && !v_deps(v, s, t, slots, si, i, mine))
 			ok = 0;
+	}
+	if (ok && keep) {
+		v->oc.d = v->d;
+		v->oc.gen = v->d->keygen;
+		v->oc.si = si;
+		v->oc.n = x->n;
 	}
 out:
 	v->nu = mark;

@@ -30,6 +30,9 @@ struct suite {
 	int floor;
 };
 
+/* A document reused from one instance to the next, as in a stream. */
+static struct rt_jdoc warm;
+
 static struct rt_buf known;	/* the known-failures file, NUL-terminated */
 
 static char *
@@ -104,12 +107,28 @@ one_test(const struct suite *su, const char *file, const char *cdesc,
 	rt_jdoc_init(&inst, 0);
 	if (v && rt_jdoc_parse(&inst, rt_jdoc_text(d, data), d->v[data].len)
 	    == 0) {
-		size_t nerr;
+		size_t nerr, wn[3];
+		int wgot[3] = { -1, -1, -1 };
 
+		/* First through a document that parsed the instances before
+		 * it, as in a stream, three times (so that its keys repeat
+		 * and the validator keeps what it found for the last one):
+		 * it must agree with a fresh document. */
+		for (int rep = 0; rep < 3; rep++) {
+			wn[rep] = 0;
+			if (rt_jdoc_parse(&warm, rt_jdoc_text(d, data),
+			    d->v[data].len) == 0) {
+				wgot[rep] = rt_sval_check(v, &warm);
+				wn[rep] = rt_sval_errors(v, &warm, 100);
+			}
+		}
 		got = rt_sval_check(v, &inst);
 		/* The error pass must agree with the fast pass. */
 		nerr = rt_sval_errors(v, &inst, 100);
 		errs_ok = (nerr == 0) == (got == 1);
+		for (int rep = 0; rep < 3; rep++)
+			if (wgot[rep] != got || wn[rep] != nerr)
+				errs_ok = 0;
 	}
 	if (got == want && errs_ok) {
 		c->pass++;
@@ -125,7 +144,7 @@ one_test(const struct suite *su, const char *file, const char *cdesc,
 		    "network:", 8) == 0 ? "EXCLUDED" : "FAIL", id.p, why ? why :
 		    "UNEXPECTED", want ? "valid" : "invalid", got == -1 ?
 		    "no schema" : got ? "valid" : "invalid", errs_ok ? "" :
-		    "; the error pass disagrees");
+		    "; the error pass or a reused document disagrees");
 	}
 	rt_jdoc_release(&inst);
 	rt_buf_release(&desc);
@@ -227,6 +246,95 @@ run_suite(const char *root, const struct suite *su)
 	    *su->sub ? " " : "", su->sub, c.pass, su->floor);
 }
 
+/* A stream of records with the same keys, valid and not in turn, through
+ * one document (the validator keeps which schema each member met while
+ * the keys repeat) and through a fresh document each: the same verdicts
+ * and the same errors, word for word. */
+static void
+test_stream(void)
+{
+	static const char schema[] = "{\"type\":\"object\","
+	    "\"properties\":{\"a\":{\"type\":\"integer\"},"
+	    "\"b\":{\"enum\":[\"x\",\"y\"]},\"n\":{\"required\":[\"q\"]}},"
+	    "\"required\":[\"a\"],\"minProperties\":2,"
+	    "\"additionalProperties\":{\"type\":\"boolean\"}}";
+	static const char *recs[] = {
+	    "{\"a\":1,\"b\":\"x\",\"c\":true}",
+	    "{\"a\":2,\"b\":\"y\",\"c\":5}",
+	    "{\"a\":\"s\",\"b\":\"x\",\"c\":false}",
+	    "{\"a\":3,\"b\":\"z\",\"c\":true}",
+	    "{\"a\":4,\"b\":\"x\",\"c\":{}}",
+	    "{\"a\":5,\"b\":\"x\",\"c\":[true]}",
+	    "{\"b\":\"x\",\"c\":true}",
+	    "{\"a\":1}",
+	    "{\"a\":1,\"n\":{\"q\":1}}",
+	    "{\"a\":1,\"n\":{}}",
+	    "{\"a\":1,\"b\":\"x\",\"b\":\"q\"}",
+	};
+	struct rt_schema_opts o = { RT_DRAFT_2020, NULL, 0 };
+	struct rt_buf err = RT_BUF_INIT, a = RT_BUF_INIT, b = RT_BUF_INIT;
+	struct rt_schema *s = rt_schema_compile(schema, strlen(schema),
+	    "stream.json", &o, &err);
+	struct rt_sval *v1, *v2;
+	struct rt_jdoc w, f;
+	unsigned r = 11;
+	int bad = 0, invalid = 0;
+
+	if (!ok(s != NULL, "stream schema compiles"))
+		return;
+	v1 = rt_sval_new(s);
+	v2 = rt_sval_new(s);
+	rt_jdoc_init(&w, 0);
+	for (int i = 0; i < 20000; i++) {
+		const char *t;
+		size_t n1, n2;
+
+		r = r * 1103515245u + 12345u;
+		/* Mostly the first six (one set of keys), now and then another. */
+		t = recs[(r >> 16) % 8 < 6 ? (r >> 20) % 6 :
+		    (r >> 20) % (sizeof recs / sizeof *recs)];
+		rt_jdoc_init(&f, 0);
+		if (rt_jdoc_parse(&w, t, strlen(t)) != 0 ||
+		    rt_jdoc_parse(&f, t, strlen(t)) != 0) {
+			bad++;
+			rt_jdoc_release(&f);
+			continue;
+		}
+		if (rt_sval_check(v1, &w) != rt_sval_check(v2, &f))
+			bad++;
+		n1 = rt_sval_errors(v1, &w, 10);
+		a.len = 0;
+		for (size_t k = 0; k < n1; k++)
+			rt_buf_printf(&a, "%s|%s|%s|%s;",
+			    rt_sval_error(v1, k)->inst,
+			    rt_sval_error(v1, k)->schema,
+			    rt_sval_error(v1, k)->msg,
+			    rt_sval_error(v1, k)->vmsg);
+		n2 = rt_sval_errors(v2, &f, 10);
+		b.len = 0;
+		for (size_t k = 0; k < n2; k++)
+			rt_buf_printf(&b, "%s|%s|%s|%s;",
+			    rt_sval_error(v2, k)->inst,
+			    rt_sval_error(v2, k)->schema,
+			    rt_sval_error(v2, k)->msg,
+			    rt_sval_error(v2, k)->vmsg);
+		invalid += n1 > 0;
+		if (n1 != n2 || a.len != b.len || memcmp(a.p, b.p, a.len) != 0)
+			bad++;
+		rt_jdoc_release(&f);
+	}
+	ok(bad == 0 && invalid > 5000, "a stream of 20000 records through one "
+	    "document: verdicts and errors as with a fresh document each "
+	    "(%d invalid, %d differ)", invalid, bad);
+	rt_jdoc_release(&w);
+	rt_sval_free(v1);
+	rt_sval_free(v2);
+	rt_schema_free(s);
+	rt_buf_release(&err);
+	rt_buf_release(&a);
+	rt_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -248,8 +356,11 @@ main(void)
 		free(k);
 	}
 	rt_buf_cstr(&known);
+	rt_jdoc_init(&warm, 0);
+	test_stream();
 	for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
 		run_suite(root, &suites[i]);
+	rt_jdoc_release(&warm);
 	rt_buf_release(&known);
 	return done_testing();
 }
