@@ -267,8 +267,10 @@ struct rt_win {
 	struct dtab dist;	/* look-back windows' distinct values */
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
-	struct rt_buf *names;	/* see aname */
+	struct rt_buf *names;	/* see names_new */
 	unsigned char *plain;	/* per name: needs no escaping in JSON */
+	struct rt_buf *jnames;	/* per name: "name": as JSON */
+	struct rt_buf *jkeys;	/* per key field: "field": as JSON */
 	struct tmemo {
 		int64_t us;
 		size_t n;
@@ -986,15 +988,9 @@ put_agg(const struct rt_win *w, const struct rt_wagg *a, struct rt_buf *b)
 	}
 }
 
-/* The output name of aggregate i in window wi: the look-back windows,
- * then the closing window (--emit both), then no window (the closing
- * window's own record, prev and since_prev). */
-static const struct rt_buf *
-aname(const struct rt_win *w, int wi, int i)
-{
-	return &w->names[(size_t)wi * (size_t)w->c.nagg + (size_t)i];
-}
-
+/* The output name of aggregate i in window wi is names[wi * nagg + i]:
+ * the look-back windows, then the closing window (--emit both), then no
+ * window (the closing window's own record, prev and since_prev). */
 static void
 names_new(struct rt_win *w)
 {
@@ -1009,12 +1005,22 @@ names_new(struct rt_win *w)
 			    w->c.win[wi].label : wi == w->c.nwin ? w->c.clabel :
 			    NULL, &w->names[(size_t)wi * (size_t)w->c.nagg +
 			    (size_t)i]);
-	for (j = 0; j < n; j++)
+	w->jnames = rt_xcalloc(n, sizeof *w->jnames);
+	for (j = 0; j < n; j++) {
 		w->plain[j] = (unsigned char)rt_json_plain(w->names[j].p,
 		    w->names[j].len);
+		rt_json_put_str(&w->jnames[j], w->names[j].p, w->names[j].len);
+		rt_buf_addc(&w->jnames[j], ':');
+	}
+	w->jkeys = rt_xcalloc((size_t)w->c.nkeys + 1, sizeof *w->jkeys);
+	for (wi = 0; wi < w->c.nkeys; wi++) {
+		rt_json_put_str(&w->jkeys[wi], w->c.keys[wi],
+		    strlen(w->c.keys[wi]));
+		rt_buf_addc(&w->jkeys[wi], ':');
+	}
 }
 
-/* Start setting aggregate i of window wi (as in aname) on e. */
+/* Start setting aggregate i of window wi on e. */
 static struct rt_buf *
 name_key(const struct rt_win *w, struct rt_jedit *e, int wi, int i)
 {
@@ -1024,7 +1030,7 @@ name_key(const struct rt_win *w, struct rt_jedit *e, int wi, int i)
 	    w->names[j].p, w->names[j].len);
 }
 
-/* Set the aggregates of window wi (as in aname) on the edited record. */
+/* Set the aggregates of window wi on the edited record. */
 static void
 enrich(struct rt_win *w, struct rt_jedit *e, int wi)
 {
@@ -1536,7 +1542,7 @@ cw_close(struct rt_win *w, uint32_t s)
 	struct wkey *k = wk(w, c->kid);
 	struct rt_buf *b = &w->out;
 	const char *key;
-	size_t klen, off = 0;
+	size_t klen, off = 0, n;
 	int j;
 
 	res_from_cw(w, s);
@@ -1544,10 +1550,9 @@ cw_close(struct rt_win *w, uint32_t s)
 	rt_buf_addc(b, '{');
 	key = rt_map_key(&w->keys, c->kid, &klen);
 	for (j = 0; j < w->c.nkeys; j++) {
-		size_t n = strnlen(key + off, klen - off);
+		n = strnlen(key + off, klen - off);
 
-		rt_json_put_str(b, w->c.keys[j], strlen(w->c.keys[j]));
-		rt_buf_addc(b, ':');
+		rt_buf_add(b, w->jkeys[j].p, w->jkeys[j].len);
 		rt_buf_add(b, key + off, n);
 		rt_buf_addc(b, ',');
 		off += n + 1;
@@ -1565,9 +1570,8 @@ cw_close(struct rt_win *w, uint32_t s)
 		if (a->kind == RT_WA_COUNT && a->name == NULL)
 			continue;	/* "count" is always there */
 		rt_buf_addc(b, ',');
-		rt_json_put_str(b, aname(w, w->c.nwin + 1, j)->p,
-		    aname(w, w->c.nwin + 1, j)->len);
-		rt_buf_addc(b, ':');
+		n = (size_t)(w->c.nwin + 1) * (size_t)w->c.nagg + (size_t)j;
+		rt_buf_add(b, w->jnames[n].p, w->jnames[n].len);
 		put_agg(w, a, b);
 	}
 	rt_buf_addc(b, '}');
@@ -1765,8 +1769,15 @@ rt_win_free(struct rt_win *w)
 	}
 	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg; j++)
 		rt_buf_release(&w->names[j]);
+	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1;
+	    j++)
+		rt_buf_release(&w->jnames[j]);
+	for (int j = 0; j < w->c.nkeys; j++)
+		rt_buf_release(&w->jkeys[j]);
 	free(w->names);
 	free(w->plain);
+	free(w->jnames);
+	free(w->jkeys);
 	rt_map_release(&w->keys);
 	free(w->slot);
 	free(w->heap);
