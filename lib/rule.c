@@ -734,7 +734,7 @@ from_node(struct ev *e, uint32_t i, struct fv *v, int *st)
 
 /* Comparison side n as a string read in place: a string literal, or a
  * top-level field holding a string without escapes.  0 otherwise. */
-static int
+static inline int
 plain_str(const struct ev *e, const struct rt_fnode *n, const char **p,
     size_t *len)
 {
@@ -760,7 +760,7 @@ plain_str(const struct ev *e, const struct rt_fnode *n, const char **p,
 
 /* Strings in code point order (UTF-8 bytes compare so): -1, 0 or 1; with
  * eqonly, only zero or not (lengths first). */
-static int
+static inline int
 str_cmp(const char *p, size_t pl, const char *q, size_t ql, int eqonly)
 {
 	int r;
@@ -869,6 +869,94 @@ codepoints(const char *s, size_t n)
 	return k;
 }
 
+/* A comparison of a field holding a number with a number literal: *c is
+ * -1, 0 or 1 (the field's value parsed once per record).  0 when n is
+ * not that. */
+static inline int
+num_lit_cmp(struct ev *e, const struct rt_fnode *n, int *c)
+{
+	int sl;
+	uint32_t i;
+	double x;
+
+	if (n->a->op != F_FIELD || !n->a->top || e->cache == NULL ||
+	    n->b->op != F_LIT || n->b->lit.t != V_NUM)
+		return 0;
+	sl = n->a->slot;
+	i = e->cache[sl];
+	if (i == 0 || e->d->v[i].type != RT_JNUM)
+		return 0;
+	if (e->numgen[sl] == e->gen) {
+		x = e->num[sl];
+	} else {
+		rt_num_parse(rt_jdoc_text(e->d, i), e->d->v[i].len, &x);
+		e->num[sl] = x;
+		e->numgen[sl] = e->gen;
+	}
+	*c = x < n->b->lit.n ? -1 : x == n->b->lit.n ? 0 : 1;
+	return 1;
+}
+
+/* The shapes most rules are made of, decided in place without eval's
+ * values: comparisons of fields with literals or fields (numbers, and
+ * strings without escapes), and, or, and a field piped into IN of
+ * strings, startswith or endswith.  1 true, 0 false, or -1: another
+ * shape here (eval decides, and words any error). */
+static int
+quick(struct ev *e, const struct rt_fnode *n)
+{
+	const struct rt_fnode *b;
+	const char *p, *q;
+	size_t pl, ql;
+	int a, c;
+
+	switch (n->op) {
+	case F_AND:
+	case F_OR:
+		if ((a = quick(e, n->a)) < 0)
+			return -1;
+		if (a == (n->op == F_OR))
+			return a;	/* false and ..., true or ... */
+		return quick(e, n->b);
+	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE:
+		if (!num_lit_cmp(e, n, &c)) {
+			if (!plain_str(e, n->a, &p, &pl) ||
+			    !plain_str(e, n->b, &q, &ql))
+				return -1;
+			c = str_cmp(p, pl, q, ql, n->op == F_EQ ||
+			    n->op == F_NE);
+		}
+		switch (n->op) {
+		case F_EQ: return c == 0;
+		case F_NE: return c != 0;
+		case F_LT: return c < 0;
+		case F_LE: return c <= 0;
+		case F_GT: return c > 0;
+		default: return c >= 0;
+		}
+	case F_PIPE:
+		b = n->b;
+		if ((b->op != F_STARTS && b->op != F_ENDS && b->op != F_IN) ||
+		    !plain_str(e, n->a, &p, &pl))
+			return -1;
+		if (b->op != F_IN) {
+			if (b->lit.t != V_STR)
+				return -1;
+			return pl >= b->lit.len && memcmp(b->op == F_STARTS ? p :
+			    p + pl - b->lit.len, b->lit.s, b->lit.len) == 0;
+		}
+		for (int i = 0; i < b->nlist; i++)
+			if (b->list[i].t != V_STR)
+				return -1;
+		for (int i = 0; i < b->nlist; i++)
+			if (str_cmp(p, pl, b->list[i].s, b->list[i].len, 1) == 0)
+				return 1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 static int
 eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
     struct fv *out)
@@ -967,27 +1055,8 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 		 * (its value parsed once per record), then strings; any
 		 * other case (types differ, escapes, a missing field) takes
 		 * the general path below. */
-		if (n->a->op == F_FIELD && n->a->top && e->cache &&
-		    n->b->op == F_LIT && n->b->lit.t == V_NUM) {
-			int sl = n->a->slot;
-			uint32_t i = e->cache[sl];
-
-			if (i != 0 && e->d->v[i].type == RT_JNUM) {
-				double x;
-
-				if (e->numgen[sl] == e->gen) {
-					x = e->num[sl];
-				} else {
-					rt_num_parse(rt_jdoc_text(e->d, i),
-					    e->d->v[i].len, &x);
-					e->num[sl] = x;
-					e->numgen[sl] = e->gen;
-				}
-				c = x < n->b->lit.n ? -1 :
-				    x == n->b->lit.n ? 0 : 1;
-				goto decide;
-			}
-		}
+		if (num_lit_cmp(e, n, &c))
+			goto decide;
 		/* Strings on both sides, each a literal or a field holding
 		 * one without escapes (.country != .card_country): compared
 		 * in place too. */
@@ -1525,6 +1594,11 @@ rt_rules_eval(struct rt_rules *rs, const struct rt_jdoc *d,
 			continue;
 		}
 		e.err = NULL;
+		if ((st = quick(&e, r->fast)) >= 0) {
+			res[i] = st ? RT_RULE_TRUE : RT_RULE_FALSE;
+			r->matches += (uint64_t)st;
+			continue;
+		}
 		st = eval(&e, r->fast, &in, &out);
 		if (st == E_UNSUP) {
 			rs->want[i] = 1;
