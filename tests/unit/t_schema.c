@@ -319,7 +319,8 @@ test_stream(void)
 			    rt_sval_error(v2, k)->msg,
 			    rt_sval_error(v2, k)->vmsg);
 		invalid += n1 > 0;
-		if (n1 != n2 || a.len != b.len || memcmp(a.p, b.p, a.len) != 0)
+		if (n1 != n2 || a.len != b.len ||
+		    (a.len && memcmp(a.p, b.p, a.len) != 0))
 			bad++;
 		rt_jdoc_release(&f);
 	}
