@@ -115,16 +115,14 @@ rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
 				node[i] = s->cord[i] == UINT32_MAX ? 0 :
 				    2 * s->cord[i] + 2;
 		} else {
-			uint32_t kidx[RT_FSET_ORDS];
-
+			/* Walk the members up to the last one wanted. */
+			memset(node, 0, sizeof *node * s->n);
 			for (k = 1, j = 0; j <= s->cmax && k < d->v[0].next;
 			    j++) {
-				kidx[j] = k;
+				if (s->cslot[j] != 0xff)
+					node[s->cslot[j]] = k + 1;
 				k = d->v[k + 1].next;
 			}
-			for (i = 0; i < s->n; i++)
-				node[i] = s->cord[i] == UINT32_MAX ? 0 :
-				    kidx[s->cord[i]] + 1;
 		}
 		return;
 	}
@@ -168,6 +166,10 @@ rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
 		if (s->cord[i] != UINT32_MAX && s->cord[i] > maxord)
 			maxord = s->cord[i];
 	if (maxord < RT_FSET_ORDS) {
+		memset(s->cslot, 0xff, maxord + 1);
+		for (i = 0; i < s->n; i++)
+			if (s->cord[i] != UINT32_MAX)
+				s->cslot[s->cord[i]] = (unsigned char)i;
 		s->cmax = maxord;
 		s->cdoc = d;
 		s->cgen = d->keygen;

@@ -53,6 +53,7 @@ struct rt_fset {
 	uint64_t cgen;
 	uint32_t cord[RT_FSET_MAX];
 	uint32_t cmax;		/* the largest place in cord */
+	unsigned char cslot[256];	/* per place: the name's slot, 0xff */
 };
 
 /* Answers are kept when the names are among the first RT_FSET_ORDS

@@ -356,7 +356,7 @@ record(struct cls *c, const struct rt_rec *r)
 	int any = 0;
 	size_t i, nl;
 	struct rt_buf *v;
-	size_t cls = c->rs.n + c->nlabels;	/* the default label */
+	size_t cls;		/* in json_names: a label, or the default */
 
 	if (d == NULL) {
 		rt_cli_reject_json(cli, r, &c->doc);
