@@ -50,6 +50,21 @@ special8(uint64_t x)
 	    ((x - ONES * 0x20) & ~x) | x;
 }
 
+/* Past the whole words of 8 bytes at s with nothing special8 finds. */
+static inline const unsigned char *
+skip_plain8(const unsigned char *s, const unsigned char *end)
+{
+	while (end - s >= 8) {
+		uint64_t x;
+
+		memcpy(&x, s, 8);
+		if (special8(x) & HIGHS)
+			break;
+		s += 8;
+	}
+	return s;
+}
+
 size_t
 rt_utf8_seqlen(const unsigned char *s, size_t avail)
 {
@@ -288,14 +303,7 @@ scan_string(struct scan *sc)
 			s += 16;
 		}
 #endif
-		while (end - s >= 8) {
-			uint64_t x;
-
-			memcpy(&x, s, 8);
-			if (special8(x) & HIGHS)
-				break;
-			s += 8;
-		}
+		s = skip_plain8(s, end);
 		if (s >= end) {
 			sc->s = s;
 			return fail(sc, "unterminated string");
@@ -869,14 +877,7 @@ rt_json_put_str_f(struct rt_buf *b, const char *p, size_t n, size_t *badp)
 		/* Short names (most keys): eight bytes at a time, then the
 		 * fewer than eight left by the last eight of p (overlapping
 		 * bytes already found plain). */
-		while (end - s >= 8) {
-			uint64_t x;
-
-			memcpy(&x, s, 8);
-			if (special8(x) & HIGHS)
-				break;
-			s += 8;
-		}
+		s = skip_plain8(s, end);
 		if (s < end && end - s < 8 && n >= 8) {
 			uint64_t x;
 

@@ -1334,53 +1334,6 @@ v_uneval(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	return ok;
 }
 
-static int
-vn_body(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
-    int64_t mine)
-{
-	const struct rt_jnode *x = &v->d->v[i];
-	int ok = 1;
-
-	if (s->types && !type_ok(v, s->types, i)) {
-		type_fail(v, si, i, s->types);
-		ok = 0;
-		if (stop(v))
-			return 0;
-	}
-	switch (x->type) {
-	case RT_JNUM:
-		if (s->has & (K_MIN | K_MAX | K_EXMIN | K_EXMAX | K_MULT))
-			ok &= v_number(v, s, si, i);
-		break;
-	case RT_JSTR:
-		if (s->has & (K_MINLEN | K_MAXLEN | K_PATTERN | K_FORMAT))
-			ok &= v_string(v, s, si, i);
-		break;
-	case RT_JARR:
-		ok &= v_array(v, s, si, i, mine);
-		break;
-	case RT_JOBJ:
-		ok &= v_object(v, s, si, i, mine);
-		break;
-	}
-	if (!ok && stop(v))
-		return 0;
-	if ((s->has & (K_CONST | K_ENUM)) && !v_enum(v, s, si, i)) {
-		ok = 0;
-		if (stop(v))
-			return 0;
-	}
-	if (!v_apply(v, s, si, i, mine)) {
-		ok = 0;
-		if (stop(v))
-			return 0;
-	}
-	if (s->track && (x->type == RT_JOBJ || x->type == RT_JARR) &&
-	    !v_uneval(v, s, si, i, mine))
-		ok = 0;
-	return ok;
-}
-
 /* vn_body for a scalar instance and a schema node without applicators:
  * its own keywords only (no scope, no annotations, no recursion). */
 static int
@@ -1405,6 +1358,45 @@ vn_leaf(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	if (!ok && stop(v))
 		return 0;
 	if ((s->has & (K_CONST | K_ENUM)) && !v_enum(v, s, si, i))
+		ok = 0;
+	return ok;
+}
+
+static int
+vn_body(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
+    int64_t mine)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	int ok = 1;
+
+	if (x->type != RT_JOBJ && x->type != RT_JARR) {
+		ok = vn_leaf(v, s, si, i);
+		if (!ok && stop(v))
+			return 0;
+	} else {
+		if (s->types && !type_ok(v, s->types, i)) {
+			type_fail(v, si, i, s->types);
+			ok = 0;
+			if (stop(v))
+				return 0;
+		}
+		ok &= x->type == RT_JARR ? v_array(v, s, si, i, mine) :
+		    v_object(v, s, si, i, mine);
+		if (!ok && stop(v))
+			return 0;
+		if ((s->has & (K_CONST | K_ENUM)) && !v_enum(v, s, si, i)) {
+			ok = 0;
+			if (stop(v))
+				return 0;
+		}
+	}
+	if (!v_apply(v, s, si, i, mine)) {
+		ok = 0;
+		if (stop(v))
+			return 0;
+	}
+	if (s->track && (x->type == RT_JOBJ || x->type == RT_JARR) &&
+	    !v_uneval(v, s, si, i, mine))
 		ok = 0;
 	return ok;
 }

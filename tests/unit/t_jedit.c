@@ -60,14 +60,17 @@ next(unsigned n)
 
 /* Random records over a few names (some escaped, some repeated): the
  * field set must find what rt_jdoc_get finds, name by name. */
+/* Names a field set looks for, and keys as records write them (some
+ * escaped, one in no set). */
+static const char *names[] = { "a", "b", "amount", "card_id", "", "x y",
+    "\xc3\xa9t\xc3\xa9" };
+static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
+    "\"card_id\"", "\"\"", "\"x y\"", "\"\xc3\xa9t\xc3\xa9\"",
+    "\"\\u0061\"", "\"am\\u006fount\"", "\"\\u00e9t\\u00e9\"", "\"zz\"" };
+
 static void
 fset_vs_get(void)
 {
-	static const char *names[] = { "a", "b", "amount", "card_id", "",
-	    "x y", "\xc3\xa9t\xc3\xa9" };
-	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
-	    "\"card_id\"", "\"\"", "\"x y\"", "\"\xc3\xa9t\xc3\xa9\"",
-	    "\"\\u0061\"", "\"am\\u006fount\"", "\"\\u00e9t\\u00e9\"" };
 	struct rt_fset fs;
 	uint32_t node[RT_FSET_MAX];
 	int bad = 0, i, j;
@@ -109,11 +112,6 @@ fset_vs_get(void)
 static void
 fset_runs(void)
 {
-	static const char *names[] = { "a", "b", "amount", "card_id", "",
-	    "x y", "\xc3\xa9t\xc3\xa9" };
-	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
-	    "\"card_id\"", "\"\"", "\"x y\"", "\"\xc3\xa9t\xc3\xa9\"",
-	    "\"\\u0061\"", "\"am\\u006fount\"", "\"zz\"" };
 	static const char *vals[] = { "1", "\"s\"", "true", "null", "2.5",
 	    "[1,2]", "{\"a\":1}", "[]" };
 	struct rt_fset fs;
@@ -129,7 +127,7 @@ fset_runs(void)
 		int key[8], m = (int)next(8), run = 1 + (int)next(6);
 
 		for (j = 0; j < m; j++)
-			key[j] = (int)next(10);
+			key[j] = (int)next(11);
 		for (int r = 0; r < run; r++) {
 			struct rt_jdoc *doc = next(8) == 0 ? &d2 : &d;
 			char rec[512];
@@ -165,7 +163,7 @@ fset_runs(void)
 static void
 edit_runs(void)
 {
-	static const char *texts[] = { "\"a\"", "\"b\"", "\"amount\"",
+	static const char *rkeys[] = { "\"a\"", "\"b\"", "\"amount\"",
 	    "\"count_1h\"", "\"\\u0061\"", "\"_score\"", "\"zz\"" };
 	static const char *vals[] = { "1", "\"s\"", "true", "null", "2.5",
 	    "[1,2]", "{\"a\":1}" };
@@ -190,7 +188,7 @@ edit_runs(void)
 			n += (size_t)snprintf(rec + n, sizeof rec - n, "{");
 			for (j = 0; j < m; j++)
 				n += (size_t)snprintf(rec + n, sizeof rec - n,
-				    "%s%s:%s", j ? "," : "", texts[key[j]],
+				    "%s%s:%s", j ? "," : "", rkeys[key[j]],
 				    vals[next(15) == 0 ? 5 + next(2) : next(5)]);
 			snprintf(rec + n, sizeof rec - n, "}");
 			if (next(4) == 0 && ns > 0)

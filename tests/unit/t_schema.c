@@ -246,6 +246,20 @@ run_suite(const char *root, const struct suite *su)
 	    *su->sub ? " " : "", su->sub, c.pass, su->floor);
 }
 
+/* The errors of d as one text in b; their count. */
+static size_t
+errors_text(struct rt_sval *v, const struct rt_jdoc *d, struct rt_buf *b)
+{
+	size_t n = rt_sval_errors(v, d, 10);
+
+	b->len = 0;
+	for (size_t k = 0; k < n; k++)
+		rt_buf_printf(b, "%s|%s|%s|%s;", rt_sval_error(v, k)->inst,
+		    rt_sval_error(v, k)->schema, rt_sval_error(v, k)->msg,
+		    rt_sval_error(v, k)->vmsg);
+	return n;
+}
+
 /* A stream of records with the same keys, valid and not in turn, through
  * one document (the validator keeps which schema each member met while
  * the keys repeat) and through a fresh document each: the same verdicts
@@ -302,22 +316,8 @@ test_stream(void)
 		}
 		if (rt_sval_check(v1, &w) != rt_sval_check(v2, &f))
 			bad++;
-		n1 = rt_sval_errors(v1, &w, 10);
-		a.len = 0;
-		for (size_t k = 0; k < n1; k++)
-			rt_buf_printf(&a, "%s|%s|%s|%s;",
-			    rt_sval_error(v1, k)->inst,
-			    rt_sval_error(v1, k)->schema,
-			    rt_sval_error(v1, k)->msg,
-			    rt_sval_error(v1, k)->vmsg);
-		n2 = rt_sval_errors(v2, &f, 10);
-		b.len = 0;
-		for (size_t k = 0; k < n2; k++)
-			rt_buf_printf(&b, "%s|%s|%s|%s;",
-			    rt_sval_error(v2, k)->inst,
-			    rt_sval_error(v2, k)->schema,
-			    rt_sval_error(v2, k)->msg,
-			    rt_sval_error(v2, k)->vmsg);
+		n1 = errors_text(v1, &w, &a);
+		n2 = errors_text(v2, &f, &b);
 		invalid += n1 > 0;
 		if (n1 != n2 || a.len != b.len ||
 		    (a.len && memcmp(a.p, b.p, a.len) != 0))
