@@ -76,7 +76,7 @@ void
 rt_fset_init(struct rt_fset *s)
 {
 	s->n = 0;
-	s->cdoc = NULL;
+	s->kept.d = NULL;
 	memset(s->tab, 0xff, sizeof s->tab);
 }
 
@@ -93,7 +93,7 @@ rt_fset_add(struct rt_fset *s, const char *name, size_t len)
 	}
 	if (s->n == RT_FSET_MAX)
 		return -1;
-	s->cdoc = NULL;
+	s->kept.d = NULL;
 	s->name[s->n] = name;
 	s->len[s->n] = len;
 	s->tab[h] = (unsigned char)s->n;
@@ -104,34 +104,31 @@ void
 rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
     uint32_t *node)
 {
-	uint32_t k, j, maxord = 0;
+	uint32_t k, j, *ord = s->cord, maxord = 0;
 	size_t i;
 
-	if (s->cdoc == d && s->cgen == d->keygen) {
+	if (rt_jkeys_same(&s->kept, d)) {
 		/* The same keys as the record before: the same members. */
-		if (d->v[0].next == 2 * d->v[0].n + 1) {
-			/* Scalar values: member j's value is node 2j + 2. */
+		if (rt_jdoc_flat(d)) {
 			for (i = 0; i < s->n; i++)
-				node[i] = s->cord[i] == UINT32_MAX ? 0 :
-				    2 * s->cord[i] + 2;
-		} else {
-			/* Walk the members up to the last one wanted. */
-			memset(node, 0, sizeof *node * s->n);
-			for (k = 1, j = 0; j <= s->cmax && k < d->v[0].next;
-			    j++) {
-				if (s->cslot[j] != 0xff)
-					node[s->cslot[j]] = k + 1;
-				k = d->v[k + 1].next;
-			}
+				node[i] = ord[i] == UINT32_MAX ? 0 :
+				    2 * ord[i] + 2;
+			return;
+		}
+		memset(node, 0, sizeof *node * s->n);
+		for (k = 1, j = 0; j <= s->cmax && k < d->v[0].next; j++) {
+			if (s->cslot[j] != 0xff)
+				node[s->cslot[j]] = k + 1;
+			k = d->v[k + 1].next;
 		}
 		return;
 	}
-	s->cdoc = NULL;
 	memset(node, 0, sizeof *node * s->n);
+	s->kept.d = NULL;
 	if (d->v[0].type != RT_JOBJ)
 		return;
 	for (i = 0; i < s->n; i++)
-		s->cord[i] = UINT32_MAX;
+		ord[i] = UINT32_MAX;
 	for (k = rt_jdoc_first(d, 0), j = 0; k < d->v[0].next;
 	    k = rt_jdoc_after(d, k + 1), j++) {
 		const struct rt_jnode *kn = &d->v[k];
@@ -144,7 +141,7 @@ rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
 			for (i = 0; i < s->n; i++)
 				if (rt_jdoc_streq(d, k, s->name[i], s->len[i])) {
 					node[i] = k + 1;
-					s->cord[i] = j;
+					ord[i] = j;
 				}
 			continue;
 		}
@@ -155,23 +152,22 @@ rt_fset_find(struct rt_fset *s, const struct rt_jdoc *d,
 			if (s->len[f] == len &&
 			    rt_bytes_eq(s->name[f], key, len)) {
 				node[f] = k + 1;
-				s->cord[f] = j;
+				ord[f] = j;
 				break;
 			}
 		}
 	}
-	/* Kept for the next records with these keys: where each name is
-	 * among the members. */
+	/* Kept for the next records with these keys: which name each
+	 * member holds, up to the last one found. */
 	for (i = 0; i < s->n; i++)
-		if (s->cord[i] != UINT32_MAX && s->cord[i] > maxord)
-			maxord = s->cord[i];
-	if (maxord < RT_FSET_ORDS) {
-		memset(s->cslot, 0xff, maxord + 1);
-		for (i = 0; i < s->n; i++)
-			if (s->cord[i] != UINT32_MAX)
-				s->cslot[s->cord[i]] = (unsigned char)i;
-		s->cmax = maxord;
-		s->cdoc = d;
-		s->cgen = d->keygen;
-	}
+		if (ord[i] != UINT32_MAX && ord[i] > maxord)
+			maxord = ord[i];
+	if (maxord >= RT_FSET_ORDS)
+		return;
+	memset(s->cslot, 0xff, maxord + 1);
+	for (i = 0; i < s->n; i++)
+		if (ord[i] != UINT32_MAX)
+			s->cslot[ord[i]] = (unsigned char)i;
+	s->cmax = maxord;
+	rt_jkeys_keep(&s->kept, d);
 }

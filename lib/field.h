@@ -40,25 +40,25 @@ void rt_field_text(const struct rt_jdoc *d, uint32_t i, struct rt_buf *b);
  * that reads five fields would scan each record five times.
  */
 #define RT_FSET_MAX 64
+/* Answers are kept when the names are among the first RT_FSET_ORDS
+ * members. */
+#define RT_FSET_ORDS 256
 
 struct rt_fset {
 	const char *name[RT_FSET_MAX];	/* borrowed: keep them alive */
 	size_t len[RT_FSET_MAX];
 	size_t n;
 	unsigned char tab[RT_FSET_MAX * 4];	/* by name hash: slot, 0xff */
-	/* The last answer as places among the members (UINT32_MAX: not
-	 * there): it holds for the next records of that document with the
-	 * same keys (the same keygen, see json.h). */
-	const struct rt_jdoc *cdoc;
-	uint64_t cgen;
+	/* The last answer, as the place of each name among the members
+	 * (UINT32_MAX: none) and the name each member holds (0xff: none) up
+	 * to member cmax: it holds while the document's keys stay.  Scalar
+	 * values go by place (member j's value is node 2j + 2), others by a
+	 * walk over the members. */
+	struct rt_jkeys kept;
 	uint32_t cord[RT_FSET_MAX];
-	uint32_t cmax;		/* the largest place in cord */
-	unsigned char cslot[256];	/* per place: the name's slot, 0xff */
+	uint32_t cmax;
+	unsigned char cslot[RT_FSET_ORDS];
 };
-
-/* Answers are kept when the names are among the first RT_FSET_ORDS
- * members. */
-#define RT_FSET_ORDS 256
 
 void rt_fset_init(struct rt_fset *s);
 /* The slot of name[0, len), added if new; -1 when the set is full. */

@@ -38,7 +38,6 @@ rt_hash(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = K1 ^ (n * K2), w;
-
 	size_t all = n;
 
 	while (n >= 8) {

@@ -95,16 +95,13 @@ by_node(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Which sets replace an existing member; later sets of a key win.  One
- * pass over the record's members (the last of duplicate members wins, as
- * in rt_jdoc_get), not a lookup per set. */
 /* Are the keys set those of the last record resolved? */
 static int
 same_sets(const struct rt_jedit *e)
 {
 	size_t i, at = 0;
 
-	if (e->cdoc != e->d || e->cgen != e->d->keygen || e->cn != e->n)
+	if (!rt_jkeys_same(&e->kept, e->d) || e->cn != e->n)
 		return 0;
 	for (i = 0; i < e->n; i++) {
 		const struct rt_jedit_set *s = &e->set[i];
@@ -138,10 +135,14 @@ keep_sets(struct rt_jedit *e)
 		e->cnode[i] = e->set[i].node;
 	}
 	e->cn = e->n;
-	e->cdoc = e->d;
-	e->cgen = e->d->keygen;
+	rt_jkeys_keep(&e->kept, e->d);
 }
 
+/* Which sets replace an existing member; later sets of a key win.  One
+ * pass over the record's members (the last of duplicate members wins, as
+ * in rt_jdoc_get), not a lookup per set; kept for the next records while
+ * the keys stay and values have no contents (node numbers depend on the
+ * keys alone then). */
 static void
 resolve(struct rt_jedit *e)
 {
@@ -149,9 +150,7 @@ resolve(struct rt_jedit *e)
 	size_t i, j, live = 0;
 	uint32_t k;
 	uint64_t first[4], lens;
-	/* Members are a key and a value node each: node numbers depend on
-	 * the keys alone. */
-	int flat = d->v[0].next == 2 * d->v[0].n + 1;
+	int flat = rt_jdoc_flat(d);
 
 	if (flat && same_sets(e)) {
 		for (i = 0; i < e->n; i++)
@@ -210,7 +209,7 @@ resolve(struct rt_jedit *e)
 	if (flat)
 		keep_sets(e);
 	else
-		e->cdoc = NULL;
+		e->kept.d = NULL;
 sort:
 	/* A handful of sets: insertion sort (qsort's set-up cost more). */
 	for (i = 1; i < e->n; i++) {

@@ -31,8 +31,7 @@ struct rt_jedit {
 	/* Which members the sets replaced in the last record, kept while
 	 * the document's records have the same keys and scalar values
 	 * (keygen, json.h) and the same keys are set. */
-	const struct rt_jdoc *cdoc;
-	uint64_t cgen;
+	struct rt_jkeys kept;
 	struct rt_buf ckeys;	/* the keys set, one after another */
 	size_t *cklen;
 	uint32_t *cnode;
@@ -56,8 +55,9 @@ void rt_jedit_set(struct rt_jedit *e, const char *key, size_t klen,
  * appended to the returned buffer before the next call or finish. */
 struct rt_buf *rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen);
 
-/* The same for a key known to need no escaping in JSON (rt_json_plain:
- * the tool checked its names once), copied as it is on output. */
+/* The same for a key known to need no escaping in JSON (the tool checked
+ * its names once: rt_json_put_str adds only the quotes), copied as it is
+ * on output. */
 struct rt_buf *rt_jedit_key_plain(struct rt_jedit *e, const char *key,
     size_t klen);
 

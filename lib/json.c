@@ -930,18 +930,6 @@ rt_json_put_str_f(struct rt_buf *b, const char *p, size_t n, size_t *badp)
 	return flags;
 }
 
-int
-rt_json_plain(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\' || c < 0x20)
-			return 0;
-	}
-	return rt_utf8_valid(s, n);
-}
-
 size_t
 rt_json_put_str(struct rt_buf *b, const char *p, size_t n)
 {

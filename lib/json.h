@@ -68,9 +68,9 @@ struct rt_jdoc {
 	struct rt_jkeymemo *km;	/* owned, RT_JKEYMEMO entries, or NULL */
 	/* Stays the same from one parse to the next while records have
 	 * the same top-level keys in the same order (a number unique to the
-	 * document and its run of such records): rt_fset_find keeps its
-	 * answer for it.  Any other parse, failed or built by hand, takes a
-	 * new number. */
+	 * document and its run of such records): what was found by key for
+	 * one record holds for the next (struct rt_jkeys below).  Any other
+	 * parse, failed or built by hand, takes a new number. */
 	uint64_t keygen;
 	uint32_t keyn;		/* members of the last parse if all its keys
 				 * were memo hits, else UINT32_MAX */
@@ -137,14 +137,41 @@ int rt_json_valid(const char *p, size_t n, const char **err, size_t *erroff);
  * are escaped; bytes that are not valid UTF-8 become U+FFFD.  Returns the
  * number of such replacements (0 when the text was valid). */
 size_t rt_json_put_str(struct rt_buf *b, const char *s, size_t n);
-
-/* Does s[0, n) go into a JSON string as it is (valid UTF-8, no quote,
- * backslash or control character)? */
-int rt_json_plain(const char *s, size_t n);
 /* The same, returning the string node's flags (RT_JF_ESC, RT_JF_UTF8) and
  * the count of replacements in *bad. */
 unsigned rt_json_put_str_f(struct rt_buf *b, const char *s, size_t n,
     size_t *bad);
+
+/*
+ * What a reader of records found by key (where its fields are, which
+ * members it replaces, which schema each member meets) holds for the
+ * next records of the same document while its keys stay (keygen).
+ */
+struct rt_jkeys {
+	const struct rt_jdoc *d;	/* NULL: nothing kept */
+	uint64_t gen;
+};
+
+static inline int
+rt_jkeys_same(const struct rt_jkeys *k, const struct rt_jdoc *d)
+{
+	return k->d == d && k->gen == d->keygen;
+}
+
+static inline void
+rt_jkeys_keep(struct rt_jkeys *k, const struct rt_jdoc *d)
+{
+	k->d = d;
+	k->gen = d->keygen;
+}
+
+/* Is the document an object whose members' values have no contents (so
+ * member j's key is node 2j + 1 and its value node 2j + 2)? */
+static inline int
+rt_jdoc_flat(const struct rt_jdoc *d)
+{
+	return d->v[0].type == RT_JOBJ && d->v[0].next == 2 * d->v[0].n + 1;
+}
 
 /* Building a document by hand, for sources that write the JSON text
  * themselves (a CSV row): start empty, then push nodes in text order,

@@ -299,34 +299,6 @@ few_decimals(double v)
 	return round_int(sc) / 1e9 == v;
 }
 
-static void num_fmt(struct rt_buf *b, double v);
-
-void
-rt_num_fmt(struct rt_buf *b, double v)
-{
-	/* The last number printed: records often print one value twice in
-	 * a row (a sum, an average and a maximum over one event). */
-	static _Thread_local struct {
-		uint64_t bits;
-		unsigned char n;
-		char t[31];
-	} last;
-	uint64_t bits;
-	size_t at = b->len;
-
-	memcpy(&bits, &v, sizeof bits);
-	if (last.n && bits == last.bits) {
-		rt_buf_add(b, last.t, last.n);
-		return;
-	}
-	num_fmt(b, v);
-	if (b->len - at <= sizeof last.t) {
-		last.bits = bits;
-		last.n = (unsigned char)(b->len - at);
-		memcpy(last.t, b->p + at, last.n);
-	}
-}
-
 static void
 num_fmt(struct rt_buf *b, double v)
 {
@@ -370,6 +342,32 @@ num_fmt(struct rt_buf *b, double v)
 			break;
 	}
 	rt_buf_adds(b, t);
+}
+
+void
+rt_num_fmt(struct rt_buf *b, double v)
+{
+	/* The last number printed: records often print one value twice in
+	 * a row (a sum, an average and a maximum over one event). */
+	static _Thread_local struct {
+		uint64_t bits;
+		unsigned char n;
+		char t[31];
+	} last;
+	uint64_t bits;
+	size_t at = b->len;
+
+	memcpy(&bits, &v, sizeof bits);
+	if (last.n && bits == last.bits) {
+		rt_buf_add(b, last.t, last.n);
+		return;
+	}
+	num_fmt(b, v);
+	if (b->len - at <= sizeof last.t) {
+		last.bits = bits;
+		last.n = (unsigned char)(b->len - at);
+		memcpy(last.t, b->p + at, last.n);
+	}
 }
 
 /* Currency signs a number may carry before or after its digits. */

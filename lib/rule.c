@@ -869,6 +869,28 @@ codepoints(const char *s, size_t n)
 	return k;
 }
 
+/* Does comparison op hold for c, the -1, 0 or 1 of its two sides? */
+static inline int
+cmp_holds(enum op op, int c)
+{
+	switch (op) {
+	case F_EQ: return c == 0;
+	case F_NE: return c != 0;
+	case F_LT: return c < 0;
+	case F_LE: return c <= 0;
+	case F_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+/* startswith (op F_STARTS) or endswith: does p[0, pl) begin or end with
+ * q[0, ql)? */
+static inline int
+affix(enum op op, const char *p, size_t pl, const char *q, size_t ql)
+{
+	return pl >= ql && memcmp(op == F_STARTS ? p : p + pl - ql, q, ql) == 0;
+}
+
 /* A comparison of a field holding a number with a number literal: *c is
  * -1, 0 or 1 (the field's value parsed once per record).  0 when n is
  * not that. */
@@ -926,14 +948,7 @@ quick(struct ev *e, const struct rt_fnode *n)
 			c = str_cmp(p, pl, q, ql, n->op == F_EQ ||
 			    n->op == F_NE);
 		}
-		switch (n->op) {
-		case F_EQ: return c == 0;
-		case F_NE: return c != 0;
-		case F_LT: return c < 0;
-		case F_LE: return c <= 0;
-		case F_GT: return c > 0;
-		default: return c >= 0;
-		}
+		return cmp_holds(n->op, c);
 	case F_PIPE:
 		b = n->b;
 		if ((b->op != F_STARTS && b->op != F_ENDS && b->op != F_IN) ||
@@ -942,8 +957,7 @@ quick(struct ev *e, const struct rt_fnode *n)
 		if (b->op != F_IN) {
 			if (b->lit.t != V_STR)
 				return -1;
-			return pl >= b->lit.len && memcmp(b->op == F_STARTS ? p :
-			    p + pl - b->lit.len, b->lit.s, b->lit.len) == 0;
+			return affix(b->op, p, pl, b->lit.s, b->lit.len);
 		}
 		for (int i = 0; i < b->nlist; i++)
 			if (b->list[i].t != V_STR)
@@ -1079,15 +1093,7 @@ eval(struct ev *e, const struct rt_fnode *n, const struct fv *in,
 			return st;
 decide:
 		memset(out, 0, sizeof *out);
-		switch (n->op) {
-		case F_EQ: c = c == 0; break;
-		case F_NE: c = c != 0; break;
-		case F_LT: c = c < 0; break;
-		case F_LE: c = c <= 0; break;
-		case F_GT: c = c > 0; break;
-		default: c = c >= 0; break;
-		}
-		out->t = c ? V_TRUE : V_FALSE;
+		out->t = cmp_holds(n->op, c) ? V_TRUE : V_FALSE;
 		return E_OK;
 	case F_AND:
 	case F_OR:
@@ -1180,9 +1186,8 @@ decide:
 			return E_ERR;
 		}
 		memset(out, 0, sizeof *out);
-		c = in->len >= n->lit.len && memcmp(n->op == F_STARTS ? in->s :
-		    in->s + in->len - n->lit.len, n->lit.s, n->lit.len) == 0;
-		out->t = c ? V_TRUE : V_FALSE;
+		out->t = affix(n->op, in->s, in->len, n->lit.s, n->lit.len) ?
+		    V_TRUE : V_FALSE;
 		return E_OK;
 	case F_HAS:
 		memset(out, 0, sizeof *out);

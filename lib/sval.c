@@ -78,8 +78,7 @@ struct rt_sval {
 	 * property schema entry (kent index or SN_NONE) of each member, kept
 	 * while records have the same keys (keygen, json.h). */
 	struct {
-		const struct rt_jdoc *d;
-		uint64_t gen;
+		struct rt_jkeys kept;
 		uint32_t si, n, cap;
 		uint32_t *e;
 	} oc;
@@ -1112,14 +1111,14 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	 * member meets and whether required, dependentRequired... pass. */
 	keep = i == 0 && mine < 0 && !s->patprops.n &&
 	    s->propnames == SN_NONE && (!t || t->ndep == 0) && !s->track;
-	if (keep && v->oc.d == v->d && v->oc.gen == v->d->keygen &&
-	    v->oc.si == si && v->oc.n == x->n)
+	if (keep && rt_jkeys_same(&v->oc.kept, v->d) && v->oc.si == si &&
+	    v->oc.n == x->n)
 		return v_object_again(v, s, x);
 	if (keep && x->n > v->oc.cap) {
 		v->oc.cap = x->n;
 		v->oc.e = rt_xreallocarray(v->oc.e, x->n, sizeof *v->oc.e);
 	}
-	v->oc.d = NULL;
+	v->oc.kept.d = NULL;
 	if (t && (t->req.n || t->ndep))
 		slots = u_alloc(v, t->n);
 	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
@@ -1143,8 +1142,7 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 			ok = 0;
 	}
 	if (ok && keep) {
-		v->oc.d = v->d;
-		v->oc.gen = v->d->keygen;
+		rt_jkeys_keep(&v->oc.kept, v->d);
 		v->oc.si = si;
 		v->oc.n = x->n;
 	}

@@ -268,7 +268,6 @@ struct rt_win {
 	struct dtab *cwd;	/* per closing slot and distinct slot */
 	struct rt_wstats st;
 	struct rt_buf *names;	/* see names_new */
-	unsigned char *plain;	/* per name: needs no escaping in JSON */
 	struct rt_buf *jnames;	/* per name: "name": as JSON */
 	struct rt_buf *jkeys;	/* per key field: "field": as JSON */
 	struct tmemo {
@@ -994,21 +993,18 @@ put_agg(const struct rt_win *w, const struct rt_wagg *a, struct rt_buf *b)
 static void
 names_new(struct rt_win *w)
 {
-	size_t n = ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1, j;
+	size_t n = ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg, j;
 	int wi, i;
 
-	w->names = rt_xcalloc(n, sizeof *w->names);
-	w->plain = rt_xcalloc(n, 1);
+	w->names = rt_xcalloc(n + 1, sizeof *w->names);
 	for (wi = 0; wi < w->c.nwin + 2; wi++)
 		for (i = 0; i < w->c.nagg; i++)
 			agg_name(&w->c, &w->c.aggs[i], wi < w->c.nwin ?
 			    w->c.win[wi].label : wi == w->c.nwin ? w->c.clabel :
 			    NULL, &w->names[(size_t)wi * (size_t)w->c.nagg +
 			    (size_t)i]);
-	w->jnames = rt_xcalloc(n, sizeof *w->jnames);
+	w->jnames = rt_xcalloc(n + 1, sizeof *w->jnames);
 	for (j = 0; j < n; j++) {
-		w->plain[j] = (unsigned char)rt_json_plain(w->names[j].p,
-		    w->names[j].len);
 		rt_json_put_str(&w->jnames[j], w->names[j].p, w->names[j].len);
 		rt_buf_addc(&w->jnames[j], ':');
 	}
@@ -1020,14 +1016,15 @@ names_new(struct rt_win *w)
 	}
 }
 
-/* Start setting aggregate i of window wi on e. */
+/* Start setting aggregate i of window wi on e (a name whose JSON text is
+ * itself in quotes needs no escaping). */
 static struct rt_buf *
 name_key(const struct rt_win *w, struct rt_jedit *e, int wi, int i)
 {
 	size_t j = (size_t)wi * (size_t)w->c.nagg + (size_t)i;
 
-	return (w->plain[j] ? rt_jedit_key_plain : rt_jedit_key)(e,
-	    w->names[j].p, w->names[j].len);
+	return (w->jnames[j].len == w->names[j].len + 3 ? rt_jedit_key_plain :
+	    rt_jedit_key)(e, w->names[j].p, w->names[j].len);
 }
 
 /* Set the aggregates of window wi on the edited record. */
@@ -1767,15 +1764,13 @@ rt_win_free(struct rt_win *w)
 		free(k->prev);
 		free(k->sess);
 	}
-	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg; j++)
+	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg; j++) {
 		rt_buf_release(&w->names[j]);
-	for (size_t j = 0; j < ((size_t)w->c.nwin + 2) * (size_t)w->c.nagg + 1;
-	    j++)
 		rt_buf_release(&w->jnames[j]);
+	}
 	for (int j = 0; j < w->c.nkeys; j++)
 		rt_buf_release(&w->jkeys[j]);
 	free(w->names);
-	free(w->plain);
 	free(w->jnames);
 	free(w->jkeys);
 	rt_map_release(&w->keys);

@@ -142,7 +142,7 @@ fset_runs(void)
 			    next(30) == 0 ? "," : "}");
 			if (rt_jdoc_parse(doc, rec, strlen(rec)) != 0)
 				continue;
-			kept += fs.cdoc == doc && fs.cgen == doc->keygen;
+			kept += rt_jkeys_same(&fs.kept, doc);
 			rt_fset_find(&fs, doc, node);
 			for (j = 0; j < 7; j++)
 				if (node[j] != rt_jdoc_get(doc, 0, names[j],
