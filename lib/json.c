@@ -538,6 +538,7 @@ value:
 	if (r == -1)
 		return -1;
 	if (r == 1) {
+opened:
 		c = d->stack[depth++];
 		skip_ws(sc);
 		if (sc->s < sc->end &&
@@ -546,6 +547,8 @@ value:
 			depth--;
 			goto after;
 		}
+		if (c == 0 && sc->v[c].type == RT_JOBJ)
+			goto flat;
 		if (sc->v[c].type == RT_JOBJ) {
 			if (scan_key(sc, c) == -1)
 				return -1;
@@ -553,6 +556,32 @@ value:
 			sc->v[c].n++;
 		}
 		goto value;
+	}
+	goto after;
+flat:
+	/* The members of a top-level object (a record) while their values
+	 * are strings and numbers, without the general loop's dispatch; a
+	 * container or the end of the object goes back to it. */
+	for (;;) {
+		if (scan_key(sc, 0) == -1)
+			return -1;
+		skip_ws(sc);
+		if (sc->s < sc->end && *sc->s == '"') {
+			r = scan_string(sc);
+		} else if (sc->s < sc->end &&
+		    (*sc->s == '-' || isdigit_(*sc->s))) {
+			r = scan_number(sc);
+		} else {
+			r = scan_value(sc, depth);
+			if (r == 1)
+				goto opened;
+		}
+		if (r == -1)
+			return -1;
+		skip_ws(sc);
+		if (sc->s >= sc->end || *sc->s != ',')
+			goto after;
+		sc->s++;
 	}
 after:
 	skip_ws(sc);

@@ -146,25 +146,52 @@ rt_num_int64(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
-/* Write integer r with d digits after a decimal point inserted. */
+/* "00" to "99": integers are written two digits a step. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Write integer r with d digits after a decimal point inserted (d < 23).
+ * The digits are made right-aligned at t + 24, two a step, and copied
+ * out in fixed 24-byte moves (what follows them is overwritten or left
+ * beyond the buffer's length). */
 static void
 put_scaled(struct rt_buf *b, int64_t r, int d)
 {
-	char t[32];
+	char t[48] = { 0 }, *o;
 	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
-	int i = (int)sizeof t, k = 0;
+	int i = 24, k;
 
-	do {
-		t[--i] = (char)('0' + u % 10);
-		u /= 10;
-		if (++k == d)
-			t[--i] = '.';
-	} while (u || k < d);
-	if (t[i] == '.')
+	while (u >= 100) {
+		unsigned q = (unsigned)(u % 100);
+
+		u /= 100;
+		i -= 2;
+		memcpy(t + i, digit_pairs + 2 * q, 2);
+	}
+	if (u >= 10) {
+		i -= 2;
+		memcpy(t + i, digit_pairs + 2 * u, 2);
+	} else {
+		t[--i] = (char)('0' + u);
+	}
+	/* At least one digit before the point. */
+	while (24 - i <= d)
 		t[--i] = '0';
-	if (r < 0)
-		t[--i] = '-';
-	rt_buf_add(b, t + i, sizeof t - (size_t)i);
+	k = 24 - i;
+	rt_buf_reserve(b, 2 * 24 + 2);
+	o = b->p + b->len;
+	*o = '-';
+	o += r < 0;
+	memcpy(o, t + i, 24);
+	o += k - d;
+	if (d > 0) {
+		*o++ = '.';
+		memcpy(o, t + 24 - d, 24);
+		o += d;
+	}
+	b->len = (size_t)(o - b->p);
 }
 
 /*
@@ -280,30 +307,64 @@ round_int(double x)
 }
 
 /*
- * Can v be written with at most 9 decimals (the loop below would find
- * some)?  If v is the double nearest r / 10^d with d <= 9 and
- * |v| * 10^9 < 2^51, then v * 10^9 lies within 0.5 of the integer
- * r * 10^(9 - d) (the two roundings, of v and of the product, cost at
- * most 0.25 each at that size), and that integer over 10^9 rounds to v
- * again: so the test with 9 decimals passes whenever any test would.
- * Averages and other quotients fail it at once, instead of after ten
- * divisions.  Larger values are not filtered.
+ * v with the fewest decimals (at most 9) that read back as v; returns 0
+ * when written, -1 when no such text exists.  r / 10^d is what strtod
+ * computes from the text r with d decimals (both round the same rational
+ * once), so r / 10^d == v proves the round trip.
+ *
+ * Below |v| 10^9 < 2^51 one test decides: if v is the double nearest
+ * r / 10^d with d <= 9, then v * 10^9 lies within 0.5 of the integer
+ * R = r * 10^(9 - d) (the two roundings, of v and of the product, cost
+ * at most 0.25 each at that size), and R / 10^9 rounds to v again.  So
+ * the test with 9 decimals passes whenever any would, and R without its
+ * trailing zeros is the shortest r: a zero left at the end of r would
+ * make one decimal fewer read back too.  Averages and other quotients
+ * fail at once.  Larger values try each count of decimals in turn.
  */
-static inline int
-few_decimals(double v)
+static int
+fmt_decimals(struct rt_buf *b, double v)
 {
-	double sc = v * 1e9;
+	double sc = v * 1e9, r;
+	int d;
 
-	if (fabs(sc) >= 2251799813685248.0)
-		return 1;
-	return round_int(sc) / 1e9 == v;
+	if (fabs(sc) < 2251799813685248.0) {	/* 2^51 */
+		int64_t q;
+
+		r = round_int(sc);
+		if (r / 1e9 != v)
+			return -1;
+		q = (int64_t)r;
+		d = 9;
+		/* Trailing zeros, 8, 4, 2 then 1 at a time. */
+		if (q % 100000000 == 0)
+			q /= 100000000, d -= 8;
+		if (d >= 4 && q % 10000 == 0)
+			q /= 10000, d -= 4;
+		if (d >= 2 && q % 100 == 0)
+			q /= 100, d -= 2;
+		if (d >= 1 && q % 10 == 0)
+			q /= 10, d -= 1;
+		put_scaled(b, q, d);
+		return 0;
+	}
+	for (d = 0; d <= 9; d++) {
+		sc = v * pow10_exact[d];
+		if (fabs(sc) >= 9007199254740992.0)	/* 2^53 */
+			break;
+		r = round_int(sc);
+		if (r / pow10_exact[d] == v) {
+			put_scaled(b, (int64_t)r, d);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static void
 num_fmt(struct rt_buf *b, double v)
 {
 	char t[40];
-	int d, prec;
+	int prec;
 
 	if (isnan(v) || isinf(v)) {
 		rt_buf_add(b, "null", 4);
@@ -313,24 +374,9 @@ num_fmt(struct rt_buf *b, double v)
 		rt_buf_addc(b, '0');
 		return;
 	}
-	/* Money and most measured values have few decimals: find the fewest
-	 * that read back exactly.  r / 10^d is what strtod computes from
-	 * that text (both round the same rational once), so equality
-	 * proves the round trip. */
-	if (fabs(v) < 9e15 && few_decimals(v)) {
-		for (d = 0; d <= 9; d++) {
-			double sc = v * pow10_exact[d];
-			double r;
-
-			if (fabs(sc) >= 9007199254740992.0)
-				break;
-			r = round_int(sc);
-			if (r / pow10_exact[d] == v) {
-				put_scaled(b, (int64_t)r, d);
-				return;
-			}
-		}
-	}
+	/* Money and most measured values have few decimals. */
+	if (fabs(v) < 9e15 && fmt_decimals(b, v) == 0)
+		return;
 	if (fmt_exact(b, v) == 0)
 		return;
 	/* 15 significant digits always read back as themselves, so when
