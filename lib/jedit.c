@@ -20,6 +20,7 @@ rt_jedit_release(struct rt_jedit *e)
 	rt_buf_release(&e->text);
 	rt_buf_release(&e->esc);
 	rt_buf_release(&e->ckeys);
+	rt_buf_release(&e->out);
 	free(e->cklen);
 	free(e->cnode);
 	free(e->set);
@@ -32,6 +33,83 @@ rt_jedit_start(struct rt_jedit *e, const struct rt_jdoc *d)
 	e->d = d;
 	e->n = 0;
 	e->text.len = 0;
+	e->direct = rt_jkeys_same(&e->appends, d);
+	if (e->direct) {
+		e->out.len = 0;
+		rt_buf_add(&e->out, d->p + d->v[0].off, d->v[0].len - 1);
+		e->dn = e->dat = 0;
+	}
+}
+
+static struct rt_jedit_set *
+new_set(struct rt_jedit *e)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->set = rt_xreallocarray(e->set, e->cap, sizeof *e->set);
+	}
+	return &e->set[e->n++];
+}
+
+/* Written as set: the members so far become sets again (a key other
+ * than the kept ones came). */
+static void
+undo_direct(struct rt_jedit *e)
+{
+	size_t i, at = 0, n = e->n;
+
+	e->direct = 0;
+	e->text.len = 0;
+	if (n)
+		e->set[n - 1].vlen = e->out.len - e->set[n - 1].voff;
+	for (i = 0; i < n; i++) {
+		struct rt_jedit_set *s = &e->set[i];
+		size_t voff = s->voff;
+
+		s->koff = e->text.len;
+		rt_buf_add(&e->text, e->ckeys.p + at, s->klen);
+		at += s->klen;
+		s->voff = e->text.len;
+		rt_buf_add(&e->text, e->out.p + voff, s->vlen);
+	}
+}
+
+/* In direct mode: write the member key[0, klen) as the next kept key
+ * and return the buffer its value goes to, or NULL after undo_direct. */
+static struct rt_buf *
+direct_key(struct rt_jedit *e, const char *key, size_t klen, int plain)
+{
+	struct rt_jedit_set *s;
+	struct rt_buf *o = &e->out;
+
+	if (e->dn == e->cn || e->cklen[e->dn] != klen ||
+	    !rt_bytes_eq(e->ckeys.p + e->dat, key, klen)) {
+		undo_direct(e);
+		return NULL;
+	}
+	if (e->n)
+		e->set[e->n - 1].vlen = o->len - e->set[e->n - 1].voff;
+	s = new_set(e);
+	s->klen = klen;
+	s->plain = (uint32_t)plain;
+	s->node = 0;
+	s->seq = e->n - 1;
+	if (e->d->v[0].n > 0 || e->n > 1)
+		rt_buf_addc(o, ',');
+	if (plain) {
+		rt_buf_reserve(o, klen + 3);
+		o->p[o->len++] = '"';
+		memcpy(o->p + o->len, key, klen);
+		o->len += klen;
+		o->p[o->len++] = '"';
+	} else {
+		rt_json_put_str(o, key, klen);
+	}
+	rt_buf_addc(o, ':');
+	s->voff = o->len;
+	e->dn++;
+	e->dat += klen;
+	return o;
 }
 
 /* Close the value of the last set (its length is what was appended). */
@@ -47,35 +125,37 @@ close_last(struct rt_jedit *e)
 		s->vlen = e->text.len - s->voff;
 }
 
-struct rt_buf *
-rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen)
+static struct rt_buf *
+set_key(struct rt_jedit *e, const char *key, size_t klen, int plain)
 {
 	struct rt_jedit_set *s;
+	struct rt_buf *o;
 
+	if (e->direct && (o = direct_key(e, key, klen, plain)) != NULL)
+		return o;
 	close_last(e);
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 16;
-		e->set = rt_xreallocarray(e->set, e->cap, sizeof *e->set);
-	}
-	s = &e->set[e->n++];
+	s = new_set(e);
 	s->koff = e->text.len;
 	s->klen = klen;
 	rt_buf_add(&e->text, key, klen);
 	s->voff = e->text.len;
 	s->vlen = (size_t)-1;
 	s->node = 0;
-	s->plain = 0;
+	s->plain = (uint32_t)plain;
 	s->seq = e->n - 1;
 	return &e->text;
 }
 
 struct rt_buf *
+rt_jedit_key(struct rt_jedit *e, const char *key, size_t klen)
+{
+	return set_key(e, key, klen, 0);
+}
+
+struct rt_buf *
 rt_jedit_key_plain(struct rt_jedit *e, const char *key, size_t klen)
 {
-	struct rt_buf *b = rt_jedit_key(e, key, klen);
-
-	e->set[e->n - 1].plain = 1;
-	return b;
+	return set_key(e, key, klen, 1);
 }
 
 void
@@ -135,7 +215,6 @@ keep_sets(struct rt_jedit *e)
 		e->cnode[i] = e->set[i].node;
 	}
 	e->cn = e->n;
-	rt_jkeys_keep(&e->kept, e->d);
 }
 
 /* Which sets replace an existing member; later sets of a key win.  One
@@ -206,10 +285,15 @@ resolve(struct rt_jedit *e)
 				s->node = k + 1;
 		}
 	}
+	keep_sets(e);
+	e->kept.d = NULL;
 	if (flat)
-		keep_sets(e);
-	else
-		e->kept.d = NULL;
+		rt_jkeys_keep(&e->kept, d);
+	e->appends.d = NULL;
+	for (i = 0; i < e->n && e->set[i].node == 0; i++)
+		;
+	if (i == e->n)
+		rt_jkeys_keep(&e->appends, d);
 sort:
 	/* A handful of sets: insertion sort (qsort's set-up cost more). */
 	for (i = 1; i < e->n; i++) {
@@ -226,6 +310,8 @@ rt_jedit_bound(struct rt_jedit *e)
 {
 	size_t n = e->d->v[0].len + 1, i;
 
+	if (e->direct)
+		return e->out.len + 1;
 	close_last(e);
 	/* A key escapes to 6 bytes a byte at most (\u00XX), and quotes, a
 	 * colon and a comma. */
@@ -251,6 +337,11 @@ rt_jedit_write(struct rt_jedit *e, char *dst)
 	int members = d->v[0].n > 0;
 	char *o = dst;
 
+	if (e->direct) {
+		memcpy(dst, e->out.p, e->out.len);
+		dst[e->out.len] = '}';
+		return e->out.len + 1;
+	}
 	close_last(e);
 	resolve(e);
 	/* Replacements, in text order (sorted by node index). */

@@ -36,6 +36,16 @@ struct rt_jedit {
 	size_t *cklen;
 	uint32_t *cnode;
 	size_t cn, ccap;
+	/* When the last record's sets were all appended (no key in the
+	 * record, none set twice), a record with the same keys is written
+	 * as it is set: its text to the brace into out, then each member
+	 * (dn of them, at ckeys + dat), while the keys set are the kept
+	 * ones in their order; any other key turns the members written
+	 * back into sets. */
+	struct rt_jkeys appends;
+	int direct;
+	struct rt_buf out;
+	size_t dn, dat;
 };
 
 void rt_jedit_init(struct rt_jedit *e);

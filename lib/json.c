@@ -188,6 +188,9 @@ struct scan {
 	struct rt_jnode *v;
 	uint32_t nv, cap;
 	uint32_t hits;		/* top-level keys found in the memo */
+	int roomy;		/* cap is over the text's length: every node
+				 * takes a byte of text, so no check is due
+				 * (a constant where the scanner is inlined) */
 };
 
 #define SCAN_INLINE static inline __attribute__((always_inline))
@@ -203,25 +206,38 @@ skip_ws(struct scan *sc)
 	sc->s = s;
 }
 
+/* The next node's index, with room for it. */
 SCAN_INLINE uint32_t
-new_node(struct scan *sc, unsigned type, const unsigned char *at)
+node_room(struct scan *sc)
 {
-	struct rt_jnode *v;
 	uint32_t i = sc->nv++;
 
-	if (i == sc->cap) {
+	if (!sc->roomy && i == sc->cap) {
 		sc->d->cap = sc->cap;
 		rt_jdoc_grow(sc->d);
 		sc->v = sc->d->v;
 		sc->cap = sc->d->cap;
 	}
-	v = &sc->v[i];
-	v->off = (uint32_t)(at - sc->base);
-	v->len = 0;
-	v->next = i + 1;
-	v->n = 0;
-	v->type = (uint8_t)type;
-	v->flags = 0;
+	return i;
+}
+
+/* Node i, whole (one store of the struct, not a field at a time). */
+SCAN_INLINE void
+put_node(struct scan *sc, uint32_t i, unsigned type, const unsigned char *at,
+    size_t len, unsigned flags)
+{
+	struct rt_jnode v = { (uint32_t)(at - sc->base), (uint32_t)len, i + 1,
+	    0, (uint8_t)type, (uint8_t)flags };
+
+	sc->v[i] = v;
+}
+
+SCAN_INLINE uint32_t
+new_node(struct scan *sc, unsigned type, const unsigned char *at)
+{
+	uint32_t i = node_room(sc);
+
+	put_node(sc, i, type, at, 0, 0);
 	return i;
 }
 
@@ -274,7 +290,7 @@ scan_string(struct scan *sc)
 {
 	const unsigned char *start = sc->s;
 	const unsigned char *s = start + 1, *end = sc->end;
-	uint32_t i = new_node(sc, RT_JSTR, start);
+	uint32_t i = node_room(sc);
 	unsigned flags = 0;
 
 	for (;;) {
@@ -320,8 +336,8 @@ found:
 #ifdef __SSE2__
 close:
 #endif
-			sc->v[i].len = (uint32_t)(s - start);
-			sc->v[i].flags = (uint8_t)flags;
+			put_node(sc, i, RT_JSTR, start, (size_t)(s - start),
+			    flags);
 			sc->s = s;
 			return 0;
 		case C_BSLASH:
@@ -359,7 +375,7 @@ SCAN_INLINE int
 scan_number(struct scan *sc)
 {
 	const unsigned char *start = sc->s, *s = start, *end = sc->end;
-	uint32_t i = new_node(sc, RT_JNUM, start);
+	uint32_t i = node_room(sc);
 	unsigned flags = RT_JF_INT;
 
 	if (s < end && *s == '-')
@@ -396,8 +412,7 @@ scan_number(struct scan *sc)
 			s++;
 		flags = 0;
 	}
-	sc->v[i].len = (uint32_t)(s - start);
-	sc->v[i].flags = (uint8_t)flags;
+	put_node(sc, i, RT_JNUM, start, (size_t)(s - start), flags);
 	sc->s = s;
 	return 0;
 }
@@ -409,8 +424,8 @@ scan_literal(struct scan *sc, const char *word, size_t n, unsigned type)
 
 	if ((size_t)(sc->end - sc->s) < n || memcmp(sc->s, word, n) != 0)
 		return fail(sc, "invalid literal");
-	i = new_node(sc, type, sc->s);
-	sc->v[i].len = (uint32_t)n;
+	i = node_room(sc);
+	put_node(sc, i, type, sc->s, n, 0);
 	sc->s += n;
 	return 0;
 }
@@ -494,10 +509,9 @@ scan_key(struct scan *sc, uint32_t o)
 		if (m->len && (sc->end - sc->s >= (m->len > 16 ? 32 : 16) ?
 		    memo_match(sc->s, m) : sc->end - sc->s >= m->len &&
 		    memcmp(sc->s, m->b, m->len) == 0)) {
-			uint32_t i = new_node(sc, RT_JSTR, sc->s);
+			uint32_t i = node_room(sc);
 
-			sc->v[i].len = m->len - 1u;
-			sc->v[i].flags = m->flags;
+			put_node(sc, i, RT_JSTR, sc->s, m->len - 1u, m->flags);
 			sc->s += m->len;
 			sc->v[0].n++;
 			sc->hits++;
@@ -615,6 +629,7 @@ int
 rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 {
 	struct scan sc;
+	int r;
 	uint32_t lastn = d->keyn;
 	uint64_t lastgen = d->keygen;
 
@@ -637,7 +652,23 @@ rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 	sc.nv = 0;
 	sc.cap = d->cap;
 	sc.hits = 0;
-	if (scan_text(&sc) == -1) {
+	/* Room for a node a byte for texts of records' size, so that the
+	 * scanner need not check (65536 bytes: 1.3 MB of nodes at most). */
+	if (d->cap <= n && n < 65536) {
+		while (d->cap <= n)
+			d->cap *= 2;
+		d->v = rt_xreallocarray(d->v, d->cap, sizeof *d->v);
+		sc.v = d->v;
+		sc.cap = d->cap;
+	}
+	if (sc.cap > n) {
+		sc.roomy = 1;
+		r = scan_text(&sc);
+	} else {
+		sc.roomy = 0;
+		r = scan_text(&sc);
+	}
+	if (r == -1) {
 		d->err = sc.err;
 		d->erroff = (size_t)(sc.s - sc.base);
 		d->nv = 0;

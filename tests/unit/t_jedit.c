@@ -171,11 +171,11 @@ edit_runs(void)
 	    "_score", "new", "a\"q" };
 	struct rt_jedit cold;
 	struct rt_buf o2 = RT_BUF_INIT;
-	int bad = 0, total = 0;
+	int bad = 0, total = 0, direct = 0, undone = 0;
 
 	for (int i = 0; i < 3000; i++) {
 		int key[6], set[5], m = (int)next(6), ns = (int)next(5);
-		int run = 1 + (int)next(6), j;
+		int run = 1 + (int)next(6), j, nr;
 
 		for (j = 0; j < m; j++)
 			key[j] = (int)next(7);
@@ -198,16 +198,25 @@ edit_runs(void)
 				continue;
 			}
 			rt_jedit_start(&e, &d);
+			direct += e.direct;
 			rt_jedit_init(&cold);
 			rt_jedit_start(&cold, &d);
-			for (j = 0; j < ns; j++) {
+			/* Now and then fewer sets than the run's, or one more. */
+			nr = next(8) == 0 ? (int)next((unsigned)ns + 1u) :
+			    next(8) == 0 ? ns + 1 : ns;
+			for (j = 0; j < nr; j++) {
+				const char *k = keys[j < ns ? set[j] : (int)next(8)];
 				char v[16];
+				int was = e.direct;
 
 				snprintf(v, sizeof v, "%d", r * 10 + j);
-				rt_jedit_set(&e, keys[set[j]],
-				    strlen(keys[set[j]]), v, strlen(v));
-				rt_jedit_set(&cold, keys[set[j]],
-				    strlen(keys[set[j]]), v, strlen(v));
+				/* Values written in place, as tools do; keys
+				 * without quotes or backslashes as plain. */
+				rt_buf_adds(strpbrk(k, "\\\"") ?
+				    rt_jedit_key(&e, k, strlen(k)) :
+				    rt_jedit_key_plain(&e, k, strlen(k)), v);
+				undone += was && !e.direct;
+				rt_jedit_set(&cold, k, strlen(k), v, strlen(v));
 			}
 			out.len = o2.len = 0;
 			rt_jedit_finish(&e, &out);
@@ -220,6 +229,10 @@ edit_runs(void)
 	}
 	ok(bad == 0, "%d records edited in runs of the same keys: as a fresh "
 	    "edit makes them (%d differ)", total, bad);
+	/* The records written as set, and those turned back into sets
+	 * midway, are among them. */
+	ok(direct > 1000 && undone > 100, "%d written as set, %d of them "
+	    "turned back into sets", direct, undone);
 	rt_buf_release(&o2);
 }
 
