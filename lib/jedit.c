@@ -71,41 +71,50 @@ undo_direct(struct rt_jedit *e)
 		at += s->klen;
 		s->voff = e->text.len;
 		rt_buf_add(&e->text, e->out.p + voff, s->vlen);
+		s->node = 0;
+		s->seq = i;
 	}
 }
 
 /* In direct mode: write the member key[0, klen) as the next kept key
- * and return the buffer its value goes to, or NULL after undo_direct. */
+ * and return the buffer its value goes to, or NULL after undo_direct.
+ * A set keeps what undo_direct needs: the key's length, where its value
+ * starts (its length is known when the next one starts). */
 static struct rt_buf *
 direct_key(struct rt_jedit *e, const char *key, size_t klen, int plain)
 {
 	struct rt_jedit_set *s;
 	struct rt_buf *o = &e->out;
+	char *q;
+	size_t n = e->n;
 
 	if (e->dn == e->cn || e->cklen[e->dn] != klen ||
 	    !rt_bytes_eq(e->ckeys.p + e->dat, key, klen)) {
 		undo_direct(e);
 		return NULL;
 	}
-	if (e->n)
-		e->set[e->n - 1].vlen = o->len - e->set[e->n - 1].voff;
+	if (n)
+		e->set[n - 1].vlen = o->len - e->set[n - 1].voff;
+	if (!plain) {
+		if (e->d->v[0].n > 0 || n > 0)
+			rt_buf_addc(o, ',');
+		rt_json_put_str(o, key, klen);
+		rt_buf_addc(o, ':');
+	} else {
+		rt_buf_reserve(o, klen + 4);
+		q = o->p + o->len;
+		*q = ',';
+		q += e->d->v[0].n > 0 || n > 0;
+		*q++ = '"';
+		memcpy(q, key, klen);
+		q += klen;
+		*q++ = '"';
+		*q++ = ':';
+		o->len = (size_t)(q - o->p);
+	}
 	s = new_set(e);
 	s->klen = klen;
 	s->plain = (uint32_t)plain;
-	s->node = 0;
-	s->seq = e->n - 1;
-	if (e->d->v[0].n > 0 || e->n > 1)
-		rt_buf_addc(o, ',');
-	if (plain) {
-		rt_buf_reserve(o, klen + 3);
-		o->p[o->len++] = '"';
-		memcpy(o->p + o->len, key, klen);
-		o->len += klen;
-		o->p[o->len++] = '"';
-	} else {
-		rt_json_put_str(o, key, klen);
-	}
-	rt_buf_addc(o, ':');
 	s->voff = o->len;
 	e->dn++;
 	e->dat += klen;

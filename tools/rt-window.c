@@ -146,6 +146,7 @@ struct rw {
 	int ahead_ok[3];
 	const char *ahead_at;	/* where the next call's bytes start */
 	const char *ahead_third;	/* and the line it sniffs */
+	const char *ahead_sniffed;	/* the line the last call sniffed */
 };
 
 static void
@@ -612,17 +613,15 @@ prefetch_keys(struct rw *rw)
 		}
 		rw->ahead_third = q;
 	} else {
-		if ((nl = memchr(p, '\n', n)) == NULL) {
-			rw->ahead_at = NULL;
-			return;
-		}
-		rw->ahead_at = nl + 1;
+		/* The line after the next is the one sniffed last time. */
+		rw->ahead_at = rw->ahead_sniffed;
 	}
 	p = rw->ahead_third;
 	if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
 		rw->ahead_at = NULL;
 		return;
 	}
+	rw->ahead_sniffed = p;
 	rw->ahead_third = nl + 1;
 	if ((k = sniff_key(rw, p, (size_t)(nl - p), key, sizeof key)) == 0)
 		return;
