@@ -247,6 +247,49 @@ test_fmt_vs_printf(void)
 
 /* Values with at most 9 decimals print as those decimals (the
  * few-decimals filter must never turn one away). */
+/* The same at the edges of the digit counts (one digit to nine, with
+ * every place of the point, zeros before the digits), where the word of
+ * eight digits gives way to the general path. */
+static void
+test_fmt_digit_edges(void)
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
+	char want[64];
+	int bad = 0, total = 0;
+
+	for (int d = 0; d <= 9; d++)
+		for (int e = 0; e <= 9; e++)
+			for (int64_t dk = -1; dk <= 1; dk++)
+				for (int neg = 0; neg < 2; neg++) {
+					int64_t k = (int64_t)p10[e] + dk;
+					double v;
+					size_t n;
+
+					if (k < 0)
+						continue;
+					v = (double)(neg ? -k : k) / p10[d];
+					snprintf(want, sizeof want, "%.*f", d, v);
+					n = strlen(want);
+					if (memchr(want, '.', n)) {
+						while (want[n - 1] == '0')
+							n--;
+						if (want[n - 1] == '.')
+							n--;
+					}
+					want[n] = '\0';
+					if (strcmp(want, "-0") == 0)
+						strcpy(want, "0");
+					total++;
+					if (strcmp(fmt(v), want) != 0 && bad++ < 5)
+						diag("%s%lld / 10^%d printed as %s, "
+						    "want %s", neg ? "-" : "",
+						    (long long)k, d, fmt(v), want);
+				}
+	ok(bad == 0, "%d values at the edges of digit counts print as their "
+	    "decimals", total);
+}
+
 static void
 test_fmt_decimals(void)
 {
@@ -661,6 +704,7 @@ main(void)
 	test_fmt_random();
 	test_fmt_vs_printf();
 	test_fmt_decimals();
+	test_fmt_digit_edges();
 	test_fmt_repeat();
 	test_clean();
 	test_clean_random();
