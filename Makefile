@@ -13,9 +13,9 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
 RT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wvla -Wformat=2 -D_DEFAULT_SOURCE -MMD -MP \
+	-Wmissing-prototypes -Wvla -Wformat=2 -D_DEFAULT_SOURCE -pthread -MMD -MP \
 	-iquote lib
-RT_LIBS := -lcsv -ljq -lpcre2-8 -lm
+RT_LIBS := -lcsv -ljq -lpcre2-8 -lm -pthread
 
 ifdef SANITIZE
 BUILD ?= build/asan

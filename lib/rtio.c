@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +19,150 @@
 #include "mem.h"
 
 #define IN_CHUNK (128 * 1024)
+
+/*
+ * Reading ahead: a thread reads a regular file into a ring of blocks
+ * while the records of the block before are worked on, and in_fill
+ * copies out of the blocks instead of calling read(2).  The copy out of
+ * the page cache (the bulk of reading a file) then runs on another core,
+ * and the copy from the block, which the other core has just written,
+ * comes from the shared cache.  Files are read to their end as read(2)
+ * reads them (a file that grows meanwhile is read on, up to the end the
+ * thread meets); pipes and terminals are read in place, where a read may
+ * block and output must be flushed first.
+ */
+#define AHEAD_MIN ((int64_t)4 * 1024 * 1024)	/* files smaller: no thread */
+#define AHEAD_BLOCK (256 * 1024)
+#define AHEAD_BLOCKS 4
+
+struct rt_ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	int fd;
+	char *block[AHEAD_BLOCKS];
+	ssize_t len[AHEAD_BLOCKS];	/* bytes in a filled block; 0: end
+					 * of file, -1: error (errno in err) */
+	int err[AHEAD_BLOCKS];
+	unsigned head, count;	/* the block being copied out; filled */
+	size_t off;		/* bytes of the head block copied out */
+	int stop, done;		/* the reader is asked to stop; has ended */
+};
+
+static void *
+ahead_run(void *arg)
+{
+	struct rt_ahead *a = arg;
+	unsigned tail = 0;
+
+	for (;;) {
+		ssize_t n;
+		int err = 0;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->count == AHEAD_BLOCKS && !a->stop)
+			pthread_cond_wait(&a->emptied, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			break;
+		}
+		pthread_mutex_unlock(&a->mu);
+		do
+			n = read(a->fd, a->block[tail], AHEAD_BLOCK);
+		while (n == -1 && errno == EINTR);
+		if (n == -1)
+			err = errno;
+		pthread_mutex_lock(&a->mu);
+		a->len[tail] = n;
+		a->err[tail] = err;
+		a->count++;
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->mu);
+		if (n <= 0)
+			break;
+		tail = (tail + 1) % AHEAD_BLOCKS;
+	}
+	return NULL;
+}
+
+/* Start reading ahead; NULL when the thread cannot be had (then read(2)
+ * it is).  Signals stay with the main thread. */
+static struct rt_ahead *
+ahead_start(int fd)
+{
+	struct rt_ahead *a = rt_xcalloc(1, sizeof *a);
+	sigset_t all, old;
+	int i, r;
+
+	a->fd = fd;
+	for (i = 0; i < AHEAD_BLOCKS; i++)
+		a->block[i] = rt_xmalloc(AHEAD_BLOCK);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->filled, NULL);
+	pthread_cond_init(&a->emptied, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&a->th, NULL, ahead_run, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		a->done = 1;	/* nothing to join */
+		return a;
+	}
+	return a;
+}
+
+static void
+ahead_stop(struct rt_ahead *a)
+{
+	int i;
+
+	if (!a->done) {
+		pthread_mutex_lock(&a->mu);
+		a->stop = 1;
+		pthread_cond_signal(&a->emptied);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+	}
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->filled);
+	pthread_cond_destroy(&a->emptied);
+	for (i = 0; i < AHEAD_BLOCKS; i++)
+		free(a->block[i]);
+	free(a);
+}
+
+/* read(2) from the blocks: up to room bytes to dst. */
+static ssize_t
+ahead_read(struct rt_ahead *a, char *dst, size_t room)
+{
+	ssize_t len;
+	size_t n;
+
+	pthread_mutex_lock(&a->mu);
+	while (a->count == 0)
+		pthread_cond_wait(&a->filled, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	/* The head block is ours until it is handed back. */
+	len = a->len[a->head];
+	if (len <= 0) {
+		errno = a->err[a->head];
+		return len;	/* stays: every later read sees it too */
+	}
+	n = (size_t)len - a->off;
+	if (n > room)
+		n = room;
+	memcpy(dst, a->block[a->head] + a->off, n);
+	a->off += n;
+	if (a->off == (size_t)len) {
+		a->off = 0;
+		a->head = (a->head + 1) % AHEAD_BLOCKS;
+		pthread_mutex_lock(&a->mu);
+		a->count--;
+		pthread_cond_signal(&a->emptied);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return (ssize_t)n;
+}
 
 int
 rt_in_open(struct rt_in *in, const char *path, size_t max)
@@ -41,6 +187,7 @@ rt_in_open(struct rt_in *in, const char *path, size_t max)
 			return -1;
 		}
 		in->regular = S_ISREG(st.st_mode);
+		in->size = in->regular ? (int64_t)st.st_size : 0;
 	}
 	in->max = max ? max : RT_MAX_RECORD_DEFAULT;
 	in->cap = IN_CHUNK;
@@ -52,6 +199,9 @@ rt_in_open(struct rt_in *in, const char *path, size_t max)
 void
 rt_in_close(struct rt_in *in)
 {
+	if (in->ahead)
+		ahead_stop(in->ahead);
+	in->ahead = NULL;
 	if (in->owned && in->fd >= 0)
 		close(in->fd);
 	in->fd = -1;
@@ -116,7 +266,12 @@ in_fill(struct rt_in *in)
 			if (in->nowait)
 				return -2;
 		}
-		n = read(in->fd, in->buf + in->end, room);
+		if (in->ahead == NULL && in->regular && in->size >= AHEAD_MIN)
+			in->ahead = ahead_start(in->fd);
+		if (in->ahead && !in->ahead->done)
+			n = ahead_read(in->ahead, in->buf + in->end, room);
+		else
+			n = read(in->fd, in->buf + in->end, room);
 		if (n >= 0)
 			break;
 		if (errno == EINTR) {
@@ -197,6 +352,21 @@ in_keep_prefix(struct rt_in *in, size_t n)
 	memset(in->keep + in->keeplen, 0, RT_IN_PAD);
 }
 
+/* Add the line's next n bytes, at start, to its kept prefix while it is
+ * short of RT_OVERLONG_KEEP: the prefix is the line's first bytes
+ * whatever the reads brought in at a time. */
+static void
+in_keep_more(struct rt_in *in, size_t n)
+{
+	size_t k = RT_OVERLONG_KEEP - in->keeplen;
+
+	if (k > n)
+		k = n;
+	memcpy(in->keep + in->keeplen, in->buf + in->start, k);
+	in->keeplen += k;
+	memset(in->keep + in->keeplen, 0, RT_IN_PAD);
+}
+
 /* Hand out the kept prefix of an overlong line of full bytes (its
  * terminator excluded). */
 static void
@@ -220,6 +390,7 @@ in_drop(struct rt_in *in)
 	size_t n = in->end - in->start;
 	int cr = n > 0 && in->buf[in->end - 1] == '\r';
 
+	in_keep_more(in, n - (size_t)cr);
 	in->buf[0] = '\r';
 	in->start = 0;
 	in->end = (size_t)cr;
@@ -231,7 +402,7 @@ in_drop(struct rt_in *in)
 static void
 in_begin_skip(struct rt_in *in)
 {
-	in_keep_prefix(in, in->end - in->start);
+	in_keep_prefix(in, 0);
 	in->skiplen = in_drop(in);
 	in->skipping = 1;
 }
@@ -251,6 +422,7 @@ in_skip(struct rt_in *in, struct rt_line *l)
 	in->skiplen += n;
 	if (nl && n > 0 && p[n - 1] == '\r')
 		in->skiplen--;
+	in_keep_more(in, n - (size_t)(nl && n > 0 && p[n - 1] == '\r'));
 	in->start += n + (nl != NULL);
 	in->skipping = 0;
 	in_emit_overlong(in, l, in->skiplen);

@@ -54,6 +54,11 @@ struct rt_in {
 	void (*idle)(void *arg);
 	void *idle_arg;
 	int nowait;		/* return RT_IN_AGAIN instead of blocking */
+	/* A regular file of some size is read ahead by a thread (rtio.c),
+	 * so that the copies out of the page cache run beside the work on
+	 * the records; NULL: read(2) in place. */
+	struct rt_ahead *ahead;
+	int64_t size;		/* regular file: its size when opened */
 };
 
 /* Open path for reading ("-" or NULL: standard input).  max is the longest
