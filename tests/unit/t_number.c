@@ -247,6 +247,26 @@ test_fmt_vs_printf(void)
 
 /* Values with at most 9 decimals print as those decimals (the
  * few-decimals filter must never turn one away). */
+/* What v = k / 10^d prints as: %.*f without the trailing zeros (and
+ * the point when none is left), "-0" as "0". */
+static void
+decimals_text(double v, int d, char *want, size_t cap)
+{
+	size_t n;
+
+	snprintf(want, cap, "%.*f", d, v);
+	n = strlen(want);
+	if (memchr(want, '.', n)) {
+		while (want[n - 1] == '0')
+			n--;
+		if (want[n - 1] == '.')
+			n--;
+	}
+	want[n] = '\0';
+	if (strcmp(want, "-0") == 0)
+		strcpy(want, "0");
+}
+
 /* The same at the edges of the digit counts (one digit to nine, with
  * every place of the point, zeros before the digits), where the word of
  * eight digits gives way to the general path. */
@@ -264,22 +284,11 @@ test_fmt_digit_edges(void)
 				for (int neg = 0; neg < 2; neg++) {
 					int64_t k = (int64_t)p10[e] + dk;
 					double v;
-					size_t n;
 
 					if (k < 0)
 						continue;
 					v = (double)(neg ? -k : k) / p10[d];
-					snprintf(want, sizeof want, "%.*f", d, v);
-					n = strlen(want);
-					if (memchr(want, '.', n)) {
-						while (want[n - 1] == '0')
-							n--;
-						if (want[n - 1] == '.')
-							n--;
-					}
-					want[n] = '\0';
-					if (strcmp(want, "-0") == 0)
-						strcpy(want, "0");
+					decimals_text(v, d, want, sizeof want);
 					total++;
 					if (strcmp(fmt(v), want) != 0 && bad++ < 5)
 						diag("%s%lld / 10^%d printed as %s, "
@@ -303,24 +312,13 @@ test_fmt_decimals(void)
 		uint64_t lim = i % 2 ? 1000000 : 1000000000000000ULL;
 		int64_t k = (int64_t)(next() % lim);
 		double v;
-		size_t n;
 
 		if (next() & 1)
 			k = -k;
 		v = (double)k / p10[d];
 		if (fabs(v) >= 9e15)
 			continue;
-		snprintf(want, sizeof want, "%.*f", d, v);
-		n = strlen(want);
-		if (memchr(want, '.', n)) {
-			while (want[n - 1] == '0')
-				n--;
-			if (want[n - 1] == '.')
-				n--;
-		}
-		want[n] = '\0';
-		if (strcmp(want, "-0") == 0)
-			strcpy(want, "0");
+		decimals_text(v, d, want, sizeof want);
 		if (strcmp(fmt(v), want) != 0 && bad++ < 5)
 			diag("%lld / 10^%d printed as %s, want %s",
 			    (long long)k, d, fmt(v), want);
