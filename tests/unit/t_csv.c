@@ -538,10 +538,7 @@ static uint64_t rng = 0x2545F4914F6CDD1DULL;
 static uint64_t
 next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return tap_xorshift(&rng);
 }
 
 #define NF 4

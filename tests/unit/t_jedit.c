@@ -52,10 +52,7 @@ static uint64_t rng = 88172645463325252ULL;
 static unsigned
 next(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 /* Random records over a few names (some escaped, some repeated): the

@@ -15,15 +15,12 @@
 #include "tap.h"
 
 static char path[] = "/tmp/t_rtio_ahead.XXXXXX";
-static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 
 static unsigned
 next(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 /* A file of about size bytes of lines of every kind. */

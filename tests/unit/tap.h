@@ -7,11 +7,23 @@
 #define RT_TAP_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
+
+/* The next value of a xorshift64 generator: test data that is the same
+ * on every run. */
+static inline uint64_t
+tap_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
 
 static inline int __attribute__((format(printf, 2, 3)))
 ok(int cond, const char *fmt, ...)
