@@ -1078,11 +1078,11 @@ static void key_forget(struct rt_win *w, uint32_t id);
 
 /* The key id of ev, created if new. */
 static uint32_t
-key_get(struct rt_win *w, const char *key, size_t klen)
+key_get(struct rt_win *w, const char *key, size_t klen, uint64_t h)
 {
 	int isnew;
-	uint32_t id = rt_map_put(&w->keys, key, klen, rt_hash(key, klen),
-	    &isnew);
+	uint32_t id = rt_map_put(&w->keys, key, klen, h ? h : rt_hash(key,
+	    klen), &isnew);
 	struct wkey *k = wk(w, id);
 
 	if (isnew) {
@@ -1920,7 +1920,7 @@ rt_win_advance(struct rt_win *w, int64_t t)
 void
 rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 {
-	uint32_t kid = key_get(w, ev->key, ev->klen);
+	uint32_t kid = key_get(w, ev->key, ev->klen, ev->hash);
 	struct wkey *k = wk(w, kid);
 	int wi, i;
 

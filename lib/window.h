@@ -77,6 +77,7 @@ struct rt_wev {
 	uint32_t cond;		/* bit i: condition i holds */
 	const char *const *prev;	/* per prev slot: JSON text or NULL */
 	const size_t *prevlen;
+	uint64_t hash;		/* rt_hash(key, klen) when known, else 0 */
 };
 
 /* Called with each closed window's record (JSON text, no newline). */

@@ -147,6 +147,15 @@ struct rw {
 	const char *ahead_at;	/* where the next call's bytes start */
 	const char *ahead_third;	/* and the line it sniffs */
 	const char *ahead_sniffed;	/* the line the last call sniffed */
+	/* The sniffed keys, by record number modulo 4: when the record
+	 * comes and its key is the sniffed one, its hash is not made
+	 * again. */
+	uint64_t seq;		/* the record being read */
+	struct sniffed {
+		uint64_t seq, h;
+		size_t len;
+		char key[48];
+	} sniffed[4];
 };
 
 static void
@@ -594,6 +603,7 @@ prefetch_keys(struct rw *rw)
 			rt_win_prefetch(rw->w, rw->ahead_h[i], i);
 	}
 	rw->ahead_ok[0] = 0;
+	rw->seq++;
 	if (n == 0)
 		return;
 	end = p + n;
@@ -628,6 +638,27 @@ prefetch_keys(struct rw *rw)
 	rw->ahead_h[0] = rt_hash(key, k);
 	rw->ahead_ok[0] = 1;
 	rt_win_prefetch(rw->w, rw->ahead_h[0], 0);
+	if (k <= sizeof rw->sniffed[0].key) {
+		struct sniffed *sn = &rw->sniffed[(rw->seq + 3) & 3];
+
+		sn->seq = rw->seq + 3;
+		sn->h = rw->ahead_h[0];
+		sn->len = k;
+		memcpy(sn->key, key, k);
+	}
+}
+
+/* The hash of the record's key if it is the one sniffed three records
+ * before, else 0. */
+static uint64_t
+sniffed_hash(const struct rw *rw)
+{
+	const struct sniffed *sn = &rw->sniffed[rw->seq & 3];
+
+	if (sn->seq == rw->seq && sn->len == rw->key.len &&
+	    rt_bytes_eq(sn->key, rw->key.p, sn->len))
+		return sn->h;
+	return 0;
 }
 
 /* The value node of field i of list l (named name) in d, or 0. */
@@ -723,6 +754,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	}
 	ev.key = rw->key.p ? rw->key.p : "";
 	ev.klen = rw->key.len;
+	ev.hash = rw->c.nkeys ? sniffed_hash(rw) : 0;
 	ev.num = rw->num;
 	ev.dh = rw->dh;
 	ev.cond = cond;
