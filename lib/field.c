@@ -39,8 +39,10 @@ rt_field_num(const struct rt_jdoc *d, uint32_t i, double *x)
 {
 	const struct rt_jnode *v = &d->v[i];
 
-	if (v->type == RT_JNUM)
-		return rt_num_parse(rt_jdoc_text(d, i), v->len, x) == 0;
+	if (v->type == RT_JNUM) {
+		*x = rt_num_parse_json(rt_jdoc_text(d, i), v->len);
+		return 1;
+	}
 	if (v->type == RT_JSTR && !(v->flags & RT_JF_ESC) && v->len > 2)
 		return rt_num_parse(rt_jdoc_text(d, i) + 1, v->len - 2, x) == 0;
 	return 0;

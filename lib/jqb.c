@@ -333,7 +333,6 @@ rt_jqb_from_doc(const struct rt_jdoc *d, uint32_t i, struct rt_buf *tmp)
 {
 	const struct rt_jnode *v = &d->v[i];
 	uint32_t k;
-	double x;
 	jv c;
 
 	switch (v->type) {
@@ -341,9 +340,7 @@ rt_jqb_from_doc(const struct rt_jdoc *d, uint32_t i, struct rt_buf *tmp)
 	case RT_JFALSE: return jv_false();
 	case RT_JTRUE: return jv_true();
 	case RT_JNUM:
-		if (rt_num_parse(d->p + v->off, v->len, &x) == -1)
-			x = 0;	/* cannot happen: the scanner validated it */
-		return jv_number(x);
+		return jv_number(rt_num_parse_json(d->p + v->off, v->len));
 	case RT_JSTR:
 		return from_str(d, i, tmp);
 	case RT_JARR:

@@ -70,12 +70,19 @@ slow_parse(const char *s, size_t n)
 int
 rt_num_parse(const char *s, size_t n, double *out)
 {
+	if (!json_number_ok(s, n))
+		return -1;
+	*out = rt_num_parse_json(s, n);
+	return 0;
+}
+
+double
+rt_num_parse_json(const char *s, size_t n)
+{
 	const char *p = s, *end = s + n;
 	uint64_t m = 0;
 	int neg = 0, nd = 0, e10 = 0, exp = 0;
 
-	if (!json_number_ok(s, n))
-		return -1;
 	if (*p == '-')
 		neg = 1, p++;
 	/* Mantissa digits, with the point folded into the exponent. */
@@ -115,12 +122,10 @@ rt_num_parse(const char *s, size_t n, double *out)
 		double v = (double)m;
 
 		v = e10 < 0 ? v / pow10_exact[-e10] : v * pow10_exact[e10];
-		*out = neg ? -v : v;
-		return 0;
+		return neg ? -v : v;
 	}
 slow:
-	*out = slow_parse(s, n);
-	return 0;
+	return slow_parse(s, n);
 }
 
 int

@@ -14,6 +14,9 @@
 /* Read the JSON number text s[0, n) (RFC 8259 grammar) as the nearest
  * double.  0, or -1 if the text is not a JSON number. */
 int rt_num_parse(const char *s, size_t n, double *out);
+/* The same for a text known to be a JSON number (a number node of a
+ * parsed document): not checked again. */
+double rt_num_parse_json(const char *s, size_t n);
 
 /* Read s[0, n) as an exact int64 when it is a JSON integer in range
  * ("12", "-3"; not "1.0" or "1e3").  0 or -1. */

@@ -708,7 +708,7 @@ from_node(struct ev *e, uint32_t i, struct fv *v, int *st)
 	case RT_JTRUE: v->t = V_TRUE; break;
 	case RT_JNUM:
 		v->t = V_NUM;
-		rt_num_parse(rt_jdoc_text(d, i), n->len, &v->n);
+		v->n = rt_num_parse_json(rt_jdoc_text(d, i), n->len);
 		break;
 	case RT_JSTR:
 		v->t = V_STR;
@@ -911,7 +911,7 @@ num_lit_cmp(struct ev *e, const struct rt_fnode *n, int *c)
 	if (e->numgen[sl] == e->gen) {
 		x = e->num[sl];
 	} else {
-		rt_num_parse(rt_jdoc_text(e->d, i), e->d->v[i].len, &x);
+		x = rt_num_parse_json(rt_jdoc_text(e->d, i), e->d->v[i].len);
 		e->num[sl] = x;
 		e->numgen[sl] = e->gen;
 	}

@@ -327,7 +327,6 @@ num_of(const struct rt_jdoc *d, uint32_t i)
 {
 	const struct rt_jnode *x = &d->v[i];
 	const char *p = rt_jdoc_text(d, i);
-	double r;
 
 	if ((x->flags & RT_JF_INT) && x->len <= 15) {
 		int64_t a = 0;
@@ -337,8 +336,7 @@ num_of(const struct rt_jdoc *d, uint32_t i)
 			a = a * 10 + (p[k] - '0');
 		return p[0] == '-' ? (double)-a : (double)a;
 	}
-	rt_num_parse(p, x->len, &r);
-	return r;
+	return rt_num_parse_json(p, x->len);
 }
 
 /* Compare number node i with the schema number lim: <0, 0, >0. */
