@@ -46,7 +46,8 @@ struct rt_ahead {
 	int err[AHEAD_BLOCKS];
 	unsigned head, count;	/* the block being copied out; filled */
 	size_t off;		/* bytes of the head block copied out */
-	int stop, done;		/* the reader is asked to stop; has ended */
+	int stop;		/* the reader is asked to stop */
+	int nothread;		/* none could be started: read(2) it is */
 };
 
 static void *
@@ -85,8 +86,8 @@ ahead_run(void *arg)
 	return NULL;
 }
 
-/* Start reading ahead; NULL when the thread cannot be had (then read(2)
- * it is).  Signals stay with the main thread. */
+/* Start reading ahead (nothread set when no thread could be started).
+ * Signals stay with the main thread. */
 static struct rt_ahead *
 ahead_start(int fd)
 {
@@ -104,10 +105,7 @@ ahead_start(int fd)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = pthread_create(&a->th, NULL, ahead_run, a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0) {
-		a->done = 1;	/* nothing to join */
-		return a;
-	}
+	a->nothread = r != 0;
 	return a;
 }
 
@@ -116,7 +114,7 @@ ahead_stop(struct rt_ahead *a)
 {
 	int i;
 
-	if (!a->done) {
+	if (!a->nothread) {
 		pthread_mutex_lock(&a->mu);
 		a->stop = 1;
 		pthread_cond_signal(&a->emptied);
@@ -268,7 +266,7 @@ in_fill(struct rt_in *in)
 		}
 		if (in->ahead == NULL && in->regular && in->size >= AHEAD_MIN)
 			in->ahead = ahead_start(in->fd);
-		if (in->ahead && !in->ahead->done)
+		if (in->ahead && !in->ahead->nothread)
 			n = ahead_read(in->ahead, in->buf + in->end, room);
 		else
 			n = read(in->fd, in->buf + in->end, room);
