@@ -139,22 +139,20 @@ struct rw {
 	int first[FL_N];
 	uint32_t node[RT_FSET_MAX];
 	/* Prefetching the next records' keys: "F": for each key field, and
-	 * the hash of the next record's key when it was sniffed. */
+	 * the keys sniffed three records ahead, by record number modulo 4
+	 * (a slot holds record seq's key when its seq says so).  When the
+	 * record comes and its key is the sniffed one, its hash is not
+	 * made again. */
 	struct rt_buf *needle;
 	size_t *needle_at;	/* where each was found in the last line */
-	uint64_t ahead_h[3];	/* three records ahead, two, next */
-	int ahead_ok[3];
 	const char *ahead_at;	/* where the next call's bytes start */
 	const char *ahead_third;	/* and the line it sniffs */
 	const char *ahead_sniffed;	/* the line the last call sniffed */
-	/* The sniffed keys, by record number modulo 4: when the record
-	 * comes and its key is the sniffed one, its hash is not made
-	 * again. */
 	uint64_t seq;		/* the record being read */
 	struct sniffed {
 		uint64_t seq, h;
 		size_t len;
-		char key[48];
+		char key[256];
 	} sniffed[4];
 };
 
@@ -586,24 +584,22 @@ sniff_key(struct rw *rw, const char *p, size_t n, char *out,
 }
 
 /* Hints for the keys of the next three records (see rt_win_prefetch):
- * the record three ahead is sniffed now, and its hash passed on to the
- * next stages as the records come. */
+ * the record three ahead is sniffed now (stage 0), those sniffed one and
+ * two calls before go on to stages 1 and 2. */
 static void
 prefetch_keys(struct rw *rw)
 {
 	const char *p, *nl, *end;
 	size_t n = rt_src_ahead(&rw->cli->src, &p), k;
-	char key[256];
+	struct sniffed *sn;
 	int i;
 
-	for (i = 2; i > 0; i--) {
-		rw->ahead_ok[i] = rw->ahead_ok[i - 1];
-		rw->ahead_h[i] = rw->ahead_h[i - 1];
-		if (rw->ahead_ok[i])
-			rt_win_prefetch(rw->w, rw->ahead_h[i], i);
-	}
-	rw->ahead_ok[0] = 0;
 	rw->seq++;
+	for (i = 2; i > 0; i--) {
+		sn = &rw->sniffed[(rw->seq + (uint64_t)i) & 3];
+		if (sn->seq == rw->seq + (uint64_t)i)
+			rt_win_prefetch(rw->w, sn->h, 3 - i);
+	}
 	if (n == 0)
 		return;
 	end = p + n;
@@ -633,19 +629,14 @@ prefetch_keys(struct rw *rw)
 	}
 	rw->ahead_sniffed = p;
 	rw->ahead_third = nl + 1;
-	if ((k = sniff_key(rw, p, (size_t)(nl - p), key, sizeof key)) == 0)
+	sn = &rw->sniffed[(rw->seq + 3) & 3];
+	if ((k = sniff_key(rw, p, (size_t)(nl - p), sn->key,
+	    sizeof sn->key)) == 0)
 		return;
-	rw->ahead_h[0] = rt_hash(key, k);
-	rw->ahead_ok[0] = 1;
-	rt_win_prefetch(rw->w, rw->ahead_h[0], 0);
-	if (k <= sizeof rw->sniffed[0].key) {
-		struct sniffed *sn = &rw->sniffed[(rw->seq + 3) & 3];
-
-		sn->seq = rw->seq + 3;
-		sn->h = rw->ahead_h[0];
-		sn->len = k;
-		memcpy(sn->key, key, k);
-	}
+	sn->seq = rw->seq + 3;
+	sn->h = rt_hash(sn->key, k);
+	sn->len = k;
+	rt_win_prefetch(rw->w, sn->h, 0);
 }
 
 /* The hash of the record's key if it is the one sniffed three records
