@@ -34,11 +34,38 @@ rt_jedit_start(struct rt_jedit *e, const struct rt_jdoc *d)
 	e->n = 0;
 	e->text.len = 0;
 	e->direct = rt_jkeys_same(&e->appends, d);
-	if (e->direct) {
-		e->out.len = 0;
-		rt_buf_add(&e->out, d->p + d->v[0].off, d->v[0].len - 1);
-		e->dn = e->dat = 0;
+	e->out.len = 0;
+	e->dat = 0;
+}
+
+static inline char *
+put(char *dst, const void *p, size_t n)
+{
+	if (n)
+		memcpy(dst, p, n);
+	return dst + n;
+}
+
+/* Write an appended member's key to o (room for 6 * klen + 4 bytes):
+ * a comma first when one is due, the key in quotes (escaped unless
+ * plain), its colon.  Returns the end. */
+static char *
+put_key(struct rt_jedit *e, char *o, const char *key, size_t klen,
+    int plain, int comma)
+{
+	*o = ',';
+	o += comma;
+	if (plain) {
+		*o++ = '"';
+		o = put(o, key, klen);
+		*o++ = '"';
+	} else {
+		e->esc.len = 0;
+		rt_json_put_str(&e->esc, key, klen);
+		o = put(o, e->esc.p, e->esc.len);
 	}
+	*o++ = ':';
+	return o;
 }
 
 static struct rt_jedit_set *
@@ -85,38 +112,22 @@ direct_key(struct rt_jedit *e, const char *key, size_t klen, int plain)
 {
 	struct rt_jedit_set *s;
 	struct rt_buf *o = &e->out;
-	char *q;
 	size_t n = e->n;
 
-	if (e->dn == e->cn || e->cklen[e->dn] != klen ||
+	if (n == e->cn || e->cklen[n] != klen ||
 	    !rt_bytes_eq(e->ckeys.p + e->dat, key, klen)) {
 		undo_direct(e);
 		return NULL;
 	}
 	if (n)
 		e->set[n - 1].vlen = o->len - e->set[n - 1].voff;
-	if (!plain) {
-		if (e->d->v[0].n > 0 || n > 0)
-			rt_buf_addc(o, ',');
-		rt_json_put_str(o, key, klen);
-		rt_buf_addc(o, ':');
-	} else {
-		rt_buf_reserve(o, klen + 4);
-		q = o->p + o->len;
-		*q = ',';
-		q += e->d->v[0].n > 0 || n > 0;
-		*q++ = '"';
-		memcpy(q, key, klen);
-		q += klen;
-		*q++ = '"';
-		*q++ = ':';
-		o->len = (size_t)(q - o->p);
-	}
+	rt_buf_reserve(o, 6 * klen + 4);
+	o->len = (size_t)(put_key(e, o->p + o->len, key, klen, plain,
+	    e->d->v[0].n > 0 || n > 0) - o->p);
 	s = new_set(e);
 	s->klen = klen;
 	s->plain = (uint32_t)plain;
 	s->voff = o->len;
-	e->dn++;
 	e->dat += klen;
 	return o;
 }
@@ -320,21 +331,13 @@ rt_jedit_bound(struct rt_jedit *e)
 	size_t n = e->d->v[0].len + 1, i;
 
 	if (e->direct)
-		return e->out.len + 1;
+		return e->d->v[0].len + e->out.len;
 	close_last(e);
 	/* A key escapes to 6 bytes a byte at most (\u00XX), and quotes, a
 	 * colon and a comma. */
 	for (i = 0; i < e->n; i++)
 		n += 6 * e->set[i].klen + 4 + e->set[i].vlen;
 	return n;
-}
-
-static inline char *
-put(char *dst, const void *p, size_t n)
-{
-	if (n)
-		memcpy(dst, p, n);
-	return dst + n;
 }
 
 size_t
@@ -347,9 +350,10 @@ rt_jedit_write(struct rt_jedit *e, char *dst)
 	char *o = dst;
 
 	if (e->direct) {
-		memcpy(dst, e->out.p, e->out.len);
-		dst[e->out.len] = '}';
-		return e->out.len + 1;
+		o = put(o, p, close);
+		o = put(o, e->out.p, e->out.len);
+		*o++ = '}';
+		return (size_t)(o - dst);
 	}
 	close_last(e);
 	resolve(e);
@@ -372,19 +376,9 @@ rt_jedit_write(struct rt_jedit *e, char *dst)
 
 		if (s->node != 0)
 			continue;
-		if (members)
-			*o++ = ',';
+		o = put_key(e, o, e->text.p + s->koff, s->klen, (int)s->plain,
+		    members);
 		members = 1;
-		if (s->plain) {
-			*o++ = '"';
-			o = put(o, e->text.p + s->koff, s->klen);
-			*o++ = '"';
-		} else {
-			e->esc.len = 0;
-			rt_json_put_str(&e->esc, e->text.p + s->koff, s->klen);
-			o = put(o, e->esc.p, e->esc.len);
-		}
-		*o++ = ':';
 		o = put(o, e->text.p + s->voff, s->vlen);
 	}
 	*o++ = '}';

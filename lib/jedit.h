@@ -37,15 +37,14 @@ struct rt_jedit {
 	uint32_t *cnode;
 	size_t cn, ccap;
 	/* When the last record's sets were all appended (no key in the
-	 * record, none set twice), a record with the same keys is written
-	 * as it is set: its text to the brace into out, then each member
-	 * (dn of them, at ckeys + dat), while the keys set are the kept
-	 * ones in their order; any other key turns the members written
-	 * back into sets. */
+	 * record, none set twice), the members of a record with the same
+	 * keys are written to out as they are set, while the keys set are
+	 * the kept ones in their order (the next at ckeys + dat); any other
+	 * key turns the members written back into sets. */
 	struct rt_jkeys appends;
 	int direct;
 	struct rt_buf out;
-	size_t dn, dat;
+	size_t dat;
 };
 
 void rt_jedit_init(struct rt_jedit *e);
