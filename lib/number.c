@@ -151,53 +151,6 @@ rt_num_int64(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
-/* "00" to "99": integers are written two digits a step. */
-static const char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-
-/* put_scaled for any r and d: the digits are made right-aligned at t + 24, two a step, and copied
- * out in fixed 24-byte moves (what follows them is overwritten or left
- * beyond the buffer's length). */
-static void
-put_scaled_long(struct rt_buf *b, int64_t r, int d)
-{
-	char t[48] = { 0 }, *o;
-	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
-	int i = 24, k;
-
-	while (u >= 100) {
-		unsigned q = (unsigned)(u % 100);
-
-		u /= 100;
-		i -= 2;
-		memcpy(t + i, digit_pairs + 2 * q, 2);
-	}
-	if (u >= 10) {
-		i -= 2;
-		memcpy(t + i, digit_pairs + 2 * u, 2);
-	} else {
-		t[--i] = (char)('0' + u);
-	}
-	/* At least one digit before the point. */
-	while (24 - i <= d)
-		t[--i] = '0';
-	k = 24 - i;
-	rt_buf_reserve(b, 2 * 24 + 2);
-	o = b->p + b->len;
-	*o = '-';
-	o += r < 0;
-	memcpy(o, t + i, 24);
-	o += k - d;
-	if (d > 0) {
-		*o++ = '.';
-		memcpy(o, t + 24 - d, 24);
-		o += d;
-	}
-	b->len = (size_t)(o - b->p);
-}
-
 /*
  * The 8 decimal digits of x < 10^8, zeros in front, as ASCII in a word
  * whose lowest byte is the first digit: x splits into two 4-digit
@@ -217,6 +170,36 @@ digits8(uint32_t x)
 	h = ((v * 103) >> 10) & 0x000F000F000F000FULL;
 	v = h | (v - h * 10) << 8;
 	return v | 0x3030303030303030ULL;
+}
+
+/* put_scaled for any r and d: the 24 digits of |r| (zeros in front)
+ * made a word of 8 at a time, then the point put among them. */
+static void
+put_scaled_long(struct rt_buf *b, int64_t r, int d)
+{
+	uint64_t u = r < 0 ? 0 - (uint64_t)r : (uint64_t)r, w;
+	char t[24], *o;
+	int i = 0, k;
+
+	w = digits8((uint32_t)(u / 10000000000000000ULL));
+	memcpy(t, &w, 8);
+	w = digits8((uint32_t)(u / 100000000 % 100000000));
+	memcpy(t + 8, &w, 8);
+	w = digits8((uint32_t)(u % 100000000));
+	memcpy(t + 16, &w, 8);
+	while (i < 23 && t[i] == '0' && 24 - i > d + 1)
+		i++;		/* keep a digit before the point */
+	k = 24 - i;
+	rt_buf_reserve(b, (size_t)k + 2);
+	o = b->p + b->len;
+	*o = '-';
+	o += r < 0;
+	o = (char *)memcpy(o, t + i, (size_t)(k - d)) + (k - d);
+	if (d > 0) {
+		*o++ = '.';
+		o = (char *)memcpy(o, t + 24 - d, (size_t)d) + d;
+	}
+	b->len = (size_t)(o - b->p);
 }
 
 /* Write integer r with d digits after a decimal point inserted (d < 23). */
