@@ -656,8 +656,7 @@ rt_jdoc_parse(struct rt_jdoc *d, const char *p, size_t n)
 	 * scanner need not check (65536 bytes: 1.3 MB of nodes at most). */
 	if (d->cap <= n && n < 65536) {
 		while (d->cap <= n)
-			d->cap *= 2;
-		d->v = rt_xreallocarray(d->v, d->cap, sizeof *d->v);
+			rt_jdoc_grow(d);
 		sc.v = d->v;
 		sc.cap = d->cap;
 	}
