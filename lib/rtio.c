@@ -431,11 +431,14 @@ int
 rt_in_next(struct rt_in *in, struct rt_line *l)
 {
 	for (;;) {
-		size_t have = in->end - in->start;
+		size_t have;
 		ssize_t r;
 
+		/* Skip the BOM before measuring what is unread: it moves
+		 * start. */
 		if (in->at_start)
 			in_skip_bom(in);
+		have = in->end - in->start;
 		if (!in->at_start && in->skipping) {
 			if (in_skip(in, l))
 				return RT_IN_LINE;

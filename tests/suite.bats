@@ -111,6 +111,30 @@ Try '$t --help' for more information." ]] ||
 	done
 }
 
+@test "suite: filters: a BOM and one line without a newline is one record (issue 14)" {
+	local t want
+	for t in $(tools); do
+		is_source "$t" && continue
+		printf '\357\273\277{"a":1,"arrival":"2024-01-01T00:00:00Z"}' >bom.ndjson
+		run --separate-stderr "$t" $(args_for "$t") --stats bom.ndjson
+		[ "$status" -le 1 ] || { echo "$t: status $status: $stderr"; return 1; }
+		[ "$(stat_field in)" = 1 ] || { echo "$t: stats '$(stats_of)'"; return 1; }
+		run --separate-stderr "$t" $(args_for "$t") --stats <bom.ndjson
+		[ "$status" -le 1 ] || { echo "$t stdin: status $status: $stderr"; return 1; }
+		[ "$(stat_field in)" = 1 ] || { echo "$t stdin: stats '$(stats_of)'"; return 1; }
+		# A BOM and a header-only CSV: no records, no rejects.
+		printf '\357\273\277a,b' >bom.csv
+		run --separate-stderr "$t" $(args_for "$t") --stats bom.csv
+		[ "$status" -eq 0 ] || { echo "$t csv: status $status: $stderr"; return 1; }
+		[ "$(stat_field in)" = 0 ] && [ "$(stat_field rejected)" = 0 ] ||
+			{ echo "$t csv: stats '$(stats_of)'"; return 1; }
+	done
+	printf '\357\273\277{"a":1}' >bom.ndjson
+	run --separate-stderr rt-clean <bom.ndjson
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"a":1}' ]
+}
+
 @test "suite: filters: bad records are rejected with a reason, never printed; counts add up" {
 	local t in out rej drop
 	printf '%s\n' '{"card":"4111SECRET","amount":1' 'SECRET' '[1,2' >bad.ndjson
