@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "heap.h"
 #include "mem.h"
 
 #define CHUNK (64 * 1024)	/* arena chunk; larger records get their own */
@@ -34,13 +33,17 @@ struct slot {
 	int used;
 };
 
-/* A heap entry, ordered by (t, input, seq). */
+/* A heap entry, ordered by (t, order): order is the input in the top
+ * 16 bits and the arrival below, so that ties go by input, then by
+ * arrival. */
 struct hent {
 	int64_t t;
-	uint64_t seq;
-	uint32_t input;
+	uint64_t order;
 	uint32_t slot;
 };
+
+#define ORDER(input, seq) ((uint64_t)(input) << 48 | (seq))
+#define ORDER_INPUT(o) ((uint32_t)((o) >> 48))
 
 struct minput {
 	int64_t wm;		/* watermark; INT64_MIN: none yet */
@@ -57,13 +60,18 @@ struct rt_merge {
 	int n;
 	struct minput *in;
 	int64_t max_delay, idle;
-	struct rt_heap h;
+	struct hent *h;		/* a binary min-heap of held records */
+	size_t nh, caph;
 	struct slot *slot;
 	uint32_t nslot, free;
 	struct chunk *spare;
 	int nspare;
 	uint64_t seq;
 	uint32_t popped;	/* slot handed out by the last pop, or NOSLOT */
+	/* The frontier, kept while no watermark it depends on moves (and
+	 * worked out each time when inputs may turn idle). */
+	int fvalid, fin;
+	int64_t fwm;
 	/* The last record written: an idle input's watermark never stays
 	 * behind it. */
 	int any_out;
@@ -72,16 +80,45 @@ struct rt_merge {
 	size_t held, held_max;
 };
 
-static int
-hent_less(const void *x, const void *y)
+static inline int
+hent_less(const struct hent *a, const struct hent *b)
 {
-	const struct hent *a = x, *b = y;
+	return a->t < b->t || (a->t == b->t && a->order < b->order);
+}
 
-	if (a->t != b->t)
-		return a->t < b->t;
-	if (a->input != b->input)
-		return a->input < b->input;
-	return a->seq < b->seq;
+/* The heap is written out here rather than taken from heap.h: with a
+ * comparison the compiler sees, a push and a pop cost a few compares
+ * for the handful of records a merge of sorted inputs holds. */
+static void
+heap_push(struct rt_merge *m, const struct hent *e)
+{
+	size_t i = m->nh++, up;
+
+	if (m->nh > m->caph) {
+		m->caph = m->caph ? 2 * m->caph : 64;
+		m->h = rt_xreallocarray(m->h, m->caph, sizeof *m->h);
+	}
+	for (; i > 0 && hent_less(e, &m->h[up = (i - 1) / 2]); i = up)
+		m->h[i] = m->h[up];
+	m->h[i] = *e;
+}
+
+static void
+heap_pop(struct rt_merge *m)
+{
+	struct hent last = m->h[--m->nh];
+	size_t i = 0, c, n = m->nh;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && hent_less(&m->h[c + 1], &m->h[c]))
+			c++;
+		if (!hent_less(&m->h[c], &last))
+			break;
+		m->h[i] = m->h[c];
+		i = c;
+	}
+	if (n > 0)
+		m->h[i] = last;
 }
 
 static int64_t
@@ -111,7 +148,6 @@ rt_merge_new(int n, int64_t max_delay, int64_t idle, int64_t now)
 	m->idle = idle;
 	m->free = NOSLOT;
 	m->popped = NOSLOT;
-	rt_heap_init(&m->h, sizeof(struct hent), hent_less);
 	return m;
 }
 
@@ -233,11 +269,15 @@ is_idle(const struct rt_merge *m, const struct minput *in, int64_t now)
 /* The input at the frontier, its watermark in *wm; -1 when none holds
  * the merge back. */
 static int
-frontier(const struct rt_merge *m, int64_t now, int64_t *wm)
+frontier(struct rt_merge *m, int64_t now, int64_t *wm)
 {
 	int i, best = -1;
 	int64_t w = 0;
 
+	if (m->fvalid && m->idle == 0) {
+		*wm = m->fwm;
+		return m->fin;
+	}
 	for (i = 0; i < m->n; i++) {
 		const struct minput *in = &m->in[i];
 
@@ -248,8 +288,20 @@ frontier(const struct rt_merge *m, int64_t now, int64_t *wm)
 			w = in->wm;
 		}
 	}
+	m->fvalid = 1;
+	m->fin = best;
+	m->fwm = w;
 	*wm = w;
 	return best;
+}
+
+/* Input i's watermark moved, or it ended: the frontier moves when it was
+ * there (a watermark only rises, so elsewhere it stays the least). */
+static void
+moved(struct rt_merge *m, int i)
+{
+	if (m->fin == i)
+		m->fvalid = 0;
 }
 
 int
@@ -320,10 +372,9 @@ hold(struct rt_merge *m, const struct rt_mrec *r, int copy)
 		in->viewseq = s->seq;
 	}
 	e.t = r->t;
-	e.seq = s->seq;
-	e.input = r->input;
+	e.order = ORDER(r->input, s->seq);
 	e.slot = k;
-	rt_heap_push(&m->h, &e);
+	heap_push(m, &e);
 	if (++m->held > m->held_max)
 		m->held_max = m->held;
 }
@@ -348,8 +399,10 @@ rt_merge_add(struct rt_merge *m, const struct rt_mrec *r, int copy,
 		in->newest = r->t;
 		in->have = 1;
 		w = sat_add(r->t, -m->max_delay);
-		if (w > in->wm)
+		if (w > in->wm) {
 			in->wm = w;
+			moved(m, (int)r->input);
+		}
 	}
 	hold(m, r, copy);
 	return RT_MERGE_HELD;
@@ -359,6 +412,7 @@ void
 rt_merge_end(struct rt_merge *m, int i)
 {
 	settle(m);
+	moved(m, i);
 	m->in[i].ended = 1;
 	m->in[i].quiet = 0;
 }
@@ -417,23 +471,22 @@ int
 rt_merge_pop(struct rt_merge *m, int64_t now, int flush, struct rt_mrec *r)
 {
 	const struct hent *top;
-	struct hent e;
 	int64_t w;
 	int f;
 
 	settle(m);
-	if (m->h.n == 0)
+	if (m->nh == 0)
 		return 0;
-	top = rt_heap_top(&m->h);
+	top = &m->h[0];
 	if (!flush && (f = frontier(m, now, &w)) >= 0 && !(top->t < w ||
-	    (top->t == w && top->input <= (uint32_t)f)))
+	    (top->t == w && ORDER_INPUT(top->order) <= (uint32_t)f)))
 		return 0;
-	rt_heap_pop(&m->h, &e);
-	*r = m->slot[e.slot].r;
-	m->popped = e.slot;
+	*r = m->slot[top->slot].r;
+	m->popped = top->slot;
 	m->any_out = 1;
-	m->out_t = e.t;
-	m->out_in = e.input;
+	m->out_t = top->t;
+	m->out_in = ORDER_INPUT(top->order);
+	heap_pop(m);
 	return 1;
 }
 
@@ -472,6 +525,6 @@ rt_merge_free(struct rt_merge *m)
 	}
 	free(m->slot);
 	free(m->in);
-	rt_heap_release(&m->h);
+	free(m->h);
 	free(m);
 }
