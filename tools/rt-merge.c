@@ -14,8 +14,10 @@
 #include "cli.h"
 #include "field.h"
 #include "jedit.h"
+#include "late.h"
 #include "mem.h"
 #include "merge.h"
+#include "msrc.h"
 
 enum {
 	OPT_TIME = RT_OPT_TOOL, OPT_MAXDELAY, OPT_IDLE, OPT_LATE, OPT_LATEPASS,
@@ -58,34 +60,23 @@ usage(void)
 	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n", stdout);
 }
 
-struct input {
-	char *path;		/* the operand without its FMT: (owned) */
-	struct rt_src src;
-	struct rt_buf tagv;	/* the name as a JSON string */
-};
-
-/* aux of a held record: where the tag goes (the closing brace's offset
- * + 1; 0: nothing to add), and whether the object has no member. */
-#define AUX_EMPTY 0x80000000u
-
 struct mg {
 	struct rt_cli *cli;
 	struct rt_merge *m;
-	struct input *in;
+	struct rt_msrcs in;
+	struct rt_buf *tagv;	/* each input's name as a JSON string */
+	struct rt_buf tagkey;	/* "F": */
 	int n, active;
 	const char *time_field, *tag, *tag_names, *late_path;
 	int64_t max_delay, idle, next_peek;
 	int late_pass;
-	struct rt_out late;
-	uint64_t nlate;
+	struct rt_late late;
 	struct rt_jdoc doc;
 	struct rt_jedit edit;
 	struct rt_fset fs;
 	uint32_t node[2];
 	int tslot, gslot;	/* the time field's slot, the tag field's */
 	struct rt_buf tmp, out;
-	struct pollfd *pfd;
-	int *who;
 };
 
 static int64_t
@@ -133,123 +124,33 @@ options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
 		rt_cli_usage_error(cli, "--tag: empty member name");
 }
 
-/* The name of input k: from --tag-names, else the operand. */
-static const char *
-input_name(int k, const char *path, char **names)
-{
-	if (names == NULL)
-		return strcmp(path, "-") == 0 ? "stdin" : path;
-	return names[k];
-}
-
-/* Split --tag-names into n names (exits on a count that differs). */
-static char **
-split_names(struct mg *g, int n)
-{
-	char **v, *s, *save = NULL, *tok;
-	int k = 0;
-
-	if (g->tag_names == NULL)
-		return NULL;
-	v = rt_xcalloc((size_t)n + 1, sizeof *v);
-	s = rt_xstrdup(g->tag_names);
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",",
-	    &save)) {
-		if (k == n)
-			break;
-		v[k++] = tok;
-	}
-	if (k != n || tok != NULL)
-		rt_cli_usage_error(g->cli, "--tag-names: %d names for %d inputs",
-		    k + (tok != NULL), n);
-	return v;
-}
-
-/* One input per operand ([FMT:]PATH), or standard input. */
+/* Each input's name as a JSON string, for --tag. */
 static void
-inputs(struct mg *g, int argc, char **argv)
+tag_values(struct mg *g)
 {
-	static char *stdin_only[] = { (char *)"-" };
-	char **ops = argc > optind ? argv + optind : stdin_only, **names;
-	int k, dash = 0;
+	const char *err;
+	int k;
 
-	g->n = g->active = argc > optind ? argc - optind : 1;
-	g->in = rt_xcalloc((size_t)g->n, sizeof *g->in);
-	names = split_names(g, g->n);
-	for (k = 0; k < g->n; k++) {
-		struct input *in = &g->in[k];
-		const char *op = ops[k], *colon = strchr(op, ':');
-		int fmt = g->cli->ifmt;
-		char pre[8];
-
-		if (colon && (size_t)(colon - op) < sizeof pre) {
-			memcpy(pre, op, (size_t)(colon - op));
-			pre[colon - op] = '\0';
-			if ((fmt = rt_fmt_parse(pre)) >= 0)
-				op = colon + 1;
-			else
-				fmt = g->cli->ifmt;
-		}
-		if (strcmp(op, "-") == 0 && dash++)
-			rt_cli_usage_error(g->cli, "standard input ('-') given "
-			    "twice");
-		in->path = rt_xstrdup(op);
-		rt_src_init(&in->src, &in->path, 1, (enum rt_fmt)fmt,
-		    g->cli->max_record);
-		in->src.nowait = 1;
-		rt_json_put_str(&in->tagv, input_name(k, op, names),
-		    strlen(input_name(k, op, names)));
+	if (g->tag_names && (err = rt_msrcs_names(&g->in, g->tag_names)))
+		rt_cli_usage_error(g->cli, "--tag-names: %s", err);
+	g->tagv = rt_xcalloc((size_t)g->n, sizeof *g->tagv);
+	for (k = 0; k < g->n; k++)
+		rt_json_put_str(&g->tagv[k], g->in.v[k].label,
+		    strlen(g->in.v[k].label));
+	if (g->tag) {
+		rt_json_put_str(&g->tagkey, g->tag, strlen(g->tag));
+		rt_buf_addc(&g->tagkey, ':');
 	}
-	if (names) {
-		free(names[0]);
-		free(names);
-	}
-	g->pfd = rt_xcalloc((size_t)g->n, sizeof *g->pfd);
-	g->who = rt_xcalloc((size_t)g->n, sizeof *g->who);
 }
 
-/* The record d of input i with its tag (when --tag) and "_late":true
- * (when late), into g->out. */
+/* Start an edit of the record d of input i: its tag, when --tag. */
 static void
-edited(struct mg *g, const struct rt_jdoc *d, int i, int late)
+start_edit(struct mg *g, const struct rt_jdoc *d, int i)
 {
 	rt_jedit_start(&g->edit, d);
 	if (g->tag)
-		rt_jedit_set(&g->edit, g->tag, strlen(g->tag), g->in[i].tagv.p,
-		    g->in[i].tagv.len);
-	if (late)
-		rt_jedit_set(&g->edit, "_late", 5, "true", 4);
-	g->out.len = 0;
-	rt_jedit_finish(&g->edit, &g->out);
-}
-
-static void
-late_record(struct mg *g, const struct rt_rec *r, const struct rt_jdoc *d,
-    int i, int64_t behind)
-{
-	struct rt_cli *cli = g->cli;
-	char why[160], dur[48];
-
-	g->nlate++;
-	if (g->late_pass) {
-		edited(g, d, i, 1);
-		rt_cli_emit(cli, r, g->out.p, g->out.len);
-	} else if (g->late_path) {
-		if (g->tag)
-			edited(g, d, i, 0);
-		if ((g->tag ? rt_out_write(&g->late, g->out.p, g->out.len) :
-		    rt_out_write(&g->late, r->p, r->len)) == -1 ||
-		    rt_out_putc(&g->late, '\n') == -1 ||
-		    rt_out_end(&g->late) == -1)
-			rt_cli_fatal(cli, "%s: %s", g->late_path,
-			    strerror(g->late.err));
-		rt_cli_drop(cli);
-	} else {
-		dur[rt_dur_fmt(behind, dur)] = '\0';
-		snprintf(why, sizeof why, "late: %s behind the watermark "
-		    "(see --max-delay, --late)", dur);
-		rt_cli_reject(cli, r, why);
-	}
+		rt_jedit_set(&g->edit, g->tag, strlen(g->tag), g->tagv[i].p,
+		    g->tagv[i].len);
 }
 
 /* A record read from input i: parsed, timed, and given to the merge. */
@@ -258,7 +159,7 @@ record(struct mg *g, int i, const struct rt_rec *r, int64_t now)
 {
 	struct rt_cli *cli = g->cli;
 	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
-	struct rt_mrec mr;
+	struct rt_mrec mr = { r->p, r->len, 0, r->line, (uint32_t)i, 0 };
 	const char *err;
 	char why[160];
 	int64_t behind;
@@ -280,48 +181,45 @@ record(struct mg *g, int i, const struct rt_rec *r, int64_t now)
 		rt_cli_reject(cli, r, why);
 		return;
 	}
-	mr.p = r->p;
-	mr.len = r->len;
-	mr.line = r->line;
-	mr.input = (uint32_t)i;
-	mr.aux = 0;
 	if (g->tag && g->node[g->gslot]) {
-		edited(g, d, i, 0);	/* replaced in place */
+		start_edit(g, d, i);	/* the member replaced in place */
+		g->out.len = 0;
+		rt_jedit_finish(&g->edit, &g->out);
 		mr.p = g->out.p;
 		mr.len = g->out.len;
 		copy = 1;
 	} else if (g->tag) {
-		mr.aux = (d->v[0].off + d->v[0].len) |
-		    (d->v[0].n == 0 ? AUX_EMPTY : 0);
+		mr.aux = d->v[0].off + d->v[0].len;	/* past the '}' */
 	}
-	if (rt_merge_add(g->m, &mr, copy, now, &behind) == RT_MERGE_LATE)
-		late_record(g, r, d, i, behind);
+	if (rt_merge_add(g->m, &mr, copy, now, &behind) == RT_MERGE_LATE) {
+		start_edit(g, d, i);
+		rt_late_put(&g->late, r, &g->edit, behind);
+	}
 }
 
-/* Write a record the merge let go, with its tag appended. */
+/* Write a record the merge let go, with its tag appended (aux: where
+ * the closing brace ends). */
 static void
 emit(struct mg *g, const struct rt_mrec *mr)
 {
-	struct input *in = &g->in[mr->input];
-	struct rt_rec r;
-	size_t close = (mr->aux & ~AUX_EMPTY) - 1;
+	struct rt_rec r = { .p = mr->p, .len = mr->len, .raw = mr->p,
+	    .rawlen = mr->len, .source = g->in.v[mr->input].name,
+	    .line = mr->line };
+	size_t close = mr->aux - 1, k = close;
 
-	memset(&r, 0, sizeof r);
-	r.p = r.raw = mr->p;
-	r.len = r.rawlen = mr->len;
-	r.source = in->src.in.name ? in->src.in.name : in->path;
-	r.line = mr->line;
 	if (mr->aux == 0) {
 		rt_cli_emit(g->cli, &r, mr->p, mr->len);
 		return;
 	}
+	while (k > 0 && (mr->p[k - 1] == ' ' || mr->p[k - 1] == '\t' ||
+	    mr->p[k - 1] == '\r' || mr->p[k - 1] == '\n'))
+		k--;
 	g->out.len = 0;
 	rt_buf_add(&g->out, mr->p, close);
-	if (!(mr->aux & AUX_EMPTY))
+	if (mr->p[k - 1] != '{')
 		rt_buf_addc(&g->out, ',');
-	rt_json_put_str(&g->out, g->tag, strlen(g->tag));
-	rt_buf_addc(&g->out, ':');
-	rt_buf_add(&g->out, in->tagv.p, in->tagv.len);
+	rt_buf_add(&g->out, g->tagkey.p, g->tagkey.len);
+	rt_buf_add(&g->out, g->tagv[mr->input].p, g->tagv[mr->input].len);
 	rt_buf_add(&g->out, mr->p + close, mr->len - close);
 	rt_cli_emit(g->cli, &r, g->out.p, g->out.len);
 }
@@ -337,14 +235,15 @@ drain(struct mg *g, int64_t now, int flush)
 
 /* Read input i once (its held views copied first). */
 static void
-read_one(struct mg *g, int i, int64_t now)
+read_one(void *arg, int i)
 {
-	struct input *in = &g->in[i];
+	struct mg *g = arg;
 	struct rt_rec r;
+	int64_t now = g->idle ? clock_us() : 0;
 	int k;
 
 	rt_merge_pin(g->m, i);
-	k = rt_src_next(&in->src, &r);
+	k = rt_msrc_next(&g->in, i, &r);
 	if (k == RT_IN_AGAIN) {
 		rt_merge_quiet(g->m, i, now);
 	} else if (k == 1) {
@@ -355,53 +254,36 @@ read_one(struct mg *g, int i, int64_t now)
 			record(g, i, &r, now);
 	} else {
 		if (k == -1) {
-			rt_cli_warn(g->cli, "%s: %s", in->src.errname,
-			    strerror(in->src.err));
+			rt_cli_warn(g->cli, "%s: %s", g->in.v[i].src.errname,
+			    strerror(g->in.v[i].src.err));
 			g->cli->trouble = 1;
 		}
 		rt_merge_end(g->m, i);
-		rt_src_release(&in->src);
 		g->active--;
 	}
 }
 
-static void
-flush_all(struct mg *g)
+static int
+quiet(void *arg, int i)
 {
-	rt_cli_idle(g->cli);
-	if (g->late_path && rt_out_flush(&g->late) == -1)
-		rt_cli_fatal(g->cli, "%s: %s", g->late_path,
-		    strerror(g->late.err));
+	return rt_merge_is_quiet(((struct mg *)arg)->m, i);
 }
 
 /* Wait for the quiet inputs (block: until one is readable or the next
- * idle timeout; else only look), and read those that are readable. */
+ * idle timeout, output flushed first; else only look), and read those
+ * that are readable. */
 static void
 wait_inputs(struct mg *g, int64_t now, int block)
 {
 	int64_t left = block ? rt_merge_timeout(g->m, now) : 0;
-	int n = 0, k, timeout = left < 0 ? -1 : (int)((left + 999) / 1000);
+	int timeout = left < 0 ? -1 : (int)((left + 999) / 1000);
 
-	for (k = 0; k < g->n; k++) {
-		if (!rt_merge_is_quiet(g->m, k))
-			continue;
-		g->pfd[n].fd = rt_src_fd(&g->in[k].src);
-		g->pfd[n].events = POLLIN;
-		g->pfd[n].revents = 0;
-		g->who[n++] = k;
+	if (timeout != 0) {
+		rt_cli_idle(g->cli);
+		rt_late_flush(&g->late);
 	}
-	if (n == 0 && timeout < 0)
-		return;		/* nothing to wait for (never: see run) */
-	if (timeout != 0)
-		flush_all(g);	/* output is flushed before any wait */
-	if ((k = poll(g->pfd, (nfds_t)n, timeout)) == -1 && errno != EINTR)
+	if (rt_msrcs_wait(&g->in, timeout, quiet, read_one, g) == -1)
 		rt_cli_fatal(g->cli, "poll: %s", strerror(errno));
-	if (k <= 0)
-		return;
-	now = g->idle ? clock_us() : 0;
-	for (k = 0; k < n; k++)
-		if (g->pfd[k].revents)
-			read_one(g, g->who[k], now);
 }
 
 static void
@@ -424,7 +306,7 @@ run(struct mg *g)
 			wait_inputs(g, now, 1);
 			continue;
 		}
-		read_one(g, i, now);
+		read_one(g, i);
 		/* Busy with one input, look at the idle ones now and then:
 		 * their records must not wait behind the wall clock. */
 		if (g->idle && now >= g->next_peek) {
@@ -441,7 +323,7 @@ extra_stats(struct rt_buf *b, void *arg)
 {
 	const struct mg *g = arg;
 
-	rt_stats_member(b, "late", g->nlate);
+	rt_stats_member(b, "late", g->late.n);
 	rt_stats_member(b, "inputs", (uint64_t)g->n);
 	rt_stats_member(b, "held_max", rt_merge_held_max(g->m));
 }
@@ -449,18 +331,24 @@ extra_stats(struct rt_buf *b, void *arg)
 static void
 setup(struct mg *g, struct rt_cli *cli, int argc, char **argv)
 {
+	const char *err;
+
 	rt_jdoc_init(&g->doc, 0);
 	rt_jedit_init(&g->edit);
 	rt_fset_init(&g->fs);
 	g->tslot = rt_fset_add(&g->fs, g->time_field, strlen(g->time_field));
 	g->gslot = g->tag ? rt_fset_add(&g->fs, g->tag, strlen(g->tag)) : 0;
-	if (g->late_path && rt_out_open(&g->late, g->late_path) == -1)
-		rt_cli_fatal(cli, "%s: %s", g->late_path, strerror(errno));
-	g->late.unbuffered = cli->unbuffered;
+	rt_late_open(&g->late, cli, g->late_path, g->late_pass, "--max-delay");
 	cli->st.extra = extra_stats;
 	cli->st.extra_arg = g;
 	rt_cli_start(cli, argc, argv, argc);	/* the operands are ours */
-	inputs(g, argc, argv);
+	if ((err = rt_msrcs_init(&g->in, argv + optind, argc - optind,
+	    (enum rt_fmt)cli->ifmt, cli->max_record)) != NULL)
+		rt_cli_usage_error(cli, "%s", err);
+	g->n = g->active = g->in.n;
+	if (g->n > 65535)
+		rt_cli_usage_error(cli, "more than 65535 inputs");
+	tag_values(g);
 	g->m = rt_merge_new(g->n, g->max_delay, g->idle,
 	    g->idle ? clock_us() : 0);
 }
@@ -478,21 +366,17 @@ main(int argc, char *argv[])
 	options(&cli, &g, argc, argv);
 	setup(&g, &cli, argc, argv);
 	run(&g);
-	if (g.late_path && rt_out_close(&g.late) == -1)
-		rt_cli_fatal(&cli, "%s: %s", g.late_path, strerror(g.late.err));
+	rt_late_close(&g.late);
 	status = rt_cli_finish(&cli);
-	for (k = 0; k < g.n; k++) {
-		rt_src_release(&g.in[k].src);
-		rt_buf_release(&g.in[k].tagv);
-		free(g.in[k].path);
-	}
+	for (k = 0; k < g.n; k++)
+		rt_buf_release(&g.tagv[k]);
+	free(g.tagv);
+	rt_buf_release(&g.tagkey);
+	rt_msrcs_release(&g.in);
 	rt_merge_free(g.m);
 	rt_jdoc_release(&g.doc);
 	rt_jedit_release(&g.edit);
 	rt_buf_release(&g.tmp);
 	rt_buf_release(&g.out);
-	free(g.in);
-	free(g.pfd);
-	free(g.who);
 	return status;
 }
