@@ -418,10 +418,9 @@ rt_merge_end(struct rt_merge *m, int i)
 }
 
 void
-rt_merge_quiet(struct rt_merge *m, int i, int64_t now)
+rt_merge_quiet(struct rt_merge *m, int i)
 {
-	(void)now;	/* quiet since its last record, not since now */
-	m->in[i].quiet = 1;
+	m->in[i].quiet = 1;	/* since its last record (in->last) */
 }
 
 int

@@ -19,6 +19,11 @@
  * Held records are views into their reader's buffer until the caller
  * reads that input again: rt_merge_pin copies them first, into the
  * input's arena (chunks recycled as the records in them go).
+ *
+ * A record with no time of its own (a control record, rtpipe(7)) can be
+ * forwarded in order by adding it at its input's watermark
+ * (rt_merge_watermark): it then goes after every record of its input
+ * read before it, and no record read after it can go before it.
  */
 #ifndef RT_MERGE_H
 #define RT_MERGE_H
@@ -76,10 +81,9 @@ int rt_merge_add(struct rt_merge *m, const struct rt_mrec *r, int copy,
  * merge back.  The records it sent still come out in order. */
 void rt_merge_end(struct rt_merge *m, int i);
 
-/* Input i has nothing to read at wall time now (a non-blocking read would
- * block).  It is quiet until its next record; quiet for the idle timeout
+/* Input i has nothing to read now (a non-blocking read would block).  It is quiet until its next record; quiet for the idle timeout
  * since its last record, it is idle. */
-void rt_merge_quiet(struct rt_merge *m, int i, int64_t now);
+void rt_merge_quiet(struct rt_merge *m, int i);
 /* Is input i quiet (the caller waits for it to be readable)?  Has it
  * ended? */
 int rt_merge_is_quiet(const struct rt_merge *m, int i);

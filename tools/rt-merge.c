@@ -245,7 +245,7 @@ read_one(void *arg, int i)
 	rt_merge_pin(g->m, i);
 	k = rt_msrc_next(&g->in, i, &r);
 	if (k == RT_IN_AGAIN) {
-		rt_merge_quiet(g->m, i, now);
+		rt_merge_quiet(g->m, i);
 	} else if (k == 1) {
 		g->cli->st.in++;
 		if (r.bad)

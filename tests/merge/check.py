@@ -179,9 +179,11 @@ def run_case(tool, case, d, fifo, rng):
     return p
 
 
-def compare(case, p, d):
+def compare(case, p, d, tot):
     """The disagreements between rt-merge's run p and the model."""
     want = expected(case)
+    for k in tot:
+        tot[k] += want.stats[k]
     bad = []
     out = b"".join(line + b"\n" for line in want.out)
     if p.stdout != out:
@@ -226,6 +228,7 @@ def main():
         int(os.environ.get("CASES", "300"))
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 17
     disagree = nfifo = 0
+    tot = {"in": 0, "late": 0, "rejected": 0}
     with tempfile.TemporaryDirectory() as d:
         for c in range(cases):
             rng = random.Random(seed * 1000003 + c)
@@ -233,7 +236,7 @@ def main():
             fifo = c % 10 == 3
             nfifo += fifo
             p = run_case(tool, case, d, fifo, rng)
-            bad = compare(case, p, d)
+            bad = compare(case, p, d, tot)
             if bad:
                 disagree += 1
                 if disagree <= 5:
@@ -241,8 +244,10 @@ def main():
                         c, seed, " fifo" if fifo else "", case["args"]))
                     for b in bad[:4]:
                         print("   ", b)
-    print("%d cases (%d through FIFOs), %d disagreements" %
-          (cases, nfifo, disagree))
+    print("%d records (%d late, %d rejected) in %d cases (%d through "
+          "FIFOs), %d disagreements" % (tot["in"], tot["late"],
+                                         tot["rejected"], cases, nfifo,
+                                         disagree))
     sys.exit(1 if disagree else 0)
 
 
