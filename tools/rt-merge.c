@@ -5,7 +5,6 @@
  * See rt-merge(1).
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
