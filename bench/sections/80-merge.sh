@@ -9,7 +9,9 @@
 # merge-raw-K.ndjson (in file order), K = card number mod 4.
 merge_inputs() {
 	local stamp="$N merge v1" k
-	[ "$(cat "$OUT/.merge-stamp" 2>/dev/null)" = "$stamp" ] && return
+	[ "$(cat "$OUT/.merge-stamp" 2>/dev/null)" = "$stamp" ] &&
+		[ -s "$OUT/merge-3.ndjson" ] && [ -s "$OUT/merge-raw-3.ndjson" ] && return
+	rm -f "$OUT"/merge-raw-?.ndjson
 	awk -F'"' -v out="$OUT" '{ n = substr($12, 3) + 0
 		print > (out "/merge-raw-" (n % 4) ".ndjson") }' "$NDJSON"
 	for k in 0 1 2 3; do
