@@ -215,6 +215,9 @@ def compare(case, p, d, tot):
     for k, v in want.stats.items():
         if st.get(k) != v:
             bad.append("stats %s: want %d got %s" % (k, v, st.get(k)))
+    if st.get("in") != st.get("out", 0) + st.get("rejected", 0) + \
+            st.get("dropped", 0):
+        bad.append("in != out + rejected + dropped: %r" % st)
     status = 1 if want.stats["rejected"] else 0
     if p.returncode != status:
         bad.append("exit %d, want %d: %s" % (p.returncode, status,
