@@ -290,6 +290,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	sa.sa_handler = on_usr1;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
+	rt_jdoc_init(&c->cdoc, 0);
 	c->started = 1;
 }
 
@@ -366,6 +367,25 @@ rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
 	rt_cli_reject(c, r, why);
 }
 
+/* If r is a control record, hand it to the tool and pass it on: 1; 0
+ * when it is data after all (it then goes on as a record). */
+static int
+control_record(struct rt_cli *c, const struct rt_rec *r)
+{
+	struct rt_ctl ctl;
+
+	if (!rt_ctl_parse(&c->cdoc, r->p, r->len, &ctl))
+		return 0;
+	if (c->control)
+		c->control(c->control_arg, &ctl);
+	if (!c->ctl_sink && c->ofmt == RT_FMT_NDJSON &&
+	    (rt_out_write(&c->out, r->p, r->len) == -1 ||
+	    rt_out_putc(&c->out, '\n') == -1))
+		out_failed(c);
+	rt_cli_idle(c);		/* at once: the next stage may be waiting */
+	return 1;
+}
+
 int
 rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 {
@@ -387,6 +407,9 @@ rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 		}
 		if (k != 1)
 			return k;
+		if (r->doc == NULL && r->bad == NULL &&
+		    control_record(c, r))
+			continue;
 		c->st.in++;
 		if (r->bad) {
 			rt_cli_reject(c, r, r->bad);
@@ -489,6 +512,7 @@ rt_cli_finish(struct rt_cli *c)
 		rt_jdoc_release(&c->odoc);
 	}
 	rt_buf_release(&c->obuf);
+	rt_jdoc_release(&c->cdoc);
 	rt_timeopt_release(&c->topt);
 	return status;
 }

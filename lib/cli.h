@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "ctl.h"
 #include "jedit.h"
 #include "json.h"
 #include "reject.h"
@@ -90,6 +91,13 @@ struct rt_cli {
 	int trouble;		/* exit 2 at the end (an unreadable operand) */
 	int stop;		/* --strict saw a bad record */
 	int nowait;		/* event-loop tools: see rt_cli_next */
+	/* Control records (ctl.h) never reach the tool as records:
+	 * rt_cli_next calls control (when set) and then passes the line
+	 * on, flushed at once; a report tool (ctl_sink) keeps them. */
+	void (*control)(void *arg, const struct rt_ctl *ctl);
+	void *control_arg;
+	int ctl_sink;
+	struct rt_jdoc cdoc;	/* scratch: a control record parsed */
 };
 
 /* Defaults; sets rt_progname.  usage prints the tool's help to stdout. */
@@ -138,6 +146,7 @@ void rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_);
  * stopped).  Counts it in; rejects records that could not be read and
  * reports operands that could not be opened (the run goes on, and exits
  * 2).  With c->nowait set, returns RT_IN_AGAIN when a read would block.
+ * Control records are handled here, never returned (c->control).
  */
 int rt_cli_next(struct rt_cli *c, struct rt_rec *r);
 

@@ -51,6 +51,7 @@ struct minput {
 	int have;		/* newest is set */
 	int64_t last;		/* wall time of its last record (or start) */
 	int quiet, ended;
+	int blocked;		/* behind a barrier (rt_merge_block) */
 	struct chunk *cur;	/* arena chunk being filled */
 	uint32_t view;		/* slot of its record held as a view, or NOSLOT */
 	uint64_t viewseq;
@@ -308,8 +309,42 @@ int
 rt_merge_next(struct rt_merge *m, int64_t now)
 {
 	int64_t w;
+	int i = frontier(m, now, &w), best = -1;
 
-	return frontier(m, now, &w);
+	if (i < 0 || !m->in[i].blocked)
+		return i;
+	/* Blocked at the frontier: it still holds the merge back, but the
+	 * input to read is the least of the others. */
+	for (i = 0; i < m->n; i++) {
+		const struct minput *in = &m->in[i];
+
+		if (in->ended || in->blocked || is_idle(m, in, now))
+			continue;
+		if (best < 0 || in->wm < m->in[best].wm)
+			best = i;
+	}
+	return best;
+}
+
+void
+rt_merge_block(struct rt_merge *m, int i, int on)
+{
+	m->in[i].blocked = on;
+}
+
+int
+rt_merge_aligned(const struct rt_merge *m, int64_t now)
+{
+	int i, any = 0;
+
+	for (i = 0; i < m->n; i++) {
+		const struct minput *in = &m->in[i];
+
+		any |= in->blocked;
+		if (!in->ended && !in->blocked && !is_idle(m, in, now))
+			return 0;
+	}
+	return any;
 }
 
 void
@@ -426,7 +461,7 @@ rt_merge_quiet(struct rt_merge *m, int i)
 int
 rt_merge_is_quiet(const struct rt_merge *m, int i)
 {
-	return m->in[i].quiet && !m->in[i].ended;
+	return m->in[i].quiet && !m->in[i].ended && !m->in[i].blocked;
 }
 
 int

@@ -60,6 +60,18 @@ void rt_merge_free(struct rt_merge *m);
  */
 int rt_merge_next(struct rt_merge *m, int64_t now);
 
+/*
+ * Barriers (rtpipe(7), "Control records") are aligned: an input that
+ * delivered a barrier is blocked (on = 1) - it still holds the merge
+ * back at its watermark, but rt_merge_next no longer picks it - until
+ * every input has delivered it: rt_merge_aligned is then 1 (inputs that
+ * ended or are idle count as having delivered it), and the caller writes
+ * what is held (rt_merge_pop with flush), passes the barrier on, and
+ * unblocks them.
+ */
+void rt_merge_block(struct rt_merge *m, int i, int on);
+int rt_merge_aligned(const struct rt_merge *m, int64_t now);
+
 /* Input i's records that are still views into its reader are copied into
  * its arena: call before reading i again. */
 void rt_merge_pin(struct rt_merge *m, int i);

@@ -1313,6 +1313,14 @@ wait_deliveries(struct al *a, int block)
 	}
 }
 
+/* A barrier: the state for this point on disk before it is passed on. */
+static void
+on_control(void *arg, const struct rt_ctl *ctl)
+{
+	if (ctl->kind == RT_CTL_BARRIER)
+		save_state(arg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1365,6 +1373,10 @@ main(int argc, char *argv[])
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &a;
 	cli.nowait = 1;
+	if (a.state_path) {
+		cli.control = on_control;
+		cli.control_arg = &a;
+	}
 	rt_cli_start(&cli, argc, argv, optind);
 	if (a.state_path)
 		rt_cli_catch_term();

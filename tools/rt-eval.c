@@ -483,6 +483,7 @@ main(int argc, char *argv[])
 	rt_jdoc_init(&e.doc, 0);
 	if (e.alerts)
 		load_alerts(&e);
+	cli.ctl_sink = 1;	/* a report: control records end here */
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1)
 		record(&e, &rec);

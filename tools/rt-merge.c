@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "ctl.h"
 #include "field.h"
 #include "jedit.h"
 #include "late.h"
@@ -76,6 +77,8 @@ struct mg {
 	uint32_t node[2];
 	int tslot, gslot;	/* the time field's slot, the tag field's */
 	struct rt_buf tmp, out;
+	struct rt_buf bar;	/* the barrier being aligned, or empty */
+	uint64_t bar_last;	/* id of the last barrier passed on */
 };
 
 static int64_t
@@ -232,6 +235,55 @@ drain(struct mg *g, int64_t now, int flush)
 		emit(g, &mr);
 }
 
+/* A control line goes on at once, flushed. */
+static void
+pass_line(struct mg *g, const char *p, size_t n)
+{
+	struct rt_out *o = &g->cli->out;
+
+	if (g->cli->ofmt == RT_FMT_NDJSON &&
+	    (rt_out_write(o, p, n) == -1 || rt_out_putc(o, '\n') == -1))
+		rt_cli_fatal(g->cli, "stdout: %s", strerror(o->err));
+	rt_cli_idle(g->cli);
+}
+
+/* Is r, from input i, a control record?  A barrier blocks i until every
+ * input has delivered it (rt-merge(1), "Barriers"); other kinds go on at
+ * once.  A barrier no newer than the last passed on (an idle input's,
+ * late) is dropped. */
+static int
+control(struct mg *g, int i, const struct rt_rec *r)
+{
+	struct rt_ctl c;
+
+	if (r->doc || r->bad || !rt_ctl_parse(&g->doc, r->p, r->len, &c))
+		return 0;
+	if (c.kind != RT_CTL_BARRIER) {
+		pass_line(g, r->p, r->len);
+	} else if (c.id > g->bar_last || g->bar_last == 0) {
+		rt_merge_block(g->m, i, 1);
+		if (g->bar.len == 0)
+			rt_buf_add(&g->bar, r->p, r->len);
+	}
+	return 1;
+}
+
+/* Every input delivered the barrier: what is held goes, then it. */
+static void
+release(struct mg *g, int64_t now)
+{
+	struct rt_ctl c;
+	int i;
+
+	drain(g, now, 1);
+	if (rt_ctl_parse(&g->doc, g->bar.p, g->bar.len, &c))
+		g->bar_last = c.id;
+	pass_line(g, g->bar.p, g->bar.len);
+	g->bar.len = 0;
+	for (i = 0; i < g->n; i++)
+		rt_merge_block(g->m, i, 0);
+}
+
 /* Read input i once (its held views copied first). */
 static void
 read_one(void *arg, int i)
@@ -246,6 +298,8 @@ read_one(void *arg, int i)
 	if (k == RT_IN_AGAIN) {
 		rt_merge_quiet(g->m, i);
 	} else if (k == 1) {
+		if (control(g, i, &r))
+			return;
 		g->cli->st.in++;
 		if (r.bad)
 			rt_cli_reject(g->cli, &r, r.bad);
@@ -299,6 +353,8 @@ run(struct mg *g)
 		}
 		if (g->idle)
 			now = clock_us();
+		if (g->bar.len && rt_merge_aligned(g->m, now))
+			release(g, now);
 		drain(g, now, 0);
 		i = rt_merge_next(g->m, now);
 		if (i < 0 || rt_merge_is_quiet(g->m, i)) {
@@ -314,6 +370,8 @@ run(struct mg *g)
 				wait_inputs(g, now, 0);
 		}
 	}
+	if (g->bar.len)
+		release(g, now);
 	drain(g, now, 1);
 }
 
@@ -377,5 +435,6 @@ main(int argc, char *argv[])
 	rt_jedit_release(&g.edit);
 	rt_buf_release(&g.tmp);
 	rt_buf_release(&g.out);
+	rt_buf_release(&g.bar);
 	return status;
 }

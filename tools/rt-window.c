@@ -813,6 +813,14 @@ save_state(struct rw *rw)
 	rt_buf_release(&b);
 }
 
+/* A barrier: the state for this point on disk before it is passed on. */
+static void
+on_control(void *arg, const struct rt_ctl *ctl)
+{
+	if (ctl->kind == RT_CTL_BARRIER)
+		save_state(arg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -850,6 +858,10 @@ main(int argc, char *argv[])
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &rw;
 	cli.nowait = 1;
+	if (rw.state_path) {
+		cli.control = on_control;
+		cli.control_arg = &rw;
+	}
 	rt_cli_start(&cli, argc, argv, optind);
 	if (rw.state_path)
 		rt_cli_catch_term();
