@@ -5,10 +5,14 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -26,6 +30,7 @@ const char rt_cli_common_help[] =
     "                           SIGUSR1)\n"
     "      --strict             stop at the first rejected record\n"
     "      --max-record-bytes N longest record accepted (default 1M)\n"
+    "      --no-sandbox         do not confine the tool (seccomp, Landlock)\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n";
 
@@ -233,6 +238,9 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_STRICT:
 		c->strict = 1;
 		return 1;
+	case RT_OPT_NO_SANDBOX:
+		c->no_sandbox = 1;
+		return 1;
 	case RT_OPT_MAXREC:
 		n = rt_cli_size(arg);
 		if (n < 16 || n > (1LL << 30))
@@ -267,6 +275,71 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 }
 
 void
+rt_cli_allow(struct rt_cli *c, const char *path, unsigned how)
+{
+	rt_sandbox_allow(&c->sb, path, how);
+}
+
+/* RT_SANDBOX_PROBE=PATH (rtpipe(7), "Sandbox"): once confined, try to
+ * read PATH, create PATH.new, open a network socket and run /bin/true,
+ * and say on stderr what was refused, so the confinement of the real
+ * binary can be tested. */
+static void
+probe(struct rt_cli *c, const char *path)
+{
+	char *w = rt_xmalloc(strlen(path) + 5);
+	int fd, st;
+	pid_t pid;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	rt_cli_warn(c, "probe: read '%s': %s", path, fd >= 0 ? "allowed" :
+	    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	sprintf(w, "%s.new", path);
+	fd = open(w, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	rt_cli_warn(c, "probe: create '%s': %s", w, fd >= 0 ? "allowed" :
+	    strerror(errno));
+	if (fd >= 0) {
+		close(fd);
+		unlink(w);
+	}
+	free(w);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	rt_cli_warn(c, "probe: inet socket: %s", fd >= 0 ? "allowed" :
+	    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if ((pid = fork()) == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(errno == EPERM ? 126 : 127);
+	}
+	st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	rt_cli_warn(c, "probe: exec: %s", WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0 ? "allowed" : "Operation not permitted");
+}
+
+/* Confine the process to the operands and what the tool named. */
+static void
+confine(struct rt_cli *c, char **paths, int n)
+{
+	const char *why;
+	int i;
+
+	for (i = 0; i < n && !c->no_sandbox; i++)
+		if (strcmp(paths[i], "-") != 0)
+			rt_sandbox_allow(&c->sb, paths[i], RT_SB_READ);
+	rt_sandbox_allow(&c->sb, "/dev/null", RT_SB_READ | RT_SB_WRITE);
+	tzset();		/* the zone file is read now or never */
+	if (!c->no_sandbox && (why = rt_sandbox_enter(&c->sb)) != NULL)
+		rt_cli_warn(c, "warning: running unconfined: %s", why);
+	if ((why = getenv("RT_SANDBOX_PROBE")) != NULL)
+		probe(c, why);
+}
+
+void
 rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 {
 	struct sigaction sa;
@@ -291,6 +364,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	rt_jdoc_init(&c->cdoc, 0);
+	confine(c, argv + optind_, argc - optind_);
 	c->started = 1;
 }
 
@@ -513,6 +587,7 @@ rt_cli_finish(struct rt_cli *c)
 	}
 	rt_buf_release(&c->obuf);
 	rt_jdoc_release(&c->cdoc);
+	rt_sandbox_release(&c->sb);
 	rt_timeopt_release(&c->topt);
 	return status;
 }

@@ -21,6 +21,7 @@
 #include "reject.h"
 #include "rtime.h"
 #include "rtio.h"
+#include "sandbox.h"
 #include "source.h"
 #include "stats.h"
 
@@ -38,6 +39,7 @@ enum {
 	RT_OPT_TIME_UNIT,
 	RT_OPT_TIME_FORMAT,
 	RT_OPT_TZ,
+	RT_OPT_NO_SANDBOX,
 	RT_OPT_TOOL = 1100
 };
 
@@ -54,6 +56,7 @@ enum {
 	{ "stats", no_argument, NULL, RT_OPT_STATS }, \
 	{ "strict", no_argument, NULL, RT_OPT_STRICT }, \
 	{ "max-record-bytes", required_argument, NULL, RT_OPT_MAXREC }, \
+	{ "no-sandbox", no_argument, NULL, RT_OPT_NO_SANDBOX }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 
@@ -79,6 +82,8 @@ struct rt_cli {
 	size_t max_record;
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
+	int no_sandbox;		/* --no-sandbox */
+	struct rt_sandbox sb;	/* what the tool may open once confined */
 	/* The run. */
 	struct rt_src src;
 	struct rt_out out;
@@ -137,8 +142,15 @@ long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
 void rt_cli_catch_term(void);
 extern volatile sig_atomic_t rt_cli_term;
 
+/* A path the tool opens after rt_cli_start (a state file it replaces,
+ * rules it reloads), as sandbox.h's rt_sandbox_allow; c->sb.allow takes
+ * RT_SB_ALLOW_* for system calls beyond the default set. */
+void rt_cli_allow(struct rt_cli *c, const char *path, unsigned how);
+
 /* Open the reject file and standard output, take operands
- * argv[optind..], install the SIGUSR1 handler.  Exits 2 on failure. */
+ * argv[optind..], install the SIGUSR1 handler, and confine the process
+ * (sandbox.h) to the operands, what rt_cli_allow named, and /dev/null,
+ * unless --no-sandbox.  Exits 2 on failure. */
 void rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_);
 
 /*

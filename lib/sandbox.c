@@ -135,18 +135,20 @@ ll_rights(unsigned how, int dir)
 /* Open path for a rule: the path itself, or its directory when it does
  * not exist yet (then the rule is a directory's).  -1 if neither. */
 static int
-ll_open(const char *path, int *dir)
+ll_open(const char *path, unsigned how, int *dir)
 {
 	struct stat st;
 	const char *slash;
 	char *d;
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	int fd = (how & RT_SB_DIR) ? -1 : open(path, O_PATH | O_CLOEXEC);
 
 	if (fd != -1) {
 		*dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 		return fd;
 	}
-	if (errno != ENOENT)
+	/* A file to read that is not there: nothing to allow (opening it
+	 * fails with ENOENT before Landlock is asked). */
+	if (!(how & RT_SB_DIR) && (errno != ENOENT || how == RT_SB_READ))
 		return -1;
 	slash = strrchr(path, '/');
 	if (slash == NULL)
@@ -164,7 +166,7 @@ ll_add(int rfd, const struct rt_sb_path *p, uint64_t handled)
 {
 	struct landlock_path_beneath_attr pb;
 	int dir, r;
-	int fd = ll_open(p->path, &dir);
+	int fd = ll_open(p->path, p->how, &dir);
 
 	if (fd == -1)
 		return 0;	/* nothing to allow: it stays closed */
@@ -175,6 +177,10 @@ ll_add(int rfd, const struct rt_sb_path *p, uint64_t handled)
 	    (int)syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
 	    &pb, 0);
 	close(fd);
+	/* Not a file system object (a pipe behind /dev/fd/N): Landlock
+	 * does not guard those. */
+	if (r == -1 && (errno == EBADFD || errno == EINVAL))
+		r = 0;
 	return r;
 }
 
@@ -187,7 +193,7 @@ ll_enter(const struct rt_sandbox *sb)
 	size_t size = sizeof a.fs, i;
 	int abi = rt_sandbox_landlock_abi(), rfd;
 
-	if (abi <= 0)
+	if (abi <= 0 || (sb->allow & RT_SB_ALLOW_FS))
 		return 0;
 	memset(&a, 0, sizeof a);
 	a.fs = ll_handled(abi);

@@ -18,15 +18,22 @@ enum {
 				 * directory also create, rename and remove
 				 * files in it (state files are replaced by
 				 * rename) */
-	RT_SB_EXEC = 1 << 2	/* execute the file, or files below the
+	RT_SB_EXEC = 1 << 2,	/* execute the file, or files below the
 				 * directory */
+	RT_SB_DIR = 1 << 3	/* the rights are for the directory holding
+				 * the path: a file replaced by rename (a
+				 * state file, WRITE) or read again after it
+				 * was replaced (rules, READ) */
 };
 
 /* System calls allowed beyond the default set. */
 enum {
 	RT_SB_ALLOW_EXEC = 1 << 0,	/* execve, execveat */
 	RT_SB_ALLOW_UNIX = 1 << 1,	/* AF_UNIX sockets (syslog) */
-	RT_SB_ALLOW_NET = 1 << 2	/* every socket family */
+	RT_SB_ALLOW_NET = 1 << 2,	/* every socket family */
+	RT_SB_ALLOW_FS = 1 << 3		/* no Landlock: the whole file
+					 * system (a command run by the tool
+					 * needs what it needs) */
 };
 
 struct rt_sb_path {

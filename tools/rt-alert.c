@@ -1376,7 +1376,14 @@ main(int argc, char *argv[])
 	if (a.state_path) {
 		cli.control = on_control;
 		cli.control_arg = &a;
+		rt_cli_allow(&cli, a.state_path, RT_SB_WRITE | RT_SB_DIR);
 	}
+	if (a.use_syslog)
+		cli.sb.allow |= RT_SB_ALLOW_UNIX;
+	/* The command may need anything: rt-alert(1), "Sandbox". */
+	if (a.use_exec)
+		cli.sb.allow |= RT_SB_ALLOW_EXEC | RT_SB_ALLOW_NET |
+		    RT_SB_ALLOW_FS;
 	rt_cli_start(&cli, argc, argv, optind);
 	if (a.state_path)
 		rt_cli_catch_term();

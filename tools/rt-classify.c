@@ -561,6 +561,10 @@ main(int argc, char *argv[])
 	rt_jedit_init(&c.edit);
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &c;
+	/* Read again on SIGHUP, perhaps replaced by rename. */
+	rt_cli_allow(&cli, c.rules_path, RT_SB_READ | RT_SB_DIR);
+	if (c.model_path)
+		rt_cli_allow(&cli, c.model_path, RT_SB_READ | RT_SB_DIR);
 	rt_cli_start(&cli, argc, argv, optind);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_hup;

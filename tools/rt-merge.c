@@ -398,10 +398,13 @@ setup(struct mg *g, struct rt_cli *cli, int argc, char **argv)
 	rt_late_open(&g->late, cli, g->late_path, g->late_pass, "--max-delay");
 	cli->st.extra = extra_stats;
 	cli->st.extra_arg = g;
-	rt_cli_start(cli, argc, argv, argc);	/* the operands are ours */
 	if ((err = rt_msrcs_init(&g->in, argv + optind, argc - optind,
 	    (enum rt_fmt)cli->ifmt, cli->max_record)) != NULL)
 		rt_cli_usage_error(cli, "%s", err);
+	for (int i = 0; i < g->in.n; i++)	/* the operands are ours */
+		if (strcmp(g->in.v[i].path, "-") != 0)
+			rt_cli_allow(cli, g->in.v[i].path, RT_SB_READ);
+	rt_cli_start(cli, argc, argv, argc);
 	g->n = g->active = g->in.n;
 	if (g->n > 65535)
 		rt_cli_usage_error(cli, "more than 65535 inputs");

@@ -861,6 +861,7 @@ main(int argc, char *argv[])
 	if (rw.state_path) {
 		cli.control = on_control;
 		cli.control_arg = &rw;
+		rt_cli_allow(&cli, rw.state_path, RT_SB_WRITE | RT_SB_DIR);
 	}
 	rt_cli_start(&cli, argc, argv, optind);
 	if (rw.state_path)
