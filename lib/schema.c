@@ -809,6 +809,27 @@ bad(struct comp *c, const char *kw, const char *what)
 	    what);
 }
 
+/* Are the numbers of value v (and of its contents) within the exponents
+ * rtpipe compares exactly (decimal.h)?  Else bad() says so: 0. */
+static int
+nums_in_range(struct comp *c, uint32_t v, const char *kw)
+{
+	uint32_t i;
+	struct rt_dec d;
+
+	for (i = v; i < J(c, v)->next; i++) {
+		if (J(c, i)->type != RT_JNUM)
+			continue;
+		rt_dec_parse(&d, rt_jdoc_text(&DOC(c)->jd, i), J(c, i)->len);
+		if (!rt_dec_in_range(&d)) {
+			bad(c, kw, "a number's exponent is out of range "
+			    "(rt-validate allows -10^15 to 10^15)");
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
 {
@@ -816,6 +837,8 @@ get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
 		bad(c, kw, "expected a number");
 		return -1;
 	}
+	if (!nums_in_range(c, v, kw))
+		return -1;
 	rt_num_parse(rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len, &out->d);
 	out->doc = c->doc;
 	out->node = v;
@@ -910,6 +933,8 @@ kw_enum(struct comp *c, uint32_t v)
 		bad(c, "enum", "expected an array");
 		return;
 	}
+	if (!nums_in_range(c, v, "enum"))
+		return;
 	l.n = J(c, v)->n;
 	l.off = u32_alloc(c->s, 2 * l.n);
 	for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next) {
@@ -1266,6 +1291,25 @@ static const struct limit {
 	{ "maxContains", offsetof(struct sn, maxcont), K_MAXCONT, 'c', 0 },
 };
 
+/* multipleOf's divisor (number node v), prepared for exact remainders:
+ * 0, or -1 when it is not greater than 0 (bad() said so). */
+static int
+mult_prepare(struct comp *c, uint32_t v)
+{
+	struct rt_dec d;
+	uint32_t i;
+
+	rt_dec_parse(&d, rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len);
+	if (d.n == 0 || d.neg) {
+		bad(c, "multipleOf", "must be greater than 0");
+		return -1;
+	}
+	i = PUSH(c->s->mul, c->s->nmul);
+	rt_decdiv_init(&c->s->mul[i], &d);
+	SN(c)->mul = i;
+	return 0;
+}
+
 /* Keyword k (value v) if it is a limit: 1, else 0. */
 static int
 kw_limit(struct comp *c, uint32_t k, uint32_t v)
@@ -1285,8 +1329,8 @@ kw_limit(struct comp *c, uint32_t k, uint32_t v)
 		    get_count(c, v, l->kw, (uint32_t *)(void *)(field +
 		    l->off)))
 			return 1;	/* bad() said why */
-		if (l->bit == K_MULT && n->mult.d <= 0)
-			bad(c, "multipleOf", "must be greater than 0");
+		if (l->bit == K_MULT && mult_prepare(c, v))
+			return 1;
 		n->has |= l->bit;
 		return 1;
 	}
@@ -1308,6 +1352,8 @@ kw_assert(struct comp *c, uint32_t k, uint32_t v)
 	} else if (key_is(d, k, "enum")) {
 		kw_enum(c, v);
 	} else if (key_is(d, k, "const")) {
+		if (!nums_in_range(c, v, "const"))
+			return 1;
 		n->cdoc = c->doc;
 		n->cnode = v;
 		n->has |= K_CONST;
@@ -1643,6 +1689,9 @@ rt_schema_free(struct rt_schema *s)
 	}
 	for (i = 0; i < s->nre; i++)
 		rt_regex_free(s->re[i]);
+	for (i = 0; i < s->nmul; i++)
+		rt_decdiv_release(&s->mul[i]);
+	free(s->mul);
 	free(s->docs);
 	free(s->res);
 	free(s->anc);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "decimal.h"
 #include "format.h"
 #include "json.h"
 #include "regex.h"
@@ -50,6 +51,7 @@ struct sn {
 	uint32_t loc;		/* pool offset: location ("#/a/b") */
 	uint32_t doc, node;	/* where it came from */
 	struct snum min, max, exmin, exmax, mult;
+	uint32_t mul;		/* multipleOf: index in the schema's divisors */
 	uint32_t minlen, maxlen, minitems, maxitems, mincont, maxcont;
 	uint32_t minprops, maxprops;
 	uint32_t pattern;	/* regex index */
@@ -133,6 +135,8 @@ struct rt_schema {
 	uint32_t nkt;
 	struct rt_regex **re;
 	uint32_t nre;
+	struct rt_decdiv *mul;	/* multipleOf divisors, prepared */
+	uint32_t nmul;
 	uint32_t *u32;
 	uint32_t nu32;
 	struct rt_buf pool;	/* NUL-terminated strings */

@@ -18,8 +18,6 @@
 #define MAXDEPTH 2000
 #define ERRVAL 40	/* bytes of a value quoted in a message */
 
-__extension__ typedef unsigned __int128 u128;
-
 enum kw {
 	KW_FALSE, KW_TYPE, KW_ENUM, KW_CONST, KW_MIN, KW_MAX, KW_EXMIN,
 	KW_EXMAX, KW_MULT, KW_MINLEN, KW_MAXLEN, KW_PATTERN, KW_FORMAT,
@@ -63,6 +61,7 @@ struct rt_sval {
 	struct rt_buf text;
 	struct rt_serr *out;
 	size_t capout;
+	uint32_t *work;		/* multipleOf's long division */
 	uint64_t *hash;		/* uniqueItems */
 	uint32_t caphash;
 	/* Per key table, the entry (+ 1) last found at member positions
@@ -90,10 +89,15 @@ struct rt_sval *
 rt_sval_new(const struct rt_schema *s)
 {
 	struct rt_sval *v = rt_xcalloc(1, sizeof *v);
+	size_t nwork = 0;
 
 	v->s = s;
 	v->hint = rt_xcalloc((size_t)s->nkt * HINTS + 1, sizeof *v->hint);
 	v->leaf = rt_xcalloc((size_t)s->nsn + 1, 1);
+	for (uint32_t i = 0; i < s->nmul; i++)
+		nwork = nwork > rt_decdiv_work(&s->mul[i]) ? nwork :
+		    rt_decdiv_work(&s->mul[i]);
+	v->work = rt_xcalloc(nwork + 1, sizeof *v->work);
 	for (uint32_t i = 0; i < s->nsn; i++) {
 		const struct sn *n = &s->sn[i];
 
@@ -116,6 +120,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->errs);
 	free(v->out);
 	free(v->hash);
+	free(v->work);
 	free(v->hint);
 	free(v->leaf);
 	free(v->oc.e);
@@ -236,92 +241,6 @@ fail(struct rt_sval *v, uint32_t si, uint32_t i, enum kw kw, const char *msg,
 
 /* ---- numbers ---- */
 
-/* A decimal: value = digits * 10^exp, digits without leading or trailing
- * zeros (none at all: zero). */
-struct dec {
-	int neg;
-	uint32_t n;
-	long exp;
-	char dig[96];
-	int trunc;	/* more digits than dig holds */
-};
-
-static void
-dec_parse(const char *s, size_t len, struct dec *d)
-{
-	const char *end = s + len;
-	long fexp = 0, e = 0;
-	int eneg = 0, seen = 0;
-
-	d->neg = 0;
-	d->n = 0;
-	d->trunc = 0;
-	if (s < end && *s == '-') {
-		d->neg = 1;
-		s++;
-	}
-	for (; s < end && ((*s >= '0' && *s <= '9') || *s == '.'); s++) {
-		if (*s == '.') {
-			seen = 1;
-			continue;
-		}
-		if (seen)
-			fexp--;
-		if (d->n == 0 && *s == '0')
-			continue;
-		if (d->n < sizeof d->dig)
-			d->dig[d->n++] = *s;
-		else {
-			d->trunc = 1;
-			if (!seen)
-				fexp++;
-		}
-	}
-	if (s < end && (*s == 'e' || *s == 'E')) {
-		s++;
-		if (s < end && (*s == '+' || *s == '-'))
-			eneg = *s++ == '-';
-		for (; s < end; s++)
-			if (e < 100000000)
-				e = e * 10 + (*s - '0');
-	}
-	d->exp = (eneg ? -e : e) + fexp;
-	while (d->n > 0 && d->dig[d->n - 1] == '0') {
-		d->n--;
-		d->exp++;
-	}
-	if (d->n == 0)
-		d->neg = 0;
-}
-
-static int
-dec_cmp(const struct dec *a, const struct dec *b)
-{
-	long ma, mb;
-	uint32_t i;
-	int sign = a->neg ? -1 : 1, c = 0;
-
-	if (a->n == 0 || b->n == 0 || a->neg != b->neg) {
-		int sa = a->n == 0 ? 0 : a->neg ? -1 : 1;
-		int sb = b->n == 0 ? 0 : b->neg ? -1 : 1;
-
-		return (sa > sb) - (sa < sb);
-	}
-	ma = (long)a->n + a->exp;
-	mb = (long)b->n + b->exp;
-	if (ma != mb)
-		return ma > mb ? sign : -sign;
-	for (i = 0; i < a->n || i < b->n; i++) {
-		char x = i < a->n ? a->dig[i] : '0', y = i < b->n ? b->dig[i] : '0';
-
-		if (x != y) {
-			c = x > y ? 1 : -1;
-			break;
-		}
-	}
-	return c * sign;
-}
-
 static double
 num_of(const struct rt_jdoc *d, uint32_t i)
 {
@@ -339,12 +258,14 @@ num_of(const struct rt_jdoc *d, uint32_t i)
 	return rt_num_parse_json(p, x->len);
 }
 
-/* Compare number node i with the schema number lim: <0, 0, >0. */
+/* Compare number node i with the schema number lim: <0, 0, >0.  Doubles
+ * that differ order their numbers (rounding is monotonic); equal ones
+ * are decided on the texts. */
 static int
 num_cmp(struct rt_sval *v, uint32_t i, double x, const struct snum *lim)
 {
 	const struct rt_jdoc *ld = &v->s->docs[lim->doc].jd;
-	struct dec a, b;
+	struct rt_dec a, b;
 
 	if (x != lim->d)
 		return x < lim->d ? -1 : 1;
@@ -352,70 +273,30 @@ num_cmp(struct rt_sval *v, uint32_t i, double x, const struct snum *lim)
 	    memcmp(rt_jdoc_text(v->d, i), rt_jdoc_text(ld, lim->node),
 	    v->d->v[i].len) == 0)
 		return 0;
-	dec_parse(rt_jdoc_text(v->d, i), v->d->v[i].len, &a);
-	dec_parse(rt_jdoc_text(ld, lim->node), ld->v[lim->node].len, &b);
-	return dec_cmp(&a, &b);
+	rt_dec_parse(&a, rt_jdoc_text(v->d, i), v->d->v[i].len);
+	rt_dec_parse(&b, rt_jdoc_text(ld, lim->node), ld->v[lim->node].len);
+	return rt_dec_cmp(&a, &b);
 }
 
 static int
 is_integer(const struct rt_jdoc *d, uint32_t i)
 {
-	struct dec a;
+	struct rt_dec a;
 
 	if (d->v[i].flags & RT_JF_INT)
 		return 1;
-	dec_parse(rt_jdoc_text(d, i), d->v[i].len, &a);
-	return a.n == 0 || a.exp >= 0;
+	rt_dec_parse(&a, rt_jdoc_text(d, i), d->v[i].len);
+	return rt_dec_is_int(&a);
 }
 
-static uint64_t
-dec_u64(const struct dec *a, int *ok)
-{
-	uint64_t r = 0;
-	uint32_t i;
-
-	*ok = a->n <= 19 && !a->trunc;
-	for (i = 0; *ok && i < a->n; i++)
-		r = r * 10 + (uint64_t)(a->dig[i] - '0');
-	return r;
-}
-
-/* Is number node i a multiple of m?  Exact for decimal texts. */
+/* Is number node i a multiple of schema node s's divisor?  Exact. */
 static int
-multiple_of(struct rt_sval *v, uint32_t i, double x, const struct snum *m)
+multiple_of(struct rt_sval *v, uint32_t i, const struct sn *s)
 {
-	const struct rt_jdoc *md = &v->s->docs[m->doc].jd;
-	struct dec a, b;
-	uint64_t da, db, r, p;
-	long k;
-	int oka, okb;
+	struct rt_dec a;
 
-	dec_parse(rt_jdoc_text(v->d, i), v->d->v[i].len, &a);
-	dec_parse(rt_jdoc_text(md, m->node), md->v[m->node].len, &b);
-	if (a.n == 0)
-		return 1;
-	da = dec_u64(&a, &oka);
-	db = dec_u64(&b, &okb);
-	if (oka && okb && db) {
-		k = a.exp - b.exp;
-		if (k < 0)
-			return 0;	/* a has no trailing zeros */
-		/* da * 10^k mod db, by squaring. */
-		r = da % db;
-		p = 10 % db;
-		while (k > 0 && r) {
-			if (k & 1)
-				r = (uint64_t)((u128)r * p % db);
-			p = (uint64_t)((u128)p * p % db);
-			k >>= 1;
-		}
-		return r == 0;
-	}
-	{
-		double q = x / m->d;
-
-		return isfinite(q) && q == floor(q);
-	}
+	rt_dec_parse(&a, rt_jdoc_text(v->d, i), v->d->v[i].len);
+	return rt_dec_multiple(&a, &v->s->mul[s->mul], v->work);
 }
 
 /* ---- equality (enum, const, uniqueItems) ---- */
@@ -495,11 +376,11 @@ json_eq(struct rt_sval *v, const struct rt_jdoc *a, uint32_t i,
 		    rt_jdoc_text(b, j), x->len))
 			return 1;
 		{
-			struct dec m, n;
+			struct rt_dec m, n;
 
-			dec_parse(rt_jdoc_text(a, i), x->len, &m);
-			dec_parse(rt_jdoc_text(b, j), y->len, &n);
-			return dec_cmp(&m, &n) == 0;
+			rt_dec_parse(&m, rt_jdoc_text(a, i), x->len);
+			rt_dec_parse(&n, rt_jdoc_text(b, j), y->len);
+			return rt_dec_cmp(&m, &n) == 0;
 		}
 	case RT_JSTR:
 		return str_eq(v, a, i, b, j);
@@ -529,11 +410,10 @@ json_hash(struct rt_sval *v, const struct rt_jdoc *d, uint32_t i)
 
 	switch (x->type) {
 	case RT_JNUM: {
-		struct dec a;
+		struct rt_dec a;
 
-		dec_parse(rt_jdoc_text(d, i), x->len, &a);
-		return rt_hash(a.dig, a.n) ^ (uint64_t)a.exp * 31 ^
-		    (uint64_t)a.neg;
+		rt_dec_parse(&a, rt_jdoc_text(d, i), x->len);
+		return rt_dec_hash(&a);
 	}
 	case RT_JSTR: {
 		size_t n;
@@ -651,7 +531,7 @@ v_number(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	LIMIT(K_EXMAX, exmax, < 0, KW_EXMAX, "not less than exclusiveMaximum", "<")
 #undef LIMIT
 /* NOLINTEND(bugprone-macro-parentheses) */
-	if ((s->has & K_MULT) && !multiple_of(v, i, x, &s->mult)) {
+	if ((s->has & K_MULT) && !multiple_of(v, i, s)) {
 		ok = 0;
 		if (v->collect) {
 			const struct rt_jdoc *ld = &v->s->docs[s->mult.doc].jd;

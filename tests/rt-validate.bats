@@ -251,3 +251,44 @@ rt-validate: stdin:5: /p3: type: expected integer, got string'
 @test "man page examples" {
 	check_man_examples "$RT_ROOT/man/rt-validate.1"
 }
+
+@test "multipleOf is exact beyond double precision (issue 14)" {
+	printf '{"properties":{"a":{"multipleOf":2},"b":{"multipleOf":0.01},"c":{"multipleOf":3}}}\n' > m.json
+	IN='{"a":12345678901234567891}
+{"a":12345678901234567890}
+{"b":1.00000000000000000001}
+{"b":151.92}
+{"b":1e400}
+{"b":1e-400}
+{"c":1e99999999999999999999}
+{"a":-4e-99999999999999999999}'
+	rt_run rt-validate --schema m.json
+	assert_failure 1
+	assert_output '{"a":12345678901234567890}
+{"b":151.92}
+{"b":1e400}'
+	assert_equal "$stderr" 'rt-validate: stdin:1: /a: multipleOf: must be a multiple of 2
+rt-validate: stdin:3: /b: multipleOf: must be a multiple of 0.01
+rt-validate: stdin:6: /b: multipleOf: must be a multiple of 0.01
+rt-validate: stdin:7: /c: multipleOf: must be a multiple of 3
+rt-validate: stdin:8: /a: multipleOf: must be a multiple of 2'
+	# A divisor below the doubles is still greater than 0; a schema
+	# exponent beyond 10^15 is refused.
+	printf '{"multipleOf":1e-5000}\n' > tiny.json
+	IN='1e-4999
+1e-5001'
+	rt_run rt-validate --schema tiny.json
+	assert_failure 1
+	assert_output '1e-4999'
+	printf '{"maximum":1e1000000000000001}\n' > huge.json
+	rt_run rt-validate --schema huge.json
+	assert_failure 2
+	assert_equal "$stderr" 'rt-validate: huge.json: #/maximum: a number'"'"'s exponent is out of range (rt-validate allows -10^15 to 10^15)'
+}
+
+@test "decimal differential: multipleOf, limits, integer, enum vs Python's exact fractions" {
+	run python3 "$RT_ROOT/tests/validate-decimal.py" 1 "${CASES:-3000}"
+	printf '%s\n' "$output" | tail -5
+	assert_success
+	assert_line --regexp '^decimal: [0-9]+ cases, 0 disagreements$'
+}
