@@ -292,3 +292,19 @@ rt-validate: stdin:8: /a: multipleOf: must be a multiple of 2'
 	assert_success
 	assert_line --regexp '^decimal: [0-9]+ cases, 0 disagreements$'
 }
+
+@test "--schema-dir of a missing directory, or of a file, is a usage error (issue 14)" {
+	printf '{}\n' > s.json
+	IN='{}'
+	rt_run rt-validate --schema s.json --schema-dir nosuch
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rt-validate: --schema-dir: 'nosuch': No such file or directory
+Try 'rt-validate --help' for more information."
+	rt_run rt-validate --schema s.json --schema-dir s.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: --schema-dir: 's.json': Not a directory
+Try 'rt-validate --help' for more information."
+	rt_run rt-validate --schema s.json --schema-dir .
+	assert_success
+}

@@ -4,9 +4,11 @@
  * every error.  See rt-validate(1); the validator lives in lib/schema.c
  * and lib/sval.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "jedit.h"
@@ -76,6 +78,21 @@ usage(void)
 	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n", stdout);
 }
 
+/* --schema-dir must name a directory: a typo would otherwise only show
+ * as a $ref that does not resolve, or not at all. */
+static void
+check_dir(struct validate *v)
+{
+	struct stat st;
+
+	if (stat(v->so.dir, &st) == -1)
+		rt_cli_usage_error(v->cli, "--schema-dir: '%s': %s", v->so.dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		rt_cli_usage_error(v->cli, "--schema-dir: '%s': %s", v->so.dir,
+		    strerror(ENOTDIR));
+}
+
 static void
 options(struct validate *v, int argc, char **argv)
 {
@@ -119,6 +136,8 @@ options(struct validate *v, int argc, char **argv)
 	}
 	if (v->schema_path == NULL)
 		rt_cli_usage_error(v->cli, "--schema FILE is required");
+	if (v->so.dir)
+		check_dir(v);
 }
 
 static void
