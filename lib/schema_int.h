@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "decimal.h"
 #include "format.h"
+#include "hash.h"
 #include "json.h"
 #include "regex.h"
 #include "schema.h"
@@ -74,7 +75,7 @@ struct kent {
 	uint32_t name, len;	/* pool offset, bytes (decoded) */
 	uint64_t hash;
 	uint32_t schema;	/* properties: sn, or NONE */
-	uint32_t required;
+	uint32_t required;	/* named by required */
 	struct slist depreq;	/* kent indices required with it */
 	uint32_t depschema;	/* dependentSchemas: sn, or NONE */
 };
@@ -84,7 +85,8 @@ struct ktab {
 	uint32_t mask;		/* slot count - 1 */
 	uint32_t slots;		/* u32 pool offset: kent index + 1, 0 empty */
 	struct slist req;	/* required kent indices, in order */
-	uint32_t ndep;		/* entries with depreq/depschema */
+	uint32_t nreq;		/* distinct entries among them */
+	struct slist deps;	/* kent indices with depreq/depschema */
 };
 
 /* A schema resource: a document root or a subschema with $id. */
@@ -142,8 +144,14 @@ struct rt_schema {
 	struct rt_buf pool;	/* NUL-terminated strings */
 	uint32_t root;		/* sn of the root schema */
 	int dirscanned;
-	uint32_t *inames;
-	uint32_t ninames;
+	/* Indexes, so that loading stays linear in the schema's size: bytes
+	 * to a u32 (map_get, map_set in schema.c). */
+	struct rt_map resmap;	/* resource URI -> res index */
+	struct rt_map ancmap;	/* res (4 bytes) + anchor name -> anc index */
+	struct rt_map inmap;	/* interned name -> pool offset */
+	struct rt_map memmap;	/* doc, object node (8 bytes) + key -> value
+				 * node, for large objects a $ref walks */
+	struct rt_map objmap;	/* doc, object node: indexed in memmap */
 	/* Compile errors. */
 	struct rt_buf *err;
 	int failed;

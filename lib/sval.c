@@ -51,8 +51,11 @@ struct rt_sval {
 	unsigned depth;
 	uint64_t *bits;		/* annotation bit sets (a stack) */
 	uint32_t nbits, capbits;
-	uint32_t *u;		/* key slots (a stack) */
+	/* Key slots (a stack): slot e of an object's region holds the stamp
+	 * of the visit that saw key e, so a region needs no clearing. */
+	uint64_t *u;
 	uint32_t nu, capu;
+	uint64_t stamp;
 	uint32_t *scope;	/* dynamic scope: resources entered */
 	uint32_t nscope, capscope;
 	struct rt_buf str, key, tmp, tmp2;
@@ -163,18 +166,19 @@ bit_get(const struct rt_sval *v, int64_t set, uint32_t i)
 	return (v->bits[set + i / 64] >> (i % 64)) & 1;
 }
 
+/* n key slots, holding stamps older than any visit to come. */
 static uint32_t
 u_alloc(struct rt_sval *v, uint32_t n)
 {
-	uint32_t off = v->nu;
+	uint32_t off = v->nu, old = v->capu;
 
 	if (off + n > v->capu) {
 		v->capu = v->capu ? v->capu * 2 : 256;
 		while (v->capu < off + n)
 			v->capu *= 2;
 		v->u = rt_xreallocarray(v->u, v->capu, sizeof *v->u);
+		memset(v->u + old, 0, (size_t)(v->capu - old) * sizeof *v->u);
 	}
-	memset(v->u + off, 0, n * sizeof *v->u);
 	v->nu += n;
 	return off;
 }
@@ -787,7 +791,7 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 
 static int
 v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
-    uint32_t si, uint32_t i)
+    uint64_t stamp, uint32_t si, uint32_t i)
 {
 	const struct rt_schema *S = v->s;
 	uint32_t r;
@@ -797,7 +801,7 @@ v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
 	for (r = 0; r < t->req.n; r++) {
 		uint32_t e = S->u32[t->req.off + r];
 
-		if (v->u[slots + e - t->first])
+		if (v->u[slots + e - t->first] == stamp)
 			continue;
 		ok = 0;
 		snprintf(m, sizeof m, "required property '%.200s' is missing",
@@ -811,22 +815,22 @@ v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
 
 static int
 v_deps(struct rt_sval *v, const struct sn *s, const struct ktab *t,
-    uint32_t slots, uint32_t si, uint32_t i, int64_t mine)
+    uint32_t slots, uint64_t stamp, uint32_t si, uint32_t i, int64_t mine)
 {
 	const struct rt_schema *S = v->s;
-	uint32_t e, r;
+	uint32_t d, e, r;
 	int ok = 1;
 	char m[400];
 
-	for (e = t->first; e < t->first + t->n; e++) {
-		const struct kent *k = &S->kent[e];
+	for (d = 0; d < t->deps.n; d++) {
+		const struct kent *k = &S->kent[e = S->u32[t->deps.off + d]];
 
-		if (!v->u[slots + e - t->first])
+		if (v->u[slots + e - t->first] != stamp)
 			continue;
 		for (r = 0; r < k->depreq.n; r++) {
 			uint32_t q = S->u32[k->depreq.off + r];
 
-			if (v->u[slots + q - t->first])
+			if (v->u[slots + q - t->first] == stamp)
 				continue;
 			ok = 0;
 			snprintf(m, sizeof m, "property '%.150s' is required when "
@@ -849,8 +853,7 @@ v_deps(struct rt_sval *v, const struct sn *s, const struct ktab *t,
 /* One member k (key) of object i, at position idx. */
 static int
 v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
-    uint32_t idx, const struct ktab *t, uint32_t slots, int64_t mine,
-    uint32_t *entry)
+    uint32_t idx, const struct ktab *t, int64_t mine, uint32_t *entry)
 {
 	const struct rt_schema *S = v->s;
 	const char *p = NULL;
@@ -861,8 +864,8 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 
 	if (t || s->patprops.n)
 		p = key_of(v, k, &n);
-	if (t && (e = lookup(v, t, idx, p, n)) != SN_NONE && slots != SN_NONE)
-		v->u[slots + e - t->first] = k + 1;
+	if (t)
+		e = lookup(v, t, idx, p, n);
 	*entry = e;
 	/* The key text is not used past here: recursion may reuse it (the
 	 * patterns re-read it). */
@@ -955,14 +958,59 @@ v_object_again(struct rt_sval *v, const struct sn *s,
 	return ok;
 }
 
+/* The members of object i against properties, patternProperties,
+ * additionalProperties and propertyNames, then required and dependent*
+ * (by the stamps the members left in their key slots). */
 static int
-v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
-    int64_t mine)
+v_members(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
+    int64_t mine, int keep)
 {
 	const struct rt_schema *S = v->s;
 	const struct rt_jnode *x = &v->d->v[i];
 	const struct ktab *t = s->keys != SN_NONE ? &S->kt[s->keys] : NULL;
-	uint32_t slots = SN_NONE, k, idx = 0, mark = v->nu;
+	uint32_t slots = SN_NONE, k, idx = 0, nreq = 0;
+	uint64_t stamp = ++v->stamp;
+	int ok = 1;
+
+	if (t && (t->req.n || t->deps.n))
+		slots = u_alloc(v, t->n);
+	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
+		uint32_t e = SN_NONE;
+		int r = v_member(v, s, si, k, idx, t, mine, &e);
+
+		if (e != SN_NONE && slots != SN_NONE &&
+		    v->u[slots + e - t->first] != stamp) {
+			v->u[slots + e - t->first] = stamp;
+			nreq += S->kent[e].required;
+		}
+		if (!r) {
+			ok = 0;
+			if (stop(v))
+				return 0;
+		}
+		if (keep)
+			v->oc.e[idx] = e;
+	}
+	if (slots == SN_NONE)
+		return ok;
+	/* Every distinct required name met: no need to look for one. */
+	if (nreq < t->nreq && !v_required(v, t, slots, stamp, si, i)) {
+		ok = 0;
+		if (stop(v))
+			return 0;
+	}
+	if (t->deps.n && !v_deps(v, s, t, slots, stamp, si, i, mine))
+		ok = 0;
+	return ok;
+}
+
+static int
+v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
+    int64_t mine)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	const struct ktab *t = s->keys != SN_NONE ? &v->s->kt[s->keys] : NULL;
+	uint32_t mark = v->nu;
 	int ok = 1, keep;
 	char m[120];
 
@@ -988,43 +1036,22 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	/* Kept from the last record: keys alone decide which schema each
 	 * member meets and whether required, dependentRequired... pass. */
 	keep = i == 0 && mine < 0 && !s->patprops.n &&
-	    s->propnames == SN_NONE && (!t || t->ndep == 0) && !s->track;
+	    s->propnames == SN_NONE && (!t || t->deps.n == 0) && !s->track;
 	if (keep && rt_jkeys_same(&v->oc.kept, v->d) && v->oc.si == si &&
 	    v->oc.n == x->n)
-		return v_object_again(v, s, x);
+		return v_object_again(v, s, x) && ok;
 	if (keep && x->n > v->oc.cap) {
 		v->oc.cap = x->n;
 		v->oc.e = rt_xreallocarray(v->oc.e, x->n, sizeof *v->oc.e);
 	}
 	v->oc.kept.d = NULL;
-	if (t && (t->req.n || t->ndep))
-		slots = u_alloc(v, t->n);
-	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
-		uint32_t e = SN_NONE;
-
-		if (!v_member(v, s, si, k, idx, t, slots, mine, &e)) {
-			ok = 0;
-			if (stop(v))
-				goto out;
-		}
-		if (keep)
-			v->oc.e[idx] = e;
-	}
-	if (slots != SN_NONE) {
-		if (t->req.n && !v_required(v, t, slots, si, i)) {
-			ok = 0;
-			if (stop(v))
-				goto out;
-		}
-		if (t->ndep && !v_deps(v, s, t, slots, si, i, mine))
-			ok = 0;
-	}
+	if (!v_members(v, s, si, i, mine, keep))
+		ok = 0;
 	if (ok && keep) {
 		rt_jkeys_keep(&v->oc.kept, v->d);
 		v->oc.si = si;
 		v->oc.n = x->n;
 	}
-out:
 	v->nu = mark;
 	return ok;
 }

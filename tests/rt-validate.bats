@@ -308,3 +308,62 @@ Try 'rt-validate --help' for more information."
 	rt_run rt-validate --schema s.json --schema-dir .
 	assert_success
 }
+
+@test "200k properties and 200k required names: load and validate stay linear (issue 14)" {
+	python3 - <<'PY'
+import json
+n = 200000
+req = ["p%d" % i for i in range(0, n, 2)] + ["r%d" % i for i in range(n // 2)]
+s = {"type": "object", "required": req,
+     "properties": {"p%d" % i: {"type": "integer"} for i in range(n)},
+     "dependentRequired": {"p1": ["p3"]}}
+json.dump(s, open("wide.json", "w"))
+full = {"p%d" % i: i for i in range(n)}
+full.update({"r%d" % i: 0 for i in range(n // 2)})
+with open("wide.ndjson", "w") as f:
+    f.write(json.dumps(full) + "\n")
+    del full["r77"]
+    f.write(json.dumps(full) + "\n")
+    f.write('{"p1":1}\n')
+    full["r77"] = 1
+    del full["p3"]
+    f.write(json.dumps(full) + "\n")
+    full["p3"] = 3
+    full["p5"] = "x"
+    f.write(json.dumps(full) + "\n")
+PY
+	run --separate-stderr timeout 20 rt-validate --schema wide.json \
+		--max-record-bytes 64M --stats --reject rej.ndjson wide.ndjson
+	assert_failure 1
+	assert_equal "$(stats_of)" '{"tool":"rt-validate","in":5,"out":1,"rejected":4,"dropped":0,"invalid":4,"keywords":{"required":2,"dependentRequired":1,"type":1}}'
+	run jq -c '[.line, .reason]' rej.ndjson
+	assert_output '[2,"/: required: required property '"'"'r77'"'"' is missing"]
+[3,"/: required: required property '"'"'p0'"'"' is missing (and 9 more)"]
+[4,"/: dependentRequired: property '"'"'p3'"'"' is required when '"'"'p1'"'"' is present"]
+[5,"/p5: type: expected integer, got string"]'
+}
+
+@test "100k \$refs by pointer, by \$anchor and by \$id: load stays linear (issue 14)" {
+	python3 - <<'PY'
+import json
+n = 100000
+d, p = {}, {}
+for i in range(n):
+    k = i % 3
+    d["d%d" % i] = {"type": "integer"} if k == 0 else \
+        {"$anchor": "a%d" % i, "type": "integer"} if k == 1 else \
+        {"$id": "http://x.test/d%d" % i, "type": "integer"}
+    p["p%d" % i] = {"$ref": ["#/$defs/d%d", "#a%d", "http://x.test/d%d"][k] % i}
+json.dump({"$defs": d, "properties": p}, open("refs.json", "w"))
+PY
+	IN='{"p3":1,"p4":2,"p5":3}
+{"p3":"x"}
+{"p4":"x"}
+{"p99998":"x"}'
+	run --separate-stderr timeout 20 rt-validate --schema refs.json <<<"$IN"
+	assert_failure 1
+	assert_output '{"p3":1,"p4":2,"p5":3}'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /p3: type: expected integer, got string
+rt-validate: stdin:3: /p4: type: expected integer, got string
+rt-validate: stdin:4: /p99998: type: expected integer, got string'
+}
