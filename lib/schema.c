@@ -1710,6 +1710,8 @@ schema_finish(struct rt_schema *s, uint32_t doc, const char *uri)
 			s->root = compile(s, doc, 0);
 		if (!s->failed)
 			compile_dynamic(s);
+		if (!s->failed)
+			rt_schema_check_cycles(s);
 	}
 	if (s->failed) {
 		rt_schema_free(s);

@@ -157,6 +157,11 @@ struct rt_schema {
 	int failed;
 };
 
+/* Refuse a compiled schema with a cycle of in-place applicators (see
+ * schema_cycle.c): 0, or -1 with the cycle described in s->err and
+ * s->failed set. */
+int rt_schema_check_cycles(struct rt_schema *s);
+
 static inline const char *
 sch_str(const struct rt_schema *s, uint32_t off)
 {

@@ -367,3 +367,38 @@ PY
 rt-validate: stdin:3: /p4: type: expected integer, got string
 rt-validate: stdin:4: /p99998: type: expected integer, got string'
 }
+
+@test "\$ref cycles that never descend into the instance are refused at load (issue 14)" {
+	printf '{"$ref":"#"}\n' > c1.json
+	printf '{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"type":"object","$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}\n' > c2.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"a":{"anyOf":[{"type":"string"},{"$ref":"#/definitions/a"}]}},"properties":{"x":{"$ref":"#/definitions/a"}}}\n' > c3.json
+	printf '{"$id":"http://x.test/s","$dynamicAnchor":"m","not":{"$dynamicRef":"#m"}}\n' > c4.json
+	printf '{"$defs":{"a":{"if":true,"then":{"dependentSchemas":{"k":{"$ref":"#/$defs/a"}}}}},"items":{"$ref":"#/$defs/a"}}\n' > c5.json
+	IN='{}'
+	for i in 1 2 3 4 5; do
+		rt_run rt-validate --schema c$i.json
+		assert_failure 2
+		assert_output ""
+		printf '%s\n' "$stderr" >> err.txt
+	done
+	run cat err.txt
+	assert_output "rt-validate: c1.json: #/\$ref: a schema cycle that never descends into the instance: # -> #
+rt-validate: c2.json: #/\$defs/b/\$ref: a schema cycle that never descends into the instance: #/\$defs/a -> #/\$defs/b -> #/\$defs/a
+rt-validate: c3.json: #/definitions/a/anyOf/1/\$ref: a schema cycle that never descends into the instance: #/definitions/a -> #/definitions/a/anyOf/1 -> #/definitions/a
+rt-validate: c4.json: #/not/\$dynamicRef: a schema cycle that never descends into the instance: # -> #/not -> #
+rt-validate: c5.json: #/\$defs/a/then/dependentSchemas/k/\$ref: a schema cycle that never descends into the instance: #/\$defs/a -> #/\$defs/a/then -> #/\$defs/a/then/dependentSchemas/k -> #/\$defs/a"
+	# Recursion through properties and items descends: legal, and it works.
+	printf '{"type":"object","properties":{"next":{"$ref":"#"},"v":{"type":"integer"}},"additionalProperties":false}\n' > list.json
+	printf '{"type":["array","integer"],"items":{"$ref":"#"}}\n' > tree.json
+	IN='{"v":1,"next":{"v":2,"next":{"v":3}}}
+{"v":1,"next":{"v":"x"}}'
+	rt_run rt-validate --schema list.json
+	assert_failure 1
+	assert_output '{"v":1,"next":{"v":2,"next":{"v":3}}}'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /next/v: type: expected integer, got string'
+	IN='[1,[2,[3,[]]]]
+[1,[2,["x"]]]'
+	rt_run rt-validate --schema tree.json
+	assert_failure 1
+	assert_output '[1,[2,[3,[]]]]'
+}
