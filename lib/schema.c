@@ -20,6 +20,7 @@
 
 #include "hash.h"
 #include "mem.h"
+#include "metaschema.h"
 #include "number.h"
 #include "schema_int.h"
 #include "uri.h"
@@ -512,6 +513,9 @@ scan(struct scanctx *c, uint32_t node, uint32_t res)
 	draft = s->res[res].draft;
 	for (k = node + 1; k < d->jd.v[node].next; k = d->jd.v[k + 1].next) {
 		d = &s->docs[c->doc];
+		str_of(d, k, &c->tmp);
+		rt_schema_keyword(s, c->doc, draft, rt_buf_cstr(&c->ptr),
+		    c->tmp.p, c->tmp.len);
 		if (in_list(d, k, kw_single))
 			scan_kw(c, k, res, 's');
 		else if (in_list(d, k, kw_array))
@@ -640,6 +644,28 @@ load_all(struct rt_schema *s, const char *dir, int depth)
 	closedir(dp);
 }
 
+/* The built-in meta-schema uri[0, n), loaded: its resource, or SN_NONE. */
+static uint32_t
+builtin_load(struct rt_schema *s, const char *uri, size_t n)
+{
+	size_t len;
+	const char *text = rt_meta_find(uri, n, &len);
+	char *copy, name[80];
+	uint32_t doc;
+
+	if (text == NULL)
+		return SN_NONE;
+	copy = rt_xmalloc(len + 1);
+	memcpy(copy, text, len + 1);
+	snprintf(name, sizeof name, "(built-in %.60s)", uri);
+	doc = doc_add(s, copy, len, name);
+	if (doc == SN_NONE)
+		return SN_NONE;
+	s->docs[doc].builtin = 1;
+	scan_doc(s, doc, uri, n);
+	return res_find(s, uri, n);
+}
+
 /* Find the resource uri[0, n) in --schema-dir: DIR/<the URI's path>,
  * DIR/<its last segment>, then any file whose $id it is. */
 static uint32_t
@@ -651,7 +677,11 @@ res_load(struct rt_schema *s, const char *uri, size_t n)
 	size_t i;
 	uint32_t r;
 
-	if (s->o.dir == NULL || s->failed)
+	if (s->failed)
+		return SN_NONE;
+	if ((r = builtin_load(s, uri, n)) != SN_NONE)
+		return r;
+	if (s->o.dir == NULL)
 		return SN_NONE;
 	rt_uri_split(uri, n, &u);
 	while (u.npath > 0 && u.path[0] == '/') {
@@ -1698,6 +1728,7 @@ schema_new(const struct rt_schema_opts *o, struct rt_buf *err)
 	rt_map_init_data(&s->inmap, sizeof(uint32_t));
 	rt_map_init_data(&s->memmap, sizeof(uint32_t));
 	rt_map_init_data(&s->objmap, sizeof(uint32_t));
+	rt_map_init(&s->warnmap);
 	return s;
 }
 
@@ -1706,12 +1737,19 @@ schema_finish(struct rt_schema *s, uint32_t doc, const char *uri)
 {
 	if (doc != SN_NONE && !s->failed) {
 		scan_doc(s, doc, uri, strlen(uri));
+		/* The meta-schema's errors first: they are the fullest. */
+		if (!s->failed && !s->o.nometa)
+			rt_schema_check_meta(s, doc, 0);
 		if (!s->failed)
 			s->root = compile(s, doc, 0);
 		if (!s->failed)
 			compile_dynamic(s);
 		if (!s->failed)
 			rt_schema_check_cycles(s);
+		if (!s->failed && !s->o.nometa)
+			rt_schema_check_meta(s, doc, 1);
+		if (!s->failed)
+			rt_schema_warnings_finish(s);
 	}
 	if (s->failed) {
 		rt_schema_free(s);
@@ -1790,6 +1828,10 @@ rt_schema_free(struct rt_schema *s)
 	rt_map_release(&s->inmap);
 	rt_map_release(&s->memmap);
 	rt_map_release(&s->objmap);
+	rt_map_release(&s->warnmap);
+	free(s->warn);
+	free(s->woff);
+	rt_buf_release(&s->warnings);
 	rt_buf_release(&s->pool);
 	free(s);
 }

@@ -106,6 +106,14 @@ struct sdoc {
 	uint32_t *comp;		/* per node: sn index + 1, or 0 */
 	char *name;		/* for messages */
 	int root;
+	int builtin;		/* a meta-schema of metaschema.h */
+};
+
+/* An unknown keyword: where it was first met, and how often again. */
+struct swarn {
+	uint32_t doc, name, loc;	/* name, loc: pool offsets */
+	uint32_t count;
+	uint8_t draft;
 };
 
 /* What the scan learnt about a schema node. */
@@ -152,6 +160,12 @@ struct rt_schema {
 	struct rt_map memmap;	/* doc, object node (8 bytes) + key -> value
 				 * node, for large objects a $ref walks */
 	struct rt_map objmap;	/* doc, object node: indexed in memmap */
+	/* Unknown keywords, by doc and name (ids index warn). */
+	struct rt_map warnmap;
+	struct swarn *warn;
+	uint32_t capwarn;
+	struct rt_buf warnings;	/* the messages, NUL-terminated */
+	size_t *woff, nwarnings;
 	/* Compile errors. */
 	struct rt_buf *err;
 	int failed;
@@ -161,6 +175,19 @@ struct rt_schema {
  * schema_cycle.c): 0, or -1 with the cycle described in s->err and
  * s->failed set. */
 int rt_schema_check_cycles(struct rt_schema *s);
+
+/* Validate document root against its meta-schema (others == 0), or each
+ * other document the compiled schema uses (others == 1); see
+ * schema_meta.c.  0, or -1 with the errors (one a line) in s->err and
+ * s->failed set. */
+int rt_schema_check_meta(struct rt_schema *s, uint32_t root, int others);
+
+/* Note keyword k[0, n) of a schema object of doc at JSON Pointer ptr
+ * ("#/properties/a"): a warning unless the draft knows it. */
+void rt_schema_keyword(struct rt_schema *s, uint32_t doc, int draft,
+    const char *ptr, const char *k, size_t n);
+/* Word the warnings of the documents the schema uses. */
+void rt_schema_warnings_finish(struct rt_schema *s);
 
 static inline const char *
 sch_str(const struct rt_schema *s, uint32_t off)

@@ -65,7 +65,7 @@ struct rt_sval {
 	struct rt_serr *out;
 	size_t capout;
 	uint32_t *work;		/* multipleOf's long division */
-	uint64_t *hash;		/* uniqueItems */
+	void *hash;		/* uniqueItems: struct hitem */
 	uint32_t caphash;
 	/* Per key table, the entry (+ 1) last found at member positions
 	 * 0..HINTS-1: records of a stream share their key order, so the
@@ -616,6 +616,67 @@ v_string(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	return ok;
 }
 
+struct hitem {
+	uint64_t h;
+	uint32_t node, idx;
+};
+
+static int
+hitem_cmp(const void *a, const void *b)
+{
+	const struct hitem *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The first pair of equal items of array i (by the first index, then the
+ * second) among items sorted by hash: only equal hashes can be equal.
+ * 1 and *ia, *ib when there is one. */
+static int
+dup_hashed(struct rt_sval *v, uint32_t i, uint32_t *ia, uint32_t *ib)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	struct hitem *h;
+	uint32_t n = 0, k, r, j;
+	int found = 0;
+
+	*ia = *ib = 0;
+	if (v->caphash < x->n) {
+		v->caphash = x->n;
+		v->hash = rt_xreallocarray(v->hash, x->n, sizeof *h);
+	}
+	h = (struct hitem *)(void *)v->hash;
+	for (k = i + 1; k < x->next; k = v->d->v[k].next, n++) {
+		h[n].h = json_hash(v, v->d, k);
+		h[n].node = k;
+		h[n].idx = n;
+	}
+	qsort(h, n, sizeof *h, hitem_cmp);
+	for (r = 0; r < n; r = j) {
+		for (j = r + 1; j < n && h[j].h == h[r].h; j++)
+			;
+		for (k = r; k + 1 < j; k++) {
+			uint32_t m;
+
+			if (found && h[k].idx > *ia)
+				break;
+			for (m = k + 1; m < j; m++)
+				if (json_eq(v, v->d, h[k].node, v->d, h[m].node))
+					break;
+			if (m < j && (!found || h[k].idx < *ia ||
+			    (h[k].idx == *ia && h[m].idx < *ib))) {
+				*ia = h[k].idx;
+				*ib = h[m].idx;
+				found = 1;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
 static int
 v_unique(struct rt_sval *v, uint32_t si, uint32_t i)
 {
@@ -624,22 +685,9 @@ v_unique(struct rt_sval *v, uint32_t si, uint32_t i)
 	char m[80];
 
 	if (x->n > 8) {
-		/* Only values with equal hashes can be equal. */
-		uint32_t n = 0, k;
-
-		if (v->caphash < x->n) {
-			v->caphash = x->n;
-			v->hash = rt_xreallocarray(v->hash, x->n, sizeof *v->hash);
-		}
-		for (k = i + 1; k < x->next; k = v->d->v[k].next)
-			v->hash[n++] = json_hash(v, v->d, k);
-		for (a = i + 1, ia = 0; a < x->next; a = v->d->v[a].next, ia++)
-			for (b = v->d->v[a].next, ib = ia + 1; b < x->next;
-			    b = v->d->v[b].next, ib++)
-				if (v->hash[ia] == v->hash[ib] &&
-				    json_eq(v, v->d, a, v->d, b))
-					goto dup;
-		return 1;
+		if (!dup_hashed(v, i, &ia, &ib))
+			return 1;
+		goto dup;
 	}
 	for (a = i + 1, ia = 0; a < x->next; a = v->d->v[a].next, ia++)
 		for (b = v->d->v[a].next, ib = ia + 1; b < x->next;

@@ -181,7 +181,7 @@ t3,7,false,4,USD'
 rt-validate: bad2.json: #: unknown \$schema 'https://example.com/s' (rt-validate knows draft 2020-12 and draft 7)
 rt-validate: bad3.json: #/properties/a/\$ref: cannot resolve '#/\$defs/nope' (other schema files: --schema-dir)
 rt-validate: bad4.json: #/properties/a/pattern: invalid regular expression '([': unterminated character class
-rt-validate: bad5.json: #/properties/a/minimum: expected a number"
+rt-validate: bad5.json: #/properties/a/minimum: type: expected number, got string (the draft 2020-12 meta-schema)"
 	rt_run rt-validate --schema nosuch.json
 	assert_failure 2
 	assert_equal "$stderr" "rt-validate: nosuch.json: No such file or directory"
@@ -239,8 +239,8 @@ rt-validate: stdin:5: /p3: type: expected integer, got string'
 	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE"
 	printf '%s\n' "$output" | grep -v '^  FAIL\|^  EXCLUDED'
 	assert_success
-	assert_line "draft2020-12: 1290 passed, 0 failed, 9 excluded (remote \$ref over the network)"
-	assert_line "draft7: 923 passed, 0 failed, 4 excluded (remote \$ref over the network)"
+	assert_line "draft2020-12: 1299 passed, 0 failed, 0 excluded (remote \$ref over the network)"
+	assert_line "draft7: 927 passed, 0 failed, 0 excluded (remote \$ref over the network)"
 	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE" --formats
 	printf '%s\n' "$output" | grep -v '^  FAIL\|^  EXCLUDED'
 	assert_success
@@ -401,4 +401,66 @@ rt-validate: c5.json: #/\$defs/a/then/dependentSchemas/k/\$ref: a schema cycle t
 	rt_run rt-validate --schema tree.json
 	assert_failure 1
 	assert_output '[1,[2,[3,[]]]]'
+}
+
+@test "a schema that fails its meta-schema is refused with the errors (issue 16)" {
+	printf '{"type":"object","required":"amount"}\n' > r.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","properties":{"a":{"type":"strin","minLength":-1}},"definitions":{"x":{"enum":3}}}\n' > d7.json
+	printf '{"$defs":{"unused":{"maxItems":1.5}},"properties":{"a":{"$anchor":"9bad"}}}\n' > defs.json
+	IN='{"amount":1}'
+	rt_run rt-validate --schema r.json
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rt-validate: r.json: #/required: type: expected array, got string (the draft 2020-12 meta-schema)"
+	rt_run rt-validate --schema d7.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: d7.json: #/properties/a/type: anyOf: does not match any schema of anyOf (the draft 7 meta-schema)
+rt-validate: d7.json: #/properties/a/minLength: minimum: must be >= 0 (the draft 7 meta-schema)
+rt-validate: d7.json: #/definitions/x/enum: type: expected array, got number (the draft 7 meta-schema)"
+	# Subschemas nobody refers to are checked too.
+	rt_run rt-validate --schema defs.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: defs.json: #/\$defs/unused/maxItems: type: expected integer, got number (the draft 2020-12 meta-schema)
+rt-validate: defs.json: #/properties/a/\$anchor: pattern: does not match pattern \"^[A-Za-z_][-A-Za-z0-9._]*\$\" (the draft 2020-12 meta-schema)"
+}
+
+@test "unknown keywords warn once each, with a suggestion; --quiet-unknown (issue 16)" {
+	printf '{"properties":{"x":{"minimun":3,"type":"integer"},"y":{"minimun":1}},"requried":["x"],"x-note":"extensions pass","$comment":"ok"}\n' > u.json
+	IN='{"x":1}'
+	rt_run rt-validate --schema u.json
+	assert_success
+	assert_output '{"x":1}'
+	assert_equal "$stderr" "rt-validate: u.json: #/properties/x: unknown keyword 'minimun' (did you mean 'minimum'?), ignored (and in 1 more place)
+rt-validate: u.json: #: unknown keyword 'requried' (did you mean 'required'?), ignored"
+	rt_run rt-validate --quiet-unknown --schema u.json
+	assert_success
+	assert_equal "$stderr" ""
+	# Draft 7 knows its own words, not 2020-12's.
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{},"prefixItems":[true]}\n' > u7.json
+	rt_run rt-validate --schema u7.json
+	assert_success
+	assert_equal "$stderr" "rt-validate: u7.json: #: unknown keyword 'prefixItems' (draft 7 has no such keyword), ignored"
+}
+
+@test "\$ref to the draft meta-schemas resolves offline (issue 16)" {
+	printf '{"$ref":"https://json-schema.org/draft/2020-12/schema"}\n' > m.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","$ref":"http://json-schema.org/draft-07/schema#"}\n' > m7.json
+	IN='{"minLength":1}
+{"minLength":-1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+{"$defs":{"foo":{"type":1}}}
+true'
+	rt_run rt-validate --schema m.json
+	assert_failure 1
+	assert_output '{"minLength":1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+true'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /minLength: minimum: must be >= 0
+rt-validate: stdin:4: /$defs/foo/type: anyOf: does not match any schema of anyOf'
+	rt_run rt-validate --schema m7.json
+	assert_failure 1
+	assert_output '{"minLength":1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+{"$defs":{"foo":{"type":1}}}
+true'
 }
