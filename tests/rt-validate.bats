@@ -464,3 +464,12 @@ rt-validate: stdin:4: /$defs/foo/type: anyOf: does not match any schema of anyOf
 {"$defs":{"foo":{"type":1}}}
 true'
 }
+
+@test "oracle: random schemas and instances agree with Python's jsonschema, exact decimals (issue 14)" {
+	python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	# CASES scales the run (schemas; 20 instances each).
+	run python3 "$RT_ROOT/tests/validate-oracle.py" random "${SEED:-1}" "${CASES:-150}" 20
+	printf '%s\n' "$output" | tail -12
+	assert_success
+	assert_line --regexp '^random schemas: [0-9]+ schemas, [0-9]+ cases \([0-9]+ valid, [0-9]+ invalid\), 0 disagreements$'
+}
