@@ -473,3 +473,19 @@ true'
 	assert_success
 	assert_line --regexp '^random schemas: [0-9]+ schemas, [0-9]+ cases \([0-9]+ valid, [0-9]+ invalid\), 0 disagreements$'
 }
+
+@test "documents from --schema-dir are checked too: warnings and meta-schema errors name the file (issue 16)" {
+	mkdir d
+	printf '{"$defs":{"card":{"type":"string","minLenght":4}}}\n' > d/defs.json
+	printf '{"$defs":{"card":{"type":"string","maxLength":"4"}}}\n' > d/bad.json
+	printf '{"requried":[]}\n' > d/unused.json
+	printf '{"properties":{"c":{"$ref":"defs.json#/$defs/card"}}}\n' > main.json
+	printf '{"properties":{"c":{"$ref":"bad.json"}}}\n' > main2.json
+	IN='{"c":"abc"}'
+	rt_run rt-validate --schema main.json --schema-dir d
+	assert_success
+	assert_equal "$stderr" "rt-validate: d/defs.json: #/\$defs/card: unknown keyword 'minLenght' (did you mean 'minLength'?), ignored"
+	rt_run rt-validate --schema main2.json --schema-dir d
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: d/bad.json: #/\$defs/card/maxLength: type: expected integer, got string (the draft 2020-12 meta-schema)"
+}
