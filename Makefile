@@ -6,6 +6,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/rtpipe
 DESTDIR ?=
 
 CC ?= cc
@@ -43,6 +44,10 @@ all: deps-build $(BINS)
 
 $(BUILD)/lib/%.o: lib/%.c | $(BUILD)/lib
 	$(CC) $(RT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The meta-schemas are assembled into metaschema.o (.incbin).
+SCHEMA_DATA := $(wildcard schemas/*/*.json schemas/*/*/*.json)
+$(BUILD)/lib/metaschema.o: $(SCHEMA_DATA)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
@@ -88,11 +93,15 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+	mkdir -p $(DESTDIR)$(SHAREDIR)
+	cp -R schemas $(DESTDIR)$(SHAREDIR)/
+	chmod -R a+rX,go-w $(DESTDIR)$(SHAREDIR)/schemas
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(notdir $(wildcard man/*.1):%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(notdir $(wildcard man/*.7):%=$(DESTDIR)$(MANDIR)/man7/%)
+	rm -rf $(DESTDIR)$(SHAREDIR)/schemas
 
 lint:
 	@scripts/deps.sh lint

@@ -20,6 +20,7 @@
 
 #include "hash.h"
 #include "mem.h"
+#include "metaschema.h"
 #include "number.h"
 #include "schema_int.h"
 #include "uri.h"
@@ -64,20 +65,48 @@ pool_add(struct rt_schema *s, const char *p, size_t n)
 	return off;
 }
 
+/* The u32 stored under key k[0, n) of m, or SN_NONE. */
+static uint32_t
+map_get(const struct rt_map *m, const void *k, size_t n)
+{
+	uint32_t id = rt_map_find(m, k, n, rt_hash(k, n)), val;
+
+	if (id == RT_MAP_NONE)
+		return SN_NONE;
+	memcpy(&val, rt_map_data(m, id), sizeof val);
+	return val;
+}
+
+static void
+map_set(struct rt_map *m, const void *k, size_t n, uint32_t val)
+{
+	int isnew;
+	uint32_t id = rt_map_put(m, k, n, rt_hash(k, n), &isnew);
+
+	memcpy(rt_map_data(m, id), &val, sizeof val);
+}
+
+/* A key of two u32 and a name, in b (cleared first). */
+static const char *
+key2(struct rt_buf *b, uint32_t x, uint32_t y, const char *p, size_t n)
+{
+	b->len = 0;
+	rt_buf_add(b, &x, sizeof x);
+	rt_buf_add(b, &y, sizeof y);
+	rt_buf_add(b, p, n);
+	return b->p;
+}
+
 static uint32_t
 intern(struct rt_schema *s, const char *p, size_t n)
 {
-	uint32_t i, k;
+	uint32_t off = map_get(&s->inmap, p, n);
 
-	for (i = 0; i < s->ninames; i++) {
-		const char *q = sch_str(s, s->inames[i]);
-
-		if (strlen(q) == n && memcmp(q, p, n) == 0)
-			return s->inames[i];
+	if (off == SN_NONE) {
+		off = pool_add(s, p, n);
+		map_set(&s->inmap, p, n, off);
 	}
-	k = PUSH(s->inames, s->ninames);
-	s->inames[k] = pool_add(s, p, n);
-	return s->inames[k];
+	return off;
 }
 
 static uint32_t
@@ -243,15 +272,7 @@ draft_of(struct rt_schema *s, const char *u, int *novalid)
 static uint32_t
 res_find(struct rt_schema *s, const char *uri, size_t n)
 {
-	uint32_t i;
-
-	for (i = 0; i < s->nres; i++) {
-		const char *u = sch_str(s, s->res[i].uri);
-
-		if (strlen(u) == n && memcmp(u, uri, n) == 0)
-			return i;
-	}
-	return SN_NONE;
+	return map_get(&s->resmap, uri, n);
 }
 
 static uint32_t
@@ -265,6 +286,7 @@ res_add(struct rt_schema *s, const char *uri, size_t n, uint32_t doc,
 	i = PUSH(s->res, s->nres);
 	memset(&s->res[i], 0, sizeof s->res[i]);
 	s->res[i].uri = pool_add(s, uri, n);
+	map_set(&s->resmap, uri, n, i);
 	s->res[i].doc = doc;
 	s->res[i].node = node;
 	s->res[i].draft = (uint8_t)draft;
@@ -276,15 +298,19 @@ static void
 anchor_add(struct rt_schema *s, uint32_t res, const char *name, uint32_t doc,
     uint32_t node, int dynamic)
 {
+	struct rt_buf k = RT_BUF_INIT;
 	uint32_t i;
 
-	for (i = 0; i < s->nanc; i++)
-		if (s->anc[i].res == res && strcmp(sch_str(s, s->anc[i].name),
-		    name) == 0) {
-			s->anc[i].dynamic |= dynamic;
-			return;
-		}
+	key2(&k, res, 0, name, strlen(name));
+	i = map_get(&s->ancmap, k.p, k.len);
+	if (i != SN_NONE) {
+		s->anc[i].dynamic |= dynamic;
+		rt_buf_release(&k);
+		return;
+	}
 	i = PUSH(s->anc, s->nanc);
+	map_set(&s->ancmap, k.p, k.len, i);
+	rt_buf_release(&k);
 	s->anc[i].res = res;
 	s->anc[i].name = intern(s, name, strlen(name));
 	s->anc[i].doc = doc;
@@ -295,13 +321,13 @@ anchor_add(struct rt_schema *s, uint32_t res, const char *name, uint32_t doc,
 static uint32_t
 anchor_find(const struct rt_schema *s, uint32_t res, const char *name)
 {
+	struct rt_buf k = RT_BUF_INIT;
 	uint32_t i;
 
-	for (i = 0; i < s->nanc; i++)
-		if (s->anc[i].res == res &&
-		    strcmp(sch_str(s, s->anc[i].name), name) == 0)
-			return i;
-	return SN_NONE;
+	key2(&k, res, 0, name, strlen(name));
+	i = map_get(&s->ancmap, k.p, k.len);
+	rt_buf_release(&k);
+	return i;
 }
 
 /* ---- the scan ---- */
@@ -487,6 +513,9 @@ scan(struct scanctx *c, uint32_t node, uint32_t res)
 	draft = s->res[res].draft;
 	for (k = node + 1; k < d->jd.v[node].next; k = d->jd.v[k + 1].next) {
 		d = &s->docs[c->doc];
+		str_of(d, k, &c->tmp);
+		rt_schema_keyword(s, c->doc, draft, rt_buf_cstr(&c->ptr),
+		    c->tmp.p, c->tmp.len);
 		if (in_list(d, k, kw_single))
 			scan_kw(c, k, res, 's');
 		else if (in_list(d, k, kw_array))
@@ -615,6 +644,28 @@ load_all(struct rt_schema *s, const char *dir, int depth)
 	closedir(dp);
 }
 
+/* The built-in meta-schema uri[0, n), loaded: its resource, or SN_NONE. */
+static uint32_t
+builtin_load(struct rt_schema *s, const char *uri, size_t n)
+{
+	size_t len;
+	const char *text = rt_meta_find(uri, n, &len);
+	char *copy, name[80];
+	uint32_t doc;
+
+	if (text == NULL)
+		return SN_NONE;
+	copy = rt_xmalloc(len + 1);
+	memcpy(copy, text, len + 1);
+	snprintf(name, sizeof name, "(built-in %.60s)", uri);
+	doc = doc_add(s, copy, len, name);
+	if (doc == SN_NONE)
+		return SN_NONE;
+	s->docs[doc].builtin = 1;
+	scan_doc(s, doc, uri, n);
+	return res_find(s, uri, n);
+}
+
 /* Find the resource uri[0, n) in --schema-dir: DIR/<the URI's path>,
  * DIR/<its last segment>, then any file whose $id it is. */
 static uint32_t
@@ -626,7 +677,11 @@ res_load(struct rt_schema *s, const char *uri, size_t n)
 	size_t i;
 	uint32_t r;
 
-	if (s->o.dir == NULL || s->failed)
+	if (s->failed)
+		return SN_NONE;
+	if ((r = builtin_load(s, uri, n)) != SN_NONE)
+		return r;
+	if (s->o.dir == NULL)
 		return SN_NONE;
 	rt_uri_split(uri, n, &u);
 	while (u.npath > 0 && u.path[0] == '/') {
@@ -661,6 +716,35 @@ res_load(struct rt_schema *s, const char *uri, size_t n)
 
 /* ---- references ---- */
 
+/* Member key[0, n) of object node obj of doc: as rt_jdoc_get, through an
+ * index for a large object, built when a $ref first walks into it (the
+ * last of duplicate keys wins there too). */
+static uint32_t
+obj_get(struct rt_schema *s, uint32_t doc, uint32_t obj, const char *key,
+    size_t n)
+{
+	const struct rt_jdoc *jd = &s->docs[doc].jd;
+	struct rt_buf k = RT_BUF_INIT, name = RT_BUF_INIT;
+	uint32_t m, r;
+
+	if (jd->v[obj].n <= 8)
+		return rt_jdoc_get(jd, obj, key, n);
+	key2(&k, doc, obj, "", 0);
+	if (map_get(&s->objmap, k.p, k.len) == SN_NONE) {
+		map_set(&s->objmap, k.p, k.len, 1);
+		for (m = obj + 1; m < jd->v[obj].next; m = jd->v[m + 1].next) {
+			str_of_jd(jd, m, &name);
+			key2(&k, doc, obj, name.p ? name.p : "", name.len);
+			map_set(&s->memmap, k.p, k.len, m + 1);
+		}
+	}
+	key2(&k, doc, obj, key, n);
+	r = map_get(&s->memmap, k.p, k.len);
+	rt_buf_release(&k);
+	rt_buf_release(&name);
+	return r == SN_NONE ? 0 : r;
+}
+
 /* The node at JSON Pointer ptr[0, n) (percent-decoded) from (doc,
  * node), scanning it if the scan did not reach it. */
 static int
@@ -689,7 +773,7 @@ walk_pointer(struct rt_schema *s, uint32_t doc, uint32_t node,
 		}
 		i = j;
 		if (d->jd.v[node].type == RT_JOBJ) {
-			node = rt_jdoc_get(&d->jd, node, seg.p ? seg.p : "",
+			node = obj_get(s, doc, node, seg.p ? seg.p : "",
 			    seg.len);
 		} else if (d->jd.v[node].type == RT_JARR) {
 			char *end;
@@ -809,6 +893,27 @@ bad(struct comp *c, const char *kw, const char *what)
 	    what);
 }
 
+/* Are the numbers of value v (and of its contents) within the exponents
+ * rtpipe compares exactly (decimal.h)?  Else bad() says so: 0. */
+static int
+nums_in_range(struct comp *c, uint32_t v, const char *kw)
+{
+	uint32_t i;
+	struct rt_dec d;
+
+	for (i = v; i < J(c, v)->next; i++) {
+		if (J(c, i)->type != RT_JNUM)
+			continue;
+		rt_dec_parse(&d, rt_jdoc_text(&DOC(c)->jd, i), J(c, i)->len);
+		if (!rt_dec_in_range(&d)) {
+			bad(c, kw, "a number's exponent is out of range "
+			    "(rt-validate allows -10^15 to 10^15)");
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
 {
@@ -816,6 +921,8 @@ get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
 		bad(c, kw, "expected a number");
 		return -1;
 	}
+	if (!nums_in_range(c, v, kw))
+		return -1;
 	rt_num_parse(rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len, &out->d);
 	out->doc = c->doc;
 	out->node = v;
@@ -910,6 +1017,8 @@ kw_enum(struct comp *c, uint32_t v)
 		bad(c, "enum", "expected an array");
 		return;
 	}
+	if (!nums_in_range(c, v, "enum"))
+		return;
 	l.n = J(c, v)->n;
 	l.off = u32_alloc(c->s, 2 * l.n);
 	for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next) {
@@ -971,19 +1080,15 @@ kw_patprops(struct comp *c, uint32_t v)
 
 /* ---- key tables (properties, required, dependent*) ---- */
 
+/* Add the name t to the set names (a map: ids in order of first mention,
+ * so the key table is built in one pass, whatever the count). */
 static void
-name_add(struct rt_buf *names, struct rt_buf *offs, const struct rt_buf *t)
+name_add(struct rt_map *names, const struct rt_buf *t)
 {
-	size_t i, cnt = offs->len / sizeof(size_t), n = t->len;
-	const size_t *o = (const size_t *)(const void *)offs->p;
-	const char *p = t->p;
+	const char *p = t->p ? t->p : "";
+	int isnew;
 
-	for (i = 0; i + 1 < cnt; i++)
-		if (o[i + 1] - o[i] == n && memcmp(names->p + o[i], p, n) == 0)
-			return;
-	rt_buf_add(names, p, n);
-	i = names->len;
-	rt_buf_add(offs, &i, sizeof i);
+	rt_map_put(names, p, t->len, rt_hash(p, t->len), &isnew);
 }
 
 static uint32_t
@@ -1018,35 +1123,33 @@ is_depkw(struct comp *c, uint32_t k)
 
 /* Gather every property name the object keywords mention. */
 static void
-gather_names(struct comp *c, struct rt_buf *names, struct rt_buf *offs)
+gather_names(struct comp *c, struct rt_map *names)
 {
 	uint32_t k, m, e;
 	struct rt_buf t = RT_BUF_INIT;
-	size_t zero = 0;
 
-	rt_buf_add(offs, &zero, sizeof zero);
 	for (k = c->node + 1; k < J(c, c->node)->next; k = J(c, k + 1)->next) {
 		uint32_t v = k + 1;
 
 		if (key_is(DOC(c), k, "properties") && J(c, v)->type == RT_JOBJ) {
 			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next)
-				(str_of(DOC(c), m, &t), name_add(names, offs, &t));
+				(str_of(DOC(c), m, &t), name_add(names, &t));
 		} else if (key_is(DOC(c), k, "required") &&
 		    J(c, v)->type == RT_JARR && !c->s->res[SN(c)->res].novalid) {
 			for (e = v + 1; e < J(c, v)->next; e = J(c, e)->next)
 				if (J(c, e)->type == RT_JSTR)
 					(str_of(DOC(c), e, &t),
-					    name_add(names, offs, &t));
+					    name_add(names, &t));
 		} else if (is_depkw(c, k) && J(c, v)->type == RT_JOBJ) {
 			for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
-				(str_of(DOC(c), m, &t), name_add(names, offs, &t));
+				(str_of(DOC(c), m, &t), name_add(names, &t));
 				if (J(c, m + 1)->type != RT_JARR)
 					continue;
 				for (e = m + 2; e < J(c, m + 1)->next;
 				    e = J(c, e)->next)
 					if (J(c, e)->type == RT_JSTR)
 						(str_of(DOC(c), e, &t),
-						    name_add(names, offs, &t));
+						    name_add(names, &t));
 			}
 		}
 	}
@@ -1054,11 +1157,10 @@ gather_names(struct comp *c, struct rt_buf *names, struct rt_buf *offs)
 }
 
 static uint32_t
-ktab_new(struct comp *c, const struct rt_buf *names, const struct rt_buf *offs)
+ktab_new(struct comp *c, const struct rt_map *names)
 {
 	struct rt_schema *s = c->s;
-	const size_t *o = (const size_t *)(const void *)offs->p;
-	uint32_t n = (uint32_t)(offs->len / sizeof(size_t) - 1), i, t, cap = 4;
+	uint32_t n = rt_map_idcap(names), i, t, cap = 4;
 	struct ktab *kt;
 
 	while (cap < 2 * n)
@@ -1073,11 +1175,13 @@ ktab_new(struct comp *c, const struct rt_buf *names, const struct rt_buf *offs)
 	for (i = 0; i < n; i++) {
 		uint32_t e = PUSH(s->kent, s->nkent), h;
 		struct kent *k = &s->kent[e];
+		size_t len;
+		const char *name = rt_map_key(names, i, &len);
 
 		memset(k, 0, sizeof *k);
-		k->name = pool_add(s, names->p + o[i], o[i + 1] - o[i]);
-		k->len = (uint32_t)(o[i + 1] - o[i]);
-		k->hash = rt_hash(names->p + o[i], k->len);
+		k->name = pool_add(s, name, len);
+		k->len = (uint32_t)len;
+		k->hash = rt_hash(name, len);
 		k->schema = k->depschema = SN_NONE;
 		for (h = (uint32_t)k->hash & kt->mask; s->u32[kt->slots + h];
 		    h = (h + 1) & kt->mask)
@@ -1097,7 +1201,7 @@ kent_of(struct comp *c, uint32_t t, uint32_t strnode)
 static void
 kw_required(struct comp *c, uint32_t t, uint32_t v)
 {
-	uint32_t e, i = 0;
+	uint32_t e, i = 0, k;
 	struct slist l;
 
 	if (J(c, v)->type != RT_JARR) {
@@ -1111,7 +1215,11 @@ kw_required(struct comp *c, uint32_t t, uint32_t v)
 			bad(c, "required", "expected an array of strings");
 			return;
 		}
-		c->s->u32[l.off + i++] = kent_of(c, t, e);
+		k = kent_of(c, t, e);
+		c->s->u32[l.off + i++] = k;
+		if (!c->s->kent[k].required)
+			c->s->kt[t].nreq++;
+		c->s->kent[k].required = 1;
 	}
 	c->s->kt[t].req = l;
 }
@@ -1144,7 +1252,6 @@ kw_deps(struct comp *c, uint32_t t, uint32_t v, const char *kw, int d7)
 	for (m = v + 1; m < J(c, v)->next; m = J(c, m + 1)->next) {
 		uint32_t e = kent_of(c, t, m), w = m + 1;
 
-		c->s->kt[t].ndep++;
 		if (J(c, w)->type == RT_JARR && (d7 || kw[9] == 'R')) {
 			struct slist l;
 			uint32_t i = 0;
@@ -1171,16 +1278,36 @@ kw_deps(struct comp *c, uint32_t t, uint32_t v, const char *kw, int d7)
 	}
 }
 
+/* The entries of key table t that dependent* name, once each, so that a
+ * record's object is checked against them alone. */
+static void
+deps_list(struct rt_schema *s, uint32_t t)
+{
+	uint32_t e, n = 0, off;
+	const struct ktab *kt = &s->kt[t];
+
+	for (e = kt->first; e < kt->first + kt->n; e++)
+		n += s->kent[e].depreq.n || s->kent[e].depschema != SN_NONE;
+	off = u32_alloc(s, n);
+	kt = &s->kt[t];
+	for (n = 0, e = kt->first; e < kt->first + kt->n; e++)
+		if (s->kent[e].depreq.n || s->kent[e].depschema != SN_NONE)
+			s->u32[off + n++] = e;
+	s->kt[t].deps.off = off;
+	s->kt[t].deps.n = n;
+}
+
 static void
 object_keys(struct comp *c)
 {
-	struct rt_buf names = RT_BUF_INIT, offs = RT_BUF_INIT;
+	struct rt_map names;
 	uint32_t t, k;
 	int d7 = SN(c)->draft == RT_DRAFT_7, nv = c->s->res[SN(c)->res].novalid;
 
-	gather_names(c, &names, &offs);
-	if (offs.len / sizeof(size_t) > 1) {
-		t = ktab_new(c, &names, &offs);
+	rt_map_init(&names);
+	gather_names(c, &names);
+	if (rt_map_idcap(&names) > 0) {
+		t = ktab_new(c, &names);
 		SN(c)->keys = t;
 		for (k = c->node + 1; k < J(c, c->node)->next;
 		    k = J(c, k + 1)->next) {
@@ -1197,9 +1324,9 @@ object_keys(struct comp *c)
 			else if (!d7 && key_is(DOC(c), k, "dependentSchemas"))
 				kw_deps(c, t, v, "dependentSchemas", 0);
 		}
+		deps_list(c->s, t);
 	}
-	rt_buf_release(&names);
-	rt_buf_release(&offs);
+	rt_map_release(&names);
 }
 
 /* ---- one schema object ---- */
@@ -1266,6 +1393,25 @@ static const struct limit {
 	{ "maxContains", offsetof(struct sn, maxcont), K_MAXCONT, 'c', 0 },
 };
 
+/* multipleOf's divisor (number node v), prepared for exact remainders:
+ * 0, or -1 when it is not greater than 0 (bad() said so). */
+static int
+mult_prepare(struct comp *c, uint32_t v)
+{
+	struct rt_dec d;
+	uint32_t i;
+
+	rt_dec_parse(&d, rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len);
+	if (d.n == 0 || d.neg) {
+		bad(c, "multipleOf", "must be greater than 0");
+		return -1;
+	}
+	i = PUSH(c->s->mul, c->s->nmul);
+	rt_decdiv_init(&c->s->mul[i], &d);
+	SN(c)->mul = i;
+	return 0;
+}
+
 /* Keyword k (value v) if it is a limit: 1, else 0. */
 static int
 kw_limit(struct comp *c, uint32_t k, uint32_t v)
@@ -1285,8 +1431,8 @@ kw_limit(struct comp *c, uint32_t k, uint32_t v)
 		    get_count(c, v, l->kw, (uint32_t *)(void *)(field +
 		    l->off)))
 			return 1;	/* bad() said why */
-		if (l->bit == K_MULT && n->mult.d <= 0)
-			bad(c, "multipleOf", "must be greater than 0");
+		if (l->bit == K_MULT && mult_prepare(c, v))
+			return 1;
 		n->has |= l->bit;
 		return 1;
 	}
@@ -1308,6 +1454,8 @@ kw_assert(struct comp *c, uint32_t k, uint32_t v)
 	} else if (key_is(d, k, "enum")) {
 		kw_enum(c, v);
 	} else if (key_is(d, k, "const")) {
+		if (!nums_in_range(c, v, "const"))
+			return 1;
 		n->cdoc = c->doc;
 		n->cnode = v;
 		n->has |= K_CONST;
@@ -1534,30 +1682,35 @@ compile(struct rt_schema *s, uint32_t doc, uint32_t node)
 	return i;
 }
 
-/* Compile every $dynamicAnchor and list them per resource. */
+/* Compile every $dynamicAnchor and list them per resource: a count per
+ * resource, then each anchor into its resource's list, in anchor order. */
 static void
 compile_dynamic(struct rt_schema *s)
 {
-	uint32_t i, r, n, k;
+	uint32_t i, r, *fill;
 
 	for (i = 0; i < s->nanc && !s->failed; i++)
 		if (s->anc[i].dynamic)
 			compile(s, s->anc[i].doc, s->anc[i].node);
-	for (r = 0; r < s->nres; r++) {
-		for (n = 0, i = 0; i < s->nanc; i++)
-			n += s->anc[i].res == r && s->anc[i].dynamic;
-		s->res[r].dyn.n = n;
-		s->res[r].dyn.off = u32_alloc(s, 2 * n);
-		for (k = 0, i = 0; i < s->nanc; i++) {
-			struct sdoc *d = &s->docs[s->anc[i].doc];
+	for (r = 0; r < s->nres; r++)
+		s->res[r].dyn.n = 0;
+	for (i = 0; i < s->nanc; i++)
+		s->res[s->anc[i].res].dyn.n += s->anc[i].dynamic != 0;
+	fill = rt_xcalloc((size_t)s->nres + 1, sizeof *fill);
+	for (r = 0; r < s->nres; r++)
+		s->res[r].dyn.off = u32_alloc(s, 2 * s->res[r].dyn.n);
+	for (i = 0; i < s->nanc; i++) {
+		const struct sdoc *d = &s->docs[s->anc[i].doc];
+		uint32_t *l;
 
-			if (s->anc[i].res != r || !s->anc[i].dynamic)
-				continue;
-			s->u32[s->res[r].dyn.off + k++] = s->anc[i].name;
-			s->u32[s->res[r].dyn.off + k++] = d->comp[s->anc[i].node] ?
-			    d->comp[s->anc[i].node] - 1 : 0;
-		}
+		if (!s->anc[i].dynamic)
+			continue;
+		r = s->anc[i].res;
+		l = s->u32 + s->res[r].dyn.off + 2 * fill[r]++;
+		l[0] = s->anc[i].name;
+		l[1] = d->comp[s->anc[i].node] ? d->comp[s->anc[i].node] - 1 : 0;
 	}
+	free(fill);
 }
 
 static struct rt_schema *
@@ -1570,6 +1723,12 @@ schema_new(const struct rt_schema_opts *o, struct rt_buf *err)
 		s->o.draft = RT_DRAFT_2020;
 	s->err = err;
 	rt_buf_addc(&s->pool, '\0');	/* offset 0: "" */
+	rt_map_init_data(&s->resmap, sizeof(uint32_t));
+	rt_map_init_data(&s->ancmap, sizeof(uint32_t));
+	rt_map_init_data(&s->inmap, sizeof(uint32_t));
+	rt_map_init_data(&s->memmap, sizeof(uint32_t));
+	rt_map_init_data(&s->objmap, sizeof(uint32_t));
+	rt_map_init(&s->warnmap);
 	return s;
 }
 
@@ -1578,10 +1737,19 @@ schema_finish(struct rt_schema *s, uint32_t doc, const char *uri)
 {
 	if (doc != SN_NONE && !s->failed) {
 		scan_doc(s, doc, uri, strlen(uri));
+		/* The meta-schema's errors first: they are the fullest. */
+		if (!s->failed && !s->o.nometa)
+			rt_schema_check_meta(s, doc, 0);
 		if (!s->failed)
 			s->root = compile(s, doc, 0);
 		if (!s->failed)
 			compile_dynamic(s);
+		if (!s->failed)
+			rt_schema_check_cycles(s);
+		if (!s->failed && !s->o.nometa)
+			rt_schema_check_meta(s, doc, 1);
+		if (!s->failed)
+			rt_schema_warnings_finish(s);
 	}
 	if (s->failed) {
 		rt_schema_free(s);
@@ -1643,6 +1811,9 @@ rt_schema_free(struct rt_schema *s)
 	}
 	for (i = 0; i < s->nre; i++)
 		rt_regex_free(s->re[i]);
+	for (i = 0; i < s->nmul; i++)
+		rt_decdiv_release(&s->mul[i]);
+	free(s->mul);
 	free(s->docs);
 	free(s->res);
 	free(s->anc);
@@ -1652,7 +1823,15 @@ rt_schema_free(struct rt_schema *s)
 	free(s->kt);
 	free(s->re);
 	free(s->u32);
-	free(s->inames);
+	rt_map_release(&s->resmap);
+	rt_map_release(&s->ancmap);
+	rt_map_release(&s->inmap);
+	rt_map_release(&s->memmap);
+	rt_map_release(&s->objmap);
+	rt_map_release(&s->warnmap);
+	free(s->warn);
+	free(s->woff);
+	rt_buf_release(&s->warnings);
 	rt_buf_release(&s->pool);
 	free(s);
 }

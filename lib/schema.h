@@ -27,15 +27,20 @@ struct rt_schema_opts {
 	int draft;		/* when the schema has no $schema (default 2020) */
 	const char *dir;	/* --schema-dir: other schema files, or NULL */
 	int formats;		/* assert "format" (else an annotation) */
+	int nometa;		/* skip the meta-schema check (for checking
+				 * with a meta-schema itself) */
 };
 
 struct rt_schema;
 
 /*
  * Load and compile the schema file path (its $ref's resolved, other
- * documents read from o->dir).  Returns the schema, or NULL with the
- * reason appended to err, naming the place in the schema
- * ("txn.json: #/properties/a/$ref: cannot resolve 'x.json#/y'").
+ * documents read from o->dir, the draft meta-schemas built in), then
+ * check each document it uses against its meta-schema.  Returns the
+ * schema, or NULL with the reason appended to err, naming the place in
+ * the schema ("txn.json: #/properties/a/$ref: cannot resolve
+ * 'x.json#/y'"); a failed meta-schema check gives one error a line.
+ * A $ref cycle that never descends into the instance is an error.
  * Nothing is fetched over a network.
  */
 struct rt_schema *rt_schema_load(const char *path,
@@ -44,6 +49,12 @@ struct rt_schema *rt_schema_load(const char *path,
 struct rt_schema *rt_schema_compile(const char *p, size_t n,
     const char *name, const struct rt_schema_opts *o, struct rt_buf *err);
 void rt_schema_free(struct rt_schema *s);
+
+/* Warnings of a loaded schema: keywords its draft does not define (once
+ * per document and keyword, "txn.json: #/properties/a: unknown keyword
+ * 'minimun' (did you mean 'minimum'?), ignored").  Owned by s. */
+size_t rt_schema_nwarnings(const struct rt_schema *s);
+const char *rt_schema_warning(const struct rt_schema *s, size_t i);
 
 /* The types (RT_ST_*) the root schema allows for top-level property
  * name[0, n) (following a root $ref and allOf), or 0 when it says

@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "decimal.h"
 #include "format.h"
+#include "hash.h"
 #include "json.h"
 #include "regex.h"
 #include "schema.h"
@@ -50,6 +52,7 @@ struct sn {
 	uint32_t loc;		/* pool offset: location ("#/a/b") */
 	uint32_t doc, node;	/* where it came from */
 	struct snum min, max, exmin, exmax, mult;
+	uint32_t mul;		/* multipleOf: index in the schema's divisors */
 	uint32_t minlen, maxlen, minitems, maxitems, mincont, maxcont;
 	uint32_t minprops, maxprops;
 	uint32_t pattern;	/* regex index */
@@ -72,7 +75,7 @@ struct kent {
 	uint32_t name, len;	/* pool offset, bytes (decoded) */
 	uint64_t hash;
 	uint32_t schema;	/* properties: sn, or NONE */
-	uint32_t required;
+	uint32_t required;	/* named by required */
 	struct slist depreq;	/* kent indices required with it */
 	uint32_t depschema;	/* dependentSchemas: sn, or NONE */
 };
@@ -82,7 +85,8 @@ struct ktab {
 	uint32_t mask;		/* slot count - 1 */
 	uint32_t slots;		/* u32 pool offset: kent index + 1, 0 empty */
 	struct slist req;	/* required kent indices, in order */
-	uint32_t ndep;		/* entries with depreq/depschema */
+	uint32_t nreq;		/* distinct entries among them */
+	struct slist deps;	/* kent indices with depreq/depschema */
 };
 
 /* A schema resource: a document root or a subschema with $id. */
@@ -102,6 +106,14 @@ struct sdoc {
 	uint32_t *comp;		/* per node: sn index + 1, or 0 */
 	char *name;		/* for messages */
 	int root;
+	int builtin;		/* a meta-schema of metaschema.h */
+};
+
+/* An unknown keyword: where it was first met, and how often again. */
+struct swarn {
+	uint32_t doc, name, loc;	/* name, loc: pool offsets */
+	uint32_t count;
+	uint8_t draft;
 };
 
 /* What the scan learnt about a schema node. */
@@ -133,17 +145,49 @@ struct rt_schema {
 	uint32_t nkt;
 	struct rt_regex **re;
 	uint32_t nre;
+	struct rt_decdiv *mul;	/* multipleOf divisors, prepared */
+	uint32_t nmul;
 	uint32_t *u32;
 	uint32_t nu32;
 	struct rt_buf pool;	/* NUL-terminated strings */
 	uint32_t root;		/* sn of the root schema */
 	int dirscanned;
-	uint32_t *inames;
-	uint32_t ninames;
+	/* Indexes, so that loading stays linear in the schema's size: bytes
+	 * to a u32 (map_get, map_set in schema.c). */
+	struct rt_map resmap;	/* resource URI -> res index */
+	struct rt_map ancmap;	/* res (4 bytes) + anchor name -> anc index */
+	struct rt_map inmap;	/* interned name -> pool offset */
+	struct rt_map memmap;	/* doc, object node (8 bytes) + key -> value
+				 * node, for large objects a $ref walks */
+	struct rt_map objmap;	/* doc, object node: indexed in memmap */
+	/* Unknown keywords, by doc and name (ids index warn). */
+	struct rt_map warnmap;
+	struct swarn *warn;
+	uint32_t capwarn;
+	struct rt_buf warnings;	/* the messages, NUL-terminated */
+	size_t *woff, nwarnings;
 	/* Compile errors. */
 	struct rt_buf *err;
 	int failed;
 };
+
+/* Refuse a compiled schema with a cycle of in-place applicators (see
+ * schema_cycle.c): 0, or -1 with the cycle described in s->err and
+ * s->failed set. */
+int rt_schema_check_cycles(struct rt_schema *s);
+
+/* Validate document root against its meta-schema (others == 0), or each
+ * other document the compiled schema uses (others == 1); see
+ * schema_meta.c.  0, or -1 with the errors (one a line) in s->err and
+ * s->failed set. */
+int rt_schema_check_meta(struct rt_schema *s, uint32_t root, int others);
+
+/* Note keyword k[0, n) of a schema object of doc at JSON Pointer ptr
+ * ("#/properties/a"): a warning unless the draft knows it. */
+void rt_schema_keyword(struct rt_schema *s, uint32_t doc, int draft,
+    const char *ptr, const char *k, size_t n);
+/* Word the warnings of the documents the schema uses. */
+void rt_schema_warnings_finish(struct rt_schema *s);
 
 static inline const char *
 sch_str(const struct rt_schema *s, uint32_t off)

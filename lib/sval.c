@@ -18,8 +18,6 @@
 #define MAXDEPTH 2000
 #define ERRVAL 40	/* bytes of a value quoted in a message */
 
-__extension__ typedef unsigned __int128 u128;
-
 enum kw {
 	KW_FALSE, KW_TYPE, KW_ENUM, KW_CONST, KW_MIN, KW_MAX, KW_EXMIN,
 	KW_EXMAX, KW_MULT, KW_MINLEN, KW_MAXLEN, KW_PATTERN, KW_FORMAT,
@@ -53,8 +51,11 @@ struct rt_sval {
 	unsigned depth;
 	uint64_t *bits;		/* annotation bit sets (a stack) */
 	uint32_t nbits, capbits;
-	uint32_t *u;		/* key slots (a stack) */
+	/* Key slots (a stack): slot e of an object's region holds the stamp
+	 * of the visit that saw key e, so a region needs no clearing. */
+	uint64_t *u;
 	uint32_t nu, capu;
+	uint64_t stamp;
 	uint32_t *scope;	/* dynamic scope: resources entered */
 	uint32_t nscope, capscope;
 	struct rt_buf str, key, tmp, tmp2;
@@ -63,7 +64,8 @@ struct rt_sval {
 	struct rt_buf text;
 	struct rt_serr *out;
 	size_t capout;
-	uint64_t *hash;		/* uniqueItems */
+	uint32_t *work;		/* multipleOf's long division */
+	void *hash;		/* uniqueItems: struct hitem */
 	uint32_t caphash;
 	/* Per key table, the entry (+ 1) last found at member positions
 	 * 0..HINTS-1: records of a stream share their key order, so the
@@ -90,10 +92,15 @@ struct rt_sval *
 rt_sval_new(const struct rt_schema *s)
 {
 	struct rt_sval *v = rt_xcalloc(1, sizeof *v);
+	size_t nwork = 0;
 
 	v->s = s;
 	v->hint = rt_xcalloc((size_t)s->nkt * HINTS + 1, sizeof *v->hint);
 	v->leaf = rt_xcalloc((size_t)s->nsn + 1, 1);
+	for (uint32_t i = 0; i < s->nmul; i++)
+		nwork = nwork > rt_decdiv_work(&s->mul[i]) ? nwork :
+		    rt_decdiv_work(&s->mul[i]);
+	v->work = rt_xcalloc(nwork + 1, sizeof *v->work);
 	for (uint32_t i = 0; i < s->nsn; i++) {
 		const struct sn *n = &s->sn[i];
 
@@ -116,6 +123,7 @@ rt_sval_free(struct rt_sval *v)
 	free(v->errs);
 	free(v->out);
 	free(v->hash);
+	free(v->work);
 	free(v->hint);
 	free(v->leaf);
 	free(v->oc.e);
@@ -158,18 +166,19 @@ bit_get(const struct rt_sval *v, int64_t set, uint32_t i)
 	return (v->bits[set + i / 64] >> (i % 64)) & 1;
 }
 
+/* n key slots, holding stamps older than any visit to come. */
 static uint32_t
 u_alloc(struct rt_sval *v, uint32_t n)
 {
-	uint32_t off = v->nu;
+	uint32_t off = v->nu, old = v->capu;
 
 	if (off + n > v->capu) {
 		v->capu = v->capu ? v->capu * 2 : 256;
 		while (v->capu < off + n)
 			v->capu *= 2;
 		v->u = rt_xreallocarray(v->u, v->capu, sizeof *v->u);
+		memset(v->u + old, 0, (size_t)(v->capu - old) * sizeof *v->u);
 	}
-	memset(v->u + off, 0, n * sizeof *v->u);
 	v->nu += n;
 	return off;
 }
@@ -236,92 +245,6 @@ fail(struct rt_sval *v, uint32_t si, uint32_t i, enum kw kw, const char *msg,
 
 /* ---- numbers ---- */
 
-/* A decimal: value = digits * 10^exp, digits without leading or trailing
- * zeros (none at all: zero). */
-struct dec {
-	int neg;
-	uint32_t n;
-	long exp;
-	char dig[96];
-	int trunc;	/* more digits than dig holds */
-};
-
-static void
-dec_parse(const char *s, size_t len, struct dec *d)
-{
-	const char *end = s + len;
-	long fexp = 0, e = 0;
-	int eneg = 0, seen = 0;
-
-	d->neg = 0;
-	d->n = 0;
-	d->trunc = 0;
-	if (s < end && *s == '-') {
-		d->neg = 1;
-		s++;
-	}
-	for (; s < end && ((*s >= '0' && *s <= '9') || *s == '.'); s++) {
-		if (*s == '.') {
-			seen = 1;
-			continue;
-		}
-		if (seen)
-			fexp--;
-		if (d->n == 0 && *s == '0')
-			continue;
-		if (d->n < sizeof d->dig)
-			d->dig[d->n++] = *s;
-		else {
-			d->trunc = 1;
-			if (!seen)
-				fexp++;
-		}
-	}
-	if (s < end && (*s == 'e' || *s == 'E')) {
-		s++;
-		if (s < end && (*s == '+' || *s == '-'))
-			eneg = *s++ == '-';
-		for (; s < end; s++)
-			if (e < 100000000)
-				e = e * 10 + (*s - '0');
-	}
-	d->exp = (eneg ? -e : e) + fexp;
-	while (d->n > 0 && d->dig[d->n - 1] == '0') {
-		d->n--;
-		d->exp++;
-	}
-	if (d->n == 0)
-		d->neg = 0;
-}
-
-static int
-dec_cmp(const struct dec *a, const struct dec *b)
-{
-	long ma, mb;
-	uint32_t i;
-	int sign = a->neg ? -1 : 1, c = 0;
-
-	if (a->n == 0 || b->n == 0 || a->neg != b->neg) {
-		int sa = a->n == 0 ? 0 : a->neg ? -1 : 1;
-		int sb = b->n == 0 ? 0 : b->neg ? -1 : 1;
-
-		return (sa > sb) - (sa < sb);
-	}
-	ma = (long)a->n + a->exp;
-	mb = (long)b->n + b->exp;
-	if (ma != mb)
-		return ma > mb ? sign : -sign;
-	for (i = 0; i < a->n || i < b->n; i++) {
-		char x = i < a->n ? a->dig[i] : '0', y = i < b->n ? b->dig[i] : '0';
-
-		if (x != y) {
-			c = x > y ? 1 : -1;
-			break;
-		}
-	}
-	return c * sign;
-}
-
 static double
 num_of(const struct rt_jdoc *d, uint32_t i)
 {
@@ -339,12 +262,14 @@ num_of(const struct rt_jdoc *d, uint32_t i)
 	return rt_num_parse_json(p, x->len);
 }
 
-/* Compare number node i with the schema number lim: <0, 0, >0. */
+/* Compare number node i with the schema number lim: <0, 0, >0.  Doubles
+ * that differ order their numbers (rounding is monotonic); equal ones
+ * are decided on the texts. */
 static int
 num_cmp(struct rt_sval *v, uint32_t i, double x, const struct snum *lim)
 {
 	const struct rt_jdoc *ld = &v->s->docs[lim->doc].jd;
-	struct dec a, b;
+	struct rt_dec a, b;
 
 	if (x != lim->d)
 		return x < lim->d ? -1 : 1;
@@ -352,70 +277,30 @@ num_cmp(struct rt_sval *v, uint32_t i, double x, const struct snum *lim)
 	    memcmp(rt_jdoc_text(v->d, i), rt_jdoc_text(ld, lim->node),
 	    v->d->v[i].len) == 0)
 		return 0;
-	dec_parse(rt_jdoc_text(v->d, i), v->d->v[i].len, &a);
-	dec_parse(rt_jdoc_text(ld, lim->node), ld->v[lim->node].len, &b);
-	return dec_cmp(&a, &b);
+	rt_dec_parse(&a, rt_jdoc_text(v->d, i), v->d->v[i].len);
+	rt_dec_parse(&b, rt_jdoc_text(ld, lim->node), ld->v[lim->node].len);
+	return rt_dec_cmp(&a, &b);
 }
 
 static int
 is_integer(const struct rt_jdoc *d, uint32_t i)
 {
-	struct dec a;
+	struct rt_dec a;
 
 	if (d->v[i].flags & RT_JF_INT)
 		return 1;
-	dec_parse(rt_jdoc_text(d, i), d->v[i].len, &a);
-	return a.n == 0 || a.exp >= 0;
+	rt_dec_parse(&a, rt_jdoc_text(d, i), d->v[i].len);
+	return rt_dec_is_int(&a);
 }
 
-static uint64_t
-dec_u64(const struct dec *a, int *ok)
-{
-	uint64_t r = 0;
-	uint32_t i;
-
-	*ok = a->n <= 19 && !a->trunc;
-	for (i = 0; *ok && i < a->n; i++)
-		r = r * 10 + (uint64_t)(a->dig[i] - '0');
-	return r;
-}
-
-/* Is number node i a multiple of m?  Exact for decimal texts. */
+/* Is number node i a multiple of schema node s's divisor?  Exact. */
 static int
-multiple_of(struct rt_sval *v, uint32_t i, double x, const struct snum *m)
+multiple_of(struct rt_sval *v, uint32_t i, const struct sn *s)
 {
-	const struct rt_jdoc *md = &v->s->docs[m->doc].jd;
-	struct dec a, b;
-	uint64_t da, db, r, p;
-	long k;
-	int oka, okb;
+	struct rt_dec a;
 
-	dec_parse(rt_jdoc_text(v->d, i), v->d->v[i].len, &a);
-	dec_parse(rt_jdoc_text(md, m->node), md->v[m->node].len, &b);
-	if (a.n == 0)
-		return 1;
-	da = dec_u64(&a, &oka);
-	db = dec_u64(&b, &okb);
-	if (oka && okb && db) {
-		k = a.exp - b.exp;
-		if (k < 0)
-			return 0;	/* a has no trailing zeros */
-		/* da * 10^k mod db, by squaring. */
-		r = da % db;
-		p = 10 % db;
-		while (k > 0 && r) {
-			if (k & 1)
-				r = (uint64_t)((u128)r * p % db);
-			p = (uint64_t)((u128)p * p % db);
-			k >>= 1;
-		}
-		return r == 0;
-	}
-	{
-		double q = x / m->d;
-
-		return isfinite(q) && q == floor(q);
-	}
+	rt_dec_parse(&a, rt_jdoc_text(v->d, i), v->d->v[i].len);
+	return rt_dec_multiple(&a, &v->s->mul[s->mul], v->work);
 }
 
 /* ---- equality (enum, const, uniqueItems) ---- */
@@ -495,11 +380,11 @@ json_eq(struct rt_sval *v, const struct rt_jdoc *a, uint32_t i,
 		    rt_jdoc_text(b, j), x->len))
 			return 1;
 		{
-			struct dec m, n;
+			struct rt_dec m, n;
 
-			dec_parse(rt_jdoc_text(a, i), x->len, &m);
-			dec_parse(rt_jdoc_text(b, j), y->len, &n);
-			return dec_cmp(&m, &n) == 0;
+			rt_dec_parse(&m, rt_jdoc_text(a, i), x->len);
+			rt_dec_parse(&n, rt_jdoc_text(b, j), y->len);
+			return rt_dec_cmp(&m, &n) == 0;
 		}
 	case RT_JSTR:
 		return str_eq(v, a, i, b, j);
@@ -529,11 +414,10 @@ json_hash(struct rt_sval *v, const struct rt_jdoc *d, uint32_t i)
 
 	switch (x->type) {
 	case RT_JNUM: {
-		struct dec a;
+		struct rt_dec a;
 
-		dec_parse(rt_jdoc_text(d, i), x->len, &a);
-		return rt_hash(a.dig, a.n) ^ (uint64_t)a.exp * 31 ^
-		    (uint64_t)a.neg;
+		rt_dec_parse(&a, rt_jdoc_text(d, i), x->len);
+		return rt_dec_hash(&a);
 	}
 	case RT_JSTR: {
 		size_t n;
@@ -651,7 +535,7 @@ v_number(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	LIMIT(K_EXMAX, exmax, < 0, KW_EXMAX, "not less than exclusiveMaximum", "<")
 #undef LIMIT
 /* NOLINTEND(bugprone-macro-parentheses) */
-	if ((s->has & K_MULT) && !multiple_of(v, i, x, &s->mult)) {
+	if ((s->has & K_MULT) && !multiple_of(v, i, s)) {
 		ok = 0;
 		if (v->collect) {
 			const struct rt_jdoc *ld = &v->s->docs[s->mult.doc].jd;
@@ -732,6 +616,67 @@ v_string(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i)
 	return ok;
 }
 
+struct hitem {
+	uint64_t h;
+	uint32_t node, idx;
+};
+
+static int
+hitem_cmp(const void *a, const void *b)
+{
+	const struct hitem *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The first pair of equal items of array i (by the first index, then the
+ * second) among items sorted by hash: only equal hashes can be equal.
+ * 1 and *ia, *ib when there is one. */
+static int
+dup_hashed(struct rt_sval *v, uint32_t i, uint32_t *ia, uint32_t *ib)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	struct hitem *h;
+	uint32_t n = 0, k, r, j;
+	int found = 0;
+
+	*ia = *ib = 0;
+	if (v->caphash < x->n) {
+		v->caphash = x->n;
+		v->hash = rt_xreallocarray(v->hash, x->n, sizeof *h);
+	}
+	h = (struct hitem *)(void *)v->hash;
+	for (k = i + 1; k < x->next; k = v->d->v[k].next, n++) {
+		h[n].h = json_hash(v, v->d, k);
+		h[n].node = k;
+		h[n].idx = n;
+	}
+	qsort(h, n, sizeof *h, hitem_cmp);
+	for (r = 0; r < n; r = j) {
+		for (j = r + 1; j < n && h[j].h == h[r].h; j++)
+			;
+		for (k = r; k + 1 < j; k++) {
+			uint32_t m;
+
+			if (found && h[k].idx > *ia)
+				break;
+			for (m = k + 1; m < j; m++)
+				if (json_eq(v, v->d, h[k].node, v->d, h[m].node))
+					break;
+			if (m < j && (!found || h[k].idx < *ia ||
+			    (h[k].idx == *ia && h[m].idx < *ib))) {
+				*ia = h[k].idx;
+				*ib = h[m].idx;
+				found = 1;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
 static int
 v_unique(struct rt_sval *v, uint32_t si, uint32_t i)
 {
@@ -740,22 +685,9 @@ v_unique(struct rt_sval *v, uint32_t si, uint32_t i)
 	char m[80];
 
 	if (x->n > 8) {
-		/* Only values with equal hashes can be equal. */
-		uint32_t n = 0, k;
-
-		if (v->caphash < x->n) {
-			v->caphash = x->n;
-			v->hash = rt_xreallocarray(v->hash, x->n, sizeof *v->hash);
-		}
-		for (k = i + 1; k < x->next; k = v->d->v[k].next)
-			v->hash[n++] = json_hash(v, v->d, k);
-		for (a = i + 1, ia = 0; a < x->next; a = v->d->v[a].next, ia++)
-			for (b = v->d->v[a].next, ib = ia + 1; b < x->next;
-			    b = v->d->v[b].next, ib++)
-				if (v->hash[ia] == v->hash[ib] &&
-				    json_eq(v, v->d, a, v->d, b))
-					goto dup;
-		return 1;
+		if (!dup_hashed(v, i, &ia, &ib))
+			return 1;
+		goto dup;
 	}
 	for (a = i + 1, ia = 0; a < x->next; a = v->d->v[a].next, ia++)
 		for (b = v->d->v[a].next, ib = ia + 1; b < x->next;
@@ -907,7 +839,7 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 
 static int
 v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
-    uint32_t si, uint32_t i)
+    uint64_t stamp, uint32_t si, uint32_t i)
 {
 	const struct rt_schema *S = v->s;
 	uint32_t r;
@@ -917,7 +849,7 @@ v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
 	for (r = 0; r < t->req.n; r++) {
 		uint32_t e = S->u32[t->req.off + r];
 
-		if (v->u[slots + e - t->first])
+		if (v->u[slots + e - t->first] == stamp)
 			continue;
 		ok = 0;
 		snprintf(m, sizeof m, "required property '%.200s' is missing",
@@ -931,22 +863,22 @@ v_required(struct rt_sval *v, const struct ktab *t, uint32_t slots,
 
 static int
 v_deps(struct rt_sval *v, const struct sn *s, const struct ktab *t,
-    uint32_t slots, uint32_t si, uint32_t i, int64_t mine)
+    uint32_t slots, uint64_t stamp, uint32_t si, uint32_t i, int64_t mine)
 {
 	const struct rt_schema *S = v->s;
-	uint32_t e, r;
+	uint32_t d, e, r;
 	int ok = 1;
 	char m[400];
 
-	for (e = t->first; e < t->first + t->n; e++) {
-		const struct kent *k = &S->kent[e];
+	for (d = 0; d < t->deps.n; d++) {
+		const struct kent *k = &S->kent[e = S->u32[t->deps.off + d]];
 
-		if (!v->u[slots + e - t->first])
+		if (v->u[slots + e - t->first] != stamp)
 			continue;
 		for (r = 0; r < k->depreq.n; r++) {
 			uint32_t q = S->u32[k->depreq.off + r];
 
-			if (v->u[slots + q - t->first])
+			if (v->u[slots + q - t->first] == stamp)
 				continue;
 			ok = 0;
 			snprintf(m, sizeof m, "property '%.150s' is required when "
@@ -969,8 +901,7 @@ v_deps(struct rt_sval *v, const struct sn *s, const struct ktab *t,
 /* One member k (key) of object i, at position idx. */
 static int
 v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
-    uint32_t idx, const struct ktab *t, uint32_t slots, int64_t mine,
-    uint32_t *entry)
+    uint32_t idx, const struct ktab *t, int64_t mine, uint32_t *entry)
 {
 	const struct rt_schema *S = v->s;
 	const char *p = NULL;
@@ -981,8 +912,8 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 
 	if (t || s->patprops.n)
 		p = key_of(v, k, &n);
-	if (t && (e = lookup(v, t, idx, p, n)) != SN_NONE && slots != SN_NONE)
-		v->u[slots + e - t->first] = k + 1;
+	if (t)
+		e = lookup(v, t, idx, p, n);
 	*entry = e;
 	/* The key text is not used past here: recursion may reuse it (the
 	 * patterns re-read it). */
@@ -1075,14 +1006,59 @@ v_object_again(struct rt_sval *v, const struct sn *s,
 	return ok;
 }
 
+/* The members of object i against properties, patternProperties,
+ * additionalProperties and propertyNames, then required and dependent*
+ * (by the stamps the members left in their key slots). */
 static int
-v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
-    int64_t mine)
+v_members(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
+    int64_t mine, int keep)
 {
 	const struct rt_schema *S = v->s;
 	const struct rt_jnode *x = &v->d->v[i];
 	const struct ktab *t = s->keys != SN_NONE ? &S->kt[s->keys] : NULL;
-	uint32_t slots = SN_NONE, k, idx = 0, mark = v->nu;
+	uint32_t slots = SN_NONE, k, idx = 0, nreq = 0;
+	uint64_t stamp = ++v->stamp;
+	int ok = 1;
+
+	if (t && (t->req.n || t->deps.n))
+		slots = u_alloc(v, t->n);
+	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
+		uint32_t e = SN_NONE;
+		int r = v_member(v, s, si, k, idx, t, mine, &e);
+
+		if (e != SN_NONE && slots != SN_NONE &&
+		    v->u[slots + e - t->first] != stamp) {
+			v->u[slots + e - t->first] = stamp;
+			nreq += S->kent[e].required;
+		}
+		if (!r) {
+			ok = 0;
+			if (stop(v))
+				return 0;
+		}
+		if (keep)
+			v->oc.e[idx] = e;
+	}
+	if (slots == SN_NONE)
+		return ok;
+	/* Every distinct required name met: no need to look for one. */
+	if (nreq < t->nreq && !v_required(v, t, slots, stamp, si, i)) {
+		ok = 0;
+		if (stop(v))
+			return 0;
+	}
+	if (t->deps.n && !v_deps(v, s, t, slots, stamp, si, i, mine))
+		ok = 0;
+	return ok;
+}
+
+static int
+v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
+    int64_t mine)
+{
+	const struct rt_jnode *x = &v->d->v[i];
+	const struct ktab *t = s->keys != SN_NONE ? &v->s->kt[s->keys] : NULL;
+	uint32_t mark = v->nu;
 	int ok = 1, keep;
 	char m[120];
 
@@ -1108,43 +1084,22 @@ v_object(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t i,
 	/* Kept from the last record: keys alone decide which schema each
 	 * member meets and whether required, dependentRequired... pass. */
 	keep = i == 0 && mine < 0 && !s->patprops.n &&
-	    s->propnames == SN_NONE && (!t || t->ndep == 0) && !s->track;
+	    s->propnames == SN_NONE && (!t || t->deps.n == 0) && !s->track;
 	if (keep && rt_jkeys_same(&v->oc.kept, v->d) && v->oc.si == si &&
 	    v->oc.n == x->n)
-		return v_object_again(v, s, x);
+		return v_object_again(v, s, x) && ok;
 	if (keep && x->n > v->oc.cap) {
 		v->oc.cap = x->n;
 		v->oc.e = rt_xreallocarray(v->oc.e, x->n, sizeof *v->oc.e);
 	}
 	v->oc.kept.d = NULL;
-	if (t && (t->req.n || t->ndep))
-		slots = u_alloc(v, t->n);
-	for (k = i + 1; k < x->next; k = v->d->v[k + 1].next, idx++) {
-		uint32_t e = SN_NONE;
-
-		if (!v_member(v, s, si, k, idx, t, slots, mine, &e)) {
-			ok = 0;
-			if (stop(v))
-				goto out;
-		}
-		if (keep)
-			v->oc.e[idx] = e;
-	}
-	if (slots != SN_NONE) {
-		if (t->req.n && !v_required(v, t, slots, si, i)) {
-			ok = 0;
-			if (stop(v))
-				goto out;
-		}
-		if (t->ndep && !v_deps(v, s, t, slots, si, i, mine))
-			ok = 0;
-	}
+	if (!v_members(v, s, si, i, mine, keep))
+		ok = 0;
 	if (ok && keep) {
 		rt_jkeys_keep(&v->oc.kept, v->d);
 		v->oc.si = si;
 		v->oc.n = x->n;
 	}
-out:
 	v->nu = mark;
 	return ok;
 }

@@ -181,7 +181,7 @@ t3,7,false,4,USD'
 rt-validate: bad2.json: #: unknown \$schema 'https://example.com/s' (rt-validate knows draft 2020-12 and draft 7)
 rt-validate: bad3.json: #/properties/a/\$ref: cannot resolve '#/\$defs/nope' (other schema files: --schema-dir)
 rt-validate: bad4.json: #/properties/a/pattern: invalid regular expression '([': unterminated character class
-rt-validate: bad5.json: #/properties/a/minimum: expected a number"
+rt-validate: bad5.json: #/properties/a/minimum: type: expected number, got string (the draft 2020-12 meta-schema)"
 	rt_run rt-validate --schema nosuch.json
 	assert_failure 2
 	assert_equal "$stderr" "rt-validate: nosuch.json: No such file or directory"
@@ -239,8 +239,8 @@ rt-validate: stdin:5: /p3: type: expected integer, got string'
 	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE"
 	printf '%s\n' "$output" | grep -v '^  FAIL\|^  EXCLUDED'
 	assert_success
-	assert_line "draft2020-12: 1290 passed, 0 failed, 9 excluded (remote \$ref over the network)"
-	assert_line "draft7: 923 passed, 0 failed, 4 excluded (remote \$ref over the network)"
+	assert_line "draft2020-12: 1299 passed, 0 failed, 0 excluded (remote \$ref over the network)"
+	assert_line "draft7: 927 passed, 0 failed, 0 excluded (remote \$ref over the network)"
 	run python3 "$RT_ROOT/tests/validate-suite.py" "$RT_CONFORMANCE" --formats
 	printf '%s\n' "$output" | grep -v '^  FAIL\|^  EXCLUDED'
 	assert_success
@@ -250,4 +250,242 @@ rt-validate: stdin:5: /p3: type: expected integer, got string'
 
 @test "man page examples" {
 	check_man_examples "$RT_ROOT/man/rt-validate.1"
+}
+
+@test "multipleOf is exact beyond double precision (issue 14)" {
+	printf '{"properties":{"a":{"multipleOf":2},"b":{"multipleOf":0.01},"c":{"multipleOf":3}}}\n' > m.json
+	IN='{"a":12345678901234567891}
+{"a":12345678901234567890}
+{"b":1.00000000000000000001}
+{"b":151.92}
+{"b":1e400}
+{"b":1e-400}
+{"c":1e99999999999999999999}
+{"a":-4e-99999999999999999999}'
+	rt_run rt-validate --schema m.json
+	assert_failure 1
+	assert_output '{"a":12345678901234567890}
+{"b":151.92}
+{"b":1e400}'
+	assert_equal "$stderr" 'rt-validate: stdin:1: /a: multipleOf: must be a multiple of 2
+rt-validate: stdin:3: /b: multipleOf: must be a multiple of 0.01
+rt-validate: stdin:6: /b: multipleOf: must be a multiple of 0.01
+rt-validate: stdin:7: /c: multipleOf: must be a multiple of 3
+rt-validate: stdin:8: /a: multipleOf: must be a multiple of 2'
+	# A divisor below the doubles is still greater than 0; a schema
+	# exponent beyond 10^15 is refused.
+	printf '{"multipleOf":1e-5000}\n' > tiny.json
+	IN='1e-4999
+1e-5001'
+	rt_run rt-validate --schema tiny.json
+	assert_failure 1
+	assert_output '1e-4999'
+	printf '{"maximum":1e1000000000000001}\n' > huge.json
+	rt_run rt-validate --schema huge.json
+	assert_failure 2
+	assert_equal "$stderr" 'rt-validate: huge.json: #/maximum: a number'"'"'s exponent is out of range (rt-validate allows -10^15 to 10^15)'
+}
+
+@test "decimal differential: multipleOf, limits, integer, enum vs Python's exact fractions" {
+	run python3 "$RT_ROOT/tests/validate-decimal.py" 1 "${CASES:-3000}"
+	printf '%s\n' "$output" | tail -5
+	assert_success
+	assert_line --regexp '^decimal: [0-9]+ cases, 0 disagreements$'
+}
+
+@test "--schema-dir of a missing directory, or of a file, is a usage error (issue 14)" {
+	printf '{}\n' > s.json
+	IN='{}'
+	rt_run rt-validate --schema s.json --schema-dir nosuch
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rt-validate: --schema-dir: 'nosuch': No such file or directory
+Try 'rt-validate --help' for more information."
+	rt_run rt-validate --schema s.json --schema-dir s.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: --schema-dir: 's.json': Not a directory
+Try 'rt-validate --help' for more information."
+	rt_run rt-validate --schema s.json --schema-dir .
+	assert_success
+}
+
+@test "200k properties and 200k required names: load and validate stay linear (issue 14)" {
+	python3 - <<'PY'
+import json
+n = 200000
+req = ["p%d" % i for i in range(0, n, 2)] + ["r%d" % i for i in range(n // 2)]
+s = {"type": "object", "required": req,
+     "properties": {"p%d" % i: {"type": "integer"} for i in range(n)},
+     "dependentRequired": {"p1": ["p3"]}}
+json.dump(s, open("wide.json", "w"))
+full = {"p%d" % i: i for i in range(n)}
+full.update({"r%d" % i: 0 for i in range(n // 2)})
+with open("wide.ndjson", "w") as f:
+    f.write(json.dumps(full) + "\n")
+    del full["r77"]
+    f.write(json.dumps(full) + "\n")
+    f.write('{"p1":1}\n')
+    full["r77"] = 1
+    del full["p3"]
+    f.write(json.dumps(full) + "\n")
+    full["p3"] = 3
+    full["p5"] = "x"
+    f.write(json.dumps(full) + "\n")
+PY
+	run --separate-stderr timeout 20 rt-validate --schema wide.json \
+		--max-record-bytes 64M --stats --reject rej.ndjson wide.ndjson
+	assert_failure 1
+	assert_equal "$(stats_of)" '{"tool":"rt-validate","in":5,"out":1,"rejected":4,"dropped":0,"invalid":4,"keywords":{"required":2,"dependentRequired":1,"type":1}}'
+	run jq -c '[.line, .reason]' rej.ndjson
+	assert_output '[2,"/: required: required property '"'"'r77'"'"' is missing"]
+[3,"/: required: required property '"'"'p0'"'"' is missing (and 9 more)"]
+[4,"/: dependentRequired: property '"'"'p3'"'"' is required when '"'"'p1'"'"' is present"]
+[5,"/p5: type: expected integer, got string"]'
+}
+
+@test "100k \$refs by pointer, by \$anchor and by \$id: load stays linear (issue 14)" {
+	python3 - <<'PY'
+import json
+n = 100000
+d, p = {}, {}
+for i in range(n):
+    k = i % 3
+    d["d%d" % i] = {"type": "integer"} if k == 0 else \
+        {"$anchor": "a%d" % i, "type": "integer"} if k == 1 else \
+        {"$id": "http://x.test/d%d" % i, "type": "integer"}
+    p["p%d" % i] = {"$ref": ["#/$defs/d%d", "#a%d", "http://x.test/d%d"][k] % i}
+json.dump({"$defs": d, "properties": p}, open("refs.json", "w"))
+PY
+	IN='{"p3":1,"p4":2,"p5":3}
+{"p3":"x"}
+{"p4":"x"}
+{"p99998":"x"}'
+	run --separate-stderr timeout 20 rt-validate --schema refs.json <<<"$IN"
+	assert_failure 1
+	assert_output '{"p3":1,"p4":2,"p5":3}'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /p3: type: expected integer, got string
+rt-validate: stdin:3: /p4: type: expected integer, got string
+rt-validate: stdin:4: /p99998: type: expected integer, got string'
+}
+
+@test "\$ref cycles that never descend into the instance are refused at load (issue 14)" {
+	printf '{"$ref":"#"}\n' > c1.json
+	printf '{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"type":"object","$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}\n' > c2.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"a":{"anyOf":[{"type":"string"},{"$ref":"#/definitions/a"}]}},"properties":{"x":{"$ref":"#/definitions/a"}}}\n' > c3.json
+	printf '{"$id":"http://x.test/s","$dynamicAnchor":"m","not":{"$dynamicRef":"#m"}}\n' > c4.json
+	printf '{"$defs":{"a":{"if":true,"then":{"dependentSchemas":{"k":{"$ref":"#/$defs/a"}}}}},"items":{"$ref":"#/$defs/a"}}\n' > c5.json
+	IN='{}'
+	for i in 1 2 3 4 5; do
+		rt_run rt-validate --schema c$i.json
+		assert_failure 2
+		assert_output ""
+		printf '%s\n' "$stderr" >> err.txt
+	done
+	run cat err.txt
+	assert_output "rt-validate: c1.json: #/\$ref: a schema cycle that never descends into the instance: # -> #
+rt-validate: c2.json: #/\$defs/b/\$ref: a schema cycle that never descends into the instance: #/\$defs/a -> #/\$defs/b -> #/\$defs/a
+rt-validate: c3.json: #/definitions/a/anyOf/1/\$ref: a schema cycle that never descends into the instance: #/definitions/a -> #/definitions/a/anyOf/1 -> #/definitions/a
+rt-validate: c4.json: #/not/\$dynamicRef: a schema cycle that never descends into the instance: # -> #/not -> #
+rt-validate: c5.json: #/\$defs/a/then/dependentSchemas/k/\$ref: a schema cycle that never descends into the instance: #/\$defs/a -> #/\$defs/a/then -> #/\$defs/a/then/dependentSchemas/k -> #/\$defs/a"
+	# Recursion through properties and items descends: legal, and it works.
+	printf '{"type":"object","properties":{"next":{"$ref":"#"},"v":{"type":"integer"}},"additionalProperties":false}\n' > list.json
+	printf '{"type":["array","integer"],"items":{"$ref":"#"}}\n' > tree.json
+	IN='{"v":1,"next":{"v":2,"next":{"v":3}}}
+{"v":1,"next":{"v":"x"}}'
+	rt_run rt-validate --schema list.json
+	assert_failure 1
+	assert_output '{"v":1,"next":{"v":2,"next":{"v":3}}}'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /next/v: type: expected integer, got string'
+	IN='[1,[2,[3,[]]]]
+[1,[2,["x"]]]'
+	rt_run rt-validate --schema tree.json
+	assert_failure 1
+	assert_output '[1,[2,[3,[]]]]'
+}
+
+@test "a schema that fails its meta-schema is refused with the errors (issue 16)" {
+	printf '{"type":"object","required":"amount"}\n' > r.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","properties":{"a":{"type":"strin","minLength":-1}},"definitions":{"x":{"enum":3}}}\n' > d7.json
+	printf '{"$defs":{"unused":{"maxItems":1.5}},"properties":{"a":{"$anchor":"9bad"}}}\n' > defs.json
+	IN='{"amount":1}'
+	rt_run rt-validate --schema r.json
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rt-validate: r.json: #/required: type: expected array, got string (the draft 2020-12 meta-schema)"
+	rt_run rt-validate --schema d7.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: d7.json: #/properties/a/type: anyOf: does not match any schema of anyOf (the draft 7 meta-schema)
+rt-validate: d7.json: #/properties/a/minLength: minimum: must be >= 0 (the draft 7 meta-schema)
+rt-validate: d7.json: #/definitions/x/enum: type: expected array, got number (the draft 7 meta-schema)"
+	# Subschemas nobody refers to are checked too.
+	rt_run rt-validate --schema defs.json
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: defs.json: #/\$defs/unused/maxItems: type: expected integer, got number (the draft 2020-12 meta-schema)
+rt-validate: defs.json: #/properties/a/\$anchor: pattern: does not match pattern \"^[A-Za-z_][-A-Za-z0-9._]*\$\" (the draft 2020-12 meta-schema)"
+}
+
+@test "unknown keywords warn once each, with a suggestion; --quiet-unknown (issue 16)" {
+	printf '{"properties":{"x":{"minimun":3,"type":"integer"},"y":{"minimun":1}},"requried":["x"],"x-note":"extensions pass","$comment":"ok"}\n' > u.json
+	IN='{"x":1}'
+	rt_run rt-validate --schema u.json
+	assert_success
+	assert_output '{"x":1}'
+	assert_equal "$stderr" "rt-validate: u.json: #/properties/x: unknown keyword 'minimun' (did you mean 'minimum'?), ignored (and in 1 more place)
+rt-validate: u.json: #: unknown keyword 'requried' (did you mean 'required'?), ignored"
+	rt_run rt-validate --quiet-unknown --schema u.json
+	assert_success
+	assert_equal "$stderr" ""
+	# Draft 7 knows its own words, not 2020-12's.
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{},"prefixItems":[true]}\n' > u7.json
+	rt_run rt-validate --schema u7.json
+	assert_success
+	assert_equal "$stderr" "rt-validate: u7.json: #: unknown keyword 'prefixItems' (draft 7 has no such keyword), ignored"
+}
+
+@test "\$ref to the draft meta-schemas resolves offline (issue 16)" {
+	printf '{"$ref":"https://json-schema.org/draft/2020-12/schema"}\n' > m.json
+	printf '{"$schema":"http://json-schema.org/draft-07/schema#","$ref":"http://json-schema.org/draft-07/schema#"}\n' > m7.json
+	IN='{"minLength":1}
+{"minLength":-1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+{"$defs":{"foo":{"type":1}}}
+true'
+	rt_run rt-validate --schema m.json
+	assert_failure 1
+	assert_output '{"minLength":1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+true'
+	assert_equal "$stderr" 'rt-validate: stdin:2: /minLength: minimum: must be >= 0
+rt-validate: stdin:4: /$defs/foo/type: anyOf: does not match any schema of anyOf'
+	rt_run rt-validate --schema m7.json
+	assert_failure 1
+	assert_output '{"minLength":1}
+{"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
+{"$defs":{"foo":{"type":1}}}
+true'
+}
+
+@test "oracle: random schemas and instances agree with Python's jsonschema, exact decimals (issue 14)" {
+	python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	# CASES scales the run (schemas; 20 instances each).
+	run python3 "$RT_ROOT/tests/validate-oracle.py" random "${SEED:-1}" "${CASES:-150}" 20
+	printf '%s\n' "$output" | tail -12
+	assert_success
+	assert_line --regexp '^random schemas: [0-9]+ schemas, [0-9]+ cases \([0-9]+ valid, [0-9]+ invalid\), 0 disagreements$'
+}
+
+@test "documents from --schema-dir are checked too: warnings and meta-schema errors name the file (issue 16)" {
+	mkdir d
+	printf '{"$defs":{"card":{"type":"string","minLenght":4}}}\n' > d/defs.json
+	printf '{"$defs":{"card":{"type":"string","maxLength":"4"}}}\n' > d/bad.json
+	printf '{"requried":[]}\n' > d/unused.json
+	printf '{"properties":{"c":{"$ref":"defs.json#/$defs/card"}}}\n' > main.json
+	printf '{"properties":{"c":{"$ref":"bad.json"}}}\n' > main2.json
+	IN='{"c":"abc"}'
+	rt_run rt-validate --schema main.json --schema-dir d
+	assert_success
+	assert_equal "$stderr" "rt-validate: d/defs.json: #/\$defs/card: unknown keyword 'minLenght' (did you mean 'minLength'?), ignored"
+	rt_run rt-validate --schema main2.json --schema-dir d
+	assert_failure 2
+	assert_equal "$stderr" "rt-validate: d/bad.json: #/\$defs/card/maxLength: type: expected integer, got string (the draft 2020-12 meta-schema)"
 }

@@ -4,9 +4,11 @@
  * every error.  See rt-validate(1); the validator lives in lib/schema.c
  * and lib/sval.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "jedit.h"
@@ -16,7 +18,7 @@
 
 enum {
 	OPT_SCHEMA = RT_OPT_TOOL, OPT_SCHEMA_DIR, OPT_DRAFT, OPT_FORMATS,
-	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_VERBOSE
+	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_VERBOSE, OPT_QUIET_UNKNOWN
 };
 
 static const struct option longopts[] = {
@@ -28,6 +30,7 @@ static const struct option longopts[] = {
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "quiet-unknown", no_argument, NULL, OPT_QUIET_UNKNOWN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -40,7 +43,7 @@ struct validate {
 	const char *schema_path;
 	struct rt_schema_opts so;
 	size_t max_errors;
-	int annotate, verbose;
+	int annotate, verbose, quiet_unknown;
 	struct rt_schema *schema;
 	struct rt_sval *val;
 	struct rt_jdoc doc, tdoc;	/* the record; a typed CSV row */
@@ -69,11 +72,27 @@ usage(void)
 	    "      --formats            assert \"format\" (else an annotation)\n"
 	    "      --max-errors N       errors kept per record (default 10)\n"
 	    "      --annotate           pass invalid records too, with _errors\n"
-	    "      --verbose            show values in diagnostics\n\n",
+	    "      --verbose            show values in diagnostics\n"
+	    "      --quiet-unknown      no warning for unknown schema keywords\n\n",
 	    stdout);
 	fputs(rt_cli_common_help, stdout);
 	fputs("\nExit status: 0 all records valid, 1 some invalid, "
 	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n", stdout);
+}
+
+/* --schema-dir must name a directory: a typo would otherwise only show
+ * as a $ref that does not resolve, or not at all. */
+static void
+check_dir(struct validate *v)
+{
+	struct stat st;
+
+	if (stat(v->so.dir, &st) == -1)
+		rt_cli_usage_error(v->cli, "--schema-dir: '%s': %s", v->so.dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		rt_cli_usage_error(v->cli, "--schema-dir: '%s': %s", v->so.dir,
+		    strerror(ENOTDIR));
 }
 
 static void
@@ -106,6 +125,7 @@ options(struct validate *v, int argc, char **argv)
 			break;
 		case OPT_ANNOTATE: v->annotate = 1; break;
 		case OPT_VERBOSE: v->verbose = 1; break;
+		case OPT_QUIET_UNKNOWN: v->quiet_unknown = 1; break;
 		case '?':
 		case ':':
 			rt_cli_bad_option(v->cli, argv, opt);
@@ -119,20 +139,34 @@ options(struct validate *v, int argc, char **argv)
 	}
 	if (v->schema_path == NULL)
 		rt_cli_usage_error(v->cli, "--schema FILE is required");
+	if (v->so.dir)
+		check_dir(v);
 }
 
+/* Load the schema: its errors (one a line) end the run; its warnings
+ * are said once. */
 static void
 load_schema(struct validate *v)
 {
 	struct rt_buf err;
+	char *line, *nl;
+	size_t i;
 
 	rt_buf_init(&err);
 	v->schema = rt_schema_load(v->schema_path, &v->so, &err);
 	if (v->schema == NULL) {
 		rt_buf_addc(&err, '\0');
-		rt_cli_fatal(v->cli, "%s", err.p);
+		for (line = err.p; (nl = strchr(line, '\n')) != NULL;
+		    line = nl + 1) {
+			*nl = '\0';
+			rt_cli_warn(v->cli, "%s", line);
+		}
+		rt_cli_fatal(v->cli, "%s", line);
 	}
 	rt_buf_release(&err);
+	for (i = 0; !v->quiet_unknown && i < rt_schema_nwarnings(v->schema);
+	    i++)
+		rt_cli_warn(v->cli, "%s", rt_schema_warning(v->schema, i));
 	v->val = rt_sval_new(v->schema);
 }
 
