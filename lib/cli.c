@@ -31,6 +31,9 @@ const char rt_cli_common_help[] =
     "      --strict             stop at the first rejected record\n"
     "      --max-record-bytes N longest record accepted (default 1M)\n"
     "      --no-sandbox         do not confine the tool (seccomp, Landlock)\n"
+    "      --max-diagnostics N  show the first N rejects of each kind on\n"
+    "                           stderr, then count them (default 10, 0: all)\n"
+    "      --verbose            every diagnostic, naming record keys and values\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n";
 
@@ -58,6 +61,7 @@ rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
 	c->ifmt = RT_FMT_AUTO;
 	c->ofmt = RT_FMT_NDJSON;
 	c->max_record = RT_MAX_RECORD_DEFAULT;
+	c->max_diag = 10;
 	c->st.tool = tool;
 	rt_timeopt_init(&c->topt);
 	rt_progname = tool;
@@ -241,6 +245,13 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_NO_SANDBOX:
 		c->no_sandbox = 1;
 		return 1;
+	case RT_OPT_MAXDIAG:
+		c->max_diag = (uint64_t)rt_cli_count(c, "max-diagnostics", arg,
+		    0, INT64_MAX);
+		return 1;
+	case RT_OPT_VERBOSE:
+		c->verbose = 1;
+		return 1;
 	case RT_OPT_MAXREC:
 		n = rt_cli_size(arg);
 		if (n < 16 || n > (1LL << 30))
@@ -346,6 +357,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 
 	if (rt_rej_open(&c->rej, c->tool, c->reject_path) == -1)
 		rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(errno));
+	c->rej.limit = c->verbose ? 0 : c->max_diag;
 	rt_out_init(&c->out, STDOUT_FILENO, "stdout");
 	c->out.unbuffered = c->unbuffered;
 	c->rej.out.unbuffered = c->unbuffered;
@@ -567,15 +579,25 @@ rt_cli_drop(struct rt_cli *c)
 int
 rt_cli_finish(struct rt_cli *c)
 {
-	int status;
+	int status, unseen;
 
 	if (rt_out_close(&c->out) == -1)
 		out_failed(c);
+	unseen = c->rej.tofile || rt_rej_cut(&c->rej);
 	if (rt_rej_close(&c->rej) == -1) {
 		rt_cli_warn(c, "%s: %s", c->reject_path,
 		    strerror(c->rej.out.err));
 		c->trouble = 1;
 	}
+	rt_rej_summary(&c->rej);
+	/* A run that rejects most of its input is most likely misconfigured
+	 * (a missing --integer, the wrong --time-unit): say so once, unless
+	 * every reject already had its own line on stderr. */
+	if (c->st.rejected * 2 > c->st.in && c->st.in > 0 && unseen &&
+	    !c->trouble)
+		rt_cli_warn(c, "warning: %llu of %llu records were rejected",
+		    (unsigned long long)c->st.rejected,
+		    (unsigned long long)c->st.in);
 	if (c->stats)
 		rt_cli_print_stats(c);
 	status = c->trouble ? RT_EXIT_TROUBLE :

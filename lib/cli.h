@@ -40,6 +40,8 @@ enum {
 	RT_OPT_TIME_FORMAT,
 	RT_OPT_TZ,
 	RT_OPT_NO_SANDBOX,
+	RT_OPT_MAXDIAG,
+	RT_OPT_VERBOSE,
 	RT_OPT_TOOL = 1100
 };
 
@@ -57,6 +59,8 @@ enum {
 	{ "strict", no_argument, NULL, RT_OPT_STRICT }, \
 	{ "max-record-bytes", required_argument, NULL, RT_OPT_MAXREC }, \
 	{ "no-sandbox", no_argument, NULL, RT_OPT_NO_SANDBOX }, \
+	{ "max-diagnostics", required_argument, NULL, RT_OPT_MAXDIAG }, \
+	{ "verbose", no_argument, NULL, RT_OPT_VERBOSE }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 
@@ -83,6 +87,8 @@ struct rt_cli {
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
 	int no_sandbox;		/* --no-sandbox */
+	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
+	int verbose;		/* --verbose: every diagnostic, with keys */
 	struct rt_sandbox sb;	/* what the tool may open once confined */
 	/* The run. */
 	struct rt_src src;

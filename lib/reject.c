@@ -4,6 +4,7 @@
 #include "reject.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,12 +49,81 @@ rt_base64(struct rt_buf *b, const void *p, size_t n)
 	}
 }
 
+static void
+say(struct rt_buf *b)
+{
+	ssize_t w;
+
+	do
+		w = write(STDERR_FILENO, b->p, b->len);
+	while (w < 0 && errno == EINTR);
+}
+
+/* The kind of a reason: its text without digits (byte offsets, line
+ * numbers and durations vary within one kind). */
+static struct rt_rej_kind *
+kind_of(struct rt_rej *r, const char *reason)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const unsigned char *p;
+	int i;
+
+	for (p = (const unsigned char *)reason; *p; p++)
+		if (*p < '0' || *p > '9')
+			h = (h ^ *p) * 1099511628211ULL;
+	for (i = 0; i < r->nkind; i++)
+		if (r->kind[i].hash == h)
+			return &r->kind[i];
+	if (r->nkind == RT_REJ_KINDS)
+		return &r->kind[RT_REJ_KINDS];
+	r->kind[i].hash = h;
+	snprintf(r->kind[i].reason, sizeof r->kind[i].reason, "%s", reason);
+	r->nkind++;
+	return &r->kind[i];
+}
+
+void
+rt_rej_summary(struct rt_rej *r)
+{
+	struct rt_buf *b = &r->line;
+	int i;
+
+	for (i = 0; r->limit && i <= RT_REJ_KINDS; i++) {
+		const struct rt_rej_kind *k = &r->kind[i];
+
+		if (k->n <= r->limit)
+			continue;
+		b->len = 0;
+		rt_buf_printf(b, "%s: %llu more rejects ", r->tool,
+		    (unsigned long long)(k->n - r->limit));
+		if (i < RT_REJ_KINDS)
+			rt_buf_printf(b, "like '%s'", k->reason);
+		else
+			rt_buf_adds(b, "of other kinds");
+		rt_buf_adds(b, " not shown (see --reject, --stats, "
+		    "--max-diagnostics)\n");
+		say(b);
+	}
+}
+
+int
+rt_rej_cut(const struct rt_rej *r)
+{
+	int i;
+
+	for (i = 0; r->limit && i <= RT_REJ_KINDS; i++)
+		if (r->kind[i].n > r->limit)
+			return 1;
+	return 0;
+}
+
 static int
 diag(struct rt_rej *r, const char *source, uint64_t line, const char *reason)
 {
 	struct rt_buf *b = &r->line;
-	ssize_t w;
 
+	if (r->limit && ++kind_of(r, reason)->n > r->limit)
+		return 0;
 	b->len = 0;
 	rt_buf_adds(b, r->tool);
 	rt_buf_adds(b, ": ");
@@ -63,9 +133,7 @@ diag(struct rt_rej *r, const char *source, uint64_t line, const char *reason)
 	rt_buf_adds(b, ": ");
 	rt_buf_adds(b, reason);
 	rt_buf_addc(b, '\n');
-	do
-		w = write(STDERR_FILENO, b->p, b->len);
-	while (w < 0 && errno == EINTR);
+	say(b);
 	return 0;	/* a lost diagnostic is not lost data */
 }
 

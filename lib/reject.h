@@ -13,12 +13,26 @@
 #include "buf.h"
 #include "rtio.h"
 
+/* Kinds of reject told apart for the diagnostics' limit. */
+#define RT_REJ_KINDS 32
+
+struct rt_rej_kind {
+	uint64_t hash;		/* of the reason without its digits */
+	uint64_t n;		/* rejects of this kind */
+	char reason[80];	/* the first one's reason, cut */
+};
+
 struct rt_rej {
 	const char *tool;
 	int tofile;		/* 1: JSON objects to out; 0: diagnostics */
 	struct rt_out out;
 	struct rt_buf line;	/* scratch */
 	uint64_t n;		/* rejects so far */
+	/* Diagnostics: the first `limit` of each kind are printed, the
+	 * others counted for rt_rej_summary (0: print all). */
+	uint64_t limit;
+	struct rt_rej_kind kind[RT_REJ_KINDS + 1];	/* the last: others */
+	int nkind;
 };
 
 /* Rejects go to path (created or truncated; "-" is standard output is not
@@ -40,6 +54,13 @@ int rt_rej_open(struct rt_rej *r, const char *tool, const char *path);
 int rt_rej_put(struct rt_rej *r, const char *source, uint64_t line,
     const char *reason, const char *raw, size_t rawlen, const char *extra,
     size_t extralen);
+
+/* Without a reject file: one line on standard error for each kind of
+ * reject whose diagnostics were cut by the limit, with the count. */
+void rt_rej_summary(struct rt_rej *r);
+
+/* Were any diagnostics left out by the limit? */
+int rt_rej_cut(const struct rt_rej *r);
 
 /* Flush the reject file (before blocking).  0 or -1. */
 int rt_rej_flush(struct rt_rej *r);

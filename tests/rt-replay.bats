@@ -260,7 +260,7 @@ rt-replay: in.ndjson:6: invalid JSON: invalid literal at byte 1" ]
 	# --reject: the raw lines, verbatim.
 	run --separate-stderr rt-replay --speed max --reject rej.ndjson in.ndjson
 	[ "$status" -eq 1 ]
-	[ -z "$stderr" ]
+	[ "$stderr" = 'rt-replay: warning: 5 of 7 records were rejected' ]
 	[ "$(jq -r .raw rej.ndjson)" = "$(sed -n 2,6p in.ndjson)" ]
 	[ "$(jq -c '[.tool, .source, .line]' rej.ndjson | tr '\n' ' ')" = '["rt-replay","in.ndjson",2] ["rt-replay","in.ndjson",3] ["rt-replay","in.ndjson",4] ["rt-replay","in.ndjson",5] ["rt-replay","in.ndjson",6] ' ]
 	# --strict: stops at the first.

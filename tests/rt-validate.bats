@@ -49,7 +49,7 @@ rt-validate: in.ndjson:4: /card: minLength: must be at least 4 characters long'
 		--reject rej.ndjson --max-errors 2 in.ndjson
 	assert_failure 1
 	assert_output '{"id":"t1","amount":5,"card":"c-1234"}'
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "rt-validate: warning: 3 of 4 records were rejected"
 	run cat rej.ndjson
 	assert_output '{"tool":"rt-validate","source":"in.ndjson","line":2,"reason":"/id: pattern: does not match pattern \"^t[0-9]+$\" (and 1 more)","raw":"{\"id\":\"x\",\"amount\":12000,\"zz\":1}","errors":[{"instanceLocation":"/id","keyword":"pattern","schemaLocation":"#/properties/id/pattern","message":"does not match pattern \"^t[0-9]+$\""},{"instanceLocation":"/amount","keyword":"maximum","schemaLocation":"#/properties/amount/maximum","message":"12000 is greater than maximum 10000"}]}
 {"tool":"rt-validate","source":"in.ndjson","line":3,"reason":"/amount: type: expected number, got string","raw":"{\"id\":\"t3\",\"amount\":\"5\"}","errors":[{"instanceLocation":"/amount","keyword":"type","schemaLocation":"#/properties/amount/type","message":"expected number, got string"}]}

@@ -18,7 +18,7 @@
 
 enum {
 	OPT_SCHEMA = RT_OPT_TOOL, OPT_SCHEMA_DIR, OPT_DRAFT, OPT_FORMATS,
-	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_VERBOSE, OPT_QUIET_UNKNOWN
+	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_QUIET_UNKNOWN
 };
 
 static const struct option longopts[] = {
@@ -29,7 +29,6 @@ static const struct option longopts[] = {
 	{ "formats", no_argument, NULL, OPT_FORMATS },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "quiet-unknown", no_argument, NULL, OPT_QUIET_UNKNOWN },
 	{ NULL, 0, NULL, 0 }
 };
@@ -72,7 +71,6 @@ usage(void)
 	    "      --formats            assert \"format\" (else an annotation)\n"
 	    "      --max-errors N       errors kept per record (default 10)\n"
 	    "      --annotate           pass invalid records too, with _errors\n"
-	    "      --verbose            show values in diagnostics\n"
 	    "      --quiet-unknown      no warning for unknown schema keywords\n\n",
 	    stdout);
 	fputs(rt_cli_common_help, stdout);
@@ -124,7 +122,6 @@ options(struct validate *v, int argc, char **argv)
 			v->max_errors = (size_t)n;
 			break;
 		case OPT_ANNOTATE: v->annotate = 1; break;
-		case OPT_VERBOSE: v->verbose = 1; break;
 		case OPT_QUIET_UNKNOWN: v->quiet_unknown = 1; break;
 		case '?':
 		case ':':
@@ -393,6 +390,7 @@ main(int argc, char *argv[])
 	rt_jedit_init(&v.ed);
 	cli.st.extra = stats_extra;
 	cli.st.extra_arg = &v;
+	v.verbose = cli.verbose;
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1)
 		validate_one(&v, &rec);

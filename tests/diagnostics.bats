@@ -1,0 +1,63 @@
+# Diagnostics (rtpipe(7), "--max-diagnostics"): the first N rejects of
+# each kind get a line on stderr, then one summary line per kind; a run
+# that rejected most of its records out of sight says so at exit.
+load helpers
+
+tools() { (cd "$RT_BIN" && ls rt-*); }
+
+args_for() {
+	case $1 in
+	rt-validate) echo "--schema $FIX/suite/any.schema.json" ;;
+	rt-window) echo "--sliding 1h --time arrival" ;;
+	rt-classify) echo "--rules $FIX/suite/any.rules --check-fields 0" ;;
+	*) echo "" ;;
+	esac
+}
+
+@test "diagnostics: the first 10 of a kind, then one line with the count" {
+	{ for i in $(seq 25); do echo "x$i"; done
+	  for i in $(seq 12); do echo '[1'; done
+	  echo '{"a":1}'; } >in.ndjson
+	rt_run rt-clean in.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"a":1}' ]
+	[ "$(grep -c '^rt-clean: in.ndjson:[0-9]*: invalid JSON: unexpected character at byte 1$' <<<"$stderr")" = 10 ]
+	[ "$(grep -c '^rt-clean: in.ndjson:[0-9]*: invalid JSON: unexpected end of text at byte 3$' <<<"$stderr")" = 10 ]
+	[ "$(tail -3 <<<"$stderr")" = "rt-clean: 15 more rejects like 'invalid JSON: unexpected character at byte 1' not shown (see --reject, --stats, --max-diagnostics)
+rt-clean: 2 more rejects like 'invalid JSON: unexpected end of text at byte 3' not shown (see --reject, --stats, --max-diagnostics)
+rt-clean: warning: 37 of 38 records were rejected" ]
+	[ "$(wc -l <<<"$stderr")" = 23 ]
+}
+
+@test "diagnostics: --max-diagnostics N and 0, --verbose shows all" {
+	for i in $(seq 30); do echo "x$i"; done >in.ndjson
+	rt_run rt-clean --max-diagnostics 3 in.ndjson
+	[ "$(wc -l <<<"$stderr")" = 5 ]
+	[ "$(sed -n 4p <<<"$stderr")" = "rt-clean: 27 more rejects like 'invalid JSON: unexpected character at byte 1' not shown (see --reject, --stats, --max-diagnostics)" ]
+	rt_run rt-clean --max-diagnostics 0 --stats in.ndjson
+	[ "$(grep -c '^rt-clean: in.ndjson:' <<<"$stderr")" = 30 ]
+	[ "$(stat_field rejected)" = 30 ]
+	! grep -q warning <<<"$stderr"
+	rt_run rt-clean --verbose in.ndjson
+	[ "$(grep -c '^rt-clean: in.ndjson:' <<<"$stderr")" = 30 ]
+	rt_run rt-clean --max-diagnostics x in.ndjson
+	[ "$status" -eq 2 ]
+}
+
+@test "diagnostics: every tool warns once when most records were rejected out of sight" {
+	local t
+	printf '%s\n' 'bad' 'bad' '{"a":1,"arrival":"2024-01-01T00:00:00Z","ts":"2024-01-01T00:00:00Z","is_fraud":0,"_score":1}' >most.ndjson
+	printf '%s\n' 'bad' '{"a":1,"arrival":"2024-01-01T00:00:00Z","ts":"2024-01-01T00:00:00Z","is_fraud":0,"_score":1}' '{"a":2,"arrival":"2024-01-01T00:00:01Z","ts":"2024-01-01T00:00:01Z","is_fraud":1,"_score":2}' >few.ndjson
+	for t in $(tools); do
+		[ "$t" = rt-gen ] && continue
+		run --separate-stderr "$t" $(args_for "$t") --reject r.ndjson most.ndjson
+		[ "$status" -eq 1 ] || { echo "$t: status $status"; return 1; }
+		[ "$stderr" = "$t: warning: 2 of 3 records were rejected" ] ||
+			{ echo "$t most: '$stderr'"; return 1; }
+		run --separate-stderr "$t" $(args_for "$t") --reject r.ndjson few.ndjson
+		[ -z "$stderr" ] || { echo "$t few: '$stderr'"; return 1; }
+		# Every reject shown on stderr: no need to say it again.
+		run --separate-stderr "$t" $(args_for "$t") most.ndjson
+		[ "$(wc -l <<<"$stderr")" = 2 ] || { echo "$t shown: '$stderr'"; return 1; }
+	done
+}
