@@ -3,9 +3,12 @@
  */
 #include "buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <unistd.h>
 
 #include "mem.h"
 
@@ -88,4 +91,23 @@ rt_buf_cstr(struct rt_buf *b)
 	rt_buf_reserve(b, 1);
 	b->p[b->len] = '\0';
 	return b->p;
+}
+
+int
+rt_buf_read_fd(struct rt_buf *b, int fd)
+{
+	ssize_t r;
+
+	for (;;) {
+		rt_buf_reserve(b, 65536);
+		r = read(fd, b->p + b->len, b->cap - b->len);
+		if (r == 0)
+			return 0;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b->len += (size_t)r;
+	}
 }

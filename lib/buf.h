@@ -30,6 +30,9 @@ void rt_buf_addi(struct rt_buf *b, long long v);
 void rt_buf_addu(struct rt_buf *b, unsigned long long v);
 /* A NUL-terminated view of the contents (the NUL is not counted in len). */
 const char *rt_buf_cstr(struct rt_buf *b);
+/* Append everything fd holds until end of file.  0, or -1 with errno
+ * (what was read stays appended). */
+int rt_buf_read_fd(struct rt_buf *b, int fd);
 
 /* Are a[0, n) and b[0, n) the same bytes?  For the short keys and values
  * records are made of, inline words beat a call to memcmp. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,11 @@ const char rt_cli_common_help[] =
     "      --max-diagnostics N  show the first N rejects of each kind on\n"
     "                           stderr, then count them (default 10, 0: all)\n"
     "      --verbose            every diagnostic, naming record keys and values\n"
+    "      --name NAME          label the stats (and the --stats-dir file)\n"
+    "      --stats-every DUR    print the --stats line every DUR too\n"
+    "      --stats-dir DIR      keep the counters in DIR/NAME.PID.json, about\n"
+    "                           once a second, for rt-top (default $RT_STATS_DIR)\n"
+    "      --progress           a progress line on stderr when it is a terminal\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n";
 
@@ -252,6 +258,22 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_VERBOSE:
 		c->verbose = 1;
 		return 1;
+	case RT_OPT_NAME:
+		if (*arg == '\0' || strchr(arg, '/'))
+			rt_cli_usage_error(c, "--name: '%s' is not a name "
+			    "(no '/', not empty)", arg);
+		c->st.name = arg;
+		return 1;
+	case RT_OPT_STATS_EVERY:
+		c->watch.every = rt_cli_dur(c, "stats-every", arg, 0);
+		c->stats = 1;
+		return 1;
+	case RT_OPT_STATS_DIR:
+		c->watch.dir = arg;
+		return 1;
+	case RT_OPT_PROGRESS:
+		c->watch.progress = 1;
+		return 1;
 	case RT_OPT_MAXREC:
 		n = rt_cli_size(arg);
 		if (n < 16 || n > (1LL << 30))
@@ -332,6 +354,50 @@ probe(struct rt_cli *c, const char *path)
 	    WEXITSTATUS(st) == 0 ? "allowed" : "Operation not permitted");
 }
 
+/* Where the reading is, for the progress line. */
+static void
+watch_info(struct rt_cli *c, struct rt_watch_info *wi)
+{
+	struct stat st;
+	int fd = rt_src_fd(&c->src);
+
+	wi->st = &c->st;
+	wi->evtime = c->evtime ? c->evtime(c->evtime_arg) : INT64_MIN;
+	wi->done = wi->total = -1;
+	wi->file = c->src.next;
+	wi->nfiles = c->src.npaths;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		wi->total = st.st_size;
+		wi->done = lseek(fd, 0, SEEK_CUR);
+	}
+}
+
+static void
+watch_tick(struct rt_cli *c, int final)
+{
+	struct rt_watch_info wi;
+
+	watch_info(c, &wi);
+	rt_watch_tick(&c->watch, &wi, final);
+}
+
+static void
+watch_start(struct rt_cli *c)
+{
+	const char *why;
+
+	if (c->watch.dir == NULL)
+		c->watch.dir = getenv("RT_STATS_DIR");
+	if (c->watch.dir && *c->watch.dir == '\0')
+		c->watch.dir = NULL;
+	if ((why = rt_watch_start(&c->watch, c->st.name ? c->st.name :
+	    c->tool)) != NULL)
+		rt_cli_fatal(c, "%s: %s", c->watch.dir, why);
+	if (rt_watch_file(&c->watch))
+		rt_sandbox_allow(&c->sb, rt_watch_file(&c->watch),
+		    RT_SB_WRITE | RT_SB_DIR);
+}
+
 /* Confine the process to the operands and what the tool named. */
 static void
 confine(struct rt_cli *c, char **paths, int n)
@@ -376,6 +442,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	rt_jdoc_init(&c->cdoc, 0);
+	watch_start(c);
 	confine(c, argv + optind_, argc - optind_);
 	c->started = 1;
 }
@@ -422,6 +489,8 @@ rt_cli_idle(void *arg)
 		rt_cli_usr1 = 0;
 		rt_cli_print_stats(c);
 	}
+	if (rt_watch_due)
+		watch_tick(c, 0);
 }
 
 void
@@ -482,6 +551,8 @@ rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 			rt_cli_usr1 = 0;
 			rt_cli_print_stats(c);
 		}
+		if (rt_watch_due)
+			watch_tick(c, 0);
 		if (c->stop)
 			return 0;
 		k = rt_src_next(&c->src, r);
@@ -583,13 +654,14 @@ rt_cli_finish(struct rt_cli *c)
 
 	if (rt_out_close(&c->out) == -1)
 		out_failed(c);
+	rt_rej_summary(&c->rej);
 	unseen = c->rej.tofile || rt_rej_cut(&c->rej);
 	if (rt_rej_close(&c->rej) == -1) {
 		rt_cli_warn(c, "%s: %s", c->reject_path,
 		    strerror(c->rej.out.err));
 		c->trouble = 1;
 	}
-	rt_rej_summary(&c->rej);
+	watch_tick(c, 1);
 	/* A run that rejects most of its input is most likely misconfigured
 	 * (a missing --integer, the wrong --time-unit): say so once, unless
 	 * every reject already had its own line on stderr. */
@@ -610,6 +682,7 @@ rt_cli_finish(struct rt_cli *c)
 	rt_buf_release(&c->obuf);
 	rt_jdoc_release(&c->cdoc);
 	rt_sandbox_release(&c->sb);
+	rt_watch_release(&c->watch);
 	rt_timeopt_release(&c->topt);
 	return status;
 }

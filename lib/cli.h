@@ -24,6 +24,7 @@
 #include "sandbox.h"
 #include "source.h"
 #include "stats.h"
+#include "watch.h"
 
 #define RT_VERSION "0.1.0"
 
@@ -42,6 +43,10 @@ enum {
 	RT_OPT_NO_SANDBOX,
 	RT_OPT_MAXDIAG,
 	RT_OPT_VERBOSE,
+	RT_OPT_NAME,
+	RT_OPT_STATS_EVERY,
+	RT_OPT_STATS_DIR,
+	RT_OPT_PROGRESS,
 	RT_OPT_TOOL = 1100
 };
 
@@ -61,6 +66,10 @@ enum {
 	{ "no-sandbox", no_argument, NULL, RT_OPT_NO_SANDBOX }, \
 	{ "max-diagnostics", required_argument, NULL, RT_OPT_MAXDIAG }, \
 	{ "verbose", no_argument, NULL, RT_OPT_VERBOSE }, \
+	{ "name", required_argument, NULL, RT_OPT_NAME }, \
+	{ "stats-every", required_argument, NULL, RT_OPT_STATS_EVERY }, \
+	{ "stats-dir", required_argument, NULL, RT_OPT_STATS_DIR }, \
+	{ "progress", no_argument, NULL, RT_OPT_PROGRESS }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 
@@ -89,6 +98,11 @@ struct rt_cli {
 	int no_sandbox;		/* --no-sandbox */
 	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
 	int verbose;		/* --verbose: every diagnostic, with keys */
+	struct rt_watch watch;	/* --stats-every, --stats-dir, --progress */
+	/* The newest event time the tool has seen (for the stats file's
+	 * lag and the progress line), or NULL. */
+	int64_t (*evtime)(void *arg);
+	void *evtime_arg;
 	struct rt_sandbox sb;	/* what the tool may open once confined */
 	/* The run. */
 	struct rt_src src;

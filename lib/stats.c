@@ -19,6 +19,10 @@ rt_stats_json(const struct rt_stats *st, struct rt_buf *b)
 {
 	rt_buf_adds(b, "{\"tool\":");
 	rt_json_put_str(b, st->tool, strlen(st->tool));
+	if (st->name) {
+		rt_buf_adds(b, ",\"name\":");
+		rt_json_put_str(b, st->name, strlen(st->name));
+	}
 	rt_stats_member(b, "in", st->in);
 	rt_stats_member(b, "out", st->out);
 	rt_stats_member(b, "rejected", st->rejected);

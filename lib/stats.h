@@ -11,6 +11,7 @@
 
 struct rt_stats {
 	const char *tool;
+	const char *name;	/* --name, or NULL */
 	uint64_t in;		/* records read (rejected ones included) */
 	uint64_t out;		/* records written */
 	uint64_t rejected;	/* records sent to the reject stream */

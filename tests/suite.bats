@@ -8,7 +8,7 @@ load helpers
 tools() { (cd "$RT_BIN" && ls rt-*); }
 
 # Tools that make records rather than read them.
-is_source() { [ "$1" = rt-gen ]; }
+is_source() { [ "$1" = rt-gen ] || [ "$1" = rt-top ]; }
 # rt-eval consumes records into one report: with no good record, the
 # report counts none.
 is_report() { [ "$1" = rt-eval ]; }

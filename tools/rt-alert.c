@@ -1313,6 +1313,15 @@ wait_deliveries(struct al *a, int block)
 	}
 }
 
+/* The newest event time, for the stats file and the progress line. */
+static int64_t
+newest(void *arg)
+{
+	const struct al *a = arg;
+
+	return a->have_t ? a->maxt : INT64_MIN;
+}
+
 /* A barrier: the state for this point on disk before it is passed on. */
 static void
 on_control(void *arg, const struct rt_ctl *ctl)
@@ -1373,6 +1382,8 @@ main(int argc, char *argv[])
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &a;
 	cli.nowait = 1;
+	cli.evtime = newest;
+	cli.evtime_arg = &a;
 	if (a.state_path) {
 		cli.control = on_control;
 		cli.control_arg = &a;

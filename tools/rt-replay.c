@@ -62,6 +62,7 @@ struct replay {
 	struct timespec w0;	/* monotonic clock when it was played */
 	uint64_t played;
 	int64_t behind_max;	/* microseconds behind schedule, at worst */
+	int64_t at;		/* event time of the last record played */
 	struct rt_jdoc doc;
 	struct rt_jedit edit;
 	struct rt_buf out;
@@ -195,6 +196,7 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 		rp->t0 = t;
 		clock_gettime(CLOCK_MONOTONIC, &rp->w0);
 	}
+	rp->at = timed ? t : INT64_MIN;
 	late = wait_until(cli, &rp->w0, schedule(rp, t));
 	if (late > rp->behind_max)
 		rp->behind_max = late;
@@ -274,6 +276,13 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 		rp->to = time_arg(cli, "to", to);
 }
 
+/* Where the replay is in event time (the progress line shows it). */
+static int64_t
+position(void *arg)
+{
+	return ((const struct replay *)arg)->at;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -291,6 +300,9 @@ main(int argc, char *argv[])
 	rt_jedit_init(&rp.edit);
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &rp;
+	rp.at = INT64_MIN;
+	cli.evtime = position;
+	cli.evtime_arg = &rp;
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1)
 		play(&cli, &rp, &rec);

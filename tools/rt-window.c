@@ -813,6 +813,16 @@ save_state(struct rw *rw)
 	rt_buf_release(&b);
 }
 
+/* The newest event time, for the stats file and the progress line. */
+static int64_t
+newest(void *arg)
+{
+	const struct rw *rw = arg;
+	int64_t t = rt_win_maxt(rw->w);
+
+	return t == INT64_MIN || rw->cli->st.in == 0 ? INT64_MIN : t;
+}
+
 /* A barrier: the state for this point on disk before it is passed on. */
 static void
 on_control(void *arg, const struct rt_ctl *ctl)
@@ -858,6 +868,8 @@ main(int argc, char *argv[])
 	cli.st.extra = extra_stats;
 	cli.st.extra_arg = &rw;
 	cli.nowait = 1;
+	cli.evtime = newest;
+	cli.evtime_arg = &rw;
 	if (rw.state_path) {
 		cli.control = on_control;
 		cli.control_arg = &rw;
