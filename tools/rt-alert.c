@@ -1361,6 +1361,25 @@ load_state(struct al *a)
 	rt_buf_release(&cfg);
 }
 
+/* What --state kept instead of writing it (held records, open periods),
+ * freed at the end. */
+static void
+free_kept(struct al *a)
+{
+	for (size_t i = 0; i < a->held.n; i++)
+		free(((struct pend *)(void *)(a->held.v + i *
+		    a->held.size))->text);
+	rt_heap_release(&a->held);
+	for (size_t i = 0; i < a->nper; i++) {
+		for (size_t j = 0; j < a->per_open[i].n; j++)
+			free(a->per_open[i].h[j].json);
+		free(a->per_open[i].h);
+	}
+	free(a->per_open);
+	a->per_open = NULL;
+	a->nper = 0;
+}
+
 /* ---- stats ----------------------------------------------------------- */
 
 static int
@@ -1572,7 +1591,7 @@ main(int argc, char *argv[])
 	rt_jqb_shutdown();
 	rt_map_release(&a.keymap);
 	rt_heap_release(&a.expiry);
-	rt_heap_release(&a.held);
+	free_kept(&a);
 	rt_jdoc_release(&a.doc);
 	rt_jdoc_release(&a.adoc);
 	rt_jdoc_release(&a.pdoc);
