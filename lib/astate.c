@@ -35,13 +35,48 @@ rt_astate_release(struct rt_aread *r)
 	rt_jdoc_release(&r->sub);
 }
 
-void
-rt_astate_put_score(struct rt_buf *b, double score)
+static void
+put_score(struct rt_buf *b, double score)
 {
 	if (isinf(score))
 		rt_buf_adds(b, score > 0 ? "1e999" : "-1e999");
 	else
 		rt_buf_printf(b, "%.17g", score);
+}
+
+void
+rt_astate_put(struct rt_buf *b, const struct rt_aline *l)
+{
+	switch (l->tag) {
+	case 't':
+		rt_buf_printf(b, "[\"t\",%d,%lld,%llu,%d,%lld]\n", l->have_t,
+		    (long long)l->maxt, (unsigned long long)l->seq,
+		    l->have_closed, (long long)l->closed_upto);
+		return;
+	case 'r':
+		rt_buf_printf(b, "[\"r\",%d,%lld,%llu,%llu,%llu]\n", l->rhave,
+		    (long long)l->rcur, (unsigned long long)l->rcount,
+		    (unsigned long long)l->rthr,
+		    (unsigned long long)l->rthr_supp);
+		return;
+	case 'k':
+		rt_buf_adds(b, "[\"k\",");
+		rt_json_put_str(b, l->kp, l->klen);
+		rt_buf_printf(b, ",%lld,%llu]\n", (long long)l->ta,
+		    (unsigned long long)l->supp);
+		return;
+	case 'h':
+		rt_buf_printf(b, "[\"h\",%lld,", (long long)l->start);
+		put_score(b, l->score);
+		rt_buf_printf(b, ",%lld,", (long long)l->t);
+		break;
+	default:
+		rt_buf_printf(b, "[\"p\",%lld,", (long long)l->t);
+	}
+	rt_buf_printf(b, "%llu,%llu,", (unsigned long long)l->hseq,
+	    (unsigned long long)l->line);
+	rt_buf_add(b, l->json, l->len);
+	rt_buf_adds(b, "]\n");
 }
 
 static int
@@ -149,6 +184,8 @@ line_k(struct rt_aread *r, struct rt_aline *l)
 		return fail(r, "bad value");
 	l->key.len = 0;
 	rt_jdoc_str(&r->d, k, &l->key);
+	l->kp = l->key.p ? l->key.p : "";
+	l->klen = l->key.len;
 	r->nkeys++;
 	return 1;
 }

@@ -36,8 +36,11 @@ struct rt_aline {
 	int rhave;
 	int64_t rcur;
 	uint64_t rcount, rthr, rthr_supp;
-	/* k: the key (decoded), its last alert's time, its pending count. */
+	/* k: the key (kp[0, klen), decoded into key by the reader), its
+	 * last alert's time, its pending count. */
 	struct rt_buf key;
+	const char *kp;
+	size_t klen;
 	int64_t ta;
 	uint64_t supp;
 	/* h, p: a held alert or record; start is its --per period (h). */
@@ -75,8 +78,9 @@ void rt_astate_release(struct rt_aread *r);
  * a time out of range"). */
 int rt_astate_next(struct rt_aread *r, struct rt_aline *l);
 
-/* Append a score as JSON number text that reads back as the same double
- * (infinities as +-1e999: JSON has no infinity). */
-void rt_astate_put_score(struct rt_buf *b, double score);
+/* Append line l (of l->tag; the members the reader fills) to b, as the
+ * reader reads it back: a score as number text that reads back as the
+ * same double (infinities as +-1e999: JSON has no infinity). */
+void rt_astate_put(struct rt_buf *b, const struct rt_aline *l);
 
 #endif

@@ -2626,10 +2626,16 @@ check_cwin(const struct rt_win *w, uint32_t s)
 	for (int i = 0; i < w->c.ncond; i++)
 		if (cw_cond(w, c)[i] < 0 || cw_cond(w, c)[i] > c->cnt)
 			return "damaged: bad closing window";
-	for (int i = 0; i < w->c.ndist; i++)
-		if (cw_dist(w, c)[i] != cw_dtab(w, s, i)->n ||
+	for (int i = 0; i < w->c.ndist; i++) {
+		const struct dtab *t = cw_dtab(w, s, i);
+		uint64_t sum = 0;
+
+		for (size_t j = 0; t->e && j <= t->mask; j++)
+			sum += t->e[j].cnt;
+		if (cw_dist(w, c)[i] != t->n || sum > (uint64_t)c->cnt ||
 		    cw_dist(w, c)[i] > w->c.distinct_cap)
 			return "damaged: distinct counts do not match";
+	}
 	return NULL;
 }
 
@@ -2704,23 +2710,56 @@ check_sess(const struct rt_win *w)
 	return n == live ? NULL : "damaged: bad closing window";
 }
 
-/* Look-back distinct entries: each of a live key's window and slot, as
- * many as its count says, their counts within the window's events. */
+/* The distinct entries of window wi of key kid, slot sl: every one's
+ * value among the window's events, counted at most as often as it is
+ * there (values past --distinct-cap are not counted), and as many as
+ * the window's count says (n: the entries of that owner).  occ: scratch,
+ * left empty. */
+static int
+dist_run_ok(const struct rt_win *w, uint32_t kid, int wi, int sl,
+    uint64_t n, struct dtab *occ)
+{
+	struct wkey *k = wk(w, kid);
+	struct wrun *r = run_of(w, k, wi);
+	uint64_t own = downer(kid, wi, sl), found = 0;
+	int ok = 1;
+
+	for (uint64_t p = r->lo; p < r->hi; p++)
+		if (ev_dh(w, ev_at(w, k, p), sl))
+			dtab_inc(occ, 0, ev_dh(w, ev_at(w, k, p), sl));
+	for (uint64_t p = r->lo; p < r->hi; p++) {
+		uint64_t h = ev_dh(w, ev_at(w, k, p), sl), o;
+		size_t e;
+
+		if (h == 0 || !dtab_has(occ, 0, h))
+			continue;
+		o = occ->e[dtab_find(occ, 0, h)].cnt;
+		if (w->dist.e && w->dist.e[e = dtab_find(&w->dist, own, h)].cnt) {
+			found++;
+			ok = ok && w->dist.e[e].cnt <= o;
+		}
+		while (dtab_dec(occ, 0, h) == 0)
+			;
+	}
+	return ok && found == n && n == run_dist(w, r)[sl];
+}
+
+/* Look-back distinct entries: each of a live key's window and slot,
+ * checked by dist_run_ok. */
 static const char *
 check_dist(const struct rt_win *w)
 {
 	size_t per = (size_t)w->c.nwin * (size_t)w->c.ndist, nid;
-	uint64_t *n, *sum;
+	uint64_t *n;
+	struct dtab occ;
 	const char *why = NULL;
 
-	if (w->dist.n == 0)
-		return NULL;
 	if (per == 0)
-		return "damaged: distinct counts do not match";
+		return w->dist.n ? "damaged: distinct counts do not match" :
+		    NULL;
 	nid = rt_map_idcap(&w->keys);
 	n = rt_xcalloc(nid * per + 1, sizeof *n);
-	sum = rt_xcalloc(nid * per + 1, sizeof *sum);
-	for (size_t j = 0; j <= w->dist.mask && !why; j++) {
+	for (size_t j = 0; w->dist.e && j <= w->dist.mask && !why; j++) {
 		const struct dent *e = &w->dist.e[j];
 		uint64_t kid = e->owner >> 16;
 		unsigned wi = (unsigned)(e->owner >> 8) & 0xff, sl = e->owner & 0xff;
@@ -2730,26 +2769,21 @@ check_dist(const struct rt_win *w)
 		if (kid >= nid || !rt_map_live(&w->keys, (uint32_t)kid) ||
 		    wi >= (unsigned)w->c.nwin || sl >= (unsigned)w->c.ndist)
 			why = "damaged: distinct counts do not match";
-		else {
+		else
 			n[kid * per + wi * (size_t)w->c.ndist + sl]++;
-			sum[kid * per + wi * (size_t)w->c.ndist + sl] += e->cnt;
-		}
 	}
+	memset(&occ, 0, sizeof occ);
 	for (uint32_t i = 0; i < nid && !why; i++)
-		for (int wi = 0; rt_map_live(&w->keys, i) && wi < w->c.nwin; wi++) {
-			struct wrun *r = run_of(w, wk(w, i), wi);
-
-			for (int sl = 0; sl < w->c.ndist; sl++) {
-				size_t x = i * per + (size_t)wi * (size_t)w->c.ndist + (size_t)sl;
-
-				if (n[x] != run_dist(w, r)[sl] ||
-				    sum[x] > (uint64_t)r->cnt)
+		for (int wi = 0; rt_map_live(&w->keys, i) && wi < w->c.nwin &&
+		    !why; wi++)
+			for (int sl = 0; sl < w->c.ndist && !why; sl++)
+				if (!dist_run_ok(w, i, wi, sl, n[i * per +
+				    (size_t)wi * (size_t)w->c.ndist + (size_t)sl],
+				    &occ))
 					why = "damaged: distinct counts do not "
 					    "match";
-			}
-		}
+	free(occ.e);
 	free(n);
-	free(sum);
 	return why;
 }
 

@@ -1225,43 +1225,56 @@ astate_conf(const struct al *a, struct rt_astate_conf *c)
 static void
 save_body(struct al *a, struct rt_buf *b)
 {
-	rt_buf_printf(b, "[\"t\",%d,%lld,%llu,%d,%lld]\n", a->have_t,
-	    (long long)a->maxt, (unsigned long long)a->seq, a->have_closed,
-	    (long long)a->closed_upto);
-	rt_buf_printf(b, "[\"r\",%d,%lld,%llu,%llu,%llu]\n", a->rhave,
-	    (long long)a->rcur, (unsigned long long)a->rcount,
-	    (unsigned long long)a->rthr, (unsigned long long)a->rthr_supp);
+	struct rt_aline l;
+
+	memset(&l, 0, sizeof l);
+	l.tag = 't';
+	l.have_t = a->have_t;
+	l.maxt = a->maxt;
+	l.seq = a->seq;
+	l.have_closed = a->have_closed;
+	l.closed_upto = a->closed_upto;
+	rt_astate_put(b, &l);
+	l.tag = 'r';
+	l.rhave = a->rhave;
+	l.rcur = a->rcur;
+	l.rcount = a->rcount;
+	l.rthr = a->rthr;
+	l.rthr_supp = a->rthr_supp;
+	rt_astate_put(b, &l);
+	l.tag = 'k';
 	for (uint32_t id = a->suppress ? a->lru_head : RT_MAP_NONE;
 	    id != RT_MAP_NONE; id = a->lnext[id]) {
-		size_t kn;
-		const char *k = rt_map_key(&a->keymap, id, &kn);
-
-		rt_buf_adds(b, "[\"k\",");
-		rt_json_put_str(b, k, kn);
-		rt_buf_printf(b, ",%lld,%llu]\n", (long long)a->ta[id],
-		    (unsigned long long)a->supp[id]);
+		l.kp = rt_map_key(&a->keymap, id, &l.klen);
+		l.ta = a->ta[id];
+		l.supp = a->supp[id];
+		rt_astate_put(b, &l);
 	}
+	l.tag = 'h';
 	for (size_t i = 0; i < a->nper; i++)
 		for (size_t j = 0; j < a->per_open[i].n; j++) {
 			const struct held *h = &a->per_open[i].h[j];
 
-			rt_buf_printf(b, "[\"h\",%lld,",
-			    (long long)a->per_open[i].start);
-			rt_astate_put_score(b, h->score);
-			rt_buf_printf(b, ",%lld,%llu,%llu,", (long long)h->t,
-			    (unsigned long long)h->seq,
-			    (unsigned long long)h->line);
-			rt_buf_add(b, h->json, h->len);
-			rt_buf_adds(b, "]\n");
+			l.start = a->per_open[i].start;
+			l.score = h->score;
+			l.t = h->t;
+			l.hseq = h->seq;
+			l.line = h->line;
+			l.json = h->json;
+			l.len = h->len;
+			rt_astate_put(b, &l);
 		}
+	l.tag = 'p';
 	for (size_t i = 0; i < a->held.n; i++) {
 		const struct pend *e = (const struct pend *)(void *)
 		    (a->held.v + i * a->held.size);
 
-		rt_buf_printf(b, "[\"p\",%lld,%llu,%llu,", (long long)e->t,
-		    (unsigned long long)e->seq, (unsigned long long)e->line);
-		rt_buf_add(b, e->text, e->len);
-		rt_buf_adds(b, "]\n");
+		l.t = e->t;
+		l.hseq = e->seq;
+		l.line = e->line;
+		l.json = e->text;
+		l.len = e->len;
+		rt_astate_put(b, &l);
 	}
 }
 
@@ -1307,7 +1320,7 @@ load_line(struct al *a, struct rt_aline *l)
 		break;
 	case 'k':
 		rt_buf_clear(&a->key);
-		rt_buf_add(&a->key, l->key.p, l->key.len);
+		rt_buf_add(&a->key, l->kp, l->klen);
 		id = key_id(a, &isnew);
 		if (!isnew)
 			return "damaged: a key twice";
