@@ -424,3 +424,15 @@ wait_in() {
 	run --separate-stderr rt-alert --time-unit us -k k --suppress 5m --state st /dev/null
 	[ "$status" -eq 0 ]
 }
+
+@test "durations over 10000 years are usage errors (time arithmetic cannot overflow)" {
+	small
+	local o
+	for o in "--suppress 4000000d" "--max-delay 4000000d" "--rate 1/4000000d" "--top 1 --per 4000000d"; do
+		run --separate-stderr rt-alert -k card_id --time ts $o s.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$o: $status"; return 1; }
+		[[ "$stderr" == "rt-alert: --"*": longer than 10000 years"* ]] || { echo "$o: $stderr"; return 1; }
+	done
+	run --separate-stderr rt-alert -k card_id --time ts --suppress 3000000d s.ndjson
+	[ "$status" -eq 0 ]
+}

@@ -379,9 +379,9 @@ dead_pid() { sh -c 'echo $$'; }
 	local pid=$!
 	exec 8> f
 	head -2 in.ndjson >&8
-	# The first run holds the lock once it has read its state.
+	# Once it has written a record, it has the lock.
 	local i=0
-	while flock -n st.lock true 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ "$(wc -l < first.out)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	run ! flock -n st.lock true
 	SECONDS=0
 	run --separate-stderr timeout 10 rt-window -k card --sliding 1h --state st in.ndjson
@@ -474,5 +474,18 @@ dead_pid() { sh -c 'echo $$'; }
 	[ "$output" = '{"k":1,"ts":253402300799999999,"amount":2,"sum_amount_1h":2}' ]
 	[ "$(printf '%s\n' "$stderr" | grep -c 'ts: time out of range')" -eq 3 ]
 	run --separate-stderr rt-window --time-unit us -k k --sliding 1h -a sum:amount --state st /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "state: durations over 10000 years are usage errors (time arithmetic cannot overflow)" {
+	small
+	local o
+	for o in "--sliding 4000000d" "--sliding 1h --lag 4000000d" "--tumble 4000000d" \
+	    "--sliding 1h --max-delay 4000000d" "--sliding 1h --ttl 4000000d"; do
+		run --separate-stderr rt-window -k card $o in.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$o: $status"; return 1; }
+		[[ "$stderr" == "rt-window: a "*" longer than 10000 years"* ]] || { echo "$o: $stderr"; return 1; }
+	done
+	run --separate-stderr rt-window -k card --sliding 3000000d in.ndjson
 	[ "$status" -eq 0 ]
 }

@@ -282,6 +282,24 @@ check_name(void *arg, const char *name)
 		    "named '%s' (give one a name: NAME=AGG)", name);
 }
 
+/* Event-time durations beyond the span of times a state holds (10,000
+ * years) are refused: time arithmetic then never overflows. */
+static void
+check_durations(struct rt_cli *cli, const struct rw *rw)
+{
+	int64_t d[] = { rw->c.size, rw->c.hop, rw->c.gap, rw->c.offset,
+	    rw->c.max_delay, rw->c.lateness, rw->c.ttl, rw->idle };
+
+	for (int i = 0; i < rw->c.nwin; i++)
+		if (rw->c.win[i].size > RT_STATE_DUR_MAX - rw->c.win[i].lag)
+			rt_cli_usage_error(cli, "a window longer than 10000 "
+			    "years");
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+		if (d[i] > RT_STATE_DUR_MAX)
+			rt_cli_usage_error(cli, "a duration longer than 10000 "
+			    "years");
+}
+
 static void
 options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
@@ -435,6 +453,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 		rt_win_names(&rw->c, check_name, &dc);
 		rt_map_release(&dc.m);
 	}
+	check_durations(cli, rw);
 	/* The configuration that shapes the state file. */
 	for (int i = 0; i < rw->c.nwin; i++)
 		rt_buf_printf(&rw->config, "w=%d %lld %lld %u\n",
