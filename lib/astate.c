@@ -11,8 +11,9 @@
 #include "rtime.h"
 #include "state.h"
 
-/* No count in a state reaches this (2^53 records). */
-#define CNT_MAX ((int64_t)1 << 53)
+/* No count in a state reaches this (2^62 records): sums of two counts
+ * never overflow. */
+#define CNT_MAX ((int64_t)1 << 62)
 
 enum { PH_NONE, PH_T, PH_R, PH_K, PH_H, PH_P };
 

@@ -2192,9 +2192,10 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 /* ---- loading ---------------------------------------------------------- */
 
 #define DAMAGED "damaged: truncated or inconsistent"
-/* No count in a state reaches this (2^53 records): sums of counts never
- * overflow. */
-#define CNT_MAX ((int64_t)1 << 53)
+#define BIGCOUNT "damaged: a count out of range"
+/* No count in a state reaches this (2^62 records, windows): sums of two
+ * counts never overflow. */
+#define CNT_MAX ((int64_t)1 << 62)
 
 struct rd {
 	const char *p, *end;
@@ -2414,7 +2415,7 @@ load_dent(struct rd *r, struct dtab *t, uint64_t own)
 	get(r, &e, sizeof e);
 	if (own != UINT64_MAX)
 		e.owner = own;
-	if (r->bad || e.cnt == 0 || e.cnt > (uint64_t)CNT_MAX || e.h == 0 ||
+	if (r->bad || e.cnt == 0 || e.h == 0 ||
 	    (t->e && dtab_has(t, e.owner, e.h))) {
 		r->bad = 1;
 		return;
@@ -2602,8 +2603,10 @@ check_cwin(const struct rt_win *w, uint32_t s)
 	int64_t x;
 
 	if (c->kid >= rt_map_idcap(&w->keys) || !rt_map_live(&w->keys, c->kid) ||
-	    c->seq >= w->seq || c->cnt < 1 || c->cnt > CNT_MAX)
+	    c->seq >= w->seq || c->cnt < 1)
 		return "damaged: bad closing window";
+	if (c->cnt > CNT_MAX)
+		return BIGCOUNT;
 	if (!time_ok(c->start) || !time_ok(c->end) || !time_ok(c->last))
 		return "damaged: a time out of range";
 	if (w->c.close == RT_WC_SESSION) {
@@ -2630,9 +2633,12 @@ check_cwin(const struct rt_win *w, uint32_t s)
 		const struct dtab *t = cw_dtab(w, s, i);
 		uint64_t sum = 0;
 
-		for (size_t j = 0; t->e && j <= t->mask; j++)
+		for (size_t j = 0; t->e && j <= t->mask; j++) {
+			if (t->e[j].cnt > (uint64_t)c->cnt - sum)
+				return "damaged: distinct counts do not match";
 			sum += t->e[j].cnt;
-		if (cw_dist(w, c)[i] != t->n || sum > (uint64_t)c->cnt ||
+		}
+		if (cw_dist(w, c)[i] != t->n ||
 		    cw_dist(w, c)[i] > w->c.distinct_cap)
 			return "damaged: distinct counts do not match";
 	}
@@ -2852,12 +2858,14 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 	if (r.bad || memcmp(magic, "RTWIN1", 6) != 0)
 		return "not an rt-window state";
 	w->maxt = (int64_t)get64(&r);
-	w->seq = get_max(&r, (uint64_t)CNT_MAX);
+	w->seq = get64(&r);
 	{
 		struct rt_wstats old;	/* counts are per run */
 
 		get(&r, &old, sizeof old);
 	}
+	if (w->seq > (uint64_t)CNT_MAX)
+		return r.bad ? DAMAGED : BIGCOUNT;
 	if ((why = load_keys(w, &r)) == NULL &&
 	    (why = load_slots(w, &r, &hs, &nh)) == NULL &&
 	    (why = check_all(w, hs, nh)) == NULL)
