@@ -1595,6 +1595,10 @@ main(int argc, char *argv[])
 	if (a.use_syslog)
 		closelog();
 	rc = rt_cli_finish(&cli);
+	/* Saved: the lock goes now, not when the process is gone (a leak
+	 * checker's helper at exit would hold it on). */
+	if (a.state_path)
+		close(a.lock_fd);
 	if (a.exit_status && rc != RT_EXIT_TROUBLE)
 		rc = a.raised > 0 ? 0 : 1;
 	if (a.use_exec)

@@ -933,6 +933,10 @@ main(int argc, char *argv[])
 	if (rw.late_fd >= 0 && close(rw.late_fd) == -1)
 		rt_cli_fatal(&cli, "%s: %s", rw.late_path, strerror(errno));
 	k = rt_cli_finish(&cli);
+	/* Saved: the lock goes now, not when the process is gone (a leak
+	 * checker's helper at exit would hold it on). */
+	if (rw.state_path)
+		close(rw.lock_fd);
 	rt_win_free(rw.w);
 	rt_jdoc_release(&rw.doc);
 	rt_jedit_release(&rw.edit);

@@ -149,8 +149,10 @@ class Loop:
         """Run chunk i from S[i]; True when the chunk is done."""
         d = self.d
         with open(d + "/out", "wb") as out:
+            err = open(d + "/err", "wb")
             p = subprocess.Popen(self.args + ["--state", "st"] + self.chunks[i], cwd=d,
-                                 stdout=out, stderr=subprocess.DEVNULL)
+                                 stdout=out, stderr=err)
+            err.close()
             self.wait_kill(p, i)
             killed = p.poll() is None
             if killed:
@@ -161,8 +163,10 @@ class Loop:
         if not killed:
             self.completed += 1
             if p.returncode != self.rc[i] or out != self.out[i] or st != self.state[i + 1]:
-                self.fail("chunk %d ran to its end (status %d) but its output or state differ" %
-                          (i, p.returncode))
+                self.fail("chunk %d ran to its end (status %d) but its output or state "
+                          "differ: %s" % (i, p.returncode, open(d + "/err").read()[:500]))
+                self.put_state(i)
+                return False
             if tmps(d):
                 self.fail("temporary files remain after a run: %s" % tmps(d))
             return True
@@ -175,7 +179,13 @@ class Loop:
                 self.fail("chunk %d: the new state was saved before all output" % i)
             return True
         if st != self.state[i]:
-            self.fail("chunk %d: killed, the state is neither the old one nor the new one" % i)
+            keep = "%s/torn%d" % (self.d, len(self.failures))
+            if st is not None:
+                open(keep, "wb").write(st)
+            self.fail("chunk %d: killed, the state is neither the old one nor the new one "
+                      "(%s bytes, kept as %s; old %s, new %s)" %
+                      (i, len(st) if st is not None else "no", keep,
+                       len(self.state[i] or b""), len(self.state[i + 1])))
             self.put_state(i)
         if not self.out[i].startswith(out):
             self.fail("chunk %d: killed, its output is not a prefix of the output" % i)
