@@ -317,7 +317,7 @@ tmp_pid(const char *name, const char *base, size_t bl)
 	const char *p = name + bl + 5;
 	long pid = 0;
 
-	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5))
+	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5) != 0)
 		return 0;
 	if (*p == '\0' || *p == '0')
 		return 0;
@@ -342,7 +342,8 @@ tmp_stale(long pid)
 int
 rt_state_clean(const char *path)
 {
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
 	char *dir = slash ? rt_xmemdup(path, (size_t)(slash - path) + 1) :
 	    rt_xstrdup(".");
 	size_t bl = strlen(base);

@@ -2344,8 +2344,8 @@ load_key(struct rt_win *w, struct rd *r, uint64_t i, unsigned char *isfree)
 		*isfree = 1;
 		return;
 	}
-	if (klen > UINT32_MAX || !fits(r, klen, 1) || !(w->c.nkeys ? json_ok(r->p, klen,
-	    w->c.nkeys) : klen == 0)) {
+	if (klen > UINT32_MAX || !fits(r, klen, 1) || !(w->c.nkeys ?
+	    json_ok(r->p, klen, w->c.nkeys) : klen == 0)) {
 		r->bad = 1;
 		return;
 	}
@@ -2585,8 +2585,9 @@ check_lru(const struct rt_win *w)
 	uint32_t live = w->keys.count;
 
 	while (id != RT_MAP_NONE) {
-		if (id >= rt_map_idcap(&w->keys) || !rt_map_live(&w->keys, id) ||
-		    wk(w, id)->lprev != prev || ++n > live)
+		if (id >= rt_map_idcap(&w->keys) ||
+		    !rt_map_live(&w->keys, id) || wk(w, id)->lprev != prev ||
+		    ++n > live)
 			return "damaged: bad key recency list";
 		prev = id;
 		id = wk(w, id)->lnext;
@@ -2602,8 +2603,8 @@ check_cwin(const struct rt_win *w, uint32_t s)
 	struct cwin *c = cw_at(w, s);
 	int64_t x;
 
-	if (c->kid >= rt_map_idcap(&w->keys) || !rt_map_live(&w->keys, c->kid) ||
-	    c->seq >= w->seq || c->cnt < 1)
+	if (c->kid >= rt_map_idcap(&w->keys) ||
+	    !rt_map_live(&w->keys, c->kid) || c->seq >= w->seq || c->cnt < 1)
 		return "damaged: bad closing window";
 	if (c->cnt > CNT_MAX)
 		return BIGCOUNT;
@@ -2740,7 +2741,8 @@ dist_run_ok(const struct rt_win *w, uint32_t kid, int wi, int sl,
 		if (h == 0 || !dtab_has(occ, 0, h))
 			continue;
 		o = occ->e[dtab_find(occ, 0, h)].cnt;
-		if (w->dist.e && w->dist.e[e = dtab_find(&w->dist, own, h)].cnt) {
+		e = w->dist.e ? dtab_find(&w->dist, own, h) : 0;
+		if (w->dist.e && w->dist.e[e].cnt) {
 			found++;
 			ok = ok && w->dist.e[e].cnt <= o;
 		}
@@ -2768,7 +2770,8 @@ check_dist(const struct rt_win *w)
 	for (size_t j = 0; w->dist.e && j <= w->dist.mask && !why; j++) {
 		const struct dent *e = &w->dist.e[j];
 		uint64_t kid = e->owner >> 16;
-		unsigned wi = (unsigned)(e->owner >> 8) & 0xff, sl = e->owner & 0xff;
+		unsigned wi = (unsigned)(e->owner >> 8) & 0xff;
+		unsigned sl = e->owner & 0xff;
 
 		if (e->cnt == 0)
 			continue;
@@ -2779,15 +2782,17 @@ check_dist(const struct rt_win *w)
 			n[kid * per + wi * (size_t)w->c.ndist + sl]++;
 	}
 	memset(&occ, 0, sizeof occ);
-	for (uint32_t i = 0; i < nid && !why; i++)
+	for (uint32_t i = 0; i < nid && !why; i++) {
+		const uint64_t *ni = n + i * per;
+
 		for (int wi = 0; rt_map_live(&w->keys, i) && wi < w->c.nwin &&
 		    !why; wi++)
 			for (int sl = 0; sl < w->c.ndist && !why; sl++)
-				if (!dist_run_ok(w, i, wi, sl, n[i * per +
-				    (size_t)wi * (size_t)w->c.ndist + (size_t)sl],
-				    &occ))
+				if (!dist_run_ok(w, i, wi, sl, ni[(size_t)wi *
+				    (size_t)w->c.ndist + (size_t)sl], &occ))
 					why = "damaged: distinct counts do not "
 					    "match";
+	}
 	free(occ.e);
 	free(n);
 	return why;

@@ -72,7 +72,7 @@ read_all(const struct rt_astate_conf *c, const char *p, size_t n,
 			check_line(c, &l, &clock);
 		rt_astate_put(out, &l);
 	}
-	if (k == -1 && (r.err == NULL || strncmp(r.err, "damaged: line ", 14)))
+	if (k == -1 && (r.err == NULL || strncmp(r.err, "damaged: line ", 14) != 0))
 		abort();
 	rt_astate_release(&r);
 	rt_buf_release(&l.key);
