@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "state.h"
 
 volatile sig_atomic_t rt_cli_usr1;
 
@@ -190,24 +191,64 @@ rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
 }
 
 volatile sig_atomic_t rt_cli_term;
+static int term_pipe[2] = { -1, -1 };
 
 static void
 on_term(int sig)
 {
-	(void)sig;
-	rt_cli_term = 1;
+	int e = errno;
+
+	rt_cli_term = sig;
+	if (term_pipe[1] >= 0)
+		(void)!write(term_pipe[1], "", 1);
+	errno = e;
 }
 
 void
 rt_cli_catch_term(void)
 {
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	struct sigaction sa;
 
+	if (term_pipe[0] < 0 && pipe(term_pipe) == 0)
+		for (int i = 0; i < 2; i++) {
+			fcntl(term_pipe[i], F_SETFD, FD_CLOEXEC);
+			fcntl(term_pipe[i], F_SETFL, O_NONBLOCK);
+		}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int
+rt_cli_term_fd(void)
+{
+	return term_pipe[0];
+}
+
+int
+rt_cli_state_lock(struct rt_cli *c, const char *path)
+{
+	int fd = rt_state_lock(path);
+
+	if (fd == -1 && errno == EWOULDBLOCK)
+		rt_cli_fatal(c, "%s: in use by another run (%s.lock is locked)",
+		    path, path);
+	if (fd == -1)
+		rt_cli_fatal(c, "%s.lock: %s", path, strerror(errno));
+	return fd;
+}
+
+void
+rt_cli_stdout_failed(struct rt_cli *c, int err)
+{
+	if (err != EPIPE)
+		rt_cli_fatal(c, "stdout: %s", strerror(err));
+	/* The reader has gone (head(1)): nothing to say to anyone. */
+	rt_rej_close(&c->rej);
+	exit(RT_EXIT_TROUBLE);
 }
 
 /* After --help or --version: exit 0 only if the text was written. */
@@ -215,7 +256,7 @@ static void __attribute__((noreturn))
 exit_printed(struct rt_cli *c)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
-		rt_cli_fatal(c, "stdout: %s", strerror(errno));
+		rt_cli_stdout_failed(c, errno);
 	exit(RT_EXIT_OK);
 }
 
@@ -450,7 +491,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 static void
 out_failed(struct rt_cli *c)
 {
-	rt_cli_fatal(c, "%s: %s", c->out.name, strerror(c->out.err));
+	rt_cli_stdout_failed(c, c->out.err);
 }
 
 static void

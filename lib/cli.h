@@ -157,10 +157,28 @@ int64_t rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
 long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
     long long min, long long max);
 
-/* Make SIGTERM and SIGINT set rt_cli_term instead of killing, for tools
- * that save state before they exit. */
+/* Make SIGTERM, SIGINT and SIGHUP set rt_cli_term (to the signal's
+ * number) instead of killing, for tools that finish what they are doing
+ * (save their state, end the line they write) before they exit; rtpipe(7),
+ * SIGNALS.  A signal also makes rt_cli_term_fd readable, so that a tool
+ * waiting in poll(2) wakes up even when the signal came just before the
+ * call. */
 void rt_cli_catch_term(void);
 extern volatile sig_atomic_t rt_cli_term;
+/* The read end of that wake-up pipe (add it to a poll set with POLLIN),
+ * or -1 before rt_cli_catch_term. */
+int rt_cli_term_fd(void);
+
+/* Take the lock of state file path for the run (rt_state_lock): returns
+ * its descriptor, to keep open to the end; exits 2 with "rt-x: PATH: in
+ * use by another run (PATH.lock is locked)" when another run holds it. */
+int rt_cli_state_lock(struct rt_cli *c, const char *path);
+
+/* A write to standard output failed with err: exit 2, quietly when the
+ * reader has gone (EPIPE, SIGPIPE ignored), else with "rt-x: stdout:
+ * <error>" (rtpipe(7), EXIT STATUS). */
+void rt_cli_stdout_failed(struct rt_cli *c, int err)
+	__attribute__((noreturn));
 
 /* A path the tool opens after rt_cli_start (a state file it replaces,
  * rules it reloads), as sandbox.h's rt_sandbox_allow; c->sb.allow takes

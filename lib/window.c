@@ -2057,6 +2057,18 @@ rt_win_stats(const struct rt_win *w, struct rt_wstats *st)
 
 /* ---- state ------------------------------------------------------------ */
 
+/*
+ * The state is the engine's own structures, field by field.  Loading
+ * reads them back and then checks them against each other (rtpipe(7),
+ * STATE FILES): times within the range a state may hold, events in
+ * order, every running count equal to what the events in its range give,
+ * min and max deques exactly the events' running extremes, distinct
+ * counts equal to their tables, the recency list a list of the live keys,
+ * closing windows on their grid and each queued once.  A file that
+ * passes is one this engine could have written, so no value in it can
+ * send the engine out of its bounds.
+ */
+
 static void
 put(struct rt_buf *b, const void *p, size_t n)
 {
@@ -2069,11 +2081,95 @@ put64(struct rt_buf *b, uint64_t v)
 	put(b, &v, 8);
 }
 
+/* An event, its 4 bytes of padding zeroed (same input, same file). */
+static void
+put_ev(const struct rt_win *w, struct rt_buf *b, const char *e)
+{
+	size_t off = b->len;
+
+	put(b, e, w->es);
+	memset(b->p + off + w->es - 4, 0, 4);
+}
+
+static void
+save_key(const struct rt_win *w, struct rt_buf *b, uint32_t i)
+{
+	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+	struct wkey *k = wk(w, i);
+	const char *key;
+	size_t klen;
+
+	key = rt_map_key(&w->keys, i, &klen);
+	put64(b, klen);
+	put(b, key, klen);
+	put64(b, k->n);
+	put64(b, k->base);
+	for (uint32_t j = 0; j < k->n; j++)
+		put_ev(w, b, ev_at(w, k, k->base + j));
+	put64(b, (uint64_t)k->maxt);
+	put64(b, (uint64_t)k->lastt);
+	put64(b, (uint64_t)k->hasprev);
+	put64(b, k->lprev);
+	put64(b, k->lnext);
+	put64(b, k->nopen);
+	if (w->c.nwin)
+		put(b, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
+	for (size_t j = 0; j < ndq; j++) {
+		const struct dq *q = dq_full(w, k, j);
+
+		put64(b, q ? q->n : 0);
+		for (uint32_t x = 0; q && x < q->n; x++)
+			put64(b, dq_at(q, x));
+	}
+	for (int j = 0; j < w->c.nprev; j++) {
+		put64(b, k->prev[j].len);
+		put(b, k->prev[j].p, k->prev[j].len);
+	}
+	put64(b, k->nsess);
+	put(b, ksess(k), sizeof *k->sess * k->nsess);
+}
+
+/* Closing windows: slots, free list, the open windows' slots in the
+ * queue's order (a heap again on load), and distinct entries. */
+static void
+save_slots(const struct rt_win *w, struct rt_buf *b)
+{
+	uint64_t nv = 0;
+
+	put64(b, w->nslot);
+	put(b, w->slot, w->cs * w->nslot);
+	put64(b, w->nfree);
+	put(b, w->freeslot, sizeof *w->freeslot * w->nfree);
+	for (uint32_t j = 0; j < w->nheap; j++)
+		nv += (uint64_t)wq_valid(w, &w->heap[j]);
+	for (uint32_t j = 0; j < w->qn; j++)
+		nv += (uint64_t)wq_valid(w, run_at(w, j));
+	put64(b, nv);
+	for (uint32_t j = 0; j < w->nheap; j++)
+		if (wq_valid(w, &w->heap[j]))
+			put(b, &w->heap[j].slot, 4);
+	for (uint32_t j = 0; j < w->qn; j++)
+		if (wq_valid(w, run_at(w, j)))
+			put(b, &run_at(w, j)->slot, 4);
+	put64(b, w->dist.n);
+	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
+		if (w->dist.e[j].cnt)
+			put(b, &w->dist.e[j], sizeof w->dist.e[j]);
+	for (uint32_t i = 0; i < w->nslot; i++)
+		for (int j = 0; j < w->c.ndist; j++) {
+			const struct dtab *t = cw_dtab(w, i, j);
+
+			put64(b, t->n);
+			for (size_t x = 0; t->e && x <= t->mask; x++)
+				if (t->e[x].cnt)
+					put(b, &t->e[x], sizeof t->e[x]);
+		}
+}
+
 void
 rt_win_save(const struct rt_win *w, struct rt_buf *b)
 {
 	uint32_t i, nid = rt_map_idcap(&w->keys);
-	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
 
 	put(b, "RTWIN1", 6);
 	put64(b, (uint64_t)w->maxt);
@@ -2085,79 +2181,21 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 	put64(b, w->lru_head);
 	put64(b, w->lru_tail);
 	for (i = 0; i < nid; i++) {
-		struct wkey *k = wk(w, i);
-		const char *key;
-		size_t klen;
-
-		if (!rt_map_live(&w->keys, i)) {
+		if (rt_map_live(&w->keys, i))
+			save_key(w, b, i);
+		else
 			put64(b, UINT64_MAX);
-			continue;
-		}
-		key = rt_map_key(&w->keys, i, &klen);
-		put64(b, klen);
-		put(b, key, klen);
-		put64(b, k->n);
-		put64(b, k->base);
-		for (uint32_t j = 0; j < k->n; j++)
-			put(b, ev_at(w, k, k->base + j), w->es);
-		put64(b, (uint64_t)k->maxt);
-		put64(b, (uint64_t)k->lastt);
-		put64(b, (uint64_t)k->hasprev);
-		put64(b, k->lprev);
-		put64(b, k->lnext);
-		put64(b, k->nopen);
-		if (w->c.nwin)
-			put(b, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
-		for (size_t j = 0; j < ndq; j++) {
-			const struct dq *q = dq_full(w, k, j);
-
-			put64(b, q ? q->n : 0);
-			for (uint32_t x = 0; q && x < q->n; x++)
-				put64(b, dq_at(q, x));
-		}
-		for (int j = 0; j < w->c.nprev; j++) {
-			put64(b, k->prev[j].len);
-			put(b, k->prev[j].p, k->prev[j].len);
-		}
-		put64(b, k->nsess);
-		put(b, ksess(k), sizeof *k->sess * k->nsess);
 	}
-	/* Closing windows: slots, free list, heap, and distinct entries. */
-	put64(b, w->nslot);
-	put(b, w->slot, w->cs * w->nslot);
-	put64(b, w->nfree);
-	put(b, w->freeslot, sizeof *w->freeslot * w->nfree);
-	/* The open windows' slots, in the queue's order (a heap again on
-	 * load). */
-	{
-		uint64_t nv = 0;
-
-		for (uint32_t j = 0; j < w->nheap; j++)
-			nv += (uint64_t)wq_valid(w, &w->heap[j]);
-		for (uint32_t j = 0; j < w->qn; j++)
-			nv += (uint64_t)wq_valid(w, run_at(w, j));
-		put64(b, nv);
-		for (uint32_t j = 0; j < w->nheap; j++)
-			if (wq_valid(w, &w->heap[j]))
-				put(b, &w->heap[j].slot, 4);
-		for (uint32_t j = 0; j < w->qn; j++)
-			if (wq_valid(w, run_at(w, j)))
-				put(b, &run_at(w, j)->slot, 4);
-	}
-	put64(b, w->dist.n);
-	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
-		if (w->dist.e[j].cnt)
-			put(b, &w->dist.e[j], sizeof w->dist.e[j]);
-	for (i = 0; i < w->nslot; i++)
-		for (int j = 0; j < w->c.ndist; j++) {
-			const struct dtab *t = cw_dtab(w, i, j);
-
-			put64(b, t->n);
-			for (size_t x = 0; t->e && x <= t->mask; x++)
-				if (t->e[x].cnt)
-					put(b, &t->e[x], sizeof t->e[x]);
-		}
+	save_slots(w, b);
 }
+
+/* ---- loading ---------------------------------------------------------- */
+
+#define DAMAGED "damaged: truncated or inconsistent"
+#define BIGCOUNT "damaged: a count out of range"
+/* No count in a state reaches this (2^62 records, windows): sums of two
+ * counts never overflow. */
+#define CNT_MAX ((int64_t)1 << 62)
 
 struct rd {
 	const char *p, *end;
@@ -2185,10 +2223,608 @@ get64(struct rd *r)
 	return v;
 }
 
+/* Do n items of size bytes fit in what is left?  Marks r bad if not. */
+static int
+fits(struct rd *r, uint64_t n, size_t size)
+{
+	if (r->bad || n > (uint64_t)(r->end - r->p) / (size ? size : 1))
+		r->bad = 1;
+	return !r->bad;
+}
+
+/* A u64 that must be at most max, else r goes bad. */
+static uint64_t
+get_max(struct rd *r, uint64_t max)
+{
+	uint64_t v = get64(r);
+
+	if (v > max)
+		r->bad = 1;
+	return r->bad ? 0 : v;
+}
+
+/* p[0, n) is parts JSON texts separated by NULs (a key: the JSON texts
+ * of its fields; a previous value: one). */
+static int
+json_ok(const char *p, size_t n, int parts)
+{
+	struct rt_jdoc d;
+	size_t at = 0;
+	int ok = 1;
+
+	rt_jdoc_init(&d, 0);
+	for (int i = 0; ok && i < parts; i++) {
+		const char *z = memchr(p + at, '\0', n - at);
+		size_t e = z ? (size_t)(z - p) : n;
+
+		ok = e > at && rt_jdoc_parse(&d, p + at, e - at) == 0 &&
+		    (i == parts - 1) == (z == NULL);
+		at = e + 1;
+	}
+	rt_jdoc_release(&d);
+	return ok;
+}
+
+static void
+load_ring(struct rt_win *w, struct rd *r, struct wkey *k)
+{
+	k->n = (uint32_t)get_max(r, w->c.nwin ? UINT32_MAX / 2 : 0);
+	k->base = get_max(r, UINT64_MAX / 4);
+	if (!fits(r, k->n, w->es))
+		return;
+	/* Rings are a power of two long: positions wrap with a mask. */
+	for (k->cap = RING_IN; k->cap < k->n; k->cap *= 2)
+		;
+	k->head = 0;
+	if (k->cap > RING_IN)
+		k->ev = rt_xreallocarray(NULL, k->cap, w->es);
+	get(r, ring_buf(w, k), w->es * k->n);
+}
+
+static void
+load_dqs(struct rt_win *w, struct rd *r, struct wkey *k)
+{
+	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+
+	for (size_t j = 0; j < ndq && !r->bad; j++) {
+		uint64_t qn = get64(r);
+		struct dq *q = dq_full(w, k, j);
+
+		if (!fits(r, qn, 8) || qn > k->n || (qn && q == NULL)) {
+			r->bad = 1;
+			break;
+		}
+		for (uint64_t x = 0; x < qn; x++)
+			dq_push(q, get64(r));
+	}
+}
+
+static void
+load_tail(struct rt_win *w, struct rd *r, struct wkey *k)
+{
+	if (w->c.nprev)
+		k->prev = rt_xcalloc((size_t)w->c.nprev, sizeof *k->prev);
+	for (int j = 0; j < w->c.nprev && !r->bad; j++) {
+		uint64_t len = get64(r);
+
+		if (!fits(r, len, 1))
+			break;
+		if (len && !json_ok(r->p, len, 1))
+			r->bad = 1;
+		rt_buf_add(&k->prev[j], r->p, len);
+		r->p += len;
+	}
+	k->nsess = (uint32_t)get_max(r, UINT32_MAX / 2);
+	if (!fits(r, k->nsess, 4))
+		return;
+	if (k->nsess > SESS_IN) {
+		k->capsess = k->nsess;
+		k->sess = rt_xcalloc(k->nsess, sizeof *k->sess);
+	}
+	get(r, ksess(k), sizeof *k->sess * k->nsess);
+}
+
+/* Key id i: its text, events, running state.  *isfree for a free id. */
+static void
+load_key(struct rt_win *w, struct rd *r, uint64_t i, unsigned char *isfree)
+{
+	uint64_t klen = get64(r);
+	uint32_t id;
+	int isnew;
+	struct wkey *k;
+
+	if (klen == UINT64_MAX) {
+		/* A free id: hold its place, freed once all are read. */
+		char ph[24];
+		int m = snprintf(ph, sizeof ph, "\x01" "free%llu",
+		    (unsigned long long)i);
+
+		(void)rt_map_put(&w->keys, ph, (size_t)m, rt_hash(ph,
+		    (size_t)m), &isnew);
+		*isfree = 1;
+		return;
+	}
+	if (klen > UINT32_MAX || !fits(r, klen, 1) || !(w->c.nkeys ?
+	    json_ok(r->p, klen, w->c.nkeys) : klen == 0)) {
+		r->bad = 1;
+		return;
+	}
+	id = rt_map_put(&w->keys, r->p, klen, rt_hash(r->p, klen), &isnew);
+	r->p += klen;
+	if (id != i || !isnew) {
+		r->bad = 1;
+		return;
+	}
+	k = wk(w, id);
+	load_ring(w, r, k);
+	k->maxt = (int64_t)get64(r);
+	k->lastt = (int64_t)get64(r);
+	k->hasprev = (int)get_max(r, 1);
+	k->lprev = (uint32_t)get_max(r, UINT32_MAX);
+	k->lnext = (uint32_t)get_max(r, UINT32_MAX);
+	k->nopen = (uint32_t)get_max(r, UINT32_MAX);
+	if (w->c.nwin)
+		get(r, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
+	load_dqs(w, r, k);
+	load_tail(w, r, k);
+}
+
+/* The keys, then the free ids freed in their saved order, so that new
+ * keys get the ids they would have had. */
+static const char *
+load_keys(struct rt_win *w, struct rd *r)
+{
+	uint64_t nid = get64(r), nfree = get64(r), i, nph = 0;
+	uint32_t *freeid;
+	unsigned char *isfree;
+
+	if (r->bad || nid > UINT32_MAX - 1 || nfree > nid ||
+	    !fits(r, nid, 8) || !fits(r, nfree, 4))
+		return DAMAGED;
+	freeid = rt_xcalloc(nfree + 1, sizeof *freeid);
+	isfree = rt_xcalloc(nid + 1, 1);
+	get(r, freeid, sizeof *freeid * nfree);
+	w->lru_head = (uint32_t)get_max(r, UINT32_MAX);
+	w->lru_tail = (uint32_t)get_max(r, UINT32_MAX);
+	for (i = 0; i < nid && !r->bad; i++) {
+		load_key(w, r, i, &isfree[i]);
+		nph += isfree[i];
+	}
+	if (nph != nfree)
+		r->bad = 1;
+	for (i = 0; i < nfree && !r->bad; i++) {
+		if (freeid[i] >= nid || isfree[freeid[i]] != 1) {
+			r->bad = 1;
+			break;
+		}
+		isfree[freeid[i]] = 2;
+		rt_map_del(&w->keys, freeid[i]);
+	}
+	free(freeid);
+	free(isfree);
+	return r->bad ? DAMAGED : NULL;
+}
+
+/* One distinct entry into table t (owner given, or the saved one when
+ * own is UINT64_MAX); a duplicate or an empty entry is damage. */
+static void
+load_dent(struct rd *r, struct dtab *t, uint64_t own)
+{
+	struct dent e;
+
+	get(r, &e, sizeof e);
+	if (own != UINT64_MAX)
+		e.owner = own;
+	if (r->bad || e.cnt == 0 || e.h == 0 ||
+	    (t->e && dtab_has(t, e.owner, e.h))) {
+		r->bad = 1;
+		return;
+	}
+	dtab_put(t, e.owner, e.h, e.cnt);
+}
+
+/* The closing windows' slots, free list, queue and distinct tables. */
+static const char *
+load_slots(struct rt_win *w, struct rd *r, uint32_t **hs, uint32_t *nh)
+{
+	uint64_t ns = get64(r), nf, nq, nd, i;
+
+	if (r->bad || ns > UINT32_MAX / 2 || !fits(r, ns, w->cs))
+		return DAMAGED;
+	w->slot = rt_xreallocarray(NULL, ns + 1, w->cs);
+	w->freeslot = rt_xreallocarray(NULL, ns + 1, sizeof *w->freeslot);
+	w->capslot = (uint32_t)ns + 1;
+	w->cwd = rt_xcalloc(((size_t)ns + 1) * ((size_t)w->c.ndist + 1),
+	    sizeof *w->cwd);
+	w->nslot = (uint32_t)ns;
+	get(r, w->slot, w->cs * ns);
+	nf = get_max(r, ns);
+	w->nfree = (uint32_t)nf;
+	get(r, w->freeslot, sizeof *w->freeslot * nf);
+	nq = get_max(r, ns);
+	*hs = rt_xcalloc(nq + 1, sizeof **hs);
+	*nh = (uint32_t)nq;
+	get(r, *hs, sizeof **hs * nq);
+	nd = get64(r);
+	if (!fits(r, nd, sizeof(struct dent)))
+		return DAMAGED;
+	for (i = 0; i < nd && !r->bad; i++)
+		load_dent(r, &w->dist, UINT64_MAX);
+	for (i = 0; i < ns && !r->bad; i++)
+		for (int j = 0; j < w->c.ndist && !r->bad; j++) {
+			uint64_t tn = get64(r);
+
+			if (!fits(r, tn, sizeof(struct dent)))
+				break;
+			for (uint64_t x = 0; x < tn && !r->bad; x++)
+				load_dent(r, cw_dtab(w, (uint32_t)i, j), 0);
+		}
+	return r->bad || r->p != r->end ? DAMAGED : NULL;
+}
+
+/* ---- checking what was loaded ----------------------------------------- */
+
+static int
+time_ok(int64_t t)
+{
+	/* The range of rtpipe(7), STATE FILES (state.h). */
+	return t >= -62167219200000000LL && t <= 253402300799999999LL;
+}
+
+/* Times of key k: its events in order, none after its newest. */
+static const char *
+check_key_times(const struct rt_win *w, struct wkey *k)
+{
+	if (!time_ok(k->maxt) || (k->hasprev && !time_ok(k->lastt)) ||
+	    (w->maxt != INT64_MIN && k->maxt > w->maxt))
+		return "damaged: a time out of range";
+	for (uint32_t j = 0; j < k->n; j++) {
+		int64_t t = ev_t(ev_at(w, k, k->base + j));
+
+		if (!time_ok(t) || t > k->maxt)
+			return "damaged: a time out of range";
+		if (j && t < ev_t(ev_at(w, k, k->base + j - 1)))
+			return "damaged: events out of order";
+		if (w->c.ncond < 32 &&
+		    ev_cond(w, ev_at(w, k, k->base + j)) >> w->c.ncond)
+			return DAMAGED;
+	}
+	return NULL;
+}
+
+/* Deque q (max when mx) of numeric slot i over [lo, hi) must hold
+ * exactly the events no later one equals or passes. */
+static int
+check_dq(const struct rt_win *w, struct wkey *k, const struct dq *q, int i,
+    int mx, uint64_t lo, uint64_t hi)
+{
+	uint32_t j = q->n;
+	double best = NAN;
+
+	for (uint64_t p = hi; p > lo; p--) {
+		double x = ev_num(ev_at(w, k, p - 1), i);
+
+		if (isnan(x) || (!isnan(best) && (mx ? x <= best : x >= best)))
+			continue;
+		best = x;
+		if (j == 0 || dq_at(q, --j) != p - 1)
+			return 0;
+	}
+	return j == 0;
+}
+
+/* Window wi of key k: its range within the ring, its counts those of the
+ * events in the range. */
+static const char *
+check_run(const struct rt_win *w, struct wkey *k, int wi)
+{
+	struct wrun *r = run_of(w, k, wi);
+	struct wnum *nm = run_num(w, r);
+	uint64_t lo = r->lo, hi = r->hi, end = k->base + k->n;
+
+	if (lo > hi || hi > end || (lo < hi && lo < k->base) ||
+	    r->cnt != (int64_t)(hi - lo))
+		return DAMAGED;
+	for (int i = 0; i < w->c.nnum; i++) {
+		int64_t n = 0;
+
+		for (uint64_t p = lo; p < hi; p++)
+			n += !isnan(ev_num(ev_at(w, k, p), i));
+		if (nm[i].n != n)
+			return "damaged: window counts do not match the events";
+		for (int mx = 0; mx < 2; mx++) {
+			struct dq *q = dq_of(w, k, wi, i, mx);
+
+			if (q && !check_dq(w, k, q, i, mx, lo, hi))
+				return "damaged: window extremes do not match "
+				    "the events";
+		}
+	}
+	for (int i = 0; i < w->c.ncond; i++) {
+		int64_t n = 0;
+
+		for (uint64_t p = lo; p < hi; p++)
+			n += (ev_cond(w, ev_at(w, k, p)) >> i) & 1;
+		if (run_cond(w, r)[i] != n)
+			return "damaged: window counts do not match the events";
+	}
+	for (int i = 0; i < w->c.ndist; i++)
+		if (run_dist(w, r)[i] > (uint64_t)r->cnt ||
+		    run_dist(w, r)[i] > w->c.distinct_cap)
+			return "damaged: distinct counts do not match";
+	return NULL;
+}
+
+/* Every live key's times, windows and session list. */
+static const char *
+check_keys(const struct rt_win *w)
+{
+	const char *why;
+
+	for (uint32_t i = 0; i < rt_map_idcap(&w->keys); i++) {
+		struct wkey *k = wk(w, i);
+
+		if (!rt_map_live(&w->keys, i))
+			continue;
+		if ((why = check_key_times(w, k)) != NULL)
+			return why;
+		for (int wi = 0; wi < w->c.nwin; wi++)
+			if ((why = check_run(w, k, wi)) != NULL)
+				return why;
+		if (k->base + k->n < k->base)
+			return DAMAGED;
+	}
+	return NULL;
+}
+
+/* The recency list: every live key once, linked both ways. */
+static const char *
+check_lru(const struct rt_win *w)
+{
+	uint32_t id = w->lru_head, prev = RT_MAP_NONE, n = 0;
+	uint32_t live = w->keys.count;
+
+	while (id != RT_MAP_NONE) {
+		if (id >= rt_map_idcap(&w->keys) ||
+		    !rt_map_live(&w->keys, id) || wk(w, id)->lprev != prev ||
+		    ++n > live)
+			return "damaged: bad key recency list";
+		prev = id;
+		id = wk(w, id)->lnext;
+	}
+	return n == live && w->lru_tail == prev ? NULL :
+	    "damaged: bad key recency list";
+}
+
+/* A live closing window: its key, times on the grid, counts. */
+static const char *
+check_cwin(const struct rt_win *w, uint32_t s)
+{
+	struct cwin *c = cw_at(w, s);
+	int64_t x;
+
+	if (c->kid >= rt_map_idcap(&w->keys) ||
+	    !rt_map_live(&w->keys, c->kid) || c->seq >= w->seq || c->cnt < 1)
+		return "damaged: bad closing window";
+	if (c->cnt > CNT_MAX)
+		return BIGCOUNT;
+	if (!time_ok(c->start) || !time_ok(c->end) || !time_ok(c->last))
+		return "damaged: a time out of range";
+	if (w->c.close == RT_WC_SESSION) {
+		if (c->start > c->last || __builtin_add_overflow(c->last,
+		    w->c.gap, &x) || c->end != x)
+			return "damaged: bad closing window";
+	} else if (__builtin_add_overflow(c->start, w->c.size, &x) ||
+	    c->end != x || __builtin_sub_overflow(c->start, w->c.offset, &x) ||
+	    x % (w->c.close == RT_WC_HOP ? w->c.hop : w->c.size) != 0) {
+		return "damaged: bad closing window";
+	}
+	for (int i = 0; i < w->c.nnum; i++) {
+		const struct cext *e = &cw_ext(w, c)[i];
+
+		if (cw_num(c)[i].n < 0 || cw_num(c)[i].n > c->cnt ||
+		    (!isnan(e->first) && !time_ok(e->tfirst)) ||
+		    (!isnan(e->last) && !time_ok(e->tlast)))
+			return "damaged: bad closing window";
+	}
+	for (int i = 0; i < w->c.ncond; i++)
+		if (cw_cond(w, c)[i] < 0 || cw_cond(w, c)[i] > c->cnt)
+			return "damaged: bad closing window";
+	for (int i = 0; i < w->c.ndist; i++) {
+		const struct dtab *t = cw_dtab(w, s, i);
+		uint64_t sum = 0;
+
+		for (size_t j = 0; t->e && j <= t->mask; j++) {
+			if (t->e[j].cnt > (uint64_t)c->cnt - sum)
+				return "damaged: distinct counts do not match";
+			sum += t->e[j].cnt;
+		}
+		if (cw_dist(w, c)[i] != t->n ||
+		    cw_dist(w, c)[i] > w->c.distinct_cap)
+			return "damaged: distinct counts do not match";
+	}
+	return NULL;
+}
+
+/* Slots: live ones valid, the free list exactly the others, the queue
+ * every live one once.  mark: scratch of nslot bytes. */
+static const char *
+check_slots(const struct rt_win *w, const uint32_t *hs, uint32_t nh,
+    unsigned char *mark)
+{
+	uint32_t live = 0;
+	const char *why;
+
+	for (uint32_t s = 0; s < w->nslot; s++) {
+		mark[s] = 0;
+		if (cw_at(w, s)->live > 1)
+			return "damaged: bad closing window";
+		if (cw_at(w, s)->live && (why = check_cwin(w, s)) != NULL)
+			return why;
+		live += cw_at(w, s)->live;
+	}
+	for (uint32_t j = 0; j < w->nfree; j++) {
+		uint32_t s = w->freeslot[j];
+
+		if (s >= w->nslot || cw_at(w, s)->live || mark[s]++)
+			return "damaged: bad closing window";
+	}
+	for (uint32_t j = 0; j < nh; j++)
+		if (hs[j] >= w->nslot || !cw_at(w, hs[j])->live ||
+		    mark[hs[j]]++)
+			return "damaged: bad closing window";
+	return live + w->nfree == w->nslot && nh == live ? NULL :
+	    "damaged: bad closing window";
+}
+
+/* Sessions keep their list as saved: the key's live slots, each once.
+ * mark: scratch of nslot bytes, all 1 on entry (from check_slots). */
+static const char *
+check_sess(const struct rt_win *w)
+{
+	uint64_t n = 0, live = 0;
+
+	if (w->c.close != RT_WC_SESSION)
+		return NULL;
+	for (uint32_t i = 0; i < rt_map_idcap(&w->keys); i++) {
+		struct wkey *k = wk(w, i);
+
+		if (!rt_map_live(&w->keys, i))
+			continue;
+		for (uint32_t x = 0; x < k->nsess; x++) {
+			uint32_t s = ksess(k)[x];
+
+			if (s >= w->nslot || !cw_at(w, s)->live ||
+			    cw_at(w, s)->kid != i)
+				return "damaged: bad closing window";
+		}
+		n += k->nsess;
+	}
+	for (uint32_t s = 0; s < w->nslot; s++)
+		live += cw_at(w, s)->live;
+	/* Each live slot names its key, which lists it: counts equal and
+	 * every listed slot live and of its key means a permutation, but
+	 * for a slot listed twice: */
+	for (uint32_t i = 0; n == live && i < rt_map_idcap(&w->keys); i++) {
+		struct wkey *k = wk(w, i);
+
+		for (uint32_t x = 0; rt_map_live(&w->keys, i) && x < k->nsess;
+		    x++)
+			for (uint32_t y = 0; y < x; y++)
+				if (ksess(k)[x] == ksess(k)[y])
+					return "damaged: bad closing window";
+	}
+	return n == live ? NULL : "damaged: bad closing window";
+}
+
+/* The distinct entries of window wi of key kid, slot sl: every one's
+ * value among the window's events, counted at most as often as it is
+ * there (values past --distinct-cap are not counted), and as many as
+ * the window's count says (n: the entries of that owner).  occ: scratch,
+ * left empty. */
+static int
+dist_run_ok(const struct rt_win *w, uint32_t kid, int wi, int sl,
+    uint64_t n, struct dtab *occ)
+{
+	struct wkey *k = wk(w, kid);
+	struct wrun *r = run_of(w, k, wi);
+	uint64_t own = downer(kid, wi, sl), found = 0;
+	int ok = 1;
+
+	for (uint64_t p = r->lo; p < r->hi; p++)
+		if (ev_dh(w, ev_at(w, k, p), sl))
+			dtab_inc(occ, 0, ev_dh(w, ev_at(w, k, p), sl));
+	for (uint64_t p = r->lo; p < r->hi; p++) {
+		uint64_t h = ev_dh(w, ev_at(w, k, p), sl), o;
+		size_t e;
+
+		if (h == 0 || !dtab_has(occ, 0, h))
+			continue;
+		o = occ->e[dtab_find(occ, 0, h)].cnt;
+		e = w->dist.e ? dtab_find(&w->dist, own, h) : 0;
+		if (w->dist.e && w->dist.e[e].cnt) {
+			found++;
+			ok = ok && w->dist.e[e].cnt <= o;
+		}
+		while (dtab_dec(occ, 0, h) == 0)
+			;
+	}
+	return ok && found == n && n == run_dist(w, r)[sl];
+}
+
+/* Look-back distinct entries: each of a live key's window and slot,
+ * checked by dist_run_ok. */
+static const char *
+check_dist(const struct rt_win *w)
+{
+	size_t per = (size_t)w->c.nwin * (size_t)w->c.ndist, nid;
+	uint64_t *n;
+	struct dtab occ;
+	const char *why = NULL;
+
+	if (per == 0)
+		return w->dist.n ? "damaged: distinct counts do not match" :
+		    NULL;
+	nid = rt_map_idcap(&w->keys);
+	n = rt_xcalloc(nid * per + 1, sizeof *n);
+	for (size_t j = 0; w->dist.e && j <= w->dist.mask && !why; j++) {
+		const struct dent *e = &w->dist.e[j];
+		uint64_t kid = e->owner >> 16;
+		unsigned wi = (unsigned)(e->owner >> 8) & 0xff;
+		unsigned sl = e->owner & 0xff;
+
+		if (e->cnt == 0)
+			continue;
+		if (kid >= nid || !rt_map_live(&w->keys, (uint32_t)kid) ||
+		    wi >= (unsigned)w->c.nwin || sl >= (unsigned)w->c.ndist)
+			why = "damaged: distinct counts do not match";
+		else
+			n[kid * per + wi * (size_t)w->c.ndist + sl]++;
+	}
+	memset(&occ, 0, sizeof occ);
+	for (uint32_t i = 0; i < nid && !why; i++) {
+		const uint64_t *ni = n + i * per;
+
+		for (int wi = 0; rt_map_live(&w->keys, i) && wi < w->c.nwin &&
+		    !why; wi++)
+			for (int sl = 0; sl < w->c.ndist && !why; sl++)
+				if (!dist_run_ok(w, i, wi, sl, ni[(size_t)wi *
+				    (size_t)w->c.ndist + (size_t)sl], &occ))
+					why = "damaged: distinct counts do not "
+					    "match";
+	}
+	free(occ.e);
+	free(n);
+	return why;
+}
+
+/* Everything loaded, checked against everything else. */
+static const char *
+check_all(const struct rt_win *w, const uint32_t *hs, uint32_t nh)
+{
+	unsigned char *mark;
+	const char *why;
+
+	if (w->maxt != INT64_MIN && !time_ok(w->maxt))
+		return "damaged: a time out of range";
+	if ((why = check_keys(w)) != NULL || (why = check_lru(w)) != NULL)
+		return why;
+	mark = rt_xcalloc((size_t)w->nslot + 1, 1);
+	why = check_slots(w, hs, nh, mark);
+	free(mark);
+	if (why == NULL)
+		why = check_sess(w);
+	if (why == NULL)
+		why = check_dist(w);
+	if (why == NULL && w->keys.count && w->maxt == INT64_MIN)
+		why = "damaged: a time out of range";
+	return why;
+}
+
 /* After loading the slots: the open windows' queue from the saved slot
  * list, the counts of open windows, and each key's list of its open
  * tumbling or hopping windows (sessions keep their saved order). */
-static const char *
+static void
 queue_load(struct rt_win *w, const uint32_t *hs, uint32_t nh)
 {
 	uint32_t i;
@@ -2204,8 +2840,6 @@ queue_load(struct rt_win *w, const uint32_t *hs, uint32_t nh)
 
 		if (!c->live)
 			continue;
-		if (!rt_map_live(&w->keys, c->kid))
-			return "truncated or damaged state";
 		if (w->c.close != RT_WC_SESSION) {
 			open_add(w, wk(w, c->kid), i);
 		} else {
@@ -2213,12 +2847,8 @@ queue_load(struct rt_win *w, const uint32_t *hs, uint32_t nh)
 			w->nopen++;
 		}
 	}
-	for (i = 0; i < nh; i++) {
-		if (hs[i] >= w->nslot || !cw_at(w, hs[i])->live)
-			return "truncated or damaged state";
+	for (i = 0; i < nh; i++)
 		wq_push(w, hs[i]);
-	}
-	return NULL;
 }
 
 const char *
@@ -2226,12 +2856,11 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 {
 	struct rd r = { p, p + n, 0 };
 	char magic[6];
-	uint64_t nid, nfree, i;
-	uint32_t *freeid;
-	size_t ndq = (size_t)w->c.nwin * (size_t)w->c.nnum * 2;
+	uint32_t *hs = NULL, nh = 0;
+	const char *why;
 
 	get(&r, magic, 6);
-	if (memcmp(magic, "RTWIN1", 6) != 0)
+	if (r.bad || memcmp(magic, "RTWIN1", 6) != 0)
 		return "not an rt-window state";
 	w->maxt = (int64_t)get64(&r);
 	w->seq = get64(&r);
@@ -2240,160 +2869,12 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 
 		get(&r, &old, sizeof old);
 	}
-	nid = get64(&r);
-	nfree = get64(&r);
-	if (r.bad || nfree > nid || nid > (uint64_t)(r.end - r.p))
-		return "truncated state";
-	freeid = rt_xcalloc(nfree + 1, sizeof *freeid);
-	get(&r, freeid, sizeof *freeid * nfree);
-	w->lru_head = (uint32_t)get64(&r);
-	w->lru_tail = (uint32_t)get64(&r);
-	for (i = 0; i < nid && !r.bad; i++) {
-		uint64_t klen = get64(&r);
-		uint32_t id;
-		int isnew;
-		struct wkey *k;
-		char ph[24];
-
-		if (klen == UINT64_MAX) {
-			/* A free id: hold its place, freed below. */
-			int m = snprintf(ph, sizeof ph, "\x01free%llu",
-			    (unsigned long long)i);
-
-			(void)rt_map_put(&w->keys, ph, (size_t)m,
-			    rt_hash(ph, (size_t)m), &isnew);
-			continue;
-		}
-		if (klen > (uint64_t)(r.end - r.p)) {
-			r.bad = 1;
-			break;
-		}
-		id = rt_map_put(&w->keys, r.p, klen, rt_hash(r.p, klen), &isnew);
-		r.p += klen;
-		if (id != i || !isnew) {
-			r.bad = 1;
-			break;
-		}
-		k = wk(w, id);
-		k->n = (uint32_t)get64(&r);
-		k->base = get64(&r);
-		if (r.bad || (uint64_t)k->n * w->es > (uint64_t)(r.end - r.p)) {
-			r.bad = 1;
-			break;
-		}
-		/* Rings are a power of two long: positions wrap with a mask. */
-		for (k->cap = RING_IN; k->cap < k->n; k->cap *= 2)
-			;
-		k->head = 0;
-		if (k->cap > RING_IN)
-			k->ev = rt_xreallocarray(NULL, k->cap, w->es);
-		get(&r, ring_buf(w, k), w->es * k->n);
-		k->maxt = (int64_t)get64(&r);
-		k->lastt = (int64_t)get64(&r);
-		k->hasprev = (int)get64(&r);
-		k->lprev = (uint32_t)get64(&r);
-		k->lnext = (uint32_t)get64(&r);
-		k->nopen = (uint32_t)get64(&r);
-		if (w->c.nwin)
-			get(&r, run_of(w, k, 0), w->ws * (size_t)w->c.nwin);
-		for (size_t j = 0; j < ndq && !r.bad; j++) {
-			uint64_t qn = get64(&r);
-
-			if (qn > (uint64_t)(r.end - r.p) / 8 ||
-			    (qn && dq_full(w, k, j) == NULL)) {
-				r.bad = 1;
-				break;
-			}
-			for (uint64_t x = 0; x < qn; x++)
-				dq_push(dq_full(w, k, j), get64(&r));
-		}
-		if (w->c.nprev)
-			k->prev = rt_xcalloc((size_t)w->c.nprev, sizeof *k->prev);
-		for (int j = 0; j < w->c.nprev && !r.bad; j++) {
-			uint64_t len = get64(&r);
-
-			if (len > (uint64_t)(r.end - r.p)) {
-				r.bad = 1;
-				break;
-			}
-			rt_buf_add(&k->prev[j], r.p, len);
-			r.p += len;
-		}
-		k->nsess = (uint32_t)get64(&r);
-		if ((uint64_t)k->nsess * 4 > (uint64_t)(r.end - r.p)) {
-			r.bad = 1;
-			break;
-		}
-		if (k->nsess > SESS_IN) {
-			k->capsess = k->nsess;
-			k->sess = rt_xcalloc(k->nsess, sizeof *k->sess);
-		}
-		get(&r, ksess(k), sizeof *k->sess * k->nsess);
-	}
-	/* Free the placeholder ids in the saved order, so that new keys get
-	 * the ids they would have had. */
-	for (i = 0; i < nfree && !r.bad; i++) {
-		if (freeid[i] >= nid || rt_map_live(&w->keys, freeid[i]) == 0) {
-			r.bad = 1;
-			break;
-		}
-		rt_map_del(&w->keys, freeid[i]);
-	}
-	free(freeid);
-	if (r.bad)
-		return "truncated or damaged state";
-	{
-		uint64_t ns = get64(&r), nf, nh, nd;
-		uint32_t *hs;
-		const char *why;
-
-		if (ns > (uint64_t)(r.end - r.p) / w->cs)
-			return "truncated or damaged state";
-		w->nslot = w->capslot = (uint32_t)ns;
-		w->slot = rt_xreallocarray(NULL, ns + 1, w->cs);
-		w->freeslot = rt_xreallocarray(NULL, ns + 1,
-		    sizeof *w->freeslot);
-		w->capslot = (uint32_t)ns + 1;
-		w->cwd = rt_xcalloc(((size_t)ns + 1) * ((size_t)w->c.ndist + 1),
-		    sizeof *w->cwd);
-		get(&r, w->slot, w->cs * ns);
-		nf = get64(&r);
-		if (nf > ns)
-			return "truncated or damaged state";
-		w->nfree = (uint32_t)nf;
-		get(&r, w->freeslot, sizeof *w->freeslot * nf);
-		nh = get64(&r);
-		if (nh > ns)
-			return "truncated or damaged state";
-		hs = rt_xcalloc(nh + 1, sizeof *hs);
-		get(&r, hs, sizeof *hs * nh);
-		nd = get64(&r);
-		for (i = 0; i < nd && !r.bad; i++) {
-			struct dent e;
-
-			get(&r, &e, sizeof e);
-			dtab_put(&w->dist, e.owner, e.h, e.cnt);
-		}
-		for (i = 0; i < ns && !r.bad; i++)
-			for (int j = 0; j < w->c.ndist && !r.bad; j++) {
-				uint64_t tn = get64(&r);
-
-				if (tn > (uint64_t)(r.end - r.p) / sizeof(struct dent))
-					return "truncated or damaged state";
-				for (uint64_t x = 0; x < tn; x++) {
-					struct dent e;
-
-					get(&r, &e, sizeof e);
-					dtab_put(cw_dtab(w, (uint32_t)i, j), 0,
-					    e.h, e.cnt);
-				}
-			}
-		if (r.bad || r.p != r.end)
-			return "truncated or damaged state";
-		why = queue_load(w, hs, (uint32_t)nh);
-		free(hs);
-		if (why)
-			return why;
-	}
-	return NULL;
+	if (w->seq > (uint64_t)CNT_MAX)
+		return r.bad ? DAMAGED : BIGCOUNT;
+	if ((why = load_keys(w, &r)) == NULL &&
+	    (why = load_slots(w, &r, &hs, &nh)) == NULL &&
+	    (why = check_all(w, hs, nh)) == NULL)
+		queue_load(w, hs, nh);
+	free(hs);
+	return why;
 }

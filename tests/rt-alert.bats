@@ -261,3 +261,178 @@ EOF
 		rt-alert --top 1 --per 1s --template '{id}' > out2
 	[ "$(tr '\n' ' ' < out2)" = "1 2 " ]
 }
+
+# ---- state files, locks, signals and --max-keys (rtpipe(7), STATE FILES) ----
+
+S="$RT_ROOT/tests/state"
+
+# wait_in N PID ERR: send SIGUSR1 to PID until the --stats it writes to
+# ERR count at least N records in (at most 10 s).
+wait_in() {
+	local i=0 n
+	while [ $i -lt 200 ]; do
+		kill -USR1 "$2"
+		sleep 0.05
+		n=$(grep '^{' "$3" | tail -1 | jq -r '.in // 0')
+		[ "${n:-0}" -ge "$1" ] && return 0
+		i=$((i + 1))
+	done
+	echo "only ${n:-0} of $1 records in"
+	return 1
+}
+
+@test "--state: a killed save's temporary file is removed at start, a second run is refused at once" {
+	small
+	rt-alert -k card_id --suppress 30m --time ts --state st s.ndjson > /dev/null
+	local dead
+	dead=$(sh -c 'echo $$')
+	head -c 100000 /dev/zero > "st.tmp.$dead"
+	: > st.tmp.1
+	: > "sx.tmp.$dead"
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --state st s.ndjson
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ ! -e "st.tmp.$dead" ] && [ -e st.tmp.1 ] && [ -e "sx.tmp.$dead" ]
+	mkfifo f
+	rt-alert -k card_id --suppress 30m --time ts --state st < f > first.out 3>&- &
+	local pid=$!
+	exec 8> f
+	# Once it has written an alert, it has the lock.
+	head -1 s.ndjson | sed 's/"A"/"Z"/' >&8
+	local i=0
+	while [ ! -s first.out ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	run ! flock -n st.lock true
+	run --separate-stderr timeout 10 rt-alert -k card_id --suppress 30m --time ts --state st s.ndjson
+	exec 8>&-
+	wait "$pid"
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$stderr" = "rt-alert: st: in use by another run (st.lock is locked)" ]
+}
+
+@test "--state: damaged, truncated, old or out-of-range state is refused with status 2" {
+	python3 "$A/gen.py" 600 3 > g.ndjson
+	local opts="--time ts -k card_id --suppress 15m --max-delay 5m --top 2 --per 30m"
+	rt-alert $opts --state st g.ndjson > /dev/null || true
+	python3 "$S/statefile.py" check st
+	grep -q '^\["p"' st && grep -q '^\["h"' st && grep -q '^\["k"' st
+	local o=$(( $(head -1 st | wc -c) ))
+	cp st flip; printf 'X' | dd of=flip bs=1 seek=$((o + 3)) conv=notrunc 2>/dev/null
+	run --separate-stderr rt-alert $opts --state flip g.ndjson
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$stderr" = "rt-alert: flip: damaged: checksum mismatch" ]
+	head -c -3 st > short
+	run --separate-stderr rt-alert $opts --state short g.ndjson
+	[ "$status" -eq 2 ] && [ "$stderr" = "rt-alert: short: damaged: truncated" ]
+	printf 'rtpipe-state 1 rt-alert 0123456789abcdef\n' > old
+	run --separate-stderr rt-alert $opts --state old g.ndjson
+	[ "$status" -eq 2 ] && [[ "$stderr" == "rt-alert: old: format version 1"* ]]
+	# Values edited, the checksum made right: each is refused, naming the line.
+	local e tag i v
+	for e in "t 2 9223372036854775807" "t 2 -9223372036854775808" "t 2 253402300800000000" \
+	    "k 2 9223372036854775807" "k 2 -1e300" "k 3 -1" "k 3 1.5" "k 1 7" \
+	    "p 1 9223372036854775807" "p 4 \"x\"" "h 1 9223372036854775807" "h 2 null" \
+	    "h 6 [1]" "r 1 1" "t 1 2" "t 3 -5"; do
+		read -r tag i v <<<"$e"
+		cp st edited
+		python3 "$S/statefile.py" alert edited "$tag" "$i" "$v"
+		run --separate-stderr rt-alert $opts --state edited g.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "accepted: $e ($status)"; return 1; }
+		[[ "$stderr" == "rt-alert: edited: damaged: line "* ]] || { echo "$e: $stderr"; return 1; }
+	done
+	python3 "$S/statefile.py" check st
+	# With --rate: the period and its counts.
+	opts="--time ts -k card_id --suppress 15m --rate 3/1h"
+	rt-alert $opts --state rst g.ndjson > /dev/null
+	for e in "r 2 9223372036854775807" "r 2 -9223372036854775808" "r 3 4" "r 4 -1" "r 1 2"; do
+		read -r tag i v <<<"$e"
+		cp rst edited
+		python3 "$S/statefile.py" alert edited "$tag" "$i" "$v"
+		run --separate-stderr rt-alert $opts --state edited g.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "accepted: $e ($status)"; return 1; }
+		[[ "$stderr" == "rt-alert: edited: damaged: line 2: bad value" ]] || { echo "$e: $stderr"; return 1; }
+	done
+}
+
+@test "--state: SIGHUP, SIGINT and SIGTERM each save the state and end the run; the resumed run equals one run" {
+	python3 "$A/gen.py" 2000 5 > g.ndjson
+	local opts="--time ts -k card_id --suppress 900s --max-delay 100s --top 2 --per 30m"
+	rt-alert $opts g.ndjson > whole.out 2>/dev/null || true
+	head -1000 g.ndjson > a.ndjson
+	tail -n +1001 g.ndjson > b.ndjson
+	local sig
+	for sig in HUP INT TERM; do
+		rm -f st f out err
+		mkfifo f
+		rt-alert $opts --stats --state st < f > out 2> err 3>&- &
+		local pid=$!
+		exec 8> f
+		cat a.ndjson >&8
+		wait_in 1000 "$pid" err
+		kill -"$sig" "$pid"
+		local rc=0
+		wait "$pid" || rc=$?
+		exec 8>&-
+		# Not killed: the status of a run that ended (late records: 1).
+		[ "$rc" -le 1 ] || { echo "SIG$sig: exit $rc"; return 1; }
+		python3 "$S/statefile.py" check st
+		rt-alert $opts --state st --flush b.ndjson >> out || true
+		cmp out whole.out || { echo "SIG$sig: output differs"; return 1; }
+	done
+}
+
+@test "--max-keys N: the least recently alerted key is forgotten (counted as evicted); chunked runs equal one run" {
+	printf '%s\n' '{"ts":"2024-01-01T10:00:00Z","card_id":"A","_class":"fraud"}' \
+	    '{"ts":"2024-01-01T10:01:00Z","card_id":"B","_class":"fraud"}' \
+	    '{"ts":"2024-01-01T10:02:00Z","card_id":"A","_class":"fraud"}' \
+	    '{"ts":"2024-01-01T10:03:00Z","card_id":"C","_class":"fraud"}' \
+	    '{"ts":"2024-01-01T10:04:00Z","card_id":"B","_class":"fraud"}' \
+	    '{"ts":"2024-01-01T10:05:00Z","card_id":"A","_class":"fraud"}' > m.ndjson
+	run --separate-stderr rt-alert --time ts -k card_id --suppress 1h --stats m.ndjson
+	[ "$(printf '%s\n' "$output" | jq -r .key.card_id | tr -d '\n')" = "ABC" ]
+	[ "$(stat_field keys)" = 3 ] && [ "$(stat_field evicted)" = null ]
+	# Two keys: C pushes out B (A, suppressed at 10:02, was seen later),
+	# B comes back and pushes out A, A comes back and pushes out C.
+	run --separate-stderr rt-alert --time ts -k card_id --suppress 1h --max-keys 2 --stats m.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key.card_id | tr -d '\n')" = "ABCBA" ]
+	[ "$(printf '%s\n' "$output" | jq -c -s 'map(.suppressed)')" = "[0,0,0,0,0]" ]
+	[ "$(stat_field keys)" = 2 ] && [ "$(stat_field evicted)" = 3 ]
+	[ "$(stat_field suppressed)" = 1 ] && [ "$(stat_field dropped)" = 1 ]
+	# Many keys: bounded, and --state keeps the order of recency.
+	python3 "$A/gen.py" 3000 7 400 > g.ndjson
+	local opts="--time ts -k card_id --suppress 2h --max-keys 50"
+	run --separate-stderr rt-alert $opts --stats g.ndjson
+	[ "$(stat_field keys)" = 50 ] && [ "$(stat_field evicted)" -gt 100 ]
+	printf '%s\n' "$output" > whole.out
+	split -l 700 -d g.ndjson part.
+	rm -f st; : > chunked.out
+	for p in part.*; do rt-alert $opts --state st "$p" >> chunked.out; done
+	cmp whole.out chunked.out
+	run --separate-stderr rt-alert --time ts -k card_id --max-keys 5 m.ndjson
+	[ "$status" -eq 2 ] && [ "${stderr%%$'\n'*}" = "rt-alert: --max-keys goes with --suppress" ]
+	run --separate-stderr rt-alert --time ts -k card_id --suppress 1h --max-keys 0 m.ndjson
+	[ "$status" -eq 2 ]
+}
+
+@test "--state: event times outside years 0000-9999 are rejected, so every state saved loads again" {
+	printf '%s\n' '{"ts":9223372036854775799,"_class":"fraud","k":1}' \
+	    '{"ts":253402300800000000,"_class":"fraud","k":1}' \
+	    '{"ts":253402300799999999,"_class":"fraud","k":1}' > in.ndjson
+	run --separate-stderr rt-alert --time-unit us -k k --suppress 5m --state st in.ndjson
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ] && [ "$(printf '%s\n' "$output" | jq -r .time)" = "9999-12-31T23:59:59.999999Z" ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'ts: time out of range')" -eq 2 ]
+	run --separate-stderr rt-alert --time-unit us -k k --suppress 5m --state st /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "durations over 10000 years are usage errors (time arithmetic cannot overflow)" {
+	small
+	local o
+	for o in "--suppress 4000000d" "--max-delay 4000000d" "--rate 1/4000000d" "--top 1 --per 4000000d"; do
+		run --separate-stderr rt-alert -k card_id --time ts $o s.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$o: $status"; return 1; }
+		[[ "$stderr" == "rt-alert: --"*": longer than 10000 years"* ]] || { echo "$o: $stderr"; return 1; }
+	done
+	run --separate-stderr rt-alert -k card_id --time ts --suppress 3000000d s.ndjson
+	[ "$status" -eq 0 ]
+}

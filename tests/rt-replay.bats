@@ -342,3 +342,51 @@ Try 'rt-replay --help' for more information." ]
 @test "man: rt-replay.1 examples run" {
 	check_man_examples "$RT_ROOT/man/rt-replay.1"
 }
+
+# ---- signals (rtpipe(7), SIGNALS) ----
+
+@test "SIGTERM while a long line is being written: the line is finished, never cut" {
+	python3 -c '
+import json
+for i in range(6):
+    print(json.dumps({"i": i, "ts": "2024-03-01T12:00:0%dZ" % i, "pad": "x" * 3000000}))' > big.ndjson
+	mkfifo f
+	# The reader waits before reading: the writer blocks inside a line.
+	{ sleep 1.5; cat; } < f > out &
+	local reader=$!
+	rt-replay --speed max --max-record-bytes 8M big.ndjson > f 3>&- &
+	BG=$!
+	sleep 0.7
+	kill -TERM "$BG"
+	local rc=0
+	wait "$BG" || rc=$?
+	BG=
+	wait "$reader"
+	[ "$rc" -eq 0 ]
+	[ -s out ]
+	[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+	# Whole records, the first ones of the input, in order.
+	local n
+	n=$(wc -l < out)
+	[ "$n" -lt 6 ]
+	head -n "$n" big.ndjson | cmp - out
+}
+
+@test "SIGTERM, SIGINT or SIGHUP while waiting for a record's time: exits at once, every line whole" {
+	printf '%s\n' '{"i":0,"ts":"2024-03-01T12:00:00Z"}' '{"i":1,"ts":"2024-03-01T13:00:00Z"}' > in.ndjson
+	local sig
+	for sig in TERM INT HUP; do
+		rt-replay --stats in.ndjson > out 2> err 3>&- &
+		BG=$!
+		sleep 0.5
+		SECONDS=0
+		kill -"$sig" "$BG"
+		local rc=0
+		wait "$BG" || rc=$?
+		BG=
+		[ "$rc" -eq 0 ] || { echo "SIG$sig: exit $rc"; return 1; }
+		[ "$SECONDS" -le 1 ]
+		[ "$(cat out)" = '{"i":0,"ts":"2024-03-01T12:00:00Z"}' ]
+		[ "$(jq -c '[.in, .out]' err)" = "[1,1]" ]
+	done
+}

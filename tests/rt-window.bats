@@ -348,3 +348,144 @@ PY
 @test "man: rt-window.1 examples run" {
 	check_man_examples "$RT_ROOT/man/rt-window.1"
 }
+
+# ---- state files, locks and signals (rtpipe(7), STATE FILES, SIGNALS) ----
+
+S="$RT_ROOT/tests/state"
+
+# dead_pid: a PID that was a process and is no more.
+dead_pid() { sh -c 'echo $$'; }
+
+@test "state: a killed save's temporary file is removed at start; only stale ones of the same state" {
+	small
+	rt-window -k card --sliding 1h --state st in.ndjson > /dev/null
+	local dead
+	dead=$(dead_pid)
+	head -c 100000 /dev/zero > "st.tmp.$dead"
+	: > st.tmp.1		# init is alive: not ours to judge
+	: > "other.tmp.$dead"
+	: > st.tmp.x12
+	run --separate-stderr rt-window -k card --sliding 1h --state st in.ndjson
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ ! -e "st.tmp.$dead" ]
+	[ -e st.tmp.1 ] && [ -e "other.tmp.$dead" ] && [ -e st.tmp.x12 ]
+	[ "$(ls st.tmp.* | sort | tr '\n' ' ')" = "st.tmp.1 st.tmp.x12 " ]
+}
+
+@test "state: a second run with the same --state fails at once (status 2); the lock survives the rename" {
+	small
+	mkfifo f
+	rt-window -k card --sliding 1h --state st < f > first.out 3>&- &
+	local pid=$!
+	exec 8> f
+	head -2 in.ndjson >&8
+	# Once it has written a record, it has the lock.
+	local i=0
+	while [ "$(wc -l < first.out)" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	run ! flock -n st.lock true
+	SECONDS=0
+	run --separate-stderr timeout 10 rt-window -k card --sliding 1h --state st in.ndjson
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "rt-window: st: in use by another run (st.lock is locked)" ]
+	[ "$SECONDS" -le 2 ]
+	tail -n +3 in.ndjson >&8
+	exec 8>&-
+	wait "$pid"
+	# The state is the first run's: a run on nothing more adds nothing.
+	rt-window -k card --sliding 1h in.ndjson > whole.out
+	cmp first.out whole.out
+	[ -e st.lock ]
+	# A save renamed a new st over the old: the lock is still one file.
+	rt-window -k card --sliding 1h --state st < /dev/null
+	run ! ls st.tmp.*
+}
+
+@test "state: damaged, truncated, old or out-of-range state is refused with status 2 and nothing written" {
+	small
+	rt-window -k card --sliding 1h -a sum:amount --state st in.ndjson > /dev/null
+	python3 "$S/statefile.py" check st
+	local o=$(( $(head -1 st | wc -c) ))
+	cp st flip; printf '\x55' | dd of=flip bs=1 seek=$((o + 40)) conv=notrunc 2>/dev/null
+	run --separate-stderr rt-window -k card --sliding 1h -a sum:amount --state flip in.ndjson
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$stderr" = "rt-window: flip: damaged: checksum mismatch" ]
+	head -c -7 st > short
+	run --separate-stderr rt-window -k card --sliding 1h -a sum:amount --state short in.ndjson
+	[ "$status" -eq 2 ] && [ "$stderr" = "rt-window: short: damaged: truncated" ]
+	printf 'rtpipe-state 1 rt-window 0123456789abcdef\nRTWIN1' > old
+	run --separate-stderr rt-window -k card --sliding 1h -a sum:amount --state old in.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-window: old: format version 1 (without a checksum) is no longer read"* ]]
+	# The newest time (8 bytes after "RTWIN1") edited, checksum made right.
+	for v in 0x7fffffffffffffff 0x7ffffffffffffff0 -0x7fffffffffffffff 253402300800000000; do
+		cp st edited
+		python3 "$S/statefile.py" set64 edited 6 "$v"
+		run --separate-stderr rt-window -k card --sliding 1h -a sum:amount --state edited in.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ]
+		[ "$stderr" = "rt-window: edited: damaged: a time out of range" ]
+	done
+	# The state is untouched by the refusals.
+	python3 "$S/statefile.py" check st
+}
+
+@test "state: SIGHUP, SIGINT and SIGTERM each save the state and end the run; the resumed run equals one run" {
+	python3 "$W/gen.py" 400 5 0 > data.ndjson
+	local spec="-k card --sliding 10m -a count -a sum:amount -a prev:amount"
+	rt-window $spec data.ndjson > whole.out
+	head -200 data.ndjson > a.ndjson
+	tail -n +201 data.ndjson > b.ndjson
+	local sig
+	for sig in HUP INT TERM; do
+		rm -f st f out
+		mkfifo f
+		rt-window $spec --state st < f > out 3>&- &
+		local pid=$!
+		exec 8> f
+		cat a.ndjson >&8
+		# Every record of the first half is out: all are in the windows.
+		local i=0
+		while [ "$(wc -l < out)" -lt 200 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		kill -"$sig" "$pid"
+		local rc=0
+		wait "$pid" || rc=$?
+		exec 8>&-
+		[ "$rc" -eq 0 ] || { echo "SIG$sig: exit $rc"; return 1; }
+		[ -s st ] || { echo "SIG$sig: no state"; return 1; }
+		rt-window $spec --state st b.ndjson >> out
+		cmp out whole.out || { echo "SIG$sig: output differs"; return 1; }
+	done
+}
+
+@test "state: --flush without --state is a usage error" {
+	small
+	run --separate-stderr rt-window -k card --tumble 1h --flush in.ndjson
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "${stderr%%$'\n'*}" = "rt-window: --flush goes with --state" ]
+}
+
+@test "state: event times outside years 0000-9999 are rejected, so every state saved loads again" {
+	printf '%s\n' '{"k":1,"ts":9223372036854775799,"amount":1}' \
+	    '{"k":1,"ts":253402300800000000,"amount":1}' \
+	    '{"k":1,"ts":-62167219200000001,"amount":1}' \
+	    '{"k":1,"ts":253402300799999999,"amount":2}' > in.ndjson
+	run --separate-stderr rt-window --time-unit us -k k --sliding 1h -a sum:amount --state st in.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"k":1,"ts":253402300799999999,"amount":2,"sum_amount_1h":2}' ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'ts: time out of range')" -eq 3 ]
+	run --separate-stderr rt-window --time-unit us -k k --sliding 1h -a sum:amount --state st /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "state: durations over 10000 years are usage errors (time arithmetic cannot overflow)" {
+	small
+	local o
+	for o in "--sliding 4000000d" "--sliding 1h --lag 4000000d" "--tumble 4000000d" \
+	    "--sliding 1h --max-delay 4000000d" "--sliding 1h --ttl 4000000d"; do
+		run --separate-stderr rt-window -k card $o in.ndjson
+		[ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$o: $status"; return 1; }
+		[[ "$stderr" == "rt-window: a "*" longer than 10000 years"* ]] || { echo "$o: $stderr"; return 1; }
+	done
+	run --separate-stderr rt-window -k card --sliding 3000000d in.ndjson
+	[ "$status" -eq 0 ]
+}

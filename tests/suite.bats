@@ -203,3 +203,24 @@ Try '$t --help' for more information." ]] ||
 			{ echo "$t: $(stats_of)"; return 1; }
 	done
 }
+
+@test "suite: with SIGPIPE ignored, a reader that stops early ends every tool quietly, exit 2 (issue 14)" {
+	# 60,000 records: more than a pipe holds, whatever its size.
+	rt-gen --seed 3 --limit 60000 | jq -c '. + {_class: "fraud", _score: 1}' > big.ndjson
+	local t reader
+	for t in $(tools); do
+		[ "$t" = rt-top ] && continue	# writes no records
+		reader="head -1"
+		# rt-eval writes one report at the end: its reader has gone.
+		is_report "$t" && reader=true
+		local args=$(args_for "$t")
+		is_source "$t" && args="--limit 60000"
+		[ "$t" = rt-replay ] && args="--speed max"
+		run --separate-stderr bash -c "trap '' PIPE; '$t' $args $(is_source "$t" || echo big.ndjson) | $reader > /dev/null; echo \"\${PIPESTATUS[0]}\""
+		[ "$output" = 2 ] || { echo "$t: status $output, stderr '$stderr'"; return 1; }
+		[ -z "$stderr" ] || { echo "$t: stderr '$stderr'"; return 1; }
+	done
+	# Not ignored: killed by SIGPIPE, as before.
+	run --separate-stderr bash -c "rt-clean big.ndjson | head -1 > /dev/null; echo \"\${PIPESTATUS[0]}\""
+	[ "$output" = 141 ] && [ -z "$stderr" ]
+}

@@ -31,6 +31,7 @@
 #include "mem.h"
 #include "number.h"
 #include "rule.h"
+#include "astate.h"
 #include "state.h"
 
 enum {
@@ -38,7 +39,7 @@ enum {
 	OPT_RATE, OPT_TOP, OPT_PER, OPT_BY, OPT_FORMAT, OPT_TEMPLATE,
 	OPT_EXEC, OPT_EXECTIMEOUT, OPT_EXECCONC, OPT_RETRIES, OPT_RETRYDELAY,
 	OPT_SYSLOG, OPT_STATE, OPT_FLUSH, OPT_EXITSTATUS, OPT_LATENCY,
-	OPT_NOFAST, OPT_IDLE
+	OPT_NOFAST, OPT_IDLE, OPT_MAXKEYS
 };
 
 static const struct option longopts[] = {
@@ -67,6 +68,7 @@ static const struct option longopts[] = {
 	{ "latency-from", required_argument, NULL, OPT_LATENCY },
 	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "max-keys", required_argument, NULL, OPT_MAXKEYS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -103,6 +105,8 @@ usage(void)
 	    "      --idle-timeout DUR   when input is quiet for DUR, event time\n"
 	    "                           moves on with the wall clock (periods\n"
 	    "                           close, summaries go out)\n"
+	    "      --max-keys N         with --suppress: keep at most N keys (the\n"
+	    "                           least recently seen is forgotten)\n"
 	    "      --state FILE         keep suppression, rate and top-K state\n"
 	    "                           between runs\n"
 	    "      --flush              with --state: close everything at the end\n"
@@ -187,7 +191,11 @@ struct al {
 	struct rt_map keymap;
 	int64_t *ta;
 	uint64_t *supp;
-	uint32_t cap;
+	uint32_t *lprev, *lnext;	/* recency, least recent first */
+	uint32_t lru_head, lru_tail;
+	uint32_t cap, max_keys;
+	uint64_t evicted;
+	int lock_fd;		/* the state's lock, held to the end */
 	struct rt_heap expiry;	/* struct ekey, soonest first */
 	/* Rate. */
 	int64_t rcur;		/* current period index */
@@ -251,6 +259,23 @@ split_argv(const char *s)
 	if (n == 0)
 		free(copy);
 	return v;
+}
+
+/* Event-time durations beyond the span of times a state holds (10,000
+ * years) are refused: time arithmetic then never overflows. */
+static void
+check_durations(struct rt_cli *cli, const struct al *a)
+{
+	const struct { const char *opt; int64_t v; } d[] = {
+		{ "suppress", a->suppress }, { "max-delay", a->max_delay },
+		{ "rate", a->rate_per }, { "per", a->per },
+		{ "idle-timeout", a->idle }
+	};
+
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+		if (d[i].v > RT_STATE_DUR_MAX)
+			rt_cli_usage_error(cli, "--%s: longer than 10000 years",
+			    d[i].opt);
 }
 
 static void
@@ -360,6 +385,10 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_IDLE:
 			a->idle = rt_cli_dur(cli, "idle-timeout", optarg, 0);
 			break;
+		case OPT_MAXKEYS:
+			a->max_keys = (uint32_t)rt_cli_count(cli, "max-keys",
+			    optarg, 1, UINT32_MAX - 1);
+			break;
 		case '?':
 		case ':':
 			rt_cli_bad_option(cli, argv, opt);
@@ -379,6 +408,9 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		a->format = FMT_TEXT;
 	if (a->flush && !a->state_path)
 		rt_cli_usage_error(cli, "--flush goes with --state");
+	if (a->max_keys && !a->suppress)
+		rt_cli_usage_error(cli, "--max-keys goes with --suppress");
+	check_durations(cli, a);
 	if (a->exec_argv && a->use_syslog)
 		rt_cli_usage_error(cli, "--exec and --syslog: choose one");
 	if (a->format == FMT_CSV && (a->exec_argv || a->use_syslog))
@@ -847,25 +879,98 @@ expire_at(struct al *a, int64_t exp, uint32_t id)
 	rt_heap_push(&a->expiry, &e);
 }
 
+/* Recency of the keys (for --max-keys, and the order of the state
+ * file): a list through lprev/lnext, least recent first. */
+static void
+lru_unlink(struct al *a, uint32_t id)
+{
+	if (a->lprev[id] != RT_MAP_NONE)
+		a->lnext[a->lprev[id]] = a->lnext[id];
+	else
+		a->lru_head = a->lnext[id];
+	if (a->lnext[id] != RT_MAP_NONE)
+		a->lprev[a->lnext[id]] = a->lprev[id];
+	else
+		a->lru_tail = a->lprev[id];
+}
+
+static void
+lru_push(struct al *a, uint32_t id)
+{
+	a->lprev[id] = a->lru_tail;
+	a->lnext[id] = RT_MAP_NONE;
+	if (a->lru_tail != RT_MAP_NONE)
+		a->lnext[a->lru_tail] = id;
+	else
+		a->lru_head = id;
+	a->lru_tail = id;
+}
+
+static void
+key_forget(struct al *a, uint32_t id)
+{
+	lru_unlink(a, id);
+	rt_map_del(&a->keymap, id);
+}
+
+/* Expiry entries that no longer stand for their key (it alerted again,
+ * or went): dropped when they outnumber the keys, so --max-keys bounds
+ * the heap too. */
+static void
+expiry_sweep(struct al *a)
+{
+	size_t n = a->expiry.n, k = 0;
+	struct ekey *v = rt_xreallocarray(NULL, n + 1, sizeof *v), e;
+
+	while (a->expiry.n) {
+		rt_heap_pop(&a->expiry, &e);
+		if (rt_map_live(&a->keymap, e.id) &&
+		    a->ta[e.id] + a->suppress == e.exp)
+			v[k++] = e;
+	}
+	for (size_t i = 0; i < k; i++)
+		rt_heap_push(&a->expiry, &v[i]);
+	free(v);
+}
+
+static void
+key_grow(struct al *a, uint32_t id)
+{
+	uint32_t nc = a->cap ? a->cap : 1024;
+
+	while (nc <= id)
+		nc *= 2;
+	a->ta = rt_xreallocarray(a->ta, nc, sizeof *a->ta);
+	a->supp = rt_xreallocarray(a->supp, nc, sizeof *a->supp);
+	a->lprev = rt_xreallocarray(a->lprev, nc, sizeof *a->lprev);
+	a->lnext = rt_xreallocarray(a->lnext, nc, sizeof *a->lnext);
+	a->cap = nc;
+}
+
+/* The id of the record's key (a->key), made if new: the least recent
+ * key goes when there are more than --max-keys. */
 static uint32_t
 key_id(struct al *a, int *isnew)
 {
 	uint32_t id = rt_map_put(&a->keymap, a->key.p ? a->key.p : "",
 	    a->key.len, rt_hash(a->key.p ? a->key.p : "", a->key.len), isnew);
 
-	if (id >= a->cap) {
-		uint32_t nc = a->cap ? a->cap : 1024;
-
-		while (nc <= id)
-			nc *= 2;
-		a->ta = rt_xreallocarray(a->ta, nc, sizeof *a->ta);
-		a->supp = rt_xreallocarray(a->supp, nc, sizeof *a->supp);
-		a->cap = nc;
-	}
+	if (id >= a->cap)
+		key_grow(a, id);
 	if (*isnew) {
 		a->ta[id] = INT64_MIN;
 		a->supp[id] = 0;
+		lru_push(a, id);
+		if (a->max_keys && a->keymap.count > a->max_keys) {
+			key_forget(a, a->lru_head);
+			a->evicted++;
+		}
+	} else if (a->max_keys && a->lru_tail != id) {
+		lru_unlink(a, id);
+		lru_push(a, id);
 	}
+	if (a->expiry.n > 2 * (size_t)a->keymap.count + 1024)
+		expiry_sweep(a);
 	return id;
 }
 
@@ -883,7 +988,7 @@ evict(struct al *a)
 			continue;	/* stale: the key alerted again */
 		if (a->supp[e.id])
 			continue;	/* its count waits for the next alert */
-		rt_map_del(&a->keymap, e.id);
+		key_forget(a, e.id);
 	}
 }
 
@@ -1057,6 +1162,13 @@ record(struct al *a, const struct rt_rec *r)
 		rt_cli_reject(cli, r, why);
 		return;
 	}
+	if (!rt_state_time_ok(t)) {
+		/* Beyond what a state file holds (rtpipe(7), STATE FILES). */
+		snprintf(why, sizeof why, "%.60s: time out of range",
+		    a->time_field ? a->time_field : "arrival");
+		rt_cli_reject(cli, r, why);
+		return;
+	}
 	a->seq++;
 	if (!a->have_t || t > a->maxt) {
 		a->maxt = t;
@@ -1091,79 +1203,152 @@ config_text(const struct al *a, struct rt_buf *b)
 		rt_buf_adds(b, a->keys[i]);
 		rt_buf_addc(b, ',');
 	}
+	if (a->max_keys)
+		rt_buf_printf(b, ";max-keys=%u", a->max_keys);
 }
 
+/* What the options allow in a state file (astate.h). */
+static void
+astate_conf(const struct al *a, struct rt_astate_conf *c)
+{
+	c->suppress = a->suppress;
+	c->max_delay = a->max_delay;
+	c->rate_n = a->rate_n;
+	c->rate_per = a->rate_per;
+	c->top = a->top;
+	c->per = a->per;
+	c->max_keys = a->max_keys;
+}
+
+/* The body: the clock, the rate period, the keys least recent first,
+ * the alerts held for --top, the records held by --max-delay. */
+static void
+save_body(struct al *a, struct rt_buf *b)
+{
+	struct rt_aline l;
+
+	memset(&l, 0, sizeof l);
+	l.tag = 't';
+	l.have_t = a->have_t;
+	l.maxt = a->maxt;
+	l.seq = a->seq;
+	l.have_closed = a->have_closed;
+	l.closed_upto = a->closed_upto;
+	rt_astate_put(b, &l);
+	l.tag = 'r';
+	l.rhave = a->rhave;
+	l.rcur = a->rcur;
+	l.rcount = a->rcount;
+	l.rthr = a->rthr;
+	l.rthr_supp = a->rthr_supp;
+	rt_astate_put(b, &l);
+	l.tag = 'k';
+	for (uint32_t id = a->suppress ? a->lru_head : RT_MAP_NONE;
+	    id != RT_MAP_NONE; id = a->lnext[id]) {
+		l.kp = rt_map_key(&a->keymap, id, &l.klen);
+		l.ta = a->ta[id];
+		l.supp = a->supp[id];
+		rt_astate_put(b, &l);
+	}
+	l.tag = 'h';
+	for (size_t i = 0; i < a->nper; i++)
+		for (size_t j = 0; j < a->per_open[i].n; j++) {
+			const struct held *h = &a->per_open[i].h[j];
+
+			l.start = a->per_open[i].start;
+			l.score = h->score;
+			l.t = h->t;
+			l.hseq = h->seq;
+			l.line = h->line;
+			l.json = h->json;
+			l.len = h->len;
+			rt_astate_put(b, &l);
+		}
+	l.tag = 'p';
+	for (size_t i = 0; i < a->held.n; i++) {
+		const struct pend *e = (const struct pend *)(void *)
+		    (a->held.v + i * a->held.size);
+
+		l.t = e->t;
+		l.hseq = e->seq;
+		l.line = e->line;
+		l.json = e->text;
+		l.len = e->len;
+		rt_astate_put(b, &l);
+	}
+}
+
+/* Output first, then the state: a run killed in between writes its
+ * alerts again when run again (at least once), and never loses them. */
 static void
 save_state(struct al *a)
 {
 	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
-	size_t i, j;
 
+	rt_cli_idle(a->cli);
 	config_text(a, &cfg);
 	rt_state_header(&b, "rt-alert", cfg.p, cfg.len);
-	rt_buf_printf(&b, "[\"t\",%d,%lld,%llu,%d,%lld]\n", a->have_t,
-	    (long long)a->maxt, (unsigned long long)a->seq, a->have_closed,
-	    (long long)a->closed_upto);
-	rt_buf_printf(&b, "[\"r\",%d,%lld,%llu,%llu,%llu]\n", a->rhave,
-	    (long long)a->rcur, (unsigned long long)a->rcount,
-	    (unsigned long long)a->rthr, (unsigned long long)a->rthr_supp);
-	for (uint32_t id = 0; a->suppress && id < rt_map_idcap(&a->keymap);
-	    id++) {
-		const char *k;
-		size_t kn;
-
-		if (!rt_map_live(&a->keymap, id))
-			continue;
-		k = rt_map_key(&a->keymap, id, &kn);
-		rt_buf_adds(&b, "[\"k\",");
-		rt_json_put_str(&b, k, kn);
-		rt_buf_printf(&b, ",%lld,%llu]\n", (long long)a->ta[id],
-		    (unsigned long long)a->supp[id]);
-	}
-	for (i = 0; i < a->nper; i++)
-		for (j = 0; j < a->per_open[i].n; j++) {
-			const struct held *h = &a->per_open[i].h[j];
-
-			rt_buf_printf(&b, "[\"h\",%lld,%.17g,%lld,%llu,%llu,",
-			    (long long)a->per_open[i].start, h->score,
-			    (long long)h->t, (unsigned long long)h->seq,
-			    (unsigned long long)h->line);
-			rt_buf_add(&b, h->json, h->len);
-			rt_buf_adds(&b, "]\n");
-		}
-	for (i = 0; i < a->held.n; i++) {
-		const struct pend *e = (const struct pend *)(void *)
-		    (a->held.v + i * a->held.size);
-
-		rt_buf_printf(&b, "[\"p\",%lld,%llu,%llu,", (long long)e->t,
-		    (unsigned long long)e->seq, (unsigned long long)e->line);
-		rt_buf_add(&b, e->text, e->len);
-		rt_buf_adds(&b, "]\n");
-	}
+	save_body(a, &b);
 	if (rt_state_save(a->state_path, b.p, b.len) == -1)
 		rt_cli_fatal(a->cli, "%s: %s", a->state_path, strerror(errno));
 	rt_buf_release(&b);
 	rt_buf_release(&cfg);
 }
 
-static int64_t
-num_at(const struct rt_jdoc *d, uint32_t arr, uint32_t i)
+/* Take one checked line of the state into the run; NULL or a reason. */
+static const char *
+load_line(struct al *a, struct rt_aline *l)
 {
-	uint32_t k = rt_jdoc_index(d, arr, i);
-	int64_t v = 0;
+	int isnew;
+	uint32_t id;
 
-	if (k && d->v[k].type == RT_JNUM)
-		rt_num_int64(rt_jdoc_text(d, k), d->v[k].len, &v);
-	return v;
+	switch (l->tag) {
+	case 't':
+		a->have_t = l->have_t;
+		a->maxt = l->maxt;
+		a->seq = l->seq;
+		a->have_closed = l->have_closed;
+		a->closed_upto = l->closed_upto;
+		a->wm = a->maxt - a->max_delay;
+		break;
+	case 'r':
+		a->rhave = l->rhave;
+		a->rcur = l->rcur;
+		a->rcount = l->rcount;
+		a->rthr = l->rthr;
+		a->rthr_supp = l->rthr_supp;
+		break;
+	case 'k':
+		rt_buf_clear(&a->key);
+		rt_buf_add(&a->key, l->kp, l->klen);
+		id = key_id(a, &isnew);
+		if (!isnew)
+			return "damaged: a key twice";
+		a->ta[id] = l->ta;
+		a->supp[id] = l->supp;
+		expire_at(a, a->ta[id] + a->suppress, id);
+		break;
+	case 'h':
+		rt_buf_clear(&a->alert);
+		rt_buf_add(&a->alert, l->json, l->len);
+		hold(a, l->score, l->t, l->hseq, l->line);
+		break;
+	default:
+		pend_push(a, l->json, l->len, l->t, l->hseq, l->line);
+	}
+	return NULL;
 }
 
 static void
 load_state(struct al *a)
 {
 	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
-	struct rt_jdoc d;
-	const char *why, *p, *end;
+	struct rt_astate_conf conf;
+	struct rt_aread rd;
+	struct rt_aline l;
+	const char *why;
 	size_t body;
+	int k;
 
 	if (rt_state_load(a->state_path, &b) == -1) {
 		if (errno == ENOENT)
@@ -1174,71 +1359,38 @@ load_state(struct al *a)
 	why = rt_state_check(&b, "rt-alert", cfg.p, cfg.len, &body);
 	if (why)
 		rt_cli_fatal(a->cli, "%s: %s", a->state_path, why);
-	rt_jdoc_init(&d, 0);
-	for (p = b.p + body, end = b.p + b.len; p < end; p = p + strcspn(p,
-	    "\n") + 1) {
-		size_t n = strcspn(p, "\n");
-		uint32_t k;
-		char tag;
-
-		if (n == 0)
-			continue;
-		if (rt_jdoc_parse(&d, p, n) != 0 || d.v[0].type != RT_JARR ||
-		    (k = rt_jdoc_index(&d, 0, 0)) == 0 ||
-		    d.v[k].type != RT_JSTR || d.v[k].len != 3)
-			rt_cli_fatal(a->cli, "%s: damaged state", a->state_path);
-		tag = rt_jdoc_text(&d, k)[1];
-		if (tag == 't') {
-			a->have_t = (int)num_at(&d, 0, 1);
-			a->maxt = num_at(&d, 0, 2);
-			a->seq = (uint64_t)num_at(&d, 0, 3);
-			a->have_closed = (int)num_at(&d, 0, 4);
-			a->closed_upto = num_at(&d, 0, 5);
-			a->wm = a->maxt - a->max_delay;
-		} else if (tag == 'r') {
-			a->rhave = (int)num_at(&d, 0, 1);
-			a->rcur = num_at(&d, 0, 2);
-			a->rcount = (uint64_t)num_at(&d, 0, 3);
-			a->rthr = (uint64_t)num_at(&d, 0, 4);
-			a->rthr_supp = (uint64_t)num_at(&d, 0, 5);
-		} else if (tag == 'k') {
-			int isnew;
-			uint32_t id;
-
-			a->key.len = 0;
-			rt_jdoc_str(&d, rt_jdoc_index(&d, 0, 1), &a->key);
-			id = key_id(a, &isnew);
-			a->ta[id] = num_at(&d, 0, 2);
-			a->supp[id] = (uint64_t)num_at(&d, 0, 3);
-			expire_at(a, a->ta[id] + a->suppress, id);
-		} else if (tag == 'h') {
-			uint32_t j = rt_jdoc_index(&d, 0, 6), s;
-			double score;
-
-			s = rt_jdoc_index(&d, 0, 2);
-			if (!j || !s)
-				rt_cli_fatal(a->cli, "%s: damaged state",
-				    a->state_path);
-			rt_num_parse(rt_jdoc_text(&d, s), d.v[s].len, &score);
-			a->alert.len = 0;
-			rt_buf_add(&a->alert, rt_jdoc_text(&d, j), d.v[j].len);
-			hold(a, score, num_at(&d, 0, 3),
-			    (uint64_t)num_at(&d, 0, 4),
-			    (uint64_t)num_at(&d, 0, 5));
-		} else if (tag == 'p') {
-			uint32_t j = rt_jdoc_index(&d, 0, 4);
-
-			if (!j)
-				rt_cli_fatal(a->cli, "%s: damaged state",
-				    a->state_path);
-			pend_push(a, rt_jdoc_text(&d, j), d.v[j].len,
-			    num_at(&d, 0, 1), (uint64_t)num_at(&d, 0, 2),
-			    (uint64_t)num_at(&d, 0, 3));
-		}
-	}
-	rt_jdoc_release(&d);
+	astate_conf(a, &conf);
+	rt_astate_init(&rd, b.p + body, b.len - body, &conf);
+	memset(&l, 0, sizeof l);
+	while ((k = rt_astate_next(&rd, &l)) == 1)
+		if ((why = load_line(a, &l)) != NULL)
+			rt_cli_fatal(a->cli, "%s: line %zu: %s", a->state_path,
+			    rd.lineno, why);
+	if (k == -1)
+		rt_cli_fatal(a->cli, "%s: %s", a->state_path, rd.err);
+	rt_astate_release(&rd);
+	rt_buf_release(&l.key);
 	rt_buf_release(&b);
 	rt_buf_release(&cfg);
+}
+
+/* What --state kept instead of writing it (held records, open periods),
+ * freed at the end. */
+static void
+free_kept(struct al *a)
+{
+	for (size_t i = 0; i < a->held.n; i++)
+		free(((struct pend *)(void *)(a->held.v + i *
+		    a->held.size))->text);
+	rt_heap_release(&a->held);
+	for (size_t i = 0; i < a->nper; i++) {
+		for (size_t j = 0; j < a->per_open[i].n; j++)
+			free(a->per_open[i].h[j].json);
+		free(a->per_open[i].h);
+	}
+	free(a->per_open);
+	a->per_open = NULL;
+	a->nper = 0;
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -1268,8 +1420,11 @@ extra_stats(struct rt_buf *b, void *arg)
 		rt_stats_member(b, "deliveries", a->ex.delivered);
 		rt_stats_member(b, "retries", a->ex.retried);
 	}
-	if (a->suppress)
+	if (a->suppress) {
 		rt_stats_member(b, "keys", a->keymap.count);
+		if (a->max_keys)
+			rt_stats_member(b, "evicted", a->evicted);
+	}
 	if (a->when)
 		rt_stats_member(b, "when_errors", a->rs.r[0].errors);
 	if (a->latency_from) {
@@ -1357,6 +1512,7 @@ main(int argc, char *argv[])
 		rt_cli_usage_error(&cli, "%s", rt_buf_cstr(&err));
 	rt_buf_release(&err);
 	rt_map_init(&a.keymap);
+	a.lru_head = a.lru_tail = RT_MAP_NONE;
 	rt_heap_init(&a.expiry, sizeof(struct ekey), ekey_less);
 	rt_heap_init(&a.held, sizeof(struct pend), pend_less);
 	rt_jdoc_init(&a.doc, 0);
@@ -1364,8 +1520,10 @@ main(int argc, char *argv[])
 	(void)rt_fset_add(&a.cls, "_class", 6);
 	rt_jdoc_init(&a.adoc, 0);
 	rt_jdoc_init(&a.pdoc, 0);
-	if (a.state_path)
+	if (a.state_path) {
+		a.lock_fd = rt_cli_state_lock(&cli, a.state_path);
 		load_state(&a);
+	}
 	if (a.exec_argv) {
 		if (rt_exec_init(&a.ex, a.exec_argv) == -1)
 			rt_cli_fatal(&cli, "--exec: %s", strerror(errno));
@@ -1411,15 +1569,18 @@ main(int argc, char *argv[])
 		/* Nothing to read: flush, then wait for input or children. */
 		{
 			struct pollfd pfd[64];
-			int n = 1, timeout = -1;
+			int n = 2, timeout = -1;
 
 			rt_cli_idle(&cli);
 			pfd[0].fd = rt_src_fd(&cli.src);
 			pfd[0].events = POLLIN;
 			pfd[0].revents = 0;
+			pfd[1].fd = rt_cli_term_fd();
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
 			if (a.use_exec) {
 				rt_exec_service(&a.ex);
-				n += rt_exec_pollfds(&a.ex, pfd + 1, 63,
+				n += rt_exec_pollfds(&a.ex, pfd + 2, 62,
 				    &timeout);
 			}
 			if (a.idle && a.have_t && a.last_wall && pending(&a)) {
@@ -1448,7 +1609,9 @@ main(int argc, char *argv[])
 				rt_exec_service(&a.ex);
 		}
 	}
-	if (!a.state_path || a.flush) {
+	/* A signal is not the end of the input: the state keeps what is
+	 * held, --flush or not. */
+	if (!a.state_path || (a.flush && !rt_cli_term)) {
 		drain(&a, 1);
 		while (a.nper)
 			close_period(&a, 0);
@@ -1462,6 +1625,10 @@ main(int argc, char *argv[])
 	if (a.use_syslog)
 		closelog();
 	rc = rt_cli_finish(&cli);
+	/* Saved: the lock goes now, not when the process is gone (a leak
+	 * checker's helper at exit would hold it on). */
+	if (a.state_path)
+		close(a.lock_fd);
 	if (a.exit_status && rc != RT_EXIT_TROUBLE)
 		rc = a.raised > 0 ? 0 : 1;
 	if (a.use_exec)
@@ -1471,7 +1638,7 @@ main(int argc, char *argv[])
 	rt_jqb_shutdown();
 	rt_map_release(&a.keymap);
 	rt_heap_release(&a.expiry);
-	rt_heap_release(&a.held);
+	free_kept(&a);
 	rt_jdoc_release(&a.doc);
 	rt_jdoc_release(&a.adoc);
 	rt_jdoc_release(&a.pdoc);

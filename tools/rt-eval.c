@@ -489,7 +489,7 @@ main(int argc, char *argv[])
 		record(&e, &rec);
 	report(&e, &out);
 	if (rt_out_write(&cli.out, out.p, out.len) == -1)
-		rt_cli_fatal(&cli, "stdout: %s", strerror(cli.out.err));
+		rt_cli_stdout_failed(&cli, cli.out.err);
 	rc = rt_cli_finish(&cli);
 	rt_buf_release(&out);
 	rt_buf_release(&e.tmp);

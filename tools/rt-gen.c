@@ -185,7 +185,7 @@ main(int argc, char *argv[])
 		}
 		if (rt_out_write(out, line.p, line.len) == -1 ||
 		    rt_out_end(out) == -1)
-			rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
+			rt_cli_stdout_failed(&cli, out->err);
 		line.len = 0;
 	}
 	/* Every transaction made is a record in and a record out, so the
@@ -193,7 +193,7 @@ main(int argc, char *argv[])
 	 * blank lines are counted apart. */
 	cli.st.out = cli.st.in;
 	if (rt_out_close(out) == -1)
-		rt_cli_fatal(&cli, "stdout: %s", strerror(out->err));
+		rt_cli_stdout_failed(&cli, out->err);
 	if (cli.stats)
 		rt_cli_print_stats(&cli);
 	rt_txsim_release(&sim);

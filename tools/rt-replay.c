@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +76,13 @@ ts_us(const struct timespec *t)
 }
 
 /* Sleep until the monotonic deadline w0 + off microseconds, flushing what
- * is written first; returns how late we already were (0 if on time). */
+ * is written first, or until a signal asks us to stop (rt_cli_term);
+ * returns how late we already were (0 if on time). */
 static int64_t
 wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
 {
 	struct timespec now, dl;
+	struct pollfd pfd = { rt_cli_term_fd(), POLLIN, 0 };
 	int64_t at = ts_us(w0) + off, late;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -89,9 +92,25 @@ wait_until(struct rt_cli *cli, const struct timespec *w0, int64_t off)
 	rt_cli_idle(cli);	/* what was written leaves before we sleep */
 	dl.tv_sec = (time_t)(at / RT_US_PER_S);
 	dl.tv_nsec = (long)(at % RT_US_PER_S) * 1000;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL) ==
-	    EINTR)
-		rt_cli_idle(cli);	/* SIGUSR1: stats */
+	while (!rt_cli_term && late < 0) {
+		int r;
+
+		/* Most of the wait in poll(2), which the wake-up pipe ends
+		 * whenever the signal comes; the last 2 ms to the microsecond,
+		 * which a signal interrupts. */
+		if (-late > 2000) {
+			int64_t ms = (-late - 1000) / 1000;
+
+			r = poll(&pfd, 1, ms > 1000000000 ? 1000000000 : (int)ms);
+		} else {
+			r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl,
+			    NULL) == EINTR ? -1 : 0;
+		}
+		if (r == -1)
+			rt_cli_idle(cli);	/* SIGUSR1: stats */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		late = ts_us(&now) - at;
+	}
 	return 0;
 }
 
@@ -198,6 +217,11 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 	}
 	rp->at = timed ? t : INT64_MIN;
 	late = wait_until(cli, &rp->w0, schedule(rp, t));
+	if (rt_cli_term) {
+		/* Stopped while waiting: the record was not played. */
+		cli->st.in--;
+		return;
+	}
 	if (late > rp->behind_max)
 		rp->behind_max = late;
 	if (rp->stamp)
@@ -206,7 +230,7 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 	/* On schedule, each record leaves at its time; far behind, records
 	 * go out in blocks to catch up. */
 	if (late < 10000 && rt_out_flush(&cli->out) == -1)
-		rt_cli_fatal(cli, "stdout: %s", strerror(cli->out.err));
+		rt_cli_stdout_failed(cli, cli->out.err);
 	rp->played++;
 }
 
@@ -289,6 +313,7 @@ main(int argc, char *argv[])
 	struct rt_cli cli;
 	struct replay rp;
 	struct rt_rec rec;
+	int k;
 
 	rt_cli_init(&cli, "rt-replay", usage);
 	memset(&rp, 0, sizeof rp);
@@ -303,9 +328,22 @@ main(int argc, char *argv[])
 	rp.at = INT64_MIN;
 	cli.evtime = position;
 	cli.evtime_arg = &rp;
+	cli.nowait = 1;
 	rt_cli_start(&cli, argc, argv, optind);
-	while (rt_cli_next(&cli, &rec) == 1)
-		play(&cli, &rp, &rec);
+	/* SIGTERM, SIGINT, SIGHUP: the line being written is finished (a
+	 * reader never sees half a record), then the run ends. */
+	rt_cli_catch_term();
+	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+		struct pollfd pfd[2] = {
+			{ rt_src_fd(&cli.src), POLLIN, 0 },
+			{ rt_cli_term_fd(), POLLIN, 0 }
+		};
+
+		if (k == 1)
+			play(&cli, &rp, &rec);
+		else if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			rt_cli_fatal(&cli, "poll: %s", strerror(errno));
+	}
 	rt_jdoc_release(&rp.doc);
 	rt_jedit_release(&rp.edit);
 	rt_buf_release(&rp.out);

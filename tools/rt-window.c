@@ -120,6 +120,7 @@ struct rw {
 	int64_t idle;
 	const char *state_path;
 	int flush;		/* --flush: close all at the end */
+	int lock_fd;		/* the state's lock, held to the end */
 	struct rt_buf config;	/* the options that shape the state */
 	uint64_t late;
 	/* Per record scratch. */
@@ -281,6 +282,24 @@ check_name(void *arg, const char *name)
 		    "named '%s' (give one a name: NAME=AGG)", name);
 }
 
+/* Event-time durations beyond the span of times a state holds (10,000
+ * years) are refused: time arithmetic then never overflows. */
+static void
+check_durations(struct rt_cli *cli, const struct rw *rw)
+{
+	int64_t d[] = { rw->c.size, rw->c.hop, rw->c.gap, rw->c.offset,
+	    rw->c.max_delay, rw->c.lateness, rw->c.ttl, rw->idle };
+
+	for (int i = 0; i < rw->c.nwin; i++)
+		if (rw->c.win[i].size > RT_STATE_DUR_MAX - rw->c.win[i].lag)
+			rt_cli_usage_error(cli, "a window longer than 10000 "
+			    "years");
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+		if (d[i] > RT_STATE_DUR_MAX)
+			rt_cli_usage_error(cli, "a duration longer than 10000 "
+			    "years");
+}
+
 static void
 options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
@@ -399,6 +418,8 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	} else if (size) {
 		rt_cli_usage_error(cli, "--size goes with --hop");
 	}
+	if (rw->flush && !rw->state_path)
+		rt_cli_usage_error(cli, "--flush goes with --state");
 	if (rw->late_path && rw->late_pass)
 		rt_cli_usage_error(cli, "--late and --late-pass exclude each "
 		    "other");
@@ -432,6 +453,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 		rt_win_names(&rw->c, check_name, &dc);
 		rt_map_release(&dc.m);
 	}
+	check_durations(cli, rw);
 	/* The configuration that shapes the state file. */
 	for (int i = 0; i < rw->c.nwin; i++)
 		rt_buf_printf(&rw->config, "w=%d %lld %lld %u\n",
@@ -692,6 +714,13 @@ record(struct rw *rw, const struct rt_rec *r)
 		rt_cli_reject(cli, r, why);
 		return;
 	}
+	if (!rt_state_time_ok(ev.t)) {
+		/* Beyond what a state file holds (rtpipe(7), STATE FILES). */
+		snprintf(why, sizeof why, "%s: time out of range",
+		    rw->time_field);
+		rt_cli_reject(cli, r, why);
+		return;
+	}
 	rw->key.len = 0;
 	for (i = 0; i < rw->c.nkeys; i++) {
 		uint32_t k = field(rw, d, FL_KEY, i, rw->c.keys[i]);
@@ -800,11 +829,14 @@ load_state(struct rw *rw)
 	rt_buf_release(&b);
 }
 
+/* Output first, then the state: a run killed in between writes its output
+ * again when run again (at least once), and never loses it. */
 static void
 save_state(struct rw *rw)
 {
 	struct rt_buf b = RT_BUF_INIT;
 
+	rt_cli_idle(rw->cli);
 	rt_state_header(&b, "rt-window", rw->config.p, rw->config.len);
 	rt_win_save(rw->w, &b);
 	if (rt_state_save(rw->state_path, b.p, b.len) == -1)
@@ -856,8 +888,10 @@ main(int argc, char *argv[])
 	rt_jdoc_init(&rw.doc, 0);
 	rt_jedit_init(&rw.edit);
 	rw.w = rt_win_new(&rw.c, emit_window, &rw);
-	if (rw.state_path)
+	if (rw.state_path) {
+		rw.lock_fd = rt_cli_state_lock(&cli, rw.state_path);
 		load_state(&rw);
+	}
 	if (rw.late_path) {
 		rw.late_fd = open(rw.late_path, O_WRONLY | O_CREAT | O_TRUNC |
 		    O_CLOEXEC, 0666);
@@ -890,7 +924,10 @@ main(int argc, char *argv[])
 		/* Nothing to read: flush, then wait (for the idle timer when
 		 * windows are open). */
 		{
-			struct pollfd pfd = { rt_src_fd(&cli.src), POLLIN, 0 };
+			struct pollfd pfd[2] = {
+				{ rt_src_fd(&cli.src), POLLIN, 0 },
+				{ rt_cli_term_fd(), POLLIN, 0 }
+			};
 			int timeout = -1;
 
 			if (rw.state_path && rt_cli_usr1)
@@ -901,7 +938,7 @@ main(int argc, char *argv[])
 
 				timeout = left > 0 ? (int)((left + 999) / 1000) : 0;
 			}
-			if (poll(&pfd, 1, timeout) == 0 && timeout >= 0) {
+			if (poll(pfd, 2, timeout) == 0 && timeout >= 0) {
 				/* Quiet for the idle timeout: event time
 				 * moves on with the wall clock. */
 				int64_t now = rt_time_now_us();
@@ -912,13 +949,19 @@ main(int argc, char *argv[])
 			}
 		}
 	}
-	if (!rw.state_path || rw.flush)
+	/* A signal is not the end of the input: the state keeps what is
+	 * open, --flush or not. */
+	if (!rw.state_path || (rw.flush && !rt_cli_term))
 		rt_win_close_all(rw.w);
 	if (rw.state_path)
 		save_state(&rw);
 	if (rw.late_fd >= 0 && close(rw.late_fd) == -1)
 		rt_cli_fatal(&cli, "%s: %s", rw.late_path, strerror(errno));
 	k = rt_cli_finish(&cli);
+	/* Saved: the lock goes now, not when the process is gone (a leak
+	 * checker's helper at exit would hold it on). */
+	if (rw.state_path)
+		close(rw.lock_fd);
 	rt_win_free(rw.w);
 	rt_jdoc_release(&rw.doc);
 	rt_jedit_release(&rw.edit);
