@@ -2081,6 +2081,30 @@ put64(struct rt_buf *b, uint64_t v)
 	put(b, &v, 8);
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+wq_cmp(const void *a, const void *b)
+{
+	return wq_less(a, b) ? -1 : wq_less(b, a);
+}
+
+static int
+dent_cmp(const void *a, const void *b)
+{
+	const struct dent *x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
 /* An event, its 4 bytes of padding zeroed (same input, same file). */
 static void
 put_ev(const struct rt_win *w, struct rt_buf *b, const char *e)
@@ -2126,43 +2150,75 @@ save_key(const struct rt_win *w, struct rt_buf *b, uint32_t i)
 		put(b, k->prev[j].p, k->prev[j].len);
 	}
 	put64(b, k->nsess);
-	put(b, ksess(k), sizeof *k->sess * k->nsess);
+	if (w->c.close == RT_WC_SESSION || k->nsess < 2) {
+		put(b, ksess(k), sizeof *k->sess * k->nsess);
+	} else {
+		/* Rebuilt from the slots on load: written in slot order, so
+		 * that the state does not depend on the runs behind it. */
+		uint32_t *v = (uint32_t *)(void *)rt_xmemdup(ksess(k),
+		    sizeof *v * k->nsess);
+
+		qsort(v, k->nsess, sizeof *v, u32_cmp);
+		put(b, v, sizeof *v * k->nsess);
+		free(v);
+	}
 }
 
-/* Closing windows: slots, free list, the open windows' slots in the
- * queue's order (a heap again on load), and distinct entries. */
+/* The open windows' slots in closing order (a heap again on load; a
+ * sorted array is one), whatever the heap's layout. */
+static void
+save_queue(const struct rt_win *w, struct rt_buf *b)
+{
+	struct wq *v = rt_xcalloc((size_t)w->nheap + w->qn + 1, sizeof *v);
+	uint64_t nv = 0;
+
+	for (uint32_t j = 0; j < w->nheap; j++)
+		if (wq_valid(w, &w->heap[j]))
+			v[nv++] = w->heap[j];
+	for (uint32_t j = 0; j < w->qn; j++)
+		if (wq_valid(w, run_at(w, j)))
+			v[nv++] = *run_at(w, j);
+	qsort(v, nv, sizeof *v, wq_cmp);
+	put64(b, nv);
+	for (uint64_t j = 0; j < nv; j++)
+		put(b, &v[j].slot, 4);
+	free(v);
+}
+
+/* A distinct table's entries, in a fixed order (its layout depends on
+ * the order of insertions). */
+static void
+save_dtab(struct rt_buf *b, const struct dent *e, size_t mask, size_t n)
+{
+	struct dent *v = rt_xcalloc(n + 1, sizeof *v);
+	size_t k = 0;
+
+	for (size_t j = 0; e && j <= mask; j++)
+		if (e[j].cnt && k < n)
+			v[k++] = e[j];
+	qsort(v, k, sizeof *v, dent_cmp);
+	put(b, v, sizeof *v * k);
+	free(v);
+}
+
+/* Closing windows: slots, free list, the open windows' slots in closing
+ * order, and distinct entries. */
 static void
 save_slots(const struct rt_win *w, struct rt_buf *b)
 {
-	uint64_t nv = 0;
-
 	put64(b, w->nslot);
 	put(b, w->slot, w->cs * w->nslot);
 	put64(b, w->nfree);
 	put(b, w->freeslot, sizeof *w->freeslot * w->nfree);
-	for (uint32_t j = 0; j < w->nheap; j++)
-		nv += (uint64_t)wq_valid(w, &w->heap[j]);
-	for (uint32_t j = 0; j < w->qn; j++)
-		nv += (uint64_t)wq_valid(w, run_at(w, j));
-	put64(b, nv);
-	for (uint32_t j = 0; j < w->nheap; j++)
-		if (wq_valid(w, &w->heap[j]))
-			put(b, &w->heap[j].slot, 4);
-	for (uint32_t j = 0; j < w->qn; j++)
-		if (wq_valid(w, run_at(w, j)))
-			put(b, &run_at(w, j)->slot, 4);
+	save_queue(w, b);
 	put64(b, w->dist.n);
-	for (size_t j = 0; w->dist.e && j <= w->dist.mask; j++)
-		if (w->dist.e[j].cnt)
-			put(b, &w->dist.e[j], sizeof w->dist.e[j]);
+	save_dtab(b, w->dist.e, w->dist.mask, w->dist.n);
 	for (uint32_t i = 0; i < w->nslot; i++)
 		for (int j = 0; j < w->c.ndist; j++) {
 			const struct dtab *t = cw_dtab(w, i, j);
 
 			put64(b, t->n);
-			for (size_t x = 0; t->e && x <= t->mask; x++)
-				if (t->e[x].cnt)
-					put(b, &t->e[x], sizeof t->e[x]);
+			save_dtab(b, t->e, t->mask, t->n);
 		}
 }
 
@@ -2174,7 +2230,14 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 	put(b, "RTWIN1", 6);
 	put64(b, (uint64_t)w->maxt);
 	put64(b, w->seq);
-	put(b, &w->st, sizeof w->st);
+	{
+		/* Counts are per run, never loaded: zeros, so that a state
+		 * is the same whatever runs led to it. */
+		struct rt_wstats none;
+
+		memset(&none, 0, sizeof none);
+		put(b, &none, sizeof none);
+	}
 	put64(b, nid);
 	put64(b, w->keys.nfree);
 	put(b, w->keys.freeid, sizeof *w->keys.freeid * w->keys.nfree);

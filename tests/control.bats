@@ -94,3 +94,27 @@ records() {
 	[ "$(stat_field in)" = 8 ]
 	[ "$(stat_field out)" = 8 ]
 }
+
+# snap: the state written at each barrier is the state chunked runs
+# write at the same record (tests/control/snap.py).
+snap() {
+	run python3 "$RT_ROOT/tests/control/snap.py" in.ndjson "$@"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == *" barriers, 0 disagreements" ]]
+}
+
+@test "control: rt-window's state at each barrier equals a chunked run's" {
+	rt-gen --days 6 --seed 5 --customers 150 --terminals 100 >in.ndjson
+	snap 25 1 -- rt-window -k customer_id --sliding 1d -a count -a sum:amount -a distinct:terminal_id
+	snap 25 2 -- rt-window -k customer_id --tumble 1h -a count -a max:amount -a distinct:terminal_id
+	snap 25 3 -- rt-window -k customer_id --hop 1h --size 3h -a avg:amount
+	snap 25 4 -- rt-window -k customer_id --session 30m -a count -a min:amount
+	snap 25 5 -- rt-window -k terminal_id --rows 5 -a first:amount -a last:amount -a stddev:amount
+}
+
+@test "control: rt-alert's state at each barrier equals a chunked run's" {
+	rt-gen --days 6 --seed 6 --customers 150 --terminals 100 >in.ndjson
+	snap 25 1 -- rt-alert -k customer_id --suppress 1d --when '.amount > 80'
+	snap 25 2 -- rt-alert -k customer_id --suppress 1h --when '.amount > 50' --max-delay 1h
+}

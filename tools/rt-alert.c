@@ -1222,6 +1222,9 @@ astate_conf(const struct al *a, struct rt_astate_conf *c)
 
 /* The body: the clock, the rate period, the keys least recent first,
  * the alerts held for --top, the records held by --max-delay. */
+static void save_pending(struct al *a, struct rt_buf *b,
+    struct rt_aline *lp);
+
 static void
 save_body(struct al *a, struct rt_buf *b)
 {
@@ -1265,9 +1268,32 @@ save_body(struct al *a, struct rt_buf *b)
 			rt_astate_put(b, &l);
 		}
 	l.tag = 'p';
+	save_pending(a, b, &l);
+}
+
+static int
+pend_cmp(const void *x, const void *y)
+{
+	const struct pend *p = *(const struct pend *const *)x;
+	const struct pend *q = *(const struct pend *const *)y;
+
+	return pend_less(p, q) ? -1 : pend_less(q, p);
+}
+
+/* The records held for --max-delay, in the order they go out (whatever
+ * the heap's layout: the state does not depend on the runs behind it). */
+static void
+save_pending(struct al *a, struct rt_buf *b, struct rt_aline *lp)
+{
+	const struct pend **v = rt_xcalloc(a->held.n + 1, sizeof *v);
+	struct rt_aline l = *lp;
+
+	for (size_t i = 0; i < a->held.n; i++)
+		v[i] = (const struct pend *)(void *)(a->held.v +
+		    i * a->held.size);
+	qsort(v, a->held.n, sizeof *v, pend_cmp);
 	for (size_t i = 0; i < a->held.n; i++) {
-		const struct pend *e = (const struct pend *)(void *)
-		    (a->held.v + i * a->held.size);
+		const struct pend *e = v[i];
 
 		l.t = e->t;
 		l.hseq = e->seq;
@@ -1276,6 +1302,7 @@ save_body(struct al *a, struct rt_buf *b)
 		l.len = e->len;
 		rt_astate_put(b, &l);
 	}
+	free(v);
 }
 
 /* Output first, then the state: a run killed in between writes its

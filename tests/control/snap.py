@@ -15,6 +15,24 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import json
+
+
+def canon(state):
+    """The state with what only names where a record was read left out:
+    rt-alert keeps each held record's input line number, which counts
+    from 1 in every chunk (and counts the barrier lines in one run).  The
+    header's checksum covers those numbers, so it goes too."""
+    if not state.startswith(b"rtpipe-state 2 rt-alert "):
+        return state
+    out = []
+    for line in state.split(b"\n")[1:]:
+        if line.startswith(b'["p",') or line.startswith(b'["h",'):
+            v = json.loads(line)
+            v[3 if v[0] == "p" else 5] = None
+            line = json.dumps(v).encode()
+        out.append(line)
+    return b"\n".join(out)
 
 
 def run_chunked(cmd, lines, cuts, d):
@@ -76,7 +94,7 @@ def main():
         want, chunk_out = run_chunked(cmd, lines, cuts, d)
         got, out, err, rc = run_barriers(cmd, lines, cuts, d)
         for i, (w, g) in enumerate(zip(want, got)):
-            if w != g:
+            if canon(w) != canon(g):
                 bad += 1
                 print("barrier %d (after record %d): state differs" % (i + 1, cuts[i]))
         data = [l for l in out if not l.startswith('{"$rt":')]
@@ -84,7 +102,6 @@ def main():
             bad += 1
             print("output with barriers differs from the chunked runs' output")
         stats = [l for l in err.splitlines() if l.startswith("{")]
-        import json
         st = json.loads(stats[-1])
         if st["in"] != len(lines):
             bad += 1
