@@ -23,7 +23,8 @@ no_space(unsigned char c)
 	return 0;
 }
 
-/* Only "\n" ends a row: a CR before it is cut by the caller, or is data
+/* Only "\n" ends a row: the caller cuts the line ends ("\n", "\r\n" or a
+ * lone "\r") and feeds "\n" for them, or the terminator itself as data
  * inside quotes (csv-spectrum's newlines_crlf). */
 static int
 is_term(unsigned char c)
@@ -294,11 +295,10 @@ rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r)
 	if (csv_fini(&c->p, on_field, on_row, c) != 0) {
 		/* The raw row ends before its last line's terminator, as
 		 * every raw row does. */
-		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\n') {
+		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\n')
 			c->raw.len--;
-			if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\r')
-				c->raw.len--;
-		}
+		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\r')
+			c->raw.len--;
 		return refuse(c, NULL, "unterminated quoted field", r);
 	}
 	if (!c->ready)
@@ -351,9 +351,9 @@ rt_csvw_release(struct rt_csvw *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* A line of one column holding "" or only blanks would be a blank line,
- * which readers skip: quote the field.  (With two columns or more a
- * line holds a delimiter, which is never blank.) */
+/* A line of one column holding "" would be an empty line, which readers
+ * skip, and one of only blanks is skipped by some: quote the field.
+ * (With two columns or more a line holds a delimiter.) */
 static void
 csvw_not_blank(struct rt_buf *out, size_t line, char delim)
 {

@@ -70,8 +70,10 @@ void rt_src_release(struct rt_src *s);
  * The next record: 1, or 0 when every operand is done.  -1 means an
  * operand could not be opened or read (s->errname, s->err): it is
  * skipped, and the next call goes on with the following one.  With
- * s->nowait set, RT_IN_AGAIN when a read would block.  Blank lines are
- * not records.  A record with r->bad set must be rejected by the caller.
+ * s->nowait set, RT_IN_AGAIN when a read would block.  NDJSON lines of
+ * blanks and empty CSV/TSV lines are not records (a CSV line of spaces
+ * is).  Lines end at "\n", "\r\n" or a lone "\r" (rtio.h).  A record
+ * with r->bad set must be rejected by the caller.
  */
 int rt_src_next(struct rt_src *s, struct rt_rec *r);
 

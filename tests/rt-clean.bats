@@ -234,6 +234,79 @@ EOF
 	[ "$rows" -gt 500 ]
 }
 
+# ---------------------------------------------- line ends, blank lines (14)
+
+@test "CSV: a line of only spaces or tabs is a record; only an empty line is not (issue 14)" {
+	printf 'name\nann\n  \nbob\n' >one.csv
+	rt_run rt-clean -i csv --no-trim --stats one.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = $'{"name":"ann"}\n{"name":"  "}\n{"name":"bob"}' ]
+	stats_are 3 3 0 0
+	nbad=0
+	# One column: a value ("  " kept with --no-trim, "" trimmed).
+	expect $'name\nann\n  \nbob\n' $'{"name":"ann"}\n{"name":""}\n{"name":"bob"}' '' 0 -i csv
+	expect $'name\n\t \t\n' '{"name":"\t \t"}' '' 0 -i csv --no-trim
+	expect $'name\n  ' '{"name":"  "}' '' 0 -i csv --no-trim
+	expect $'name\r\n \r\n' '{"name":" "}' '' 0 -i csv --no-trim
+	expect $'name\n  \n' '{"name":"  "}' '' 0 -i tsv --no-trim
+	# Two columns: one field, a reject; the stream goes on.
+	expect $'a,b\n1,2\n  \n3,4\n' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' \
+		'rt-clean: stdin:3: row has 1 field, the header has 2' 1 -i csv
+	expect $'a,b\n\t\n' '' 'rt-clean: stdin:2: row has 1 field, the header has 2' 1 -i csv
+	# TSV: a line of one tab is a row of two empty fields.
+	expect $'a\tb\n\t\n' '{"a":"","b":""}' '' 0 -i tsv
+	# A line of spaces before the header is the header.
+	expect $'  \n1\n' '{"  ":"1"}' '' 0 -i csv --no-trim
+	# Empty lines (LF, CRLF, CR) are not records, anywhere.
+	expect $'\n\na\n\n1\r\n\r\n2\n\n' $'{"a":"1"}\n{"a":"2"}' '' 0 -i csv
+	[ "$nbad" -eq 0 ]
+	# The reject's raw is the line itself.
+	printf 'a,b\n  \n' >two.csv
+	rt_run rt-clean --reject rej.ndjson --stats two.csv
+	[ "$status" -eq 1 ]
+	stats_are 1 0 1 0
+	[ "$(jq -c '[.line, .reason, .raw]' rej.ndjson)" = '[2,"row has 1 field, the header has 2","  "]' ]
+}
+
+@test "lone CR line ends (old Mac files) end lines in CSV, TSV and NDJSON (issue 14)" {
+	nbad=0
+	expect $'a,b\r1,2\r3,4\r' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' '' 0 -i csv
+	expect $'a,b\r1,2\r3,4' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' '' 0 -i csv
+	expect $'a\tb\r1\t2\r' '{"a":"1","b":"2"}' '' 0 -i tsv
+	expect $'{"a":1}\r{"a":2}\r' $'{"a":1}\n{"a":2}' '' 0
+	expect $'{"a":1}\r{"a":2}' $'{"a":1}\n{"a":2}' '' 0
+	# Mixed line ends; empty lines of any kind are skipped.
+	expect $'a,b\r\n1,2\r3,4\n\r\r\n5,6' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}\n{"a":"5","b":"6"}' '' 0 -i csv
+	# Inside quotes a CR (alone or before LF) is data.
+	expect $'a,b\r"x\ry",1\r"p\r\nq",2\r' $'{"a":"x\\ry","b":"1"}\n{"a":"p\\r\\nq","b":"2"}' '' 0 -i csv
+	# Line numbers count CR-ended lines.
+	expect $'a,b\r1,2\rbad\r3,4\r' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' \
+		'rt-clean: stdin:3: row has 1 field, the header has 2' 1 -i csv
+	expect $'{"a":1}\r{"a":\r{"a":3}\r' $'{"a":1}\n{"a":3}' \
+		'rt-clean: stdin:2: invalid JSON: unexpected end of text at byte 6' 1
+	[ "$nbad" -eq 0 ]
+	# Counts add up, raw has no CR.
+	printf 'id,v\r1,a\r2\r3,c\r' >mac.csv
+	rt_run rt-clean --stats --reject rej.ndjson mac.csv
+	[ "$status" -eq 1 ]
+	stats_are 3 2 1 0
+	[ "$(jq -c '[.line, .raw]' rej.ndjson)" = '[3,"2"]' ]
+	# A CR-only file longer than --max-record-bytes is many short lines,
+	# and an overlong CR-ended line is rejected, reading resumes after it.
+	awk 'BEGIN { ORS = "\r"; print "{\"a\":0}"; for (i = 1; i <= 400; i++) print "{\"a\":" i "}" }' >many.ndjson
+	rt_run rt-clean --max-record-bytes 1K --stats many.ndjson
+	[ "$status" -eq 0 ]
+	stats_are 401 401 0 0
+	[ "$(tail -1 <<<"$output")" = '{"a":400}' ]
+	{ printf '{"a":1}\r{"a":"%s"}\r' "$(head -c 3000 /dev/zero | tr '\0' x)"
+	  printf '{"a":2}\r{"a":3}'; } >long.ndjson
+	rt_run rt-clean --max-record-bytes 1K --stats long.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = $'{"a":1}\n{"a":2}\n{"a":3}' ]
+	stats_are 4 3 1 0
+	[ "$(grep -v '^{' <<<"$stderr")" = 'rt-clean: long.ndjson:2: record exceeds --max-record-bytes (1024)' ]
+}
+
 @test "-o csv and -o tsv: header from the first record, quoting, rejects" {
 	IN='{"a":"x,y","b":"q\"r","c":null,"d":1.50,"e":[1, 2],"f":{"k":"v"},"g":true,"h":"l1\nl2","i":"t\tab"}
 {"b":"2"}

@@ -139,11 +139,24 @@ test_rows(void)
 	CSV("CRLF rows", "a,b\r\n1,2\r\n3,4\r\n",
 	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
 	    "L3 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
-	CSV("a CR alone is data", "a,b\n1\r2,3\n",
-	    "L2 {\"a\":\"1\\r2\",\"b\":\"3\"} [1\\r2,3]\n");
-	CSV("blank lines are not rows", "a,b\n\n1,2\n\n \t\n3,4\n\n",
+	CSV("a lone CR ends a line (old Mac files)", "a,b\n1\r2,3\n",
+	    "L2 BAD row has 1 field, the header has 2 [1]\n"
+	    "L3 {\"a\":\"2\",\"b\":\"3\"} [2,3]\n");
+	CSV("CR-only line ends", "a,b\r1,2\r\r3,4\r",
+	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
+	    "L4 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
+	CSV("a lone CR inside quotes is data", "a,b\r\"x\ry\",\"\r\"\r",
+	    "L2 {\"a\":\"x\\ry\",\"b\":\"\\r\"} [\"x\\ry\",\"\\r\"]\n");
+	CSV("empty lines are not rows, lines of blanks are", "a,b\n\n1,2\n\n \t\n3,4\n\n",
 	    "L3 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
+	    "L5 BAD row has 1 field, the header has 2 [ \\t]\n"
 	    "L6 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
+	CSV("one column: a line of blanks is a value", "a\n \n\t\n\n",
+	    "L2 {\"a\":\" \"} [ ]\n"
+	    "L3 {\"a\":\"\\t\"} [\\t]\n");
+	TSV("TSV: a line of one tab is two empty fields", "a\tb\n\t\n  \n",
+	    "L2 {\"a\":\"\",\"b\":\"\"} [\\t]\n"
+	    "L3 BAD row has 1 field, the header has 2 [  ]\n");
 	CSV("blank lines before the header", "\n\na,b\n1,2\n",
 	    "L4 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n");
 	CSV("BOM at the start", "\xEF\xBB\xBF" "a,b\n1,2\n",
@@ -191,6 +204,8 @@ test_bad_rows(void)
 	CSV("unterminated quote at EOF", "a,b\n1,2\n3,\"abc\ndef\n",
 	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
 	    "L3 BAD unterminated quoted field [3,\"abc\\ndef]\n");
+	CSV("unterminated quote at EOF, CR line ends", "a,b\r3,\"abc\rdef\r",
+	    "L2 BAD unterminated quoted field [3,\"abc\\rdef]\n");
 	CSV("unterminated quote at EOF without newline", "a,b\n3,\"abc",
 	    "L2 BAD unterminated quoted field [3,\"abc]\n");
 	CSV("invalid UTF-8", "a,b\n1,\xff\n2,\"\xc3(\"\n3,\xc3\xa9\n",
