@@ -307,6 +307,18 @@ EOF
 	[ "$(grep -v '^{' <<<"$stderr")" = 'rt-clean: long.ndjson:2: record exceeds --max-record-bytes (1024)' ]
 }
 
+@test "CSV differential: every record, reject and count against Python's csv module (issue 14)" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# Short by default; CSV_CASES=N or RT_LONG=1 (20000 cases) for more.
+	local n=${CSV_CASES:-200}
+	[ -z "${RT_LONG:-}" ] || n=${CSV_CASES:-20000}
+	run python3 "$RT_ROOT/tests/csv/csvdiff.py" --rt-clean "$RT_BIN/rt-clean" \
+		--cases "$n" --seed "${CSV_SEED:-1}"
+	printf '# %s\n' "${lines[@]: -1}" >&3
+	[ "$status" -eq 0 ] || { printf '%s\n' "$output"; return 1; }
+	[[ "${lines[-1]}" == "csvdiff: $n cases ("*"), 0 disagreements" ]]
+}
+
 @test "-o csv and -o tsv: header from the first record, quoting, rejects" {
 	IN='{"a":"x,y","b":"q\"r","c":null,"d":1.50,"e":[1, 2],"f":{"k":"v"},"g":true,"h":"l1\nl2","i":"t\tab"}
 {"b":"2"}
