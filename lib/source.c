@@ -108,8 +108,12 @@ src_open(struct rt_src *s)
 	s->in.nowait = s->nowait;
 	s->cur = s->fmt != RT_FMT_AUTO ? s->fmt :
 	    strcmp(path, "-") == 0 ? RT_FMT_NDJSON : rt_fmt_of_path(path);
-	if (s->cur != RT_FMT_NDJSON)
-		rt_csv_init(&s->csv, s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
+	if (s->cur != RT_FMT_NDJSON) {
+		rt_csv_init(&s->csv, s->delim ? s->delim :
+		    s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
+		if (s->quote)
+			rt_csv_set_quote(&s->csv, s->quote);
+	}
 	s->at_eof = 0;
 	s->open = 1;
 	return 1;

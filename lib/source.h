@@ -47,6 +47,8 @@ struct rt_src {
 	int npaths, next;
 	enum rt_fmt fmt;	/* forced by -i, or AUTO */
 	size_t max;		/* --max-record-bytes */
+	char delim, quote;	/* CSV/TSV: --delimiter, --quote; 0: ',' or
+				 * tab, and '"' */
 	void (*idle)(void *);	/* passed to each reader (rtio.h) */
 	void *idle_arg;
 	int nowait;		/* return RT_IN_AGAIN rather than block */

@@ -319,25 +319,72 @@ EOF
 	[[ "${lines[-1]}" == "csvdiff: $n cases ("*"), 0 disagreements" ]]
 }
 
-@test "-o csv and -o tsv: header from the first record, quoting, rejects" {
+@test "-o csv and -o tsv: header from the first record, quoting; a new key starts a new header block" {
 	IN='{"a":"x,y","b":"q\"r","c":null,"d":1.50,"e":[1, 2],"f":{"k":"v"},"g":true,"h":"l1\nl2","i":"t\tab"}
 {"b":"2"}
 {"a":"3","z":1}
-{"i":"é"}'
+{"i":"é"}
+{"z":2,"a":"4"}
+[1]'
 	rt_run rt-clean -o csv --stats
 	[ "$status" -eq 1 ]
+	# Like Miller's CSV-lite writer: an empty line, then the new keys.  A
+	# record whose keys are all in the header is written under it.
 	[ "$output" = 'a,b,c,d,e,f,g,h,i
 "x,y","q""r",,1.50,"[1, 2]","{""k"":""v""}",true,"l1
 l2",t	ab
 ,2,,,,,,,
-,,,,,,,,é' ]
-	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:3: a key is not in the CSV header (the first record's keys)" ]
-	stats_are 4 3 1 0
+
+a,z
+3,1
+
+i
+é
+
+z,a
+2,4' ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:6: not a JSON object" ]
+	stats_are 6 5 1 0
 	IN='{"a":"x,y","b":"q\"r","c":null,"i":"t\tab"}
-{"b":"2"}'
+{"b":"2"}
+{"n":1}'
 	rt_run rt-clean --output-format tsv
 	[ "$status" -eq 0 ]
-	[ "$output" = $'a\tb\tc\ti\nx,y\t"q""r"\t\t"t\tab"\n\t2\t\t' ]
+	[ "$output" = $'a\tb\tc\ti\nx,y\t"q""r"\t\t"t\tab"\n\t2\t\t\n\nn\n1' ]
+}
+
+@test "--columns A,B,C: a fixed header; missing values empty; another key is a reject naming it" {
+	IN='{"b":"2","a":"x,y"}
+{"a":"3"}
+{}
+{"a":"4","zz":1,"b":5}
+{"c":null,"b":"l1\nl2"}'
+	rt_run rt-clean -o csv --columns a,b,c --stats
+	[ "$status" -eq 1 ]
+	[ "$output" = 'a,b,c
+"x,y",2,
+3,,
+,,
+,"l1
+l2",' ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:4: key 'zz' is not in --columns" ]
+	stats_are 5 4 1 0
+	# The same with the reject file; and TSV.
+	rt_run rt-clean -o tsv --columns c,a --reject rej.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = $'c\ta\n\t3\n\t' ]
+	[ "$(jq -c '[.line, .reason]' rej.ndjson)" = $'[1,"key \'b\' is not in --columns"]\n[4,"key \'zz\' is not in --columns"]\n[5,"key \'b\' is not in --columns"]' ]
+	# One column: empty values are quoted, so the line is not empty.
+	IN=$'{"id":""}\n{}'
+	rt_run rt-clean -o csv --columns id
+	[ "$output" = $'id\n""\n""' ]
+	# A key with control characters is escaped in the reason.
+	IN='{"a\u001b[31m":1}'
+	rt_run rt-clean -o csv --columns a
+	[ "$stderr" = "rt-clean: stdin:1: key 'a\\u001b[31m' is not in --columns" ]
+	usage_is --columns a <<<"rt-clean: --columns needs -o csv or -o tsv"
+	usage_is -o csv --columns a,,b <<<"rt-clean: --columns: an empty column name: 'a,,b'"
+	usage_is -o csv --columns a,b,a <<<"rt-clean: --columns: a column named twice: 'a,b,a'"
 }
 
 @test "-o csv output reads back through -i csv to the same strings" {
@@ -346,6 +393,79 @@ l2",t	ab
 	rt-clean -o csv <<<"$IN" >out.csv
 	rt-clean -i csv --no-trim out.csv >back.ndjson
 	diff <(jq -c . <<<"$IN") <(jq -c . back.ndjson)
+}
+
+# ------------------------------------------------- CSV variants (issue 16)
+
+@test "-d/--delimiter C and --quote C for CSV input (;  |  tab, any byte)" {
+	nbad=0
+	expect $'a;b\n1;"x;y"\n' '{"a":"1","b":"x;y"}' '' 0 -i csv -d ';'
+	expect $'a;b\n1;2\n' '{"a":"1","b":"2"}' '' 0 -i csv --delimiter ';'
+	expect $'a;b\n1;2\n' '{"a":"1","b":"2"}' '' 0 -i csv --delimiter=';'
+	expect $'a|b\n"x|y"|2\n' '{"a":"x|y","b":"2"}' '' 0 -i csv -d '|'
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d tab
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d $'\t'
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d '\t'
+	expect $'a\x01b\n1\x01,2\n' '{"a":"1","b":",2"}' '' 0 -i csv -d $'\x01'
+	expect $'a b\n1 "2 3"\n' '{"a":"1","b":"2 3"}' '' 0 -i csv -d ' '
+	# -d overrides TSV's tab too; commas are then data.
+	expect $'a;b\n1,5;2\n' '{"a":"1,5","b":"2"}' '' 0 -i tsv -d ';'
+	# A comma is data with another delimiter; ragged rows still reject.
+	expect $'a;b\n1,2\n' '' 'rt-clean: stdin:2: row has 1 field, the header has 2' 1 -i csv -d ';'
+	# --quote: the quote character; '"' is then data.
+	expect $'a,b\n\'x,y\',\'it\'\'s\'\n' '{"a":"x,y","b":"it'"'"'s"}' '' 0 -i csv --quote "'"
+	expect $'a,b\n"q",\'"\'\n' '{"a":"\"q\"","b":"\""}' '' 0 -i csv --quote "'"
+	expect $'a;b\n\'1;2\';\'x\ny\'\n' '{"a":"1;2","b":"x\ny"}' '' 0 -i csv -d ';' --quote "'"
+	expect $'a,b\nx\'y,1\n' '' 'rt-clean: stdin:2: malformed CSV (stray quote)' 1 -i csv --quote "'"
+	# A .csv operand takes them as well.
+	printf 'a;b\n1;2\n' >semi.csv
+	expect '' '{"a":"1","b":"2"}' '' 0 -d ';' semi.csv
+	[ "$nbad" -eq 0 ]
+	# A semicolon export with decimal commas, in one command.
+	printf 'id;amount;when\n1;1.234,56;2024-03-01\n2;"12,5";2024-03-02\n3;-0,75;2024-03-03\n' >export.csv
+	rt_run rt-clean -i csv -d ';' --decimal-comma --number amount export.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"id":"1","amount":1234.56,"when":"2024-03-01"}
+{"id":"2","amount":12.5,"when":"2024-03-02"}
+{"id":"3","amount":-0.75,"when":"2024-03-03"}' ]
+}
+
+@test "-d/--delimiter and --quote for -o csv and -o tsv; round trip" {
+	IN='{"a":"x;y","b":"1,5","c":"it'"'"'s","d":"q\"r"}'
+	rt_run rt-clean -o csv -d ';'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a;b;c;d\n"x;y";1,5;it\'s;"q""r"' ]
+	rt_run rt-clean -o csv -d ';' --quote "'"
+	[ "$output" = $'a;b;c;d\n\'x;y\';1,5;\'it\'\'s\';q"r' ]
+	rt_run rt-clean -o tsv -d '|'
+	[ "$output" = $'a|b|c|d\nx;y|1,5|it\'s|"q""r"' ]
+	rt_run rt-clean -o csv -d tab
+	[ "$output" = $'a\tb\tc\td\nx;y\t1,5\tit\'s\t"q""r"' ]
+	# What -o csv -d C --quote Q writes, -i csv -d C --quote Q reads back.
+	IN='{"a":"x;y","b":"l1\r\nl2","c":"it'"'"'s","d":"q\"r;\"","e":"","f":"\t"}
+{"a":"","b":"","c":"","d":"","e":"","f":""}'
+	local d q
+	for d in ';' '|' tab ','; do
+		for q in '"' "'"; do
+			rt-clean -o csv -d "$d" --quote "$q" --no-trim <<<"$IN" >out.csv
+			rt-clean -i csv -d "$d" --quote "$q" --no-trim out.csv >back.ndjson
+			diff <(jq -c . <<<"$IN") <(jq -c . back.ndjson) ||
+				{ echo "-d $d --quote $q"; cat out.csv; return 1; }
+		done
+	done
+}
+
+@test "-d/--delimiter and --quote: bad values are usage errors" {
+	usage_is -d ';;' <<<"rt-clean: --delimiter: ';;' is not one byte (or tab)"
+	usage_is -d '' <<<"rt-clean: --delimiter: '' is not one byte (or tab)"
+	usage_is -d 'é' <<<"rt-clean: --delimiter: 'é' is not one byte (or tab)"
+	usage_is -d $'\n' <<<"rt-clean: --delimiter: a line end cannot be the delimiter"
+	usage_is -d $'\r' <<<"rt-clean: --delimiter: a line end cannot be the delimiter"
+	usage_is --quote "''" <<<"rt-clean: --quote: '''' is not one byte"
+	usage_is --quote $'\n' <<<"rt-clean: --quote: a line end cannot be the quote"
+	usage_is -d "'" --quote "'" <<<"rt-clean: --delimiter and --quote are the same byte"
+	usage_is --quote , <<<"rt-clean: --delimiter and --quote are the same byte"
+	usage_is -d <<<"rt-clean: option '-d' needs a value"
 }
 
 # ------------------------------------------------------------------ keys

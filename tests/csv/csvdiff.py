@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Differential test: rt-clean's CSV/TSV reading against Python's csv module.
 
-Each case is a seeded random file: random quoting, embedded quotes,
+Each case is a seeded random file: random delimiters (, tab ; |) and
+quote characters (" '), random quoting, embedded quotes,
 quoted line breaks (LF, CRLF, CR), line ends of every kind, a BOM, ragged
 rows, lines of blanks, empty lines, empty fields, unicode, NUL bytes,
 stray quotes and a missing final newline.  rt-clean reads it with
@@ -36,7 +37,8 @@ import sys
 import tempfile
 
 ALPHABET = ["a", "b", "Z", "0", "9", " ", " ", "\t", "x y", "é", "€", "😀",
-            "中", "\u00a0", "'", "\\", "/", "{", "}", ":", "[", "]", "\x01"]
+            "中", "\u00a0", "'", "\\", "/", "{", "}", ":", "[", "]", "\x01",
+            ",", ";", "|", '"']
 # Characters that force quoting (or make a stray quote), chosen at times.
 SPECIAL = ['"', "\n", "\r\n", "\r", ","]
 EOLS = ["\n"] * 6 + ["\r\n"] * 3 + ["\r"] * 2
@@ -138,8 +140,8 @@ class Case:
 
 def generate(seed):
     rnd = random.Random(seed)
-    delim = rnd.choice([",", ",", ",", "\t"])
-    quote = '"'
+    delim = rnd.choice([",", ",", ",", "\t", ";", "|"])
+    quote = '"' if rnd.random() < 0.8 else "'"
     c = Case(rnd, delim, quote)
     ncol = rnd.choice([1, 1, 2, 3, 4, 6])
     for _ in range(rnd.randint(0, 2)):
@@ -222,7 +224,12 @@ def run_rt_clean(exe, case, data, tmp):
     rej = os.path.join(tmp, "rej.ndjson")
     with open(path, "wb") as f:
         f.write(data)
-    args = [exe, "-i", ext, "--no-trim", "--stats", "--reject", rej, path]
+    args = [exe, "-i", ext, "--no-trim", "--stats", "--reject", rej]
+    if case.delim not in ",\t":
+        args += ["-d", case.delim]
+    if case.quote != '"':
+        args += ["--quote", case.quote]
+    args.append(path)
     p = subprocess.run(args, capture_output=True)
     got = []
     for ln in p.stdout.decode("utf-8").splitlines():
