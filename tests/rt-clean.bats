@@ -535,6 +535,27 @@ EOF
 	[ "$nbad" -eq 0 ]
 }
 
+@test "--rename OLD=NEW,OLD=NEW: a comma-separated list, and the option repeats (issue 16)" {
+	nbad=0
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","x":2}' '' 0 \
+		--rename ts=time,kartennummer=card
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","x":2}' '' 0 \
+		--rename ts=time --rename kartennummer=card
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","y":2}' '' 0 \
+		--rename ts=time,kartennummer=card --rename x=y
+	# Three in one, with --keys snake and the new names in other options.
+	expect '{"Card ID":"c1","Amount":"1,5","When":0}' '{"card":"c1","amt":1.5,"at":"1970-01-01T00:00:00.000Z"}' '' 0 \
+		--keys snake --rename card_id=card,amount=amt,when=at --number amt --decimal-comma --time at
+	# Two names made one: a duplicate key, as with one pair at a time.
+	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key 'c'" 1 --rename a=c,b=c
+	[ "$nbad" -eq 0 ]
+	# A bad pair in a list is a usage error naming that pair.
+	usage_is --rename a=b,c <<<"rt-clean: --rename: expected NAME=VALUE: 'c'"
+	usage_is --rename a=b, <<<"rt-clean: --rename: expected NAME=VALUE: ''"
+	usage_is --rename ,a=b <<<"rt-clean: --rename: expected NAME=VALUE: ''"
+	usage_is --rename a=b,c= <<<"rt-clean: --rename: expected OLD=NEW: 'c='"
+}
+
 # ---------------------------------------------------------------- values
 
 @test "trim: ASCII whitespace and NBSP at both ends of strings; --no-trim" {

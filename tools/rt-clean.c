@@ -50,7 +50,8 @@ usage(void)
 	    "Field lists F may be comma-separated; options repeat.\n\n"
 	    "Keys:\n"
 	    "      --keys MODE          asis (default), lower or snake\n"
-	    "      --rename OLD=NEW     rename a field (OLD as --keys made it)\n"
+	    "      --rename OLD=NEW     rename a field (OLD as --keys made it); a\n"
+	    "                           comma-separated list of pairs, or repeat\n"
 	    "      --select F           keep only these fields\n"
 	    "      --drop F             remove these fields\n"
 	    "Values:\n"
@@ -91,6 +92,26 @@ fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
 	free(copy);
 }
 
+/* --rename OLD=NEW[,OLD=NEW...]: each pair of the list. */
+static void
+renames(struct rt_cli *cli, struct rt_clean *c, const char *list)
+{
+	char *copy = rt_xstrdup(list), *p = copy, *e;
+	const char *err;
+
+	for (;;) {
+		e = strchr(p, ',');
+		if (e)
+			*e = '\0';
+		if ((err = rt_clean_rename(c, p)) != NULL)
+			rt_cli_usage_error(cli, "--rename: %s: '%s'", err, p);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	free(copy);
+}
+
 struct dedupe_opts {
 	const char *field;
 	int64_t window;
@@ -121,7 +142,7 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 			else
 				err = "expected asis, lower or snake";
 			break;
-		case OPT_RENAME: err = rt_clean_rename(c, optarg); break;
+		case OPT_RENAME: renames(cli, c, optarg); break;
 		case OPT_SELECT: fields(cli, c, name, optarg, RT_CF_SELECT); break;
 		case OPT_DROP: fields(cli, c, name, optarg, RT_CF_DROP); break;
 		case OPT_NO_TRIM: c->trim = 0; break;
