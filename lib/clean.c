@@ -235,6 +235,38 @@ rt_clean_dedupe(struct rt_clean *c, const char *name, int64_t window,
 	return NULL;
 }
 
+void
+rt_clean_config(const struct rt_clean *c, struct rt_buf *b)
+{
+	const struct rt_clean_field *f = &c->f[c->dedupe];
+
+	rt_buf_printf(b, "dedupe=");
+	rt_buf_add(b, f->name, f->len);
+	rt_buf_printf(b, "\nflags=%u keys=%d trim=%d num=%u max=%zu "
+	    "window=%lld\n", f->flags, (int)c->keys, c->trim, c->numflags,
+	    c->dedupe_max, (long long)c->dedupe_window);
+	if (c->dedupe_time >= 0) {
+		rt_buf_printf(b, "time=");
+		rt_buf_adds(b, c->f[c->dedupe_time].name);
+		rt_buf_printf(b, "\n");
+	}
+	if ((f->flags & RT_CF_TIME) || c->dedupe_time >= 0)
+		rt_buf_printf(b, "unit=%d format=%s\n", (int)c->topt->unit,
+		    c->topt->format ? c->topt->format : "");
+}
+
+void
+rt_clean_save(const struct rt_clean *c, struct rt_buf *b)
+{
+	rt_seen_save(&c->seen, b);
+}
+
+const char *
+rt_clean_load(struct rt_clean *c, const char *p, size_t n)
+{
+	return rt_seen_load(&c->seen, p, n);
+}
+
 static int
 is_space_at(const char *s, size_t n, size_t *k)
 {

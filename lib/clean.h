@@ -96,6 +96,18 @@ const char *rt_clean_rename(struct rt_clean *c, const char *spec);
 const char *rt_clean_dedupe(struct rt_clean *c, const char *name,
     int64_t window, size_t max);
 
+/*
+ * The --dedupe memory in a state file (state.h), so that runs over the
+ * chunks of an input in turn drop what one run would.  rt_clean_config
+ * appends the settings that shape it (the state's fingerprint);
+ * rt_clean_save appends the memory; rt_clean_load takes it back into a
+ * fresh rt_clean with the same settings: NULL, or why the text is
+ * refused.  Only with --dedupe.
+ */
+void rt_clean_config(const struct rt_clean *c, struct rt_buf *b);
+void rt_clean_save(const struct rt_clean *c, struct rt_buf *b);
+const char *rt_clean_load(struct rt_clean *c, const char *p, size_t n);
+
 enum { RT_CLEAN_OUT, RT_CLEAN_REJECT, RT_CLEAN_DROP };
 
 /*

@@ -1048,6 +1048,91 @@ rt-clean: stdin:9: ts: cannot parse as a time: not a date-time' ]
 	stats_are 6 5 0 1
 }
 
+@test "--dedupe --state FILE: three chunks in turn give the output and drops of one run (issue 16)" {
+	awk 'BEGIN { srand(7); for (i = 0; i < 300; i++)
+		printf "{\"id\":\"%d\",\"v\":%d}\n", int(rand() * 80), i }' >all.ndjson
+	rt_run rt-clean --dedupe id --stats all.ndjson
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >whole.out
+	local drop n=0 d=0 p
+	drop=$(stat_field dropped)
+	[ "$drop" -gt 50 ]
+	split -l 100 all.ndjson part.
+	rm -f chunks.out
+	for p in part.aa part.ab part.ac; do
+		rt_run rt-clean --dedupe id --state st --stats "$p"
+		[ "$status" -eq 0 ] || { echo "$p: $stderr"; return 1; }
+		[ -n "$output" ] && printf '%s\n' "$output" >>chunks.out
+		d=$((d + $(stat_field dropped)))
+		n=$((n + 1))
+	done
+	[ "$n" -eq 3 ]
+	cmp whole.out chunks.out
+	[ "$d" -eq "$drop" ]
+	# Run again over the whole: every id is known, all dropped.
+	rt_run rt-clean --dedupe id --state st --stats all.ndjson
+	[ -z "$output" ]
+	[ "$(stat_field dropped)" -eq 300 ]
+}
+
+@test "--dedupe-window --state: expiry across chunks as in one run; a changed option is refused" {
+	# Event times 4 s apart with jitter (out of order at times), ids
+	# from a few: duplicates within 1m drop, later ones pass again.
+	awk 'BEGIN { srand(11); for (i = 0; i < 400; i++)
+		printf "{\"id\":%d,\"ts\":%d}\n", int(rand() * 12), 1709294400 + i * 4 + int(rand() * 9) }' >all.ndjson
+	rt_run rt-clean --dedupe id --dedupe-window 1m --stats all.ndjson
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >whole.out
+	local drop d=0 p
+	drop=$(stat_field dropped)
+	[ "$drop" -gt 100 ]
+	# Some ids pass more than once (their earlier copy expired).
+	[ "$(jq -s 'group_by(.id) | map(length) | max' whole.out)" -gt 3 ]
+	split -l 133 all.ndjson part.
+	rm -f chunks.out
+	for p in part.aa part.ab part.ac part.ad; do
+		rt_run rt-clean --dedupe id --dedupe-window 1m --state st --stats "$p"
+		[ "$status" -eq 0 ] || { echo "$p: $stderr"; return 1; }
+		[ -n "$output" ] && printf '%s\n' "$output" >>chunks.out
+		d=$((d + $(stat_field dropped)))
+	done
+	cmp whole.out chunks.out
+	[ "$d" -eq "$drop" ]
+	# The state is for these options only.
+	for p in "--dedupe-window 2m" "--dedupe-max 5" "--dedupe-window 1m --dedupe v"; do
+		rt_run rt-clean --dedupe id $p --state st all.ndjson
+		[ "$status" -eq 2 ] || { echo "$p: status $status"; return 1; }
+		[ -z "$output" ]
+		[ "$stderr" = "rt-clean: st: written with other options" ] || { echo "$p: $stderr"; return 1; }
+	done
+	printf 'rubbish\n' >bad.st
+	rt_run rt-clean --dedupe id --state bad.st all.ndjson
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-clean: bad.st: not an rtpipe state file" ]
+	usage_is --state st <<<"rt-clean: --state needs --dedupe"
+}
+
+@test "--dedupe --state: SIGTERM saves the state; output is flushed first" {
+	mkfifo in.fifo
+	rt-clean --dedupe id --state st <in.fifo >out.ndjson 2>err &
+	local pid=$!
+	exec 4>in.fifo
+	printf '{"id":1}\n{"id":2}\n{"id":1}\n' >&4
+	local i
+	for i in $(seq 50); do [ "$(wc -l <out.ndjson)" -eq 2 ] && break; sleep 0.1; done
+	[ "$(cat out.ndjson)" = $'{"id":1}\n{"id":2}' ]
+	kill -TERM "$pid"
+	local st=0
+	wait "$pid" || st=$?
+	exec 4>&-
+	[ "$st" -eq 0 ]
+	[ ! -s err ]
+	IN=$'{"id":2}\n{"id":3}\n{"id":1}'
+	rt_run rt-clean --dedupe id --state st --stats
+	[ "$output" = '{"id":3}' ]
+	stats_are 3 1 0 2
+}
+
 # --------------------------------------------------------------- rejects
 
 @test "invalid JSON and non-objects are rejected with the reason; the stream goes on" {
