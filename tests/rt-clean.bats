@@ -1133,6 +1133,70 @@ rt-clean: stdin:9: ts: cannot parse as a time: not a date-time' ]
 	stats_are 3 1 0 2
 }
 
+# ------------------------------------------------------- silent mistakes
+
+@test "a typed field in none of the first 1000 records: one warning, then, or at exit (issue 16)" {
+	awk 'BEGIN { for (i = 0; i < 1500; i++) printf "{\"amount\":\"%d\",\"cur\":\"eur\"}\n", i }' >in.ndjson
+	rt_run rt-clean --number amont --upper cur,curr --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: warning: field 'amont' is in none of the first 1000 records
+rt-clean: warning: field 'curr' is in none of the first 1000 records" ]
+	stats_are 1500 1500 0 0
+	# Every type and case option; not --require, --default, --select,
+	# --drop, --dedupe (rules of the user's, whatever the data).
+	local o
+	for o in --number --integer --time --bool --upper --lower; do
+		IN=$'{"a":"1"}\n{"a":"2"}\n{"a":"3"}'
+		rt_run rt-clean $o b
+		[ "$status" -eq 0 ] || { echo "$o: $status"; return 1; }
+		[ "$stderr" = "rt-clean: warning: field 'b' is in none of the 3 records" ] ||
+			{ echo "$o: $stderr"; return 1; }
+	done
+	IN='{"a":"1"}'
+	rt_run rt-clean --drop b --select a,c --default d=1 --dedupe e
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	rt_run rt-clean --number b
+	[ "$stderr" = "rt-clean: warning: field 'b' is not in the one record read" ]
+	# A default fills the field: no warning.
+	rt_run rt-clean --number b --default b=0
+	[ -z "$stderr" ]
+	# No record read: nothing to say.
+	IN=''
+	rt_run rt-clean --number b
+	unset IN
+	[ -z "$stderr" ]
+	# The final name counts (after --keys and --rename), in CSV too; a
+	# record rejected for another field still shows it.
+	printf 'Card ID,Amt\nc1,x\nc2,y\n' >in.csv
+	rt_run rt-clean --keys snake --rename amt=amount --number amount --upper card_id in.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "rt-clean: in.csv:2: amount: cannot parse as a number: not a number
+rt-clean: in.csv:3: amount: cannot parse as a number: not a number" ]
+	IN='{"a":1,"a":2,"b":"x"}'
+	rt_run rt-clean --upper b
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key 'a'" ]
+	# Seen in the 1000th record only: no warning.
+	awk 'BEGIN { for (i = 1; i < 1000; i++) print "{\"a\":1}"; print "{\"b\":\"x\"}"; print "{\"a\":2}" }' >late.ndjson
+	rt_run rt-clean --upper b late.ndjson
+	[ -z "$stderr" ]
+}
+
+@test "the warning about an absent field comes after the 1000th record, while input goes on" {
+	mkfifo in.fifo
+	rt-clean --number amont <in.fifo >out.ndjson 2>err &
+	local pid=$! i
+	exec 4>in.fifo
+	awk 'BEGIN { for (i = 0; i < 1000; i++) print "{\"amount\":1}" }' >&4
+	for i in $(seq 50); do [ -s err ] && break; sleep 0.1; done
+	[ "$(cat err)" = "rt-clean: warning: field 'amont' is in none of the first 1000 records" ]
+	printf '{"amount":2}\n' >&4
+	exec 4>&-
+	wait "$pid"
+	[ "$(cat err)" = "rt-clean: warning: field 'amont' is in none of the first 1000 records" ]
+	[ "$(wc -l <out.ndjson)" -eq 1001 ]
+}
+
 # --------------------------------------------------------------- rejects
 
 @test "invalid JSON and non-objects are rejected with the reason; the stream goes on" {

@@ -247,6 +247,26 @@ wait_input(struct rt_cli *cli)
 		(void)poll(&pfd, 1, -1);
 }
 
+/* Type and case options naming a field no record has shown: misspelt? */
+static void
+warn_unseen(struct rt_cli *cli, const struct rt_clean *c)
+{
+	const char *name;
+	size_t i = 0;
+
+	while ((name = rt_clean_unseen(c, &i)) != NULL) {
+		if (c->nrec >= RT_CLEAN_CHECKN)
+			rt_cli_warn(cli, "warning: field '%s' is in none of the "
+			    "first %d records", name, RT_CLEAN_CHECKN);
+		else if (c->nrec == 1)
+			rt_cli_warn(cli, "warning: field '%s' is not in the one "
+			    "record read", name);
+		else
+			rt_cli_warn(cli, "warning: field '%s' is in none of the "
+			    "%llu records", name, (unsigned long long)c->nrec);
+	}
+}
+
 static void
 clean_one(struct rt_cli *cli, struct rt_clean *c, const struct rt_rec *rec)
 {
@@ -271,7 +291,7 @@ main(int argc, char *argv[])
 	struct rt_clean clean;
 	struct dedupe_opts dd = { NULL, 0, 0, NULL };
 	struct rt_rec rec;
-	int k;
+	int k, warned = 0;
 
 	rt_cli_init(&cli, "rt-clean", usage);
 	rt_clean_init(&clean, &cli.topt);
@@ -283,11 +303,18 @@ main(int argc, char *argv[])
 	if (dd.state)
 		rt_cli_catch_term();
 	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
-		if (k == RT_IN_AGAIN)
+		if (k == RT_IN_AGAIN) {
 			wait_input(&cli);
-		else
-			clean_one(&cli, &clean, &rec);
+			continue;
+		}
+		clean_one(&cli, &clean, &rec);
+		if (!warned && clean.nrec == RT_CLEAN_CHECKN) {
+			warn_unseen(&cli, &clean);
+			warned = 1;
+		}
 	}
+	if (!warned && clean.nrec > 0)
+		warn_unseen(&cli, &clean);
 	if (dd.state)
 		save_state(&cli, &clean, dd.state);
 	rt_clean_release(&clean);
