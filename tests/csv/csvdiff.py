@@ -153,7 +153,7 @@ def generate(seed):
         c.parts.append(c.quote + c.text(8).replace(c.quote, ""))
     elif rnd.random() < 0.3 and c.parts:     # no final line end
         last = c.parts[-1]
-        c.parts[-1] = re.sub(r"(\r\n|\r|\n)$", "", last)
+        c.parts[-1] = re.sub(r"(\r\n|\r|\n)\Z", "", last)
     text = "".join(c.parts)
     bom = rnd.random() < 0.15
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
@@ -162,11 +162,11 @@ def generate(seed):
 
 def physical_lines(text):
     """Lines with their terminators: LF, CRLF or a lone CR end one."""
-    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
 
 
 def cut_eol(s):
-    return re.sub(r"(\r\n|\r|\n)$", "", s)
+    return re.sub(r"(\r\n|\r|\n)\Z", "", s)
 
 
 def oracle(case, data):
