@@ -99,6 +99,7 @@ rt_clean_release(struct rt_clean *c)
 	free(c->stamp);
 	free(c->fnode);
 	free(c->ftime);
+	free(c->fseen);
 	if (c->dedupe >= 0)
 		rt_seen_release(&c->seen);
 	rt_jdoc_release(&c->doc);
@@ -133,6 +134,8 @@ rt_clean_field(struct rt_clean *c, const char *name, unsigned flags)
 		i = (int)c->nf++;
 		c->fnode = rt_xreallocarray(c->fnode, c->nf, sizeof *c->fnode);
 		c->ftime = rt_xreallocarray(c->ftime, c->nf, sizeof *c->ftime);
+		c->fseen = rt_xreallocarray(c->fseen, c->nf, sizeof *c->fseen);
+		c->fseen[i] = 0;
 	}
 	c->f[i].flags |= flags;
 	types = c->f[i].flags & RT_CF_TYPES;
@@ -233,6 +236,38 @@ rt_clean_dedupe(struct rt_clean *c, const char *name, int64_t window,
 	}
 	rt_seen_init(&c->seen, max, window);
 	return NULL;
+}
+
+void
+rt_clean_config(const struct rt_clean *c, struct rt_buf *b)
+{
+	const struct rt_clean_field *f = &c->f[c->dedupe];
+
+	rt_buf_printf(b, "dedupe=");
+	rt_buf_add(b, f->name, f->len);
+	rt_buf_printf(b, "\nflags=%u keys=%d trim=%d num=%u max=%zu "
+	    "window=%lld\n", f->flags, (int)c->keys, c->trim, c->numflags,
+	    c->dedupe_max, (long long)c->dedupe_window);
+	if (c->dedupe_time >= 0) {
+		rt_buf_printf(b, "time=");
+		rt_buf_adds(b, c->f[c->dedupe_time].name);
+		rt_buf_printf(b, "\n");
+	}
+	if ((f->flags & RT_CF_TIME) || c->dedupe_time >= 0)
+		rt_buf_printf(b, "unit=%d format=%s\n", (int)c->topt->unit,
+		    c->topt->format ? c->topt->format : "");
+}
+
+void
+rt_clean_save(const struct rt_clean *c, struct rt_buf *b)
+{
+	rt_seen_save(&c->seen, b);
+}
+
+const char *
+rt_clean_load(struct rt_clean *c, const char *p, size_t n)
+{
+	return rt_seen_load(&c->seen, p, n);
 }
 
 static int
@@ -868,6 +903,34 @@ members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
 	return missing_fields(c, &first, why);
 }
 
+/* Note which fields the record's keys name, whatever becomes of it. */
+static void
+note_fields(struct rt_clean *c, const struct rt_jdoc *d)
+{
+	uint32_t k;
+	size_t i = 0;
+
+	for (k = 1; k < d->v[0].next; k = d->v[k + 1].next, i++) {
+		const struct rt_clean_keyinfo *ki = key_resolve(c, d, k, i);
+
+		if (ki->field >= 0)
+			c->fseen[ki->field] = 1;
+	}
+}
+
+const char *
+rt_clean_unseen(const struct rt_clean *c, size_t *i)
+{
+	for (; *i < c->nf; ++*i) {
+		const struct rt_clean_field *f = &c->f[*i];
+
+		if (!c->fseen[*i] && f->def == NULL &&
+		    (f->flags & (RT_CF_TYPES | RT_CF_UPPER | RT_CF_LOWER)))
+			return c->f[(*i)++].name;
+	}
+	return NULL;
+}
+
 int
 rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 {
@@ -875,6 +938,7 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 	const struct rt_jdoc *d = rt_rec_parse(r, &c->doc);
 	int64_t t = 0;
 
+	c->nrec++;
 	if (d == NULL) {
 		snprintf(c->why, sizeof c->why, "invalid JSON: %s at byte %zu",
 		    c->doc.err, c->doc.erroff + 1);
@@ -893,6 +957,8 @@ rt_clean_record(struct rt_clean *c, const struct rt_rec *r, const char **why)
 		memset(c->stamp, 0, c->capstamp * sizeof *c->stamp);
 		c->gen = 1;
 	}
+	if (c->nrec <= RT_CLEAN_CHECKN && c->nf)
+		note_fields(c, d);
 	if (c->nf)
 		memset(c->fnode, 0, c->nf * sizeof *c->fnode);
 	if (c->dedupe_time >= 0)

@@ -78,7 +78,12 @@ struct rt_clean {
 	struct rt_buf hid;	/* the --dedupe value of a field not written
 				 * out (--drop, --select) */
 	int hidden;		/* hid holds this record's id */
+	uint64_t nrec;		/* records given to rt_clean_record */
+	unsigned char *fseen;	/* by field: in one of the first records */
 };
+
+/* Records looked at for fields that never occur (rt_clean_unseen). */
+#define RT_CLEAN_CHECKN 1000
 
 void rt_clean_init(struct rt_clean *c, struct rt_timeopt *topt);
 void rt_clean_release(struct rt_clean *c);
@@ -95,6 +100,24 @@ const char *rt_clean_rename(struct rt_clean *c, const char *spec);
  * --time fields are known.  NULL or a message. */
 const char *rt_clean_dedupe(struct rt_clean *c, const char *name,
     int64_t window, size_t max);
+
+/*
+ * The --dedupe memory in a state file (state.h), so that runs over the
+ * chunks of an input in turn drop what one run would.  rt_clean_config
+ * appends the settings that shape it (the state's fingerprint);
+ * rt_clean_save appends the memory; rt_clean_load takes it back into a
+ * fresh rt_clean with the same settings: NULL, or why the text is
+ * refused.  Only with --dedupe.
+ */
+void rt_clean_config(const struct rt_clean *c, struct rt_buf *b);
+void rt_clean_save(const struct rt_clean *c, struct rt_buf *b);
+const char *rt_clean_load(struct rt_clean *c, const char *p, size_t n);
+
+/* The next field from *i on that a type or case option names (without
+ * a --default) and none of the first min(c->nrec, RT_CLEAN_CHECKN)
+ * records held, under its final name: its name, *i moved past it; NULL
+ * when none is left.  A likely misspelling, for a warning. */
+const char *rt_clean_unseen(const struct rt_clean *c, size_t *i);
 
 enum { RT_CLEAN_OUT, RT_CLEAN_REJECT, RT_CLEAN_DROP };
 

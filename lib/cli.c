@@ -26,6 +26,11 @@ const char rt_cli_common_help[] =
     "  -i, --input-format FMT   ndjson, csv or tsv (default: by file extension,\n"
     "                           else ndjson)\n"
     "  -o, --output-format FMT  ndjson (default), csv or tsv\n"
+    "  -d, --delimiter C        CSV/TSV field separator, in and out: one byte,\n"
+    "                           or tab (default: ',' for CSV, tab for TSV)\n"
+    "      --quote C            CSV/TSV quote character (default '\"')\n"
+    "      --columns A,B,...    -o csv|tsv: this header; a record with another\n"
+    "                           key is rejected (default: a new header block)\n"
     "  -u, --unbuffered         flush after every record\n"
     "      --reject FILE        write rejected records to FILE as JSON objects\n"
     "      --stats              print counts as JSON on stderr at exit (and on\n"
@@ -260,6 +265,39 @@ exit_printed(struct rt_cli *c)
 	exit(RT_EXIT_OK);
 }
 
+/* The byte an option value names: one byte, or tab spelt "tab" or "\t";
+ * -1 if none. */
+static int
+byte_opt(const char *s)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+		return '\t';
+	return s[0] != '\0' && s[1] == '\0' ? (unsigned char)s[0] : -1;
+}
+
+/* -d and --quote. */
+static void
+csv_char_opt(struct rt_cli *c, int opt, const char *arg)
+{
+	int v = byte_opt(arg);
+
+	if (opt == 'd') {
+		if (v < 0)
+			rt_cli_usage_error(c, "--delimiter: '%s' is not one byte "
+			    "(or tab)", arg);
+		if (v == '\n' || v == '\r')
+			rt_cli_usage_error(c, "--delimiter: a line end cannot be "
+			    "the delimiter");
+		c->delim = (char)v;
+		return;
+	}
+	if (v < 0 || strcmp(arg, "tab") == 0)
+		rt_cli_usage_error(c, "--quote: '%s' is not one byte", arg);
+	if (v == '\n' || v == '\r')
+		rt_cli_usage_error(c, "--quote: a line end cannot be the quote");
+	c->quote = (char)v;
+}
+
 int
 rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 {
@@ -276,6 +314,13 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		if ((c->ofmt = rt_fmt_parse(arg)) < 0)
 			rt_cli_usage_error(c, "unknown output format '%s' "
 			    "(ndjson, csv, tsv)", arg);
+		return 1;
+	case 'd':
+	case RT_OPT_QUOTE:
+		csv_char_opt(c, opt, arg);
+		return 1;
+	case RT_OPT_COLUMNS:
+		c->columns = arg;
 		return 1;
 	case 'u':
 		c->unbuffered = 1;
@@ -346,6 +391,30 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		exit_printed(c);
 	}
 	return 0;
+}
+
+/* Check -d, --quote and --columns; set up the -o csv|tsv writer. */
+static void
+csv_writer(struct rt_cli *c)
+{
+	char q = c->quote ? c->quote : '"';
+	const char *err;
+
+	if (c->delim ? c->delim == q : (q == ',' || q == '\t'))
+		rt_cli_usage_error(c, "--delimiter and --quote are the same "
+		    "byte");
+	if (c->columns && c->ofmt == RT_FMT_NDJSON)
+		rt_cli_usage_error(c, "--columns needs -o csv or -o tsv");
+	if (c->ofmt == RT_FMT_NDJSON)
+		return;
+	rt_csvw_init(&c->csvw, c->delim ? c->delim :
+	    c->ofmt == RT_FMT_TSV ? '\t' : ',');
+	if (c->quote)
+		rt_csvw_set_quote(&c->csvw, c->quote);
+	if (c->columns &&
+	    (err = rt_csvw_set_columns(&c->csvw, c->columns)) != NULL)
+		rt_cli_usage_error(c, "--columns: %s: '%s'", err, c->columns);
+	rt_jdoc_init(&c->odoc, 0);
 }
 
 void
@@ -462,6 +531,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 {
 	struct sigaction sa;
 
+	csv_writer(c);
 	if (rt_rej_open(&c->rej, c->tool, c->reject_path) == -1)
 		rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(errno));
 	c->rej.limit = c->verbose ? 0 : c->max_diag;
@@ -473,10 +543,8 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	c->src.idle = rt_cli_idle;
 	c->src.idle_arg = c;
 	c->src.nowait = c->nowait;
-	if (c->ofmt != RT_FMT_NDJSON) {
-		rt_csvw_init(&c->csvw, c->ofmt == RT_FMT_TSV ? '\t' : ',');
-		rt_jdoc_init(&c->odoc, 0);
-	}
+	c->src.delim = c->delim;
+	c->src.quote = c->quote;
 	/* No SA_RESTART: a blocked read returns, and the stats come out. */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;

@@ -47,17 +47,22 @@ enum {
 	RT_OPT_STATS_EVERY,
 	RT_OPT_STATS_DIR,
 	RT_OPT_PROGRESS,
+	RT_OPT_QUOTE,
+	RT_OPT_COLUMNS,
 	RT_OPT_TOOL = 1100
 };
 
 /* Short options every tool takes: start the tool's own string with it
  * (the leading ':' makes getopt report a missing value as ':'). */
-#define RT_CLI_SHORTOPTS ":i:o:uhV"
+#define RT_CLI_SHORTOPTS ":i:o:d:uhV"
 
 /* Put inside a tool's struct option array. */
 #define RT_CLI_LONGOPTS \
 	{ "input-format", required_argument, NULL, 'i' }, \
 	{ "output-format", required_argument, NULL, 'o' }, \
+	{ "delimiter", required_argument, NULL, 'd' }, \
+	{ "quote", required_argument, NULL, RT_OPT_QUOTE }, \
+	{ "columns", required_argument, NULL, RT_OPT_COLUMNS }, \
 	{ "unbuffered", no_argument, NULL, 'u' }, \
 	{ "reject", required_argument, NULL, RT_OPT_REJECT }, \
 	{ "stats", no_argument, NULL, RT_OPT_STATS }, \
@@ -88,6 +93,9 @@ struct rt_cli {
 	/* Options. */
 	int ifmt;		/* enum rt_fmt; AUTO by default */
 	int ofmt;		/* RT_FMT_NDJSON (default), CSV or TSV */
+	char delim, quote;	/* -d, --quote for CSV/TSV in and out; 0:
+				 * the format's own */
+	const char *columns;	/* --columns for -o csv|tsv, or NULL */
 	int unbuffered;
 	int stats;
 	int strict;

@@ -8,6 +8,7 @@
  */
 #include "csv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,8 @@ no_space(unsigned char c)
 	return 0;
 }
 
-/* Only "\n" ends a row: a CR before it is cut by the caller, or is data
+/* Only "\n" ends a row: the caller cuts the line ends ("\n", "\r\n" or a
+ * lone "\r") and feeds "\n" for them, or the terminator itself as data
  * inside quotes (csv-spectrum's newlines_crlf). */
 static int
 is_term(unsigned char c)
@@ -37,6 +39,7 @@ parser_start(struct rt_csv *c)
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		rt_oom();
 	csv_set_delim(&c->p, c->delim);
+	csv_set_quote(&c->p, c->quote);
 	csv_set_space_func(&c->p, no_space);
 	csv_set_term_func(&c->p, is_term);
 	csv_set_realloc_func(&c->p, rt_xrealloc);
@@ -48,10 +51,18 @@ rt_csv_init(struct rt_csv *c, char delim, size_t max)
 {
 	memset(c, 0, sizeof *c);
 	c->delim = (unsigned char)delim;
+	c->quote = '"';
 	c->max = max ? max : RT_MAX_RECORD_DEFAULT;
 	c->doc = rt_xmalloc(sizeof *c->doc);
 	rt_jdoc_init(c->doc, 0);
 	parser_start(c);
+}
+
+void
+rt_csv_set_quote(struct rt_csv *c, char q)
+{
+	c->quote = (unsigned char)q;
+	csv_set_quote(&c->p, c->quote);
 }
 
 void
@@ -243,7 +254,7 @@ rt_csv_feed(struct rt_csv *c, const struct rt_line *l, struct rt_csv_rec *r)
 	size_t n = l->len, tn = l->rawlen - l->len;
 	const char *term = l->p + l->len;
 
-	if (!c->spanning && tn > 0 && memchr(l->p, '"', n) == NULL)
+	if (!c->spanning && tn > 0 && memchr(l->p, c->quote, n) == NULL)
 		return split_plain(c, l, r);
 
 	if (!c->spanning) {
@@ -294,11 +305,10 @@ rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r)
 	if (csv_fini(&c->p, on_field, on_row, c) != 0) {
 		/* The raw row ends before its last line's terminator, as
 		 * every raw row does. */
-		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\n') {
+		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\n')
 			c->raw.len--;
-			if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\r')
-				c->raw.len--;
-		}
+		if (c->raw.len > 0 && c->raw.p[c->raw.len - 1] == '\r')
+			c->raw.len--;
 		return refuse(c, NULL, "unterminated quoted field", r);
 	}
 	if (!c->ready)
@@ -307,7 +317,8 @@ rt_csv_finish(struct rt_csv *c, struct rt_csv_rec *r)
 }
 
 void
-rt_csv_put_field(struct rt_buf *b, const char *s, size_t n, char delim)
+rt_csv_put_quoted(struct rt_buf *b, const char *s, size_t n, char delim,
+    char q)
 {
 	size_t i;
 	int quote = 0;
@@ -315,7 +326,7 @@ rt_csv_put_field(struct rt_buf *b, const char *s, size_t n, char delim)
 	for (i = 0; i < n; i++) {
 		char ch = s[i];
 
-		if (ch == delim || ch == '"' || ch == '\n' || ch == '\r') {
+		if (ch == delim || ch == q || ch == '\n' || ch == '\r') {
 			quote = 1;
 			break;
 		}
@@ -325,13 +336,19 @@ rt_csv_put_field(struct rt_buf *b, const char *s, size_t n, char delim)
 		return;
 	}
 	rt_buf_reserve(b, n + 2);
-	rt_buf_addc(b, '"');
+	rt_buf_addc(b, q);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			rt_buf_addc(b, '"');
+		if (s[i] == q)
+			rt_buf_addc(b, q);
 		rt_buf_addc(b, s[i]);
 	}
-	rt_buf_addc(b, '"');
+	rt_buf_addc(b, q);
+}
+
+void
+rt_csv_put_field(struct rt_buf *b, const char *s, size_t n, char delim)
+{
+	rt_csv_put_quoted(b, s, n, delim, '"');
 }
 
 void
@@ -339,6 +356,13 @@ rt_csvw_init(struct rt_csvw *w, char delim)
 {
 	memset(w, 0, sizeof *w);
 	w->delim = delim;
+	w->quote = '"';
+}
+
+void
+rt_csvw_set_quote(struct rt_csvw *w, char q)
+{
+	w->quote = q;
 }
 
 void
@@ -351,46 +375,95 @@ rt_csvw_release(struct rt_csvw *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* A line of one column holding "" or only blanks would be a blank line,
- * which readers skip: quote the field.  (With two columns or more a
- * line holds a delimiter, which is never blank.) */
+/* A line of one column holding "" would be an empty line, which readers
+ * skip, and one of only blanks is skipped by some: quote the field.
+ * (With two columns or more a line holds a delimiter.) */
 static void
-csvw_not_blank(struct rt_buf *out, size_t line, char delim)
+csvw_not_blank(struct rt_buf *out, size_t line, char delim, char q)
 {
 	size_t i;
 
 	for (i = line; i < out->len; i++)
 		if ((out->p[i] != ' ' && out->p[i] != '\t') || out->p[i] == delim)
 			return;
-	rt_buf_addc(out, '"');
+	rt_buf_addc(out, q);
 	memmove(out->p + line + 1, out->p + line, out->len - line - 1);
-	out->p[line] = '"';
-	rt_buf_addc(out, '"');
+	out->p[line] = q;
+	rt_buf_addc(out, q);
+}
+
+/* Room for n columns. */
+static void
+csvw_reserve(struct rt_csvw *w, size_t n)
+{
+	if (n + 1 <= w->cap)
+		return;
+	w->cap = n + 1;
+	w->noff = rt_xreallocarray(w->noff, w->cap, sizeof *w->noff);
+	w->col = rt_xreallocarray(w->col, w->cap, sizeof *w->col);
+}
+
+/* The header becomes the keys of d. */
+static void
+csvw_keys(struct rt_csvw *w, const struct rt_jdoc *d)
+{
+	uint32_t k;
+	size_t i = 0;
+
+	csvw_reserve(w, d->v[0].n);
+	w->names.len = 0;
+	for (k = 1; k < d->v[0].next; k = d->v[k + 1].next) {
+		w->noff[i++] = w->names.len;
+		rt_jdoc_str(d, k, &w->names);
+	}
+	w->noff[i] = w->names.len;
+	w->nk = i;
 }
 
 static void
-csvw_header(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
+csvw_header(struct rt_csvw *w, struct rt_buf *out)
 {
-	uint32_t k, n = d->v[0].n, i = 0;
-	size_t line = out->len;
+	size_t line = out->len, i;
 
-	w->noff = rt_xreallocarray(NULL, (size_t)n + 1, sizeof *w->noff);
-	w->col = rt_xreallocarray(NULL, (size_t)n + 1, sizeof *w->col);
-	for (k = 1; k < d->v[0].next; k = d->v[k + 1].next) {
-		size_t at = w->names.len;
-
-		w->noff[i++] = at;
-		rt_jdoc_str(d, k, &w->names);
-		if (i > 1)
+	for (i = 0; i < w->nk; i++) {
+		if (i > 0)
 			rt_buf_addc(out, w->delim);
-		rt_csv_put_field(out, w->names.p + at, w->names.len - at,
-		    w->delim);
+		rt_csv_put_quoted(out, w->names.p + w->noff[i],
+		    w->noff[i + 1] - w->noff[i], w->delim, w->quote);
 	}
-	csvw_not_blank(out, line, w->delim);
-	w->noff[i] = w->names.len;
-	w->nk = i;
+	csvw_not_blank(out, line, w->delim, w->quote);
 	rt_buf_addc(out, '\n');
 	w->started = 1;
+}
+
+const char *
+rt_csvw_set_columns(struct rt_csvw *w, const char *list)
+{
+	const char *p = list, *e;
+	size_t i;
+
+	w->names.len = 0;
+	w->nk = 0;
+	for (;;) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			return "an empty column name";
+		for (i = 0; i < w->nk; i++)
+			if (w->noff[i + 1] - w->noff[i] == (size_t)(e - p) &&
+			    memcmp(w->names.p + w->noff[i], p, (size_t)(e - p)) == 0)
+				return "a column named twice";
+		csvw_reserve(w, w->nk + 1);
+		w->noff[w->nk] = w->names.len;
+		rt_buf_add(&w->names, p, (size_t)(e - p));
+		w->noff[++w->nk] = w->names.len;
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	w->fixed = 1;
+	return NULL;
 }
 
 /* Column of key node k, trying position i first; nk if none. */
@@ -421,33 +494,85 @@ csvw_value(struct rt_csvw *w, const struct rt_jdoc *d, uint32_t v,
 	case RT_JSTR:
 		w->tmp.len = 0;
 		rt_jdoc_str(d, v, &w->tmp);
-		rt_csv_put_field(out, w->tmp.p, w->tmp.len, w->delim);
+		rt_csv_put_quoted(out, w->tmp.p, w->tmp.len, w->delim,
+		    w->quote);
 		break;
 	default:
-		rt_csv_put_field(out, d->p + n->off, n->len, w->delim);
+		rt_csv_put_quoted(out, d->p + n->off, n->len, w->delim,
+		    w->quote);
 	}
+}
+
+/* Map the members of d to columns (w->col).  Returns 0, or the node of
+ * the first key the header lacks. */
+static uint32_t
+csvw_map(struct rt_csvw *w, const struct rt_jdoc *d)
+{
+	size_t i = 0, c;
+	uint32_t k;
+
+	for (c = 0; c < w->nk; c++)
+		w->col[c] = 0;
+	for (k = 1; k < d->v[0].next; k = d->v[k + 1].next, i++) {
+		c = csvw_column(w, d, k, i);
+		if (c == w->nk)
+			return k;
+		w->col[c] = k + 1;
+	}
+	return 0;
+}
+
+/* "key 'K' is not in --columns", K escaped and cut at a character. */
+static const char *
+csvw_unknown(struct rt_csvw *w, const struct rt_jdoc *d, uint32_t k)
+{
+	size_t n;
+
+	w->tmp.len = 0;
+	rt_jdoc_str(d, k, &w->tmp);
+	n = w->tmp.len;
+	w->names.len = w->noff[w->nk];	/* scratch after the names */
+	rt_json_put_str(&w->names, w->tmp.p, n);
+	n = w->names.len - w->noff[w->nk] - 2;
+	if (n > 100) {
+		n = 100;
+		while (n > 0 && ((unsigned char)w->names.p[w->noff[w->nk] + 1 + n]
+		    & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(w->why, sizeof w->why, "key '%.*s%s' is not in --columns",
+	    (int)n, w->names.p + w->noff[w->nk] + 1,
+	    n < w->names.len - w->noff[w->nk] - 2 ? "..." : "");
+	w->names.len = w->noff[w->nk];
+	return w->why;
 }
 
 const char *
 rt_csvw_put(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 {
-	size_t start = out->len, i = 0, c, line;
+	size_t c, line, start = out->len;
+	int started = w->started;
 	uint32_t k;
 
 	if (d->v[0].type != RT_JOBJ)
 		return "not an object: cannot write it as CSV";
-	if (!w->started)
-		csvw_header(w, d, out);
-	for (c = 0; c < w->nk; c++)
-		w->col[c] = 0;
-	for (k = 1; k < d->v[0].next; k = d->v[k + 1].next, i++) {
-		c = csvw_column(w, d, k, i);
-		if (c == w->nk) {
-			out->len = start;
-			return "a key is not in the CSV header (the first "
-			    "record's keys)";
+	if (!w->started) {
+		if (!w->fixed)
+			csvw_keys(w, d);
+		csvw_reserve(w, w->nk);
+		csvw_header(w, out);
+	}
+	if ((k = csvw_map(w, d)) != 0) {
+		if (w->fixed) {
+			out->len = start;	/* the header too, if new */
+			w->started = started;
+			return csvw_unknown(w, d, k);
 		}
-		w->col[c] = k + 1;
+		/* A new header block. */
+		csvw_keys(w, d);
+		rt_buf_addc(out, '\n');
+		csvw_header(w, out);
+		(void)csvw_map(w, d);
 	}
 	line = out->len;
 	for (c = 0; c < w->nk; c++) {
@@ -456,7 +581,7 @@ rt_csvw_put(struct rt_csvw *w, const struct rt_jdoc *d, struct rt_buf *out)
 		if (w->col[c])
 			csvw_value(w, d, w->col[c], out);
 	}
-	csvw_not_blank(out, line, w->delim);
+	csvw_not_blank(out, line, w->delim, w->quote);
 	rt_buf_addc(out, '\n');
 	return NULL;
 }

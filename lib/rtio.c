@@ -296,6 +296,34 @@ in_fill(struct rt_in *in)
 	return n;
 }
 
+/* The unread bytes before start moved on by n: the line ends found
+ * after them stay found. */
+static void
+in_consume(struct rt_in *in, size_t n)
+{
+	in->start += n;
+	if (in->nlat >= n) {
+		in->nlat -= n;
+	} else {
+		in->nlat = 0;
+		in->nlfound = 0;
+	}
+	if (in->crat >= n) {
+		in->crat -= n;
+	} else {
+		in->crat = 0;
+		in->crfound = 0;
+	}
+}
+
+/* Forget what is known of the unread bytes (they were replaced). */
+static void
+in_forget(struct rt_in *in)
+{
+	in->nlat = in->crat = 0;
+	in->nlfound = in->crfound = 0;
+}
+
 static void
 in_skip_bom(struct rt_in *in)
 {
@@ -304,33 +332,71 @@ in_skip_bom(struct rt_in *in)
 
 	if (have >= 3 || in->eof) {
 		if (have >= 3 && memcmp(in->buf + in->start, bom, 3) == 0)
-			in->start += 3;
+			in_consume(in, 3);
 		in->at_start = 0;
 	}
 }
 
-/* Hand out buf[start, start + n) (n excludes the "\n"; nl says whether
- * one follows) as a line. */
-static void
-in_emit(struct rt_in *in, struct rt_line *l, size_t n, int nl)
+/* The first ch in the unread bytes at or after *at (searched once: what
+ * is known is kept in *at and *found).  Returns its offset from start,
+ * or the unread length when there is none. */
+static size_t
+in_find(const struct rt_in *in, char ch, size_t *at, int *found)
 {
-	char *p = in->buf + in->start;
+	const char *p = in->buf + in->start;
+	size_t have = in->end - in->start;
 
-	l->p = p;
-	l->len = n;
-	l->rawlen = n + (size_t)nl;
-	if (n > 0 && p[n - 1] == '\r' && nl) {
-		l->len--;
+	if (!*found && *at < have) {
+		const char *q = memchr(p + *at, ch, have - *at);
+
+		*found = q != NULL;
+		*at = q ? (size_t)(q - p) : have;
 	}
+	return *found ? *at : have;
+}
+
+/*
+ * The end of the first unread line: 1 with its length (terminator
+ * excluded) in *len and the terminator's in *tlen, or 0 when the bytes
+ * read so far hold no line end.  "\n", "\r\n" and a lone "\r" end lines;
+ * a "\r" that is the last byte read ends one only at end of input (a "\n"
+ * may follow).  Each byte is searched once for each of the two, however
+ * many lines the buffer holds.
+ */
+static int
+in_find_eol(struct rt_in *in, size_t *len, size_t *tlen)
+{
+	size_t have = in->end - in->start;
+	size_t nl = in_find(in, '\n', &in->nlat, &in->nlfound);
+	size_t cr = in_find(in, '\r', &in->crat, &in->crfound);
+
+	if (cr < nl && (cr + 1 < nl || (nl == have && in->eof))) {
+		*len = cr;	/* a lone CR */
+		*tlen = 1;
+		return 1;
+	}
+	if (nl == have)
+		return 0;
+	*len = nl - (cr + 1 == nl);
+	*tlen = nl + 1 - *len;
+	return 1;
+}
+
+/* Hand out buf[start, start + len) as a line, its terminator of tlen
+ * bytes after it. */
+static void
+in_emit(struct rt_in *in, struct rt_line *l, size_t len, size_t tlen)
+{
+	l->p = in->buf + in->start;
+	l->len = len;
+	l->rawlen = len + tlen;
 	l->lineno = ++in->lineno;
-	l->fulllen = l->len;
+	l->fulllen = len;
 	l->overlong = 0;
-	in->start += n + (size_t)nl;
-	in->scan = 0;
+	in_consume(in, len + tlen);
 	/* A line that fit in the buffer may still be over the limit (the
-	 * buffer is larger than a small max, and holds max + 2 bytes); a
-	 * last line's "\r" is not counted, as it would not be before "\n". */
-	if (l->len - (size_t)(!nl && n > 0 && p[n - 1] == '\r') > in->max) {
+	 * buffer is larger than a small max, and holds max + 2 bytes). */
+	if (len > in->max) {
 		l->overlong = 1;
 		if (l->len > RT_OVERLONG_KEEP)
 			l->len = RT_OVERLONG_KEEP;
@@ -392,7 +458,7 @@ in_drop(struct rt_in *in)
 	in->buf[0] = '\r';
 	in->start = 0;
 	in->end = (size_t)cr;
-	in->scan = 0;
+	in_forget(in);
 	return n - (size_t)cr;
 }
 
@@ -409,70 +475,71 @@ in_begin_skip(struct rt_in *in)
 static int
 in_skip(struct rt_in *in, struct rt_line *l)
 {
-	char *p = in->buf + in->start;
-	char *nl = memchr(p, '\n', in->end - in->start);
-	size_t n = nl ? (size_t)(nl - p) : in->end - in->start;
+	size_t len, tlen;
 
-	if (nl == NULL && !in->eof) {
-		in->skiplen += in_drop(in);
-		return 0;
+	if (!in_find_eol(in, &len, &tlen)) {
+		if (!in->eof) {
+			in->skiplen += in_drop(in);
+			return 0;
+		}
+		len = in->end - in->start;
+		tlen = 0;
 	}
-	in->skiplen += n;
-	if (nl && n > 0 && p[n - 1] == '\r')
-		in->skiplen--;
-	in_keep_more(in, n - (size_t)(nl && n > 0 && p[n - 1] == '\r'));
-	in->start += n + (nl != NULL);
+	in->skiplen += len;
+	in_keep_more(in, len);
+	in_consume(in, len + tlen);
 	in->skipping = 0;
 	in_emit_overlong(in, l, in->skiplen);
 	return 1;
+}
+
+/* Cut the next line out of what is buffered: 1 when *l holds one, 0 when
+ * more must be read first. */
+static int
+in_cut(struct rt_in *in, struct rt_line *l)
+{
+	size_t have = in->end - in->start, len, tlen;
+
+	if (in_find_eol(in, &len, &tlen)) {
+		if (len <= in->max) {
+			in_emit(in, l, len, tlen);
+			return 1;
+		}
+		/* Too long, though it came in whole. */
+		in_keep_prefix(in, len);
+		in_consume(in, len + tlen);
+		in_emit_overlong(in, l, len);
+		return 1;
+	}
+	if (have > in->max + 1 || (have == in->max + 1 &&
+	    in->buf[in->end - 1] != '\r')) {
+		in_begin_skip(in);
+		return 0;
+	}
+	if (in->eof && have > 0) {
+		in_emit(in, l, have, 0);
+		return 1;
+	}
+	return 0;
 }
 
 int
 rt_in_next(struct rt_in *in, struct rt_line *l)
 {
 	for (;;) {
-		size_t have;
 		ssize_t r;
 
 		/* Skip the BOM before measuring what is unread: it moves
 		 * start. */
 		if (in->at_start)
 			in_skip_bom(in);
-		have = in->end - in->start;
-		if (!in->at_start && in->skipping) {
-			if (in_skip(in, l))
-				return RT_IN_LINE;
-		} else if (!in->at_start) {
-			char *p = in->buf + in->start;
-			char *nl = memchr(p + in->scan, '\n', have - in->scan);
+		if (!in->at_start) {
+			int skipping = in->skipping;
 
-			if (nl != NULL) {
-				size_t n = (size_t)(nl - p);
-				size_t len = n - (n > 0 && p[n - 1] == '\r');
-
-				if (len <= in->max) {
-					in_emit(in, l, n, 1);
-					return RT_IN_LINE;
-				}
-				/* Too long, though it came in whole. */
-				in_keep_prefix(in, len);
-				in->start += n + 1;
-				in->scan = 0;
-				in_emit_overlong(in, l, len);
+			if (skipping ? in_skip(in, l) : in_cut(in, l))
 				return RT_IN_LINE;
-			}
-			in->scan = have;
-			if (have > in->max + 1 ||
-			    (have == in->max + 1 && p[have - 1] != '\r')) {
-				in_begin_skip(in);
-				continue;
-			}
-			if (in->eof) {
-				if (have == 0)
-					return RT_IN_EOF;
-				in_emit(in, l, have, 0);
-				return RT_IN_LINE;
-			}
+			if (!skipping && in->skipping)
+				continue;	/* in_cut began skipping */
 		}
 		if (in->eof)
 			return RT_IN_EOF;

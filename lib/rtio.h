@@ -16,10 +16,12 @@
 /* How much of an overlong line is kept for its reject. */
 #define RT_OVERLONG_KEEP 4096
 
-/* One physical line.  p is valid until the next call to rt_in_next. */
+/* One physical line: it ends at "\n", "\r\n" or a lone "\r" (old Mac
+ * files), or at the end of the input.  p is valid until the next call to
+ * rt_in_next. */
 struct rt_line {
 	const char *p;		/* first byte; BOM already skipped */
-	size_t len;		/* bytes before the "\r\n" or "\n" */
+	size_t len;		/* bytes before the "\n", "\r\n" or "\r" */
 	size_t rawlen;		/* len plus the terminator's bytes (0, 1 or 2) */
 	uint64_t lineno;	/* 1-based physical line number */
 	size_t fulllen;		/* overlong lines: the whole length; else len */
@@ -40,7 +42,11 @@ struct rt_in {
 	const char *name;	/* "stdin" or the path, for messages (borrowed) */
 	char *buf;		/* owned; unread bytes are buf[start, end) */
 	size_t cap, start, end;
-	size_t scan;		/* bytes from start already known to hold no \n */
+	/* The first '\n' and the first '\r' in the unread bytes, as offsets
+	 * from start; while not found (nlfound, crfound 0), the bytes from
+	 * start known to hold none. */
+	size_t nlat, crat;
+	int nlfound, crfound;
 	size_t max;		/* longest line accepted */
 	uint64_t lineno;
 	int eof;
@@ -70,7 +76,8 @@ void rt_in_close(struct rt_in *in);
  * or RT_IN_AGAIN in nowait mode.  An overlong line comes back with
  * l->overlong set and a prefix of at most RT_OVERLONG_KEEP bytes; reading
  * resumes at the next line, in memory bounded by max.  A last line without
- * "\n" is returned; a UTF-8 BOM at the start of the stream is skipped.
+ * a terminator is returned; a UTF-8 BOM at the start of the stream is
+ * skipped.  A "\r" not followed by "\n" ends a line as "\n" does.
  * Bytes p[len .. len + RT_IN_PAD) may be read (not written) safely. */
 int rt_in_next(struct rt_in *in, struct rt_line *l);
 

@@ -10,9 +10,11 @@
  */
 #include "seen.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mem.h"
 
 #define NONE UINT64_MAX
@@ -129,4 +131,98 @@ rt_seen_check(struct rt_seen *s, const void *idp, size_t n, int64_t t)
 	ring_push(s, id, t);
 	evict(s);
 	return 0;
+}
+
+void
+rt_seen_save(const struct rt_seen *s, struct rt_buf *b)
+{
+	uint64_t k;
+	size_t n;
+	const char *id;
+
+	rt_buf_printf(b, "seen %zu %lld\n", s->n, (long long)s->maxt);
+	for (k = s->head; k < s->head + s->n; k++) {
+		const struct rt_seen_ent *e = ent(s, k);
+
+		id = rt_map_key(&s->map, e->id, &n);
+		rt_buf_printf(b, "%lld %zu ", (long long)e->t, n);
+		rt_buf_add(b, id, n);
+		rt_buf_addc(b, '\n');
+	}
+}
+
+/* A decimal integer at *p (before end), then one byte sep.  0 or -1. */
+static int
+load_int(const char **p, const char *end, char sep, long long *v)
+{
+	char buf[32], *e;
+	size_t i = 0;
+
+	while (*p + i < end && i < sizeof buf - 1 && (*p)[i] != sep)
+		i++;
+	if (*p + i >= end || i == 0 || (*p)[i] != sep)
+		return -1;
+	memcpy(buf, *p, i);
+	buf[i] = '\0';
+	errno = 0;
+	*v = strtoll(buf, &e, 10);
+	if (errno || *e)
+		return -1;
+	*p += i + 1;
+	return 0;
+}
+
+/* One kept record: "T LEN bytes\n". */
+static const char *
+load_ent(struct rt_seen *s, const char **p, const char *end)
+{
+	long long t, len;
+	uint32_t id;
+	int isnew;
+
+	if (load_int(p, end, ' ', &t) == -1 || load_int(p, end, ' ', &len) == -1 ||
+	    len < 0 || len >= end - *p || (*p)[len] != '\n')
+		return "malformed seen ids";
+	if (s->window && t > s->maxt)
+		return "a seen id is newer than the newest time";
+	id = rt_map_put(&s->map, *p, (size_t)len, rt_hash(*p, (size_t)len),
+	    &isnew);
+	if (id >= s->capid) {
+		s->capid = rt_map_idcap(&s->map) * 2;
+		s->first = rt_xreallocarray(s->first, s->capid,
+		    sizeof *s->first);
+		s->last = rt_xreallocarray(s->last, s->capid, sizeof *s->last);
+	}
+	if (isnew)
+		s->first[id] = NONE;
+	else if (s->window == 0)
+		return "a seen id twice";
+	ring_push(s, id, (int64_t)t);
+	*p += len + 1;
+	return NULL;
+}
+
+const char *
+rt_seen_load(struct rt_seen *s, const char *p, size_t n)
+{
+	const char *end = p + n, *why;
+	long long count, maxt, i;
+
+	if (n < 5 || memcmp(p, "seen ", 5) != 0)
+		return "malformed seen ids";
+	p += 5;
+	if (load_int(&p, end, ' ', &count) == -1 ||
+	    load_int(&p, end, '\n', &maxt) == -1 || count < 0)
+		return "malformed seen ids";
+	if ((unsigned long long)count > s->max)
+		return "more seen ids than --dedupe-max";
+	if (s->window == 0 && maxt != INT64_MIN)
+		return "malformed seen ids";
+	s->maxt = (int64_t)maxt;
+	for (i = 0; i < count; i++)
+		if ((why = load_ent(s, &p, end)) != NULL)
+			return why;
+	if (p != end)
+		return "malformed seen ids";
+	return NULL;
 }

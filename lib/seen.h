@@ -43,4 +43,15 @@ void rt_seen_release(struct rt_seen *s);
  * and returns 0. */
 int rt_seen_check(struct rt_seen *s, const void *id, size_t n, int64_t t);
 
+/* Append what s remembers to b, for a state file: "seen N MAXT\n", then
+ * per kept record, oldest first, "T LEN " and the id's LEN bytes and
+ * "\n". */
+struct rt_buf;
+void rt_seen_save(const struct rt_seen *s, struct rt_buf *b);
+/* Remember what rt_seen_save wrote in p[0, n), in s (just initialised with
+ * the same max and window).  Returns NULL, or why the text is refused
+ * (malformed, more ids than max, an id twice without a window, a time
+ * after the newest); s is then partly filled, to be released. */
+const char *rt_seen_load(struct rt_seen *s, const char *p, size_t n);
+
 #endif

@@ -108,23 +108,25 @@ src_open(struct rt_src *s)
 	s->in.nowait = s->nowait;
 	s->cur = s->fmt != RT_FMT_AUTO ? s->fmt :
 	    strcmp(path, "-") == 0 ? RT_FMT_NDJSON : rt_fmt_of_path(path);
-	if (s->cur != RT_FMT_NDJSON)
-		rt_csv_init(&s->csv, s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
+	if (s->cur != RT_FMT_NDJSON) {
+		rt_csv_init(&s->csv, s->delim ? s->delim :
+		    s->cur == RT_FMT_TSV ? '\t' : ',', s->max);
+		if (s->quote)
+			rt_csv_set_quote(&s->csv, s->quote);
+	}
 	s->at_eof = 0;
 	s->open = 1;
 	return 1;
 }
 
-/* A line of blanks: spaces, tabs and CRs, but never the delimiter (a
- * TSV line of tabs is a row of empty fields). */
+/* An NDJSON line of blanks (spaces, tabs, CRs) is no record. */
 static int
-blank(const char *p, size_t n, char delim)
+blank(const char *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if ((p[i] != ' ' && p[i] != '\t' && p[i] != '\r') ||
-		    p[i] == delim)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
 			return 0;
 	return 1;
 }
@@ -185,7 +187,9 @@ csv_next(struct rt_src *s, struct rt_rec *r)
 			rec_from_line(s, &l, r);
 			return 1;
 		}
-		if (!s->csv.spanning && blank(l.p, l.len, (char)s->csv.delim))
+		/* Only an empty line is no row: a line of blanks is one
+		 * field (a value in a one-column file, else a reject). */
+		if (!s->csv.spanning && l.len == 0)
 			continue;
 		if (rt_csv_feed(&s->csv, &l, &cr)) {
 			rec_from_csv(s, &cr, r);
@@ -204,7 +208,7 @@ ndjson_next(struct rt_src *s, struct rt_rec *r)
 		k = rt_in_next(&s->in, &l);
 		if (k != RT_IN_LINE)
 			return k;
-		if (!l.overlong && blank(l.p, l.len, 0))
+		if (!l.overlong && blank(l.p, l.len))
 			continue;
 		rec_from_line(s, &l, r);
 		return 1;

@@ -47,6 +47,8 @@ struct rt_src {
 	int npaths, next;
 	enum rt_fmt fmt;	/* forced by -i, or AUTO */
 	size_t max;		/* --max-record-bytes */
+	char delim, quote;	/* CSV/TSV: --delimiter, --quote; 0: ',' or
+				 * tab, and '"' */
 	void (*idle)(void *);	/* passed to each reader (rtio.h) */
 	void *idle_arg;
 	int nowait;		/* return RT_IN_AGAIN rather than block */
@@ -70,8 +72,10 @@ void rt_src_release(struct rt_src *s);
  * The next record: 1, or 0 when every operand is done.  -1 means an
  * operand could not be opened or read (s->errname, s->err): it is
  * skipped, and the next call goes on with the following one.  With
- * s->nowait set, RT_IN_AGAIN when a read would block.  Blank lines are
- * not records.  A record with r->bad set must be rejected by the caller.
+ * s->nowait set, RT_IN_AGAIN when a read would block.  NDJSON lines of
+ * blanks and empty CSV/TSV lines are not records (a CSV line of spaces
+ * is).  Lines end at "\n", "\r\n" or a lone "\r" (rtio.h).  A record
+ * with r->bad set must be rejected by the caller.
  */
 int rt_src_next(struct rt_src *s, struct rt_rec *r);
 

@@ -118,3 +118,10 @@ snap() {
 	snap 25 1 -- rt-alert -k customer_id --suppress 1d --when '.amount > 80'
 	snap 25 2 -- rt-alert -k customer_id --suppress 1h --when '.amount > 50' --max-delay 1h
 }
+
+@test "control: rt-clean --dedupe --state at each barrier equals a chunked run's" {
+	rt-gen --days 3 --seed 2 --customers 50 --terminals 50 --messy |
+		rt-clean -i csv --keys snake --integer tx_id 2>/dev/null >in.ndjson
+	snap 20 1 -- rt-clean --dedupe tx_id
+	snap 20 2 -- rt-clean --dedupe tx_id --dedupe-window 1h --time ts
+}

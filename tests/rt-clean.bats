@@ -234,25 +234,157 @@ EOF
 	[ "$rows" -gt 500 ]
 }
 
-@test "-o csv and -o tsv: header from the first record, quoting, rejects" {
+# ---------------------------------------------- line ends, blank lines (14)
+
+@test "CSV: a line of only spaces or tabs is a record; only an empty line is not (issue 14)" {
+	printf 'name\nann\n  \nbob\n' >one.csv
+	rt_run rt-clean -i csv --no-trim --stats one.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = $'{"name":"ann"}\n{"name":"  "}\n{"name":"bob"}' ]
+	stats_are 3 3 0 0
+	nbad=0
+	# One column: a value ("  " kept with --no-trim, "" trimmed).
+	expect $'name\nann\n  \nbob\n' $'{"name":"ann"}\n{"name":""}\n{"name":"bob"}' '' 0 -i csv
+	expect $'name\n\t \t\n' '{"name":"\t \t"}' '' 0 -i csv --no-trim
+	expect $'name\n  ' '{"name":"  "}' '' 0 -i csv --no-trim
+	expect $'name\r\n \r\n' '{"name":" "}' '' 0 -i csv --no-trim
+	expect $'name\n  \n' '{"name":"  "}' '' 0 -i tsv --no-trim
+	# Two columns: one field, a reject; the stream goes on.
+	expect $'a,b\n1,2\n  \n3,4\n' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' \
+		'rt-clean: stdin:3: row has 1 field, the header has 2' 1 -i csv
+	expect $'a,b\n\t\n' '' 'rt-clean: stdin:2: row has 1 field, the header has 2' 1 -i csv
+	# TSV: a line of one tab is a row of two empty fields.
+	expect $'a\tb\n\t\n' '{"a":"","b":""}' '' 0 -i tsv
+	# A line of spaces before the header is the header.
+	expect $'  \n1\n' '{"  ":"1"}' '' 0 -i csv --no-trim
+	# Empty lines (LF, CRLF, CR) are not records, anywhere.
+	expect $'\n\na\n\n1\r\n\r\n2\n\n' $'{"a":"1"}\n{"a":"2"}' '' 0 -i csv
+	[ "$nbad" -eq 0 ]
+	# The reject's raw is the line itself.
+	printf 'a,b\n  \n' >two.csv
+	rt_run rt-clean --reject rej.ndjson --stats two.csv
+	[ "$status" -eq 1 ]
+	stats_are 1 0 1 0
+	[ "$(jq -c '[.line, .reason, .raw]' rej.ndjson)" = '[2,"row has 1 field, the header has 2","  "]' ]
+}
+
+@test "lone CR line ends (old Mac files) end lines in CSV, TSV and NDJSON (issue 14)" {
+	nbad=0
+	expect $'a,b\r1,2\r3,4\r' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' '' 0 -i csv
+	expect $'a,b\r1,2\r3,4' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' '' 0 -i csv
+	expect $'a\tb\r1\t2\r' '{"a":"1","b":"2"}' '' 0 -i tsv
+	expect $'{"a":1}\r{"a":2}\r' $'{"a":1}\n{"a":2}' '' 0
+	expect $'{"a":1}\r{"a":2}' $'{"a":1}\n{"a":2}' '' 0
+	# Mixed line ends; empty lines of any kind are skipped.
+	expect $'a,b\r\n1,2\r3,4\n\r\r\n5,6' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}\n{"a":"5","b":"6"}' '' 0 -i csv
+	# Inside quotes a CR (alone or before LF) is data.
+	expect $'a,b\r"x\ry",1\r"p\r\nq",2\r' $'{"a":"x\\ry","b":"1"}\n{"a":"p\\r\\nq","b":"2"}' '' 0 -i csv
+	# Line numbers count CR-ended lines.
+	expect $'a,b\r1,2\rbad\r3,4\r' $'{"a":"1","b":"2"}\n{"a":"3","b":"4"}' \
+		'rt-clean: stdin:3: row has 1 field, the header has 2' 1 -i csv
+	expect $'{"a":1}\r{"a":\r{"a":3}\r' $'{"a":1}\n{"a":3}' \
+		'rt-clean: stdin:2: invalid JSON: unexpected end of text at byte 6' 1
+	[ "$nbad" -eq 0 ]
+	# Counts add up, raw has no CR.
+	printf 'id,v\r1,a\r2\r3,c\r' >mac.csv
+	rt_run rt-clean --stats --reject rej.ndjson mac.csv
+	[ "$status" -eq 1 ]
+	stats_are 3 2 1 0
+	[ "$(jq -c '[.line, .raw]' rej.ndjson)" = '[3,"2"]' ]
+	# A CR-only file longer than --max-record-bytes is many short lines,
+	# and an overlong CR-ended line is rejected, reading resumes after it.
+	awk 'BEGIN { ORS = "\r"; print "{\"a\":0}"; for (i = 1; i <= 400; i++) print "{\"a\":" i "}" }' >many.ndjson
+	rt_run rt-clean --max-record-bytes 1K --stats many.ndjson
+	[ "$status" -eq 0 ]
+	stats_are 401 401 0 0
+	[ "$(tail -1 <<<"$output")" = '{"a":400}' ]
+	{ printf '{"a":1}\r{"a":"%s"}\r' "$(head -c 3000 /dev/zero | tr '\0' x)"
+	  printf '{"a":2}\r{"a":3}'; } >long.ndjson
+	rt_run rt-clean --max-record-bytes 1K --stats long.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = $'{"a":1}\n{"a":2}\n{"a":3}' ]
+	stats_are 4 3 1 0
+	[ "$(grep -v '^{' <<<"$stderr")" = 'rt-clean: long.ndjson:2: record exceeds --max-record-bytes (1024)' ]
+}
+
+@test "CSV differential: every record, reject and count against Python's csv module (issue 14)" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# Short by default; CSV_CASES=N or RT_LONG=1 (20000 cases) for more.
+	local n=${CSV_CASES:-200}
+	[ -z "${RT_LONG:-}" ] || n=${CSV_CASES:-20000}
+	run python3 "$RT_ROOT/tests/csv/csvdiff.py" --rt-clean "$RT_BIN/rt-clean" \
+		--cases "$n" --seed "${CSV_SEED:-1}"
+	printf '# %s\n' "${lines[@]: -1}" >&3
+	[ "$status" -eq 0 ] || { printf '%s\n' "$output"; return 1; }
+	[[ "${lines[-1]}" == "csvdiff: $n cases ("*"), 0 disagreements" ]]
+}
+
+@test "-o csv and -o tsv: header from the first record, quoting; a new key starts a new header block" {
 	IN='{"a":"x,y","b":"q\"r","c":null,"d":1.50,"e":[1, 2],"f":{"k":"v"},"g":true,"h":"l1\nl2","i":"t\tab"}
 {"b":"2"}
 {"a":"3","z":1}
-{"i":"é"}'
+{"i":"é"}
+{"z":2,"a":"4"}
+[1]'
 	rt_run rt-clean -o csv --stats
 	[ "$status" -eq 1 ]
+	# Like Miller's CSV-lite writer: an empty line, then the new keys.  A
+	# record whose keys are all in the header is written under it.
 	[ "$output" = 'a,b,c,d,e,f,g,h,i
 "x,y","q""r",,1.50,"[1, 2]","{""k"":""v""}",true,"l1
 l2",t	ab
 ,2,,,,,,,
-,,,,,,,,é' ]
-	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:3: a key is not in the CSV header (the first record's keys)" ]
-	stats_are 4 3 1 0
+
+a,z
+3,1
+
+i
+é
+
+z,a
+2,4' ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:6: not a JSON object" ]
+	stats_are 6 5 1 0
 	IN='{"a":"x,y","b":"q\"r","c":null,"i":"t\tab"}
-{"b":"2"}'
+{"b":"2"}
+{"n":1}'
 	rt_run rt-clean --output-format tsv
 	[ "$status" -eq 0 ]
-	[ "$output" = $'a\tb\tc\ti\nx,y\t"q""r"\t\t"t\tab"\n\t2\t\t' ]
+	[ "$output" = $'a\tb\tc\ti\nx,y\t"q""r"\t\t"t\tab"\n\t2\t\t\n\nn\n1' ]
+}
+
+@test "--columns A,B,C: a fixed header; missing values empty; another key is a reject naming it" {
+	IN='{"b":"2","a":"x,y"}
+{"a":"3"}
+{}
+{"a":"4","zz":1,"b":5}
+{"c":null,"b":"l1\nl2"}'
+	rt_run rt-clean -o csv --columns a,b,c --stats
+	[ "$status" -eq 1 ]
+	[ "$output" = 'a,b,c
+"x,y",2,
+3,,
+,,
+,"l1
+l2",' ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:4: key 'zz' is not in --columns" ]
+	stats_are 5 4 1 0
+	# The same with the reject file; and TSV.
+	rt_run rt-clean -o tsv --columns c,a --reject rej.ndjson
+	[ "$status" -eq 1 ]
+	[ "$output" = $'c\ta\n\t3\n\t' ]
+	[ "$(jq -c '[.line, .reason]' rej.ndjson)" = $'[1,"key \'b\' is not in --columns"]\n[4,"key \'zz\' is not in --columns"]\n[5,"key \'b\' is not in --columns"]' ]
+	# One column: empty values are quoted, so the line is not empty.
+	IN=$'{"id":""}\n{}'
+	rt_run rt-clean -o csv --columns id
+	[ "$output" = $'id\n""\n""' ]
+	# A key with control characters is escaped in the reason.
+	IN='{"a\u001b[31m":1}'
+	rt_run rt-clean -o csv --columns a
+	[ "$stderr" = "rt-clean: stdin:1: key 'a\\u001b[31m' is not in --columns" ]
+	usage_is --columns a <<<"rt-clean: --columns needs -o csv or -o tsv"
+	usage_is -o csv --columns a,,b <<<"rt-clean: --columns: an empty column name: 'a,,b'"
+	usage_is -o csv --columns a,b,a <<<"rt-clean: --columns: a column named twice: 'a,b,a'"
 }
 
 @test "-o csv output reads back through -i csv to the same strings" {
@@ -261,6 +393,79 @@ l2",t	ab
 	rt-clean -o csv <<<"$IN" >out.csv
 	rt-clean -i csv --no-trim out.csv >back.ndjson
 	diff <(jq -c . <<<"$IN") <(jq -c . back.ndjson)
+}
+
+# ------------------------------------------------- CSV variants (issue 16)
+
+@test "-d/--delimiter C and --quote C for CSV input (;  |  tab, any byte)" {
+	nbad=0
+	expect $'a;b\n1;"x;y"\n' '{"a":"1","b":"x;y"}' '' 0 -i csv -d ';'
+	expect $'a;b\n1;2\n' '{"a":"1","b":"2"}' '' 0 -i csv --delimiter ';'
+	expect $'a;b\n1;2\n' '{"a":"1","b":"2"}' '' 0 -i csv --delimiter=';'
+	expect $'a|b\n"x|y"|2\n' '{"a":"x|y","b":"2"}' '' 0 -i csv -d '|'
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d tab
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d $'\t'
+	expect $'a\tb\n1\t2\n' '{"a":"1","b":"2"}' '' 0 -i csv -d '\t'
+	expect $'a\x01b\n1\x01,2\n' '{"a":"1","b":",2"}' '' 0 -i csv -d $'\x01'
+	expect $'a b\n1 "2 3"\n' '{"a":"1","b":"2 3"}' '' 0 -i csv -d ' '
+	# -d overrides TSV's tab too; commas are then data.
+	expect $'a;b\n1,5;2\n' '{"a":"1,5","b":"2"}' '' 0 -i tsv -d ';'
+	# A comma is data with another delimiter; ragged rows still reject.
+	expect $'a;b\n1,2\n' '' 'rt-clean: stdin:2: row has 1 field, the header has 2' 1 -i csv -d ';'
+	# --quote: the quote character; '"' is then data.
+	expect $'a,b\n\'x,y\',\'it\'\'s\'\n' '{"a":"x,y","b":"it'"'"'s"}' '' 0 -i csv --quote "'"
+	expect $'a,b\n"q",\'"\'\n' '{"a":"\"q\"","b":"\""}' '' 0 -i csv --quote "'"
+	expect $'a;b\n\'1;2\';\'x\ny\'\n' '{"a":"1;2","b":"x\ny"}' '' 0 -i csv -d ';' --quote "'"
+	expect $'a,b\nx\'y,1\n' '' 'rt-clean: stdin:2: malformed CSV (stray quote)' 1 -i csv --quote "'"
+	# A .csv operand takes them as well.
+	printf 'a;b\n1;2\n' >semi.csv
+	expect '' '{"a":"1","b":"2"}' '' 0 -d ';' semi.csv
+	[ "$nbad" -eq 0 ]
+	# A semicolon export with decimal commas, in one command.
+	printf 'id;amount;when\n1;1.234,56;2024-03-01\n2;"12,5";2024-03-02\n3;-0,75;2024-03-03\n' >export.csv
+	rt_run rt-clean -i csv -d ';' --decimal-comma --number amount export.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"id":"1","amount":1234.56,"when":"2024-03-01"}
+{"id":"2","amount":12.5,"when":"2024-03-02"}
+{"id":"3","amount":-0.75,"when":"2024-03-03"}' ]
+}
+
+@test "-d/--delimiter and --quote for -o csv and -o tsv; round trip" {
+	IN='{"a":"x;y","b":"1,5","c":"it'"'"'s","d":"q\"r"}'
+	rt_run rt-clean -o csv -d ';'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a;b;c;d\n"x;y";1,5;it\'s;"q""r"' ]
+	rt_run rt-clean -o csv -d ';' --quote "'"
+	[ "$output" = $'a;b;c;d\n\'x;y\';1,5;\'it\'\'s\';q"r' ]
+	rt_run rt-clean -o tsv -d '|'
+	[ "$output" = $'a|b|c|d\nx;y|1,5|it\'s|"q""r"' ]
+	rt_run rt-clean -o csv -d tab
+	[ "$output" = $'a\tb\tc\td\nx;y\t1,5\tit\'s\t"q""r"' ]
+	# What -o csv -d C --quote Q writes, -i csv -d C --quote Q reads back.
+	IN='{"a":"x;y","b":"l1\r\nl2","c":"it'"'"'s","d":"q\"r;\"","e":"","f":"\t"}
+{"a":"","b":"","c":"","d":"","e":"","f":""}'
+	local d q
+	for d in ';' '|' tab ','; do
+		for q in '"' "'"; do
+			rt-clean -o csv -d "$d" --quote "$q" --no-trim <<<"$IN" >out.csv
+			rt-clean -i csv -d "$d" --quote "$q" --no-trim out.csv >back.ndjson
+			diff <(jq -c . <<<"$IN") <(jq -c . back.ndjson) ||
+				{ echo "-d $d --quote $q"; cat out.csv; return 1; }
+		done
+	done
+}
+
+@test "-d/--delimiter and --quote: bad values are usage errors" {
+	usage_is -d ';;' <<<"rt-clean: --delimiter: ';;' is not one byte (or tab)"
+	usage_is -d '' <<<"rt-clean: --delimiter: '' is not one byte (or tab)"
+	usage_is -d 'é' <<<"rt-clean: --delimiter: 'é' is not one byte (or tab)"
+	usage_is -d $'\n' <<<"rt-clean: --delimiter: a line end cannot be the delimiter"
+	usage_is -d $'\r' <<<"rt-clean: --delimiter: a line end cannot be the delimiter"
+	usage_is --quote "''" <<<"rt-clean: --quote: '''' is not one byte"
+	usage_is --quote $'\n' <<<"rt-clean: --quote: a line end cannot be the quote"
+	usage_is -d "'" --quote "'" <<<"rt-clean: --delimiter and --quote are the same byte"
+	usage_is --quote , <<<"rt-clean: --delimiter and --quote are the same byte"
+	usage_is -d <<<"rt-clean: option '-d' needs a value"
 }
 
 # ------------------------------------------------------------------ keys
@@ -328,6 +533,27 @@ EOF
 	expect '{"Amount (EUR)":"1,5"}' '{"amount_eur":1.5}' '' 0 --keys snake --number amount_eur --decimal-comma
 	expect '{"A":" usd "}' '{"cur":"USD"}' '' 0 --keys lower --rename a=cur --upper cur
 	[ "$nbad" -eq 0 ]
+}
+
+@test "--rename OLD=NEW,OLD=NEW: a comma-separated list, and the option repeats (issue 16)" {
+	nbad=0
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","x":2}' '' 0 \
+		--rename ts=time,kartennummer=card
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","x":2}' '' 0 \
+		--rename ts=time --rename kartennummer=card
+	expect '{"ts":1,"kartennummer":"c1","x":2}' '{"time":1,"card":"c1","y":2}' '' 0 \
+		--rename ts=time,kartennummer=card --rename x=y
+	# Three in one, with --keys snake and the new names in other options.
+	expect '{"Card ID":"c1","Amount":"1,5","When":0}' '{"card":"c1","amt":1.5,"at":"1970-01-01T00:00:00.000Z"}' '' 0 \
+		--keys snake --rename card_id=card,amount=amt,when=at --number amt --decimal-comma --time at
+	# Two names made one: a duplicate key, as with one pair at a time.
+	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key 'c'" 1 --rename a=c,b=c
+	[ "$nbad" -eq 0 ]
+	# A bad pair in a list is a usage error naming that pair.
+	usage_is --rename a=b,c <<<"rt-clean: --rename: expected NAME=VALUE: 'c'"
+	usage_is --rename a=b, <<<"rt-clean: --rename: expected NAME=VALUE: ''"
+	usage_is --rename ,a=b <<<"rt-clean: --rename: expected NAME=VALUE: ''"
+	usage_is --rename a=b,c= <<<"rt-clean: --rename: expected OLD=NEW: 'c='"
 }
 
 # ---------------------------------------------------------------- values
@@ -820,6 +1046,155 @@ rt-clean: stdin:9: ts: cannot parse as a time: not a date-time' ]
 	[ "$status" -eq 0 ]
 	[ "$output" = $'{"id":1}\n{"id":2}\n{"id":3}\n{"id":1}\n{"id":2}' ]
 	stats_are 6 5 0 1
+}
+
+@test "--dedupe --state FILE: three chunks in turn give the output and drops of one run (issue 16)" {
+	awk 'BEGIN { srand(7); for (i = 0; i < 300; i++)
+		printf "{\"id\":\"%d\",\"v\":%d}\n", int(rand() * 80), i }' >all.ndjson
+	rt_run rt-clean --dedupe id --stats all.ndjson
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >whole.out
+	local drop n=0 d=0 p
+	drop=$(stat_field dropped)
+	[ "$drop" -gt 50 ]
+	split -l 100 all.ndjson part.
+	rm -f chunks.out
+	for p in part.aa part.ab part.ac; do
+		rt_run rt-clean --dedupe id --state st --stats "$p"
+		[ "$status" -eq 0 ] || { echo "$p: $stderr"; return 1; }
+		[ -n "$output" ] && printf '%s\n' "$output" >>chunks.out
+		d=$((d + $(stat_field dropped)))
+		n=$((n + 1))
+	done
+	[ "$n" -eq 3 ]
+	cmp whole.out chunks.out
+	[ "$d" -eq "$drop" ]
+	# Run again over the whole: every id is known, all dropped.
+	rt_run rt-clean --dedupe id --state st --stats all.ndjson
+	[ -z "$output" ]
+	[ "$(stat_field dropped)" -eq 300 ]
+}
+
+@test "--dedupe-window --state: expiry across chunks as in one run; a changed option is refused" {
+	# Event times 4 s apart with jitter (out of order at times), ids
+	# from a few: duplicates within 1m drop, later ones pass again.
+	awk 'BEGIN { srand(11); for (i = 0; i < 400; i++)
+		printf "{\"id\":%d,\"ts\":%d}\n", int(rand() * 12), 1709294400 + i * 4 + int(rand() * 9) }' >all.ndjson
+	rt_run rt-clean --dedupe id --dedupe-window 1m --stats all.ndjson
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >whole.out
+	local drop d=0 p
+	drop=$(stat_field dropped)
+	[ "$drop" -gt 100 ]
+	# Some ids pass more than once (their earlier copy expired).
+	[ "$(jq -s 'group_by(.id) | map(length) | max' whole.out)" -gt 3 ]
+	split -l 133 all.ndjson part.
+	rm -f chunks.out
+	for p in part.aa part.ab part.ac part.ad; do
+		rt_run rt-clean --dedupe id --dedupe-window 1m --state st --stats "$p"
+		[ "$status" -eq 0 ] || { echo "$p: $stderr"; return 1; }
+		[ -n "$output" ] && printf '%s\n' "$output" >>chunks.out
+		d=$((d + $(stat_field dropped)))
+	done
+	cmp whole.out chunks.out
+	[ "$d" -eq "$drop" ]
+	# The state is for these options only.
+	for p in "--dedupe-window 2m" "--dedupe-max 5" "--dedupe-window 1m --dedupe v"; do
+		rt_run rt-clean --dedupe id $p --state st all.ndjson
+		[ "$status" -eq 2 ] || { echo "$p: status $status"; return 1; }
+		[ -z "$output" ]
+		[ "$stderr" = "rt-clean: st: written with other options" ] || { echo "$p: $stderr"; return 1; }
+	done
+	printf 'rubbish\n' >bad.st
+	rt_run rt-clean --dedupe id --state bad.st all.ndjson
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-clean: bad.st: not an rtpipe state file" ]
+	usage_is --state st <<<"rt-clean: --state needs --dedupe"
+}
+
+@test "--dedupe --state: SIGTERM saves the state; output is flushed first" {
+	mkfifo in.fifo
+	rt-clean --dedupe id --state st <in.fifo >out.ndjson 2>err &
+	local pid=$!
+	exec 4>in.fifo
+	printf '{"id":1}\n{"id":2}\n{"id":1}\n' >&4
+	local i
+	for i in $(seq 50); do [ "$(wc -l <out.ndjson)" -eq 2 ] && break; sleep 0.1; done
+	[ "$(cat out.ndjson)" = $'{"id":1}\n{"id":2}' ]
+	kill -TERM "$pid"
+	local st=0
+	wait "$pid" || st=$?
+	exec 4>&-
+	[ "$st" -eq 0 ]
+	[ ! -s err ]
+	IN=$'{"id":2}\n{"id":3}\n{"id":1}'
+	rt_run rt-clean --dedupe id --state st --stats
+	[ "$output" = '{"id":3}' ]
+	stats_are 3 1 0 2
+}
+
+# ------------------------------------------------------- silent mistakes
+
+@test "a typed field in none of the first 1000 records: one warning, then, or at exit (issue 16)" {
+	awk 'BEGIN { for (i = 0; i < 1500; i++) printf "{\"amount\":\"%d\",\"cur\":\"eur\"}\n", i }' >in.ndjson
+	rt_run rt-clean --number amont --upper cur,curr --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: warning: field 'amont' is in none of the first 1000 records
+rt-clean: warning: field 'curr' is in none of the first 1000 records" ]
+	stats_are 1500 1500 0 0
+	# Every type and case option; not --require, --default, --select,
+	# --drop, --dedupe (rules of the user's, whatever the data).
+	local o
+	for o in --number --integer --time --bool --upper --lower; do
+		IN=$'{"a":"1"}\n{"a":"2"}\n{"a":"3"}'
+		rt_run rt-clean $o b
+		[ "$status" -eq 0 ] || { echo "$o: $status"; return 1; }
+		[ "$stderr" = "rt-clean: warning: field 'b' is in none of the 3 records" ] ||
+			{ echo "$o: $stderr"; return 1; }
+	done
+	IN='{"a":"1"}'
+	rt_run rt-clean --drop b --select a,c --default d=1 --dedupe e
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	rt_run rt-clean --number b
+	[ "$stderr" = "rt-clean: warning: field 'b' is not in the one record read" ]
+	# A default fills the field: no warning.
+	rt_run rt-clean --number b --default b=0
+	[ -z "$stderr" ]
+	# No record read: nothing to say.
+	IN=''
+	rt_run rt-clean --number b
+	unset IN
+	[ -z "$stderr" ]
+	# The final name counts (after --keys and --rename), in CSV too; a
+	# record rejected for another field still shows it.
+	printf 'Card ID,Amt\nc1,x\nc2,y\n' >in.csv
+	rt_run rt-clean --keys snake --rename amt=amount --number amount --upper card_id in.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "rt-clean: in.csv:2: amount: cannot parse as a number: not a number
+rt-clean: in.csv:3: amount: cannot parse as a number: not a number" ]
+	IN='{"a":1,"a":2,"b":"x"}'
+	rt_run rt-clean --upper b
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key 'a'" ]
+	# Seen in the 1000th record only: no warning.
+	awk 'BEGIN { for (i = 1; i < 1000; i++) print "{\"a\":1}"; print "{\"b\":\"x\"}"; print "{\"a\":2}" }' >late.ndjson
+	rt_run rt-clean --upper b late.ndjson
+	[ -z "$stderr" ]
+}
+
+@test "the warning about an absent field comes after the 1000th record, while input goes on" {
+	mkfifo in.fifo
+	rt-clean --number amont <in.fifo >out.ndjson 2>err &
+	local pid=$! i
+	exec 4>in.fifo
+	awk 'BEGIN { for (i = 0; i < 1000; i++) print "{\"amount\":1}" }' >&4
+	for i in $(seq 50); do [ -s err ] && break; sleep 0.1; done
+	[ "$(cat err)" = "rt-clean: warning: field 'amont' is in none of the first 1000 records" ]
+	printf '{"amount":2}\n' >&4
+	exec 4>&-
+	wait "$pid"
+	[ "$(cat err)" = "rt-clean: warning: field 'amont' is in none of the first 1000 records" ]
+	[ "$(wc -l <out.ndjson)" -eq 1001 ]
 }
 
 # --------------------------------------------------------------- rejects

@@ -224,3 +224,22 @@ Try '$t --help' for more information." ]] ||
 	run --separate-stderr bash -c "rt-clean big.ndjson | head -1 > /dev/null; echo \"\${PIPESTATUS[0]}\""
 	[ "$output" = 141 ] && [ -z "$stderr" ]
 }
+
+@test "suite: filters: -d and --quote read a semicolon CSV as the comma one (issue 16)" {
+	local t want
+	printf 'a,arrival,n\n1,2024-01-01T00:00:00Z,"x,y"\n2,2024-01-01T00:00:00Z,z\n' >comma.csv
+	printf "a;arrival;n\n1;2024-01-01T00:00:00Z;'x,y'\n2;2024-01-01T00:00:00Z;z\n" >semi.csv
+	for t in $(tools); do
+		is_source "$t" && continue
+		run --separate-stderr "$t" $(args_for "$t") --stats comma.csv
+		[ "$status" -le 1 ] || { echo "$t: status $status: $stderr"; return 1; }
+		want=$output
+		[ "$(stat_field in)" = 2 ] || { echo "$t: stats '$(stats_of)'"; return 1; }
+		run --separate-stderr "$t" $(args_for "$t") -d ';' --quote "'" --stats semi.csv
+		[ "$status" -le 1 ] || { echo "$t -d: status $status: $stderr"; return 1; }
+		[ "$output" = "$want" ] || { echo "$t -d: '$output', want '$want'"; return 1; }
+		[ "$(stat_field in)" = 2 ] || { echo "$t -d: stats '$(stats_of)'"; return 1; }
+		run --separate-stderr "$t" $(args_for "$t") -d ';;' semi.csv
+		[ "$status" -eq 2 ] || { echo "$t -d ';;': status $status"; return 1; }
+	done
+}

@@ -2,20 +2,24 @@
  * rt-clean - turn messy input (NDJSON, CSV, TSV) into canonical NDJSON.
  * See rt-clean(1); the rules themselves live in lib/clean.c.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clean.h"
 #include "cli.h"
 #include "mem.h"
 #include "number.h"
+#include "state.h"
 
 enum {
 	OPT_KEYS = RT_OPT_TOOL, OPT_RENAME, OPT_SELECT, OPT_DROP, OPT_NO_TRIM,
 	OPT_DROP_EMPTY, OPT_NUMBER, OPT_INTEGER, OPT_BOOL, OPT_TIME,
 	OPT_DECIMAL_COMMA, OPT_UPPER, OPT_LOWER, OPT_DEFAULT, OPT_REQUIRE,
-	OPT_DEDUPE, OPT_DEDUPE_WINDOW, OPT_DEDUPE_MAX
+	OPT_DEDUPE, OPT_DEDUPE_WINDOW, OPT_DEDUPE_MAX, OPT_STATE
 };
 
 static const struct option longopts[] = {
@@ -39,6 +43,7 @@ static const struct option longopts[] = {
 	{ "dedupe", required_argument, NULL, OPT_DEDUPE },
 	{ "dedupe-window", required_argument, NULL, OPT_DEDUPE_WINDOW },
 	{ "dedupe-max", required_argument, NULL, OPT_DEDUPE_MAX },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -50,7 +55,8 @@ usage(void)
 	    "Field lists F may be comma-separated; options repeat.\n\n"
 	    "Keys:\n"
 	    "      --keys MODE          asis (default), lower or snake\n"
-	    "      --rename OLD=NEW     rename a field (OLD as --keys made it)\n"
+	    "      --rename OLD=NEW     rename a field (OLD as --keys made it); a\n"
+	    "                           comma-separated list of pairs, or repeat\n"
 	    "      --select F           keep only these fields\n"
 	    "      --drop F             remove these fields\n"
 	    "Values:\n"
@@ -69,7 +75,9 @@ usage(void)
 	    "      --dedupe F           drop records whose F was already seen\n"
 	    "      --dedupe-window DUR  ...within DUR of event time (first --time\n"
 	    "                           field, else ts)\n"
-	    "      --dedupe-max N       remember at most N ids (default 1000000)\n\n",
+	    "      --dedupe-max N       remember at most N ids (default 1000000)\n"
+	    "      --state FILE         load the ids seen from FILE, save them there\n"
+	    "                           at the end (and on SIGTERM or SIGINT)\n\n",
 	    stdout);
 	fputs(rt_cli_time_help, stdout);
 	fputs(rt_cli_common_help, stdout);
@@ -91,10 +99,31 @@ fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
 	free(copy);
 }
 
+/* --rename OLD=NEW[,OLD=NEW...]: each pair of the list. */
+static void
+renames(struct rt_cli *cli, struct rt_clean *c, const char *list)
+{
+	char *copy = rt_xstrdup(list), *p = copy, *e;
+	const char *err;
+
+	for (;;) {
+		e = strchr(p, ',');
+		if (e)
+			*e = '\0';
+		if ((err = rt_clean_rename(c, p)) != NULL)
+			rt_cli_usage_error(cli, "--rename: %s: '%s'", err, p);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	free(copy);
+}
+
 struct dedupe_opts {
 	const char *field;
 	int64_t window;
 	size_t max;
+	const char *state;	/* --state FILE */
 };
 
 static void
@@ -121,7 +150,7 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 			else
 				err = "expected asis, lower or snake";
 			break;
-		case OPT_RENAME: err = rt_clean_rename(c, optarg); break;
+		case OPT_RENAME: renames(cli, c, optarg); break;
 		case OPT_SELECT: fields(cli, c, name, optarg, RT_CF_SELECT); break;
 		case OPT_DROP: fields(cli, c, name, optarg, RT_CF_DROP); break;
 		case OPT_NO_TRIM: c->trim = 0; break;
@@ -141,6 +170,7 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 			    dd->window <= 0)
 				err = "must be more than 0";
 			break;
+		case OPT_STATE: dd->state = optarg; break;
 		case OPT_DEDUPE_MAX:
 			n = rt_cli_size(optarg);
 			if (n < 1 || n > 1LL << 31)
@@ -160,8 +190,119 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 	if ((dd->window || dd->max) && dd->field == NULL)
 		rt_cli_usage_error(cli, "--dedupe-window and --dedupe-max need "
 		    "--dedupe");
+	if (dd->state && dd->field == NULL)
+		rt_cli_usage_error(cli, "--state needs --dedupe");
 	if (dd->field)
 		rt_clean_dedupe(c, dd->field, dd->window, dd->max);
+}
+
+/* Take the ids a run before saw from the state file, if there is one. */
+static void
+load_state(struct rt_cli *cli, struct rt_clean *c, const char *path)
+{
+	struct rt_buf b = RT_BUF_INIT, conf = RT_BUF_INIT;
+	const char *why;
+	size_t body;
+
+	if (rt_state_load(path, &b) == -1) {
+		if (errno != ENOENT)
+			rt_cli_fatal(cli, "%s: %s", path, strerror(errno));
+		rt_buf_release(&b);
+		return;
+	}
+	rt_clean_config(c, &conf);
+	why = rt_state_check(&b, "rt-clean", conf.p, conf.len, &body);
+	if (why == NULL)
+		why = rt_clean_load(c, b.p + body, b.len - body);
+	if (why)
+		rt_cli_fatal(cli, "%s: %s", path, why);
+	rt_buf_release(&b);
+	rt_buf_release(&conf);
+}
+
+/* Save the ids seen, after the output they shaped is written. */
+static void
+save_state(struct rt_cli *cli, const struct rt_clean *c, const char *path)
+{
+	struct rt_buf b = RT_BUF_INIT, conf = RT_BUF_INIT;
+
+	rt_cli_idle(cli);	/* flushes; a write error is fatal there */
+	rt_clean_config(c, &conf);
+	rt_state_header(&b, "rt-clean", conf.p, conf.len);
+	rt_clean_save(c, &b);
+	if (rt_state_save(path, b.p, b.len) == -1)
+		rt_cli_fatal(cli, "%s: %s", path, strerror(errno));
+	rt_buf_release(&b);
+	rt_buf_release(&conf);
+}
+
+/* With --state, reading never blocks inside the source: wait here, where
+ * SIGTERM ends the wait. */
+static void
+wait_input(struct rt_cli *cli)
+{
+	struct pollfd pfd[2] = {
+		{ rt_src_fd(&cli->src), POLLIN, 0 },
+		{ rt_cli_term_fd(), POLLIN, 0 }
+	};
+
+	rt_cli_idle(cli);
+	if (pfd[0].fd >= 0 && !rt_cli_term)
+		(void)poll(pfd, 2, -1);
+}
+
+/* What a barrier needs to save the ids seen. */
+struct saver {
+	struct rt_cli *cli;
+	const struct rt_clean *c;
+	const char *path;
+};
+
+/* A barrier: the state for this point on disk before it is passed on. */
+static void
+on_control(void *arg, const struct rt_ctl *ctl)
+{
+	const struct saver *s = arg;
+
+	if (ctl->kind == RT_CTL_BARRIER)
+		save_state(s->cli, s->c, s->path);
+}
+
+/* Type and case options naming a field no record has shown: misspelt? */
+static void
+warn_unseen(struct rt_cli *cli, const struct rt_clean *c)
+{
+	const char *name;
+	size_t i = 0;
+
+	while ((name = rt_clean_unseen(c, &i)) != NULL) {
+		if (c->nrec >= RT_CLEAN_CHECKN)
+			rt_cli_warn(cli, "warning: field '%s' is in none of the "
+			    "first %d records", name, RT_CLEAN_CHECKN);
+		else if (c->nrec == 1)
+			rt_cli_warn(cli, "warning: field '%s' is not in the one "
+			    "record read", name);
+		else
+			rt_cli_warn(cli, "warning: field '%s' is in none of the "
+			    "%llu records", name, (unsigned long long)c->nrec);
+	}
+}
+
+static void
+clean_one(struct rt_cli *cli, struct rt_clean *c, const struct rt_rec *rec)
+{
+	const char *why;
+
+	switch (rt_clean_record(c, rec, &why)) {
+	case RT_CLEAN_OUT:
+		rt_cli_emit(cli, rec, c->res, c->reslen);
+		break;
+	case RT_CLEAN_DROP:
+		rt_cli_drop(cli);
+		break;
+	default:
+		rt_cli_reject(cli, rec, why);
+	}
 }
 
 int
@@ -169,26 +310,44 @@ main(int argc, char *argv[])
 {
 	struct rt_cli cli;
 	struct rt_clean clean;
-	struct dedupe_opts dd = { NULL, 0, 0 };
+	struct dedupe_opts dd = { NULL, 0, 0, NULL };
 	struct rt_rec rec;
-	const char *why;
+	struct saver sv = { &cli, &clean, NULL };
+	int k, warned = 0, lock = -1;
 
 	rt_cli_init(&cli, "rt-clean", usage);
 	rt_clean_init(&clean, &cli.topt);
 	options(&cli, &clean, &dd, argc, argv);
+	if (dd.state) {
+		lock = rt_cli_state_lock(&cli, dd.state);
+		load_state(&cli, &clean, dd.state);
+		rt_cli_allow(&cli, dd.state, RT_SB_WRITE | RT_SB_DIR);
+		sv.path = dd.state;
+		cli.control = on_control;
+		cli.control_arg = &sv;
+	}
+	cli.nowait = dd.state != NULL;
 	rt_cli_start(&cli, argc, argv, optind);
-	while (rt_cli_next(&cli, &rec) == 1) {
-		switch (rt_clean_record(&clean, &rec, &why)) {
-		case RT_CLEAN_OUT:
-			rt_cli_emit(&cli, &rec, clean.res, clean.reslen);
-			break;
-		case RT_CLEAN_DROP:
-			rt_cli_drop(&cli);
-			break;
-		default:
-			rt_cli_reject(&cli, &rec, why);
+	if (dd.state)
+		rt_cli_catch_term();
+	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
+		if (k == RT_IN_AGAIN) {
+			wait_input(&cli);
+			continue;
+		}
+		clean_one(&cli, &clean, &rec);
+		if (!warned && clean.nrec == RT_CLEAN_CHECKN) {
+			warn_unseen(&cli, &clean);
+			warned = 1;
 		}
 	}
+	if (!warned && clean.nrec > 0)
+		warn_unseen(&cli, &clean);
+	if (dd.state)
+		save_state(&cli, &clean, dd.state);
+	k = rt_cli_finish(&cli);
+	if (lock >= 0)
+		close(lock);
 	rt_clean_release(&clean);
-	return rt_cli_finish(&cli);
+	return k;
 }

@@ -139,11 +139,24 @@ test_rows(void)
 	CSV("CRLF rows", "a,b\r\n1,2\r\n3,4\r\n",
 	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
 	    "L3 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
-	CSV("a CR alone is data", "a,b\n1\r2,3\n",
-	    "L2 {\"a\":\"1\\r2\",\"b\":\"3\"} [1\\r2,3]\n");
-	CSV("blank lines are not rows", "a,b\n\n1,2\n\n \t\n3,4\n\n",
+	CSV("a lone CR ends a line (old Mac files)", "a,b\n1\r2,3\n",
+	    "L2 BAD row has 1 field, the header has 2 [1]\n"
+	    "L3 {\"a\":\"2\",\"b\":\"3\"} [2,3]\n");
+	CSV("CR-only line ends", "a,b\r1,2\r\r3,4\r",
+	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
+	    "L4 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
+	CSV("a lone CR inside quotes is data", "a,b\r\"x\ry\",\"\r\"\r",
+	    "L2 {\"a\":\"x\\ry\",\"b\":\"\\r\"} [\"x\\ry\",\"\\r\"]\n");
+	CSV("empty lines are not rows, lines of blanks are", "a,b\n\n1,2\n\n \t\n3,4\n\n",
 	    "L3 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
+	    "L5 BAD row has 1 field, the header has 2 [ \\t]\n"
 	    "L6 {\"a\":\"3\",\"b\":\"4\"} [3,4]\n");
+	CSV("one column: a line of blanks is a value", "a\n \n\t\n\n",
+	    "L2 {\"a\":\" \"} [ ]\n"
+	    "L3 {\"a\":\"\\t\"} [\\t]\n");
+	TSV("TSV: a line of one tab is two empty fields", "a\tb\n\t\n  \n",
+	    "L2 {\"a\":\"\",\"b\":\"\"} [\\t]\n"
+	    "L3 BAD row has 1 field, the header has 2 [  ]\n");
 	CSV("blank lines before the header", "\n\na,b\n1,2\n",
 	    "L4 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n");
 	CSV("BOM at the start", "\xEF\xBB\xBF" "a,b\n1,2\n",
@@ -191,6 +204,8 @@ test_bad_rows(void)
 	CSV("unterminated quote at EOF", "a,b\n1,2\n3,\"abc\ndef\n",
 	    "L2 {\"a\":\"1\",\"b\":\"2\"} [1,2]\n"
 	    "L3 BAD unterminated quoted field [3,\"abc\\ndef]\n");
+	CSV("unterminated quote at EOF, CR line ends", "a,b\r3,\"abc\rdef\r",
+	    "L2 BAD unterminated quoted field [3,\"abc\\rdef]\n");
 	CSV("unterminated quote at EOF without newline", "a,b\n3,\"abc",
 	    "L2 BAD unterminated quoted field [3,\"abc]\n");
 	CSV("invalid UTF-8", "a,b\n1,\xff\n2,\"\xc3(\"\n3,\xc3\xa9\n",
@@ -494,15 +509,19 @@ test_writer(void)
 	is_str(rt_buf_cstr(&out), "pre|y,-2e3,,,,,,,,\n",
 	    "writer: columns follow the header");
 	err = put_rec(&w, "{\"a\":\"z\",\"zz\":1}", &out);
-	is_str(err, "a key is not in the CSV header (the first record's keys)",
-	    "writer: unknown key refused");
-	is_str(rt_buf_cstr(&out), "pre|", "writer: nothing appended on error");
+	ok(err == NULL, "writer: a new key");
+	is_str(rt_buf_cstr(&out), "pre|\na,zz\nz,1\n",
+	    "writer: a new key starts a new header block");
+	err = put_rec(&w, "{\"zz\":2}", &out);
+	is_str(rt_buf_cstr(&out), "pre|,2\n", "writer: under the new header");
 	err = put_rec(&w, "[1,2]", &out);
 	is_str(err, "not an object: cannot write it as CSV",
 	    "writer: not an object");
 	is_str(rt_buf_cstr(&out), "pre|", "writer: nothing appended");
 	err = put_rec(&w, "{\"a\\u0000\":1}", &out);
-	ok(err != NULL, "writer: a key differing by a NUL is unknown");
+	ok(err == NULL && out.len == 10 &&
+	    memcmp(out.p, "pre|\na\0\n1\n", out.len) == 0,
+	    "writer: a key differing by a NUL is another key (a new header)");
 	rt_csvw_release(&w);
 
 	rt_csvw_init(&w, '\t');
@@ -525,6 +544,43 @@ test_writer(void)
 	is_str(rt_buf_cstr(&out), "pre|\"\"\n", "one column: missing");
 	put_rec(&w, "{\"id\":\"7\"}", &out);
 	is_str(rt_buf_cstr(&out), "pre|7\n", "one column: a value");
+	rt_csvw_release(&w);
+
+	/* Fixed columns, another quote and delimiter. */
+	rt_csvw_init(&w, ';');
+	rt_csvw_set_quote(&w, '\'');
+	is_str(rt_csvw_set_columns(&w, "a,,b"), "an empty column name",
+	    "columns: an empty name");
+	is_str(rt_csvw_set_columns(&w, "b,a,b"), "a column named twice",
+	    "columns: a name twice");
+	is_str(rt_csvw_set_columns(&w, ","), "an empty column name",
+	    "columns: only a comma");
+	ok(rt_csvw_set_columns(&w, "b,a") == NULL, "columns: b,a");
+	err = put_rec(&w, "{\"c\":1}", &out);
+	is_str(err, "key 'c' is not in --columns", "columns: a key not in them");
+	is_str(rt_buf_cstr(&out), "pre|", "columns: nothing, not even the header");
+	err = put_rec(&w, "{\"a\":\"x;y\",\"b\":\"it's \\\"q\\\"\"}", &out);
+	is_str(rt_buf_cstr(&out), "pre|b;a\n'it''s \"q\"';'x;y'\n",
+	    "columns: the header once, quoted with '");
+	err = put_rec(&w, "{\"a\":1}", &out);
+	is_str(rt_buf_cstr(&out), "pre|;1\n", "columns: a missing value is empty");
+	err = put_rec(&w, "{\"a\":1,\"\\u00e9\\u001b\":2}", &out);
+	is_str(err, "key '\xc3\xa9\\u001b' is not in --columns",
+	    "columns: the key escaped");
+	{
+		struct rt_buf k = RT_BUF_INIT;
+		int i;
+
+		rt_buf_adds(&k, "{\"a\":1,\"");
+		for (i = 0; i < 60; i++)
+			rt_buf_adds(&k, "\xc3\xa9");	/* 120 bytes */
+		rt_buf_adds(&k, "\":2}");
+		err = put_rec(&w, rt_buf_cstr(&k), &out);
+		ok(err && strlen(err) == strlen("key '' is not in --columns") +
+		    100 + 3 && strstr(err, "\xc3\xa9...'") != NULL,
+		    "columns: a long key cut at 100 bytes, on a character");
+		rt_buf_release(&k);
+	}
 	rt_csvw_release(&w);
 	put_rec(NULL, NULL, &out);
 	rt_buf_release(&out);
