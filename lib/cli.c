@@ -551,6 +551,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	rt_jdoc_init(&c->cdoc, 0);
+	c->topt.check = 1;	/* record times from now on, not options' */
 	watch_start(c);
 	confine(c, argv + optind_, argc - optind_);
 	c->started = 1;
@@ -650,6 +651,25 @@ control_record(struct rt_cli *c, const struct rt_rec *r)
 	return 1;
 }
 
+/* The first times read fell before 1990 or after 2099 (rtime.h): most
+ * often epoch numbers in another unit than --time-unit.  Said once, with
+ * where, never what. */
+static void
+time_warning(struct rt_cli *c)
+{
+	static const char *const unit[] = { "s", "ms", "us", "ns" };
+	const struct rt_timeopt *o = &c->topt;
+	char where[160] = "";
+
+	c->time_told = 1;
+	if (c->last_src)
+		snprintf(where, sizeof where, "%.120s:%llu: ", c->last_src,
+		    (unsigned long long)c->last_line);
+	rt_cli_warn(c, "%swarning: epoch times read in %s fall before 1990 "
+	    "or after 2099; in %s they would not (--time-unit %s?)", where,
+	    unit[o->unit], unit[o->odd_unit], unit[o->odd_unit]);
+}
+
 int
 rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 {
@@ -662,6 +682,8 @@ rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 		}
 		if (rt_watch_due)
 			watch_tick(c, 0);
+		if (c->topt.odd && !c->time_told)
+			time_warning(c);
 		if (c->stop)
 			return 0;
 		k = rt_src_next(&c->src, r);
@@ -681,6 +703,8 @@ rt_cli_next(struct rt_cli *c, struct rt_rec *r)
 			rt_cli_reject(c, r, r->bad);
 			continue;
 		}
+		c->last_src = r->source;
+		c->last_line = r->line;
 		return 1;
 	}
 }
@@ -770,6 +794,8 @@ rt_cli_finish(struct rt_cli *c)
 		    strerror(c->rej.out.err));
 		c->trouble = 1;
 	}
+	if (c->topt.odd && !c->time_told)
+		time_warning(c);
 	watch_tick(c, 1);
 	/* A run that rejects most of its input is most likely misconfigured
 	 * (a missing --integer, the wrong --time-unit): say so once, unless

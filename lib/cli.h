@@ -111,6 +111,10 @@ struct rt_cli {
 	 * lag and the progress line), or NULL. */
 	int64_t (*evtime)(void *arg);
 	void *evtime_arg;
+	/* Where the last record returned came from (the time check). */
+	const char *last_src;
+	uint64_t last_line;
+	int time_told;
 	struct rt_sandbox sb;	/* what the tool may open once confined */
 	/* The run. */
 	struct rt_src src;

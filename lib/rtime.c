@@ -758,17 +758,52 @@ numeric(const char *s, size_t n)
 	return i == n;
 }
 
+/* 1990-01-01 and 2100-01-01, in microseconds. */
+#define PLAUSIBLE_LO 631152000000000LL
+#define PLAUSIBLE_HI 4102444800000000LL
+
+static int
+plausible(int64_t us)
+{
+	return us >= PLAUSIBLE_LO && us < PLAUSIBLE_HI;
+}
+
+/* One of the first times read: is its year plausible?  For an epoch
+ * number, which unit would have made it so? */
+static void
+check_time(struct rt_timeopt *o, const char *text, size_t n, int epoch,
+    int64_t us)
+{
+	int64_t t;
+
+	o->nchecked++;
+	if (!epoch || plausible(us) || o->odd)
+		return;
+	for (int u = RT_TU_S; u <= RT_TU_NS; u++)
+		if (rt_time_parse_epoch(text, n, (enum rt_tunit)u, &t) == NULL &&
+		    plausible(t)) {
+			o->odd = 1;
+			o->odd_unit = u;
+			break;
+		}
+}
+
 const char *
 rt_time_read(const char *text, size_t n, int number, struct rt_timeopt *o,
     int64_t *us)
 {
-	if (number)
-		return rt_time_parse_epoch(text, n, o->unit, us);
-	if (o->format)
-		return rt_time_parse_fmt(text, n, o->format, &o->tz, us);
-	if (numeric(text, n))
-		return rt_time_parse_epoch(text, n, o->unit, us);
-	return rt_time_parse_iso(text, n, &o->tz, us);
+	const char *err;
+	int epoch = number || (o->format == NULL && numeric(text, n));
+
+	if (epoch)
+		err = rt_time_parse_epoch(text, n, o->unit, us);
+	else if (o->format)
+		err = rt_time_parse_fmt(text, n, o->format, &o->tz, us);
+	else
+		err = rt_time_parse_iso(text, n, &o->tz, us);
+	if (err == NULL && o->check && o->nchecked < RT_TIME_CHECKN)
+		check_time(o, text, n, epoch, *us);
+	return err;
 }
 
 /* Write v as exactly n decimal digits. */

@@ -29,7 +29,17 @@ struct rt_timeopt {
 	enum rt_tunit unit;	/* epoch numbers (default seconds) */
 	const char *format;	/* strptime-like format, or NULL */
 	struct rt_tzone tz;	/* for text without an offset (default UTC) */
+	/* With check set, the first RT_TIME_CHECKN times read are checked
+	 * for a plausible year (from 1990 to 2099): an epoch number outside
+	 * it that another unit would have read inside sets odd, and
+	 * odd_unit to that unit (an epoch in seconds read as milliseconds
+	 * falls in 1970). */
+	int check;
+	unsigned nchecked;
+	int odd, odd_unit;
 };
+
+#define RT_TIME_CHECKN 1000
 
 /* Defaults: seconds, no format, UTC. */
 void rt_timeopt_init(struct rt_timeopt *o);

@@ -61,3 +61,22 @@ rt-clean: warning: 37 of 38 records were rejected" ]
 		[ "$(wc -l <<<"$stderr")" = 2 ] || { echo "$t shown: '$stderr'"; return 1; }
 	done
 }
+
+@test "diagnostics: epoch seconds read with --time-unit ms are said to fall in 1970, once" {
+	printf '%s\n' '{"ts":1709294400,"k":1}' '{"ts":1709294460,"k":1}' >in.ndjson
+	rt_run rt-window -k k --sliding 1h --time-unit ms in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$stderr" = 'rt-window: in.ndjson:1: warning: epoch times read in ms fall before 1990 or after 2099; in s they would not (--time-unit s?)' ]
+	rt_run rt-alert -k k --when true --time-unit ms in.ndjson
+	[ "$stderr" = 'rt-alert: in.ndjson:1: warning: epoch times read in ms fall before 1990 or after 2099; in s they would not (--time-unit s?)' ]
+	# Milliseconds read as seconds: after 2100, rejected as out of range too.
+	printf '%s\n' '{"ts":1709294400123,"k":1}' >ms.ndjson
+	rt_run rt-clean --time ts ms.ndjson
+	[[ "$stderr" == *"in ms they would not (--time-unit ms?)"* ]]
+	# The right unit, or a 1970 that no unit makes plausible: nothing.
+	rt_run rt-window -k k --sliding 1h in.ndjson
+	[ -z "$stderr" ]
+	IN='{"ts":0,"k":1}'
+	rt_run rt-window -k k --sliding 1h
+	[ -z "$stderr" ]
+}
