@@ -495,3 +495,11 @@ PY
 	[ "$status" -eq 0 ]
 	[ "$output" = '{"window_start":"2024-03-01T11:30:00.000Z","window_end":"2024-03-01T12:30:00.000Z","count":1,"distinct_x":1}' ]
 }
+
+@test "differential: rt-window against SQLite window functions and GROUP BY on seeded random cases" {
+	# CASES=N (default 20), SEED=S and N=records scale it up (tests/window/diff.py).
+	run python3 "$W/diff.py"
+	printf '%s\n' "$output" | tail -20
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" =~ ^[0-9]+\ cases,\ [0-9]+\ values\ compared,\ 0\ disagreements ]]
+}
