@@ -1992,9 +1992,14 @@ evict_events(struct rt_win *w, struct wkey *k)
 
 	if (wm == INT64_MIN || w->c.nwin == 0)
 		return;
-	horizon = wm - w->c.lateness - w->span;
+	/* A record to come is at wm - lateness or later: its look-back
+	 * windows reach back to horizon (to it, inclusive, with --closed
+	 * both), and its rows windows take the maxrows - 1 events before it,
+	 * all of those at or before wm - lateness coming before it. */
+	horizon = wm - w->c.lateness - w->span - (w->c.closed_both ? 1 : 0);
 	while (k->n > w->maxrows && ev_t(ev_at(w, k, k->base)) <= horizon &&
-	    ev_t(ev_at(w, k, k->base)) < k->maxt) {
+	    ev_t(ev_at(w, k, k->base)) < k->maxt && (w->maxrows == 0 ||
+	    ev_t(ev_at(w, k, k->base + w->maxrows - 1)) <= wm - w->c.lateness)) {
 		int wi, ok = 1;
 
 		for (wi = 0; wi < w->c.nwin; wi++)
