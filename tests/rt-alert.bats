@@ -480,3 +480,20 @@ for i in range(250):
 	run --separate-stderr rt-alert --exec ./hook --exec-batch 5x many.ndjson
 	[ "$status" -eq 2 ]
 }
+
+@test "usage errors: --retry-delay with --retries 0, --no-fast-path without --when" {
+	small
+	run --separate-stderr rt-alert --exec true --retries 0 --retry-delay 1s s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --retry-delay: there is no retry with --retries 0"* ]]
+	[ -z "$output" ]
+	run --separate-stderr rt-alert --no-fast-path s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --no-fast-path goes with --when"* ]]
+	[ -z "$output" ]
+	run --separate-stderr rt-alert --time ts --exec true --retries 0 s.ndjson
+	[ "$status" -eq 0 ]
+	run --separate-stderr rt-alert --time ts --no-fast-path --when '._score > 0' s.ndjson
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+}

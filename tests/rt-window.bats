@@ -519,3 +519,14 @@ PY
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.count_30s, .sum_x_30s]' | tr '\n' ' ')" = "[1,1] [1,4] [2,9] " ]
 }
+
+@test "usage error: --max-keys without -k (one key: it would bound nothing)" {
+	echo '{"ts":"2024-03-01T12:00:00Z","x":1}' > one.ndjson
+	run --separate-stderr rt-window --sliding 1h --max-keys 5 one.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-window: --max-keys goes with -k"* ]]
+	[ -z "$output" ]
+	run rt-window -k x --sliding 1h --max-keys 5 one.ndjson
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"ts":"2024-03-01T12:00:00Z","x":1,"count_1h":1}' ]
+}

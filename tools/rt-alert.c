@@ -178,7 +178,7 @@ struct al {
 	const char *tpl;
 	char **exec_argv;
 	int64_t exec_timeout, retry_delay;
-	int exec_conc, retries;
+	int exec_conc, retries, retry_delay_given;
 	const char *exec_opt;	/* an option that needs --exec, if given */
 	int batch;		/* --exec-batch */
 	size_t batch_n;
@@ -331,6 +331,12 @@ check_combinations(struct rt_cli *cli, struct al *a)
 {
 	if (a->exec_opt && !a->exec_argv)
 		rt_cli_usage_error(cli, "--%s goes with --exec", a->exec_opt);
+	if (a->retry_delay_given && a->retries == 0)
+		rt_cli_usage_error(cli, "--retry-delay: there is no retry with "
+		    "--retries 0");
+	if (a->no_fast && !a->when)
+		rt_cli_usage_error(cli, "--no-fast-path goes with --when (the "
+		    "default condition is not a jq program)");
 	if (a->tee && !a->exec_argv && !a->use_syslog)
 		rt_cli_usage_error(cli, "--tee goes with --exec or --syslog "
 		    "(alerts are on standard output already)");
@@ -455,6 +461,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			break;
 		case OPT_RETRYDELAY:
 			a->retry_delay = rt_cli_dur(cli, "retry-delay", optarg, 1);
+			a->retry_delay_given = 1;
 			a->exec_opt = "retry-delay";
 			break;
 		case OPT_EXECBATCH:

@@ -308,6 +308,9 @@ check_options(struct rt_cli *cli, const struct rw *rw, int offset_given,
 		rt_cli_usage_error(cli, "--closed goes with --sliding");
 	if (rw->flush && !rw->state_path)
 		rt_cli_usage_error(cli, "--flush goes with --state");
+	if (c->max_keys && c->nkeys == 0)
+		rt_cli_usage_error(cli, "--max-keys goes with -k (without a "
+		    "key there is one)");
 	if (c->close == RT_WC_NONE)
 		return;
 	step = c->close == RT_WC_SESSION ? c->gap : c->hop;
