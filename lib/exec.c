@@ -1,6 +1,7 @@
 /*
- * exec.c - see exec.h.  Each job is an item waiting (until not_before),
- * or a running child with a pipe on its standard input and a deadline.
+ * exec.c - see exec.h.  Each job is an item or a batch of items waiting
+ * (until not_before), or a running child with a pipe on its standard
+ * input and a deadline.
  * Children are reaped by pid with WNOHANG; a SIGCHLD writes a byte to a
  * self-pipe so that a caller blocked in poll wakes up.
  */
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,10 +29,13 @@ static int chld_fd = -1;
 struct rt_exec_job {
 	char *data;
 	size_t n, off;		/* bytes written to the child so far */
+	size_t cap;		/* of data */
+	size_t *ioff;		/* item i is data[ioff[i], ioff[i + 1]) */
+	uint64_t *itag;
+	size_t nitem, capitem;
 	char **env;		/* NULL-terminated: environ plus additions */
 	char **extra;		/* the additions (owned) */
 	size_t nextra;
-	uint64_t tag;
 	int attempts;
 	int64_t not_before;	/* waiting: start no earlier (us) */
 	pid_t pid;		/* running: > 0 */
@@ -71,6 +76,7 @@ rt_exec_init(struct rt_exec *x, char **argv)
 	memset(x, 0, sizeof *x);
 	x->argv = argv;
 	x->concurrency = 1;
+	x->batch_max = 1;
 	if (pipe2(x->sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
 	chld_fd = x->sigpipe[1];
@@ -87,17 +93,142 @@ rt_exec_init(struct rt_exec *x, char **argv)
 static void
 job_free(struct rt_exec_job *j)
 {
+	if (j == NULL)
+		return;
 	for (size_t i = 0; i < j->nextra; i++)
 		free(j->extra[i]);
 	free(j->extra);
 	free(j->env);
 	free(j->data);
+	free(j->ioff);
+	free(j->itag);
 	free(j);
+}
+
+static struct rt_exec_job *
+job_new(void)
+{
+	struct rt_exec_job *j = rt_xcalloc(1, sizeof *j);
+
+	j->in = -1;
+	j->ioff = rt_xcalloc(2, sizeof *j->ioff);
+	j->itag = rt_xcalloc(1, sizeof *j->itag);
+	j->capitem = 1;
+	return j;
+}
+
+/* Append an item to j. */
+static void
+job_item(struct rt_exec_job *j, const char *data, size_t n, uint64_t tag)
+{
+	if (j->n + n + 1 > j->cap) {
+		j->cap = j->n + n + 1 > 2 * j->cap ? j->n + n + 1 : 2 * j->cap;
+		j->data = rt_xreallocarray(j->data, j->cap, 1);
+	}
+	memcpy(j->data + j->n, data, n);
+	j->n += n;
+	j->data[j->n] = '\0';
+	if (j->nitem == j->capitem) {
+		j->capitem *= 2;
+		j->ioff = rt_xreallocarray(j->ioff, j->capitem + 1,
+		    sizeof *j->ioff);
+		j->itag = rt_xreallocarray(j->itag, j->capitem,
+		    sizeof *j->itag);
+	}
+	j->itag[j->nitem++] = tag;
+	j->ioff[j->nitem] = j->n;
+}
+
+/* The child's environment: ours, with env[0, nenv) added (they win over
+ * inherited variables of the same name). */
+static void
+job_env(struct rt_exec_job *j, char *const *env, size_t nenv)
+{
+	size_t ne = 0, i;
+
+	j->extra = rt_xcalloc(nenv + 1, sizeof *j->extra);
+	for (i = 0; i < nenv; i++)
+		j->extra[i] = rt_xstrdup(env[i]);
+	j->nextra = nenv;
+	while (environ && environ[ne])
+		ne++;
+	j->env = rt_xcalloc(ne + nenv + 1, sizeof *j->env);
+	ne = 0;
+	for (i = 0; environ && environ[i]; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t k, nl = eq ? (size_t)(eq - environ[i]) + 1 : 0;
+
+		for (k = 0; nl && k < nenv; k++)
+			if (strncmp(env[k], environ[i], nl) == 0)
+				break;
+		if (!nl || k == nenv)
+			j->env[ne++] = environ[i];
+	}
+	for (i = 0; i < nenv; i++)
+		j->env[ne++] = j->extra[i];
+}
+
+/* Tell the caller how each item of j ended. */
+static void
+job_done(struct rt_exec *x, struct rt_exec_job *j, int ok, const char *why)
+{
+	for (size_t i = 0; i < j->nitem; i++)
+		x->done(x->done_arg, j->data + j->ioff[i], j->ioff[i + 1] -
+		    j->ioff[i], j->itag[i], ok, why);
+}
+
+static void
+queue(struct rt_exec *x, struct rt_exec_job *j)
+{
+	if (x->nq == x->capq) {
+		x->capq = x->capq ? 2 * x->capq : 16;
+		x->q = rt_xreallocarray(x->q, x->capq,
+		    sizeof(struct rt_exec_job *));
+	}
+	x->q[x->nq++] = j;
+}
+
+const char *
+rt_exec_check(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	struct stat st;
+	char buf[4096];
+	int denied = 0;
+
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) == -1)
+			return strerror(errno);
+		if (S_ISDIR(st.st_mode))
+			return strerror(EISDIR);
+		return access(cmd, X_OK) == 0 ? NULL : strerror(errno);
+	}
+	if (*cmd == '\0')
+		return "command not found";
+	/* As posix_spawnp searches: each PATH entry ("" is "."). */
+	for (p = path ? path : "/bin:/usr/bin"; ; p = e + 1) {
+		size_t dl;
+
+		e = strchr(p, ':');
+		dl = e ? (size_t)(e - p) : strlen(p);
+		if (snprintf(buf, sizeof buf, "%.*s%s%s", (int)dl, p,
+		    dl ? "/" : "", cmd) < (int)sizeof buf &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return NULL;
+			denied = 1;
+		}
+		if (e == NULL)
+			break;
+	}
+	return denied ? strerror(EACCES) : "command not found";
 }
 
 void
 rt_exec_release(struct rt_exec *x)
 {
+	job_free(x->open);
+	x->open = NULL;
 	for (size_t i = 0; i < x->nq; i++)
 		job_free(x->q[i]);
 	free(x->q);
@@ -113,40 +244,50 @@ void
 rt_exec_submit(struct rt_exec *x, const char *data, size_t n,
     char *const *env, size_t nenv, uint64_t tag)
 {
-	struct rt_exec_job *j = rt_xcalloc(1, sizeof *j);
-	size_t ne = 0, i;
+	struct rt_exec_job *j = job_new();
 
-	j->data = rt_xmemdup(data, n + 1);
-	j->n = n;
-	j->tag = tag;
-	j->in = -1;
-	j->extra = rt_xcalloc(nenv + 1, sizeof *j->extra);
-	for (i = 0; i < nenv; i++)
-		j->extra[i] = rt_xstrdup(env[i]);
-	j->nextra = nenv;
-	while (environ && environ[ne])
-		ne++;
-	j->env = rt_xcalloc(ne + nenv + 1, sizeof *j->env);
-	ne = 0;
-	/* The additions win over inherited variables of the same name. */
-	for (i = 0; environ && environ[i]; i++) {
-		const char *eq = strchr(environ[i], '=');
-		size_t k, nl = eq ? (size_t)(eq - environ[i]) + 1 : 0;
+	job_item(j, data, n, tag);
+	job_env(j, env, nenv);
+	queue(x, j);
+	rt_exec_service(x);
+}
 
-		for (k = 0; nl && k < nenv; k++)
-			if (strncmp(env[k], environ[i], nl) == 0)
-				break;
-		if (!nl || k == nenv)
-			j->env[ne++] = environ[i];
+/* Move the open batch to the queue. */
+static void
+queue_open(struct rt_exec *x)
+{
+	char count[40];
+	char *env[1] = { count };
+
+	if (x->open == NULL)
+		return;
+	snprintf(count, sizeof count, "RT_ALERT_COUNT=%zu", x->open->nitem);
+	job_env(x->open, env, 1);
+	queue(x, x->open);
+	x->open = NULL;
+}
+
+void
+rt_exec_add(struct rt_exec *x, const char *data, size_t n, uint64_t tag)
+{
+	int64_t now = x->batch_us ? now_us() : 0;
+
+	if (x->open == NULL) {
+		x->open = job_new();
+		x->open_since = now;
 	}
-	for (i = 0; i < nenv; i++)
-		j->env[ne++] = j->extra[i];
-	if (x->nq == x->capq) {
-		x->capq = x->capq ? 2 * x->capq : 16;
-		x->q = rt_xreallocarray(x->q, x->capq,
-		    sizeof(struct rt_exec_job *));
-	}
-	x->q[x->nq++] = j;
+	job_item(x->open, data, n, tag);
+	if (x->open->nitem >= x->batch_max ||
+	    (x->batch_us && now - x->open_since >= x->batch_us))
+		rt_exec_flush(x);
+}
+
+void
+rt_exec_flush(struct rt_exec *x)
+{
+	if (x->open == NULL)
+		return;
+	queue_open(x);
 	rt_exec_service(x);
 }
 
@@ -245,8 +386,8 @@ failed(struct rt_exec *x, struct rt_exec_job *j, int64_t now)
 		snprintf(j->why + l, sizeof j->why - l, " (%d attempt%s)",
 		    j->attempts, j->attempts == 1 ? "" : "s");
 	}
-	x->failed++;
-	x->done(x->done_arg, j->data, j->n, j->tag, 0, j->why);
+	x->failed += j->nitem;
+	job_done(x, j, 0, j->why);
 	return 1;
 }
 
@@ -260,6 +401,8 @@ rt_exec_service(struct rt_exec *x)
 	rt_exec_wake = 0;
 	while (read(x->sigpipe[0], drain, sizeof drain) > 0)
 		;
+	if (x->open && x->batch_us && now - x->open_since >= x->batch_us)
+		queue_open(x);
 	for (i = 0; i < x->nq; i++) {
 		struct rt_exec_job *j = x->q[i];
 		int st, fin = 0;
@@ -282,9 +425,8 @@ rt_exec_service(struct rt_exec *x)
 				    (long long)(x->timeout_us / 1000));
 				fin = failed(x, j, now);
 			} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-				x->delivered++;
-				x->done(x->done_arg, j->data, j->n, j->tag, 1,
-				    NULL);
+				x->delivered += j->nitem;
+				job_done(x, j, 1, NULL);
 				fin = 1;
 			} else {
 				if (WIFEXITED(st))
@@ -363,6 +505,9 @@ rt_exec_pollfds(struct rt_exec *x, struct pollfd *pfd, int max,
 		if (next < 0 || due < next)
 			next = due;
 	}
+	if (x->open && x->batch_us && (next < 0 ||
+	    x->open_since + x->batch_us < next))
+		next = x->open_since + x->batch_us;
 	if (next < 0)
 		*timeout_ms = -1;
 	else

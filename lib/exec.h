@@ -1,9 +1,10 @@
 /*
- * exec.h - deliver data to a command, one child process per item: the
- * command runs from an argv (never a shell, so data can never be
- * executed), reads the item on its standard input and gets extra
- * environment variables; at most N run at once; a child that runs past its
- * timeout is killed; a failed delivery is retried with doubling backoff.
+ * exec.h - deliver data to a command, one child process per item or per
+ * batch of items: the command runs from an argv (never a shell, so data
+ * can never be executed), reads the item (or the batch's items one after
+ * the other) on its standard input and gets extra environment variables;
+ * at most N run at once; a child that runs past its timeout is killed; a
+ * failed delivery is retried with doubling backoff.
  * Nothing here blocks: the caller's poll loop waits on the descriptors
  * rt_exec_pollfds gives and calls rt_exec_service.  rt-alert(1), "Delivery".
  */
@@ -23,8 +24,12 @@ struct rt_exec {
 	int concurrency;	/* children at once (>= 1) */
 	int retries;		/* attempts after the first */
 	int64_t backoff_us;	/* before the first retry; doubles after */
+	size_t batch_max;	/* rt_exec_add: items per batch (>= 1) */
+	int64_t batch_us;	/* and the oldest waits at most this (0: no
+				 * bound but rt_exec_flush) */
 	/* Called once per item when it is delivered (ok = 1) or finally
-	 * failed (ok = 0, why says how: "exit status 3 (3 attempts)"). */
+	 * failed (ok = 0, why says how: "exit status 3 (3 attempts)"); for a
+	 * batch, once for each of its items, in order. */
 	void (*done)(void *arg, const char *data, size_t n, uint64_t tag,
 	    int ok, const char *why);
 	void *done_arg;
@@ -35,7 +40,14 @@ struct rt_exec {
 	size_t nq, capq;
 	int running;
 	int sigpipe[2];		/* SIGCHLD wakes the poll loop */
+	struct rt_exec_job *open;	/* the batch being filled */
+	int64_t open_since;	/* when its first item came (monotonic us) */
 };
+
+/* NULL when cmd can be run (found in PATH when it has no '/'), else why
+ * not: "command not found", or strerror's text for a path ("No such file
+ * or directory", "Permission denied", "Is a directory"). */
+const char *rt_exec_check(const char *cmd);
 
 /* Prepare; installs a SIGCHLD handler and ignores SIGPIPE (a child that
  * does not read its input must not kill the caller).  -1 with errno. */
@@ -48,20 +60,33 @@ void rt_exec_release(struct rt_exec *x);
 void rt_exec_submit(struct rt_exec *x, const char *data, size_t n,
     char *const *env, size_t nenv, uint64_t tag);
 
-/* Items queued or running. */
+/* Add data[0, n) (copied) to the open batch, which is queued once it
+ * holds batch_max items, once its first item is batch_us old (checked
+ * here and by rt_exec_service), or by rt_exec_flush.  The batch's child
+ * gets the items concatenated on its standard input and RT_ALERT_COUNT,
+ * the number of items, in its environment (env is not used: per-item
+ * variables have no meaning for a batch). */
+void rt_exec_add(struct rt_exec *x, const char *data, size_t n,
+    uint64_t tag);
+/* Queue the open batch now, if there is one. */
+void rt_exec_flush(struct rt_exec *x);
+
+/* Items queued or running (an open batch counts). */
 static inline size_t
 rt_exec_pending(const struct rt_exec *x)
 {
-	return x->nq;
+	return x->nq + (x->open != NULL);
 }
 
 /* Descriptors to poll (at most max) and the poll timeout in ms (-1: no
- * deadline).  Returns the number of descriptors filled in. */
+ * deadline; an open batch's batch_us counts).  Returns the number of
+ * descriptors filled in. */
 int rt_exec_pollfds(struct rt_exec *x, struct pollfd *pfd, int max,
     int *timeout_ms);
 
-/* Do what is due without blocking: feed children their input, reap those
- * that ended, kill those past their timeout, start queued items. */
+/* Do what is due without blocking: queue the open batch when it is
+ * batch_us old, feed children their input, reap those that ended, kill
+ * those past their timeout, start queued items. */
 void rt_exec_service(struct rt_exec *x);
 
 /* Set by the SIGCHLD handler: rt_exec_service has work. */

@@ -52,45 +52,189 @@ ksum_get(const struct ksum *k)
 	return k->s + k->c;
 }
 
-/* Running numbers of one field in one window: count of numbers, sum, and
- * sums of (x - shift) and its square for the standard deviation. */
-struct wnum {
-	int64_t n;
+/* Running numbers of one part of a window's numbers: count, sum, and
+ * sums of (x - shift) and its square for the standard deviation, with
+ * the greatest binary exponent of a square added since the part was
+ * last empty (the scale of the rounding the sum of squares may hold:
+ * see part_sd_ok).  A key's ring holds fewer than 2^32 events. */
+struct wpart {
+	uint32_t n;
+	int32_t qexp;		/* biased, as in an IEEE double */
 	double shift;
 	struct ksum sum, d, q;
 };
 
+/*
+ * Running numbers of one field in one window, in two parts: numbers under
+ * 2^480 in magnitude, and the others scaled by 2^-960, so that no sum of
+ * either part can overflow (nor a square, for the standard deviation).
+ * A part is reset to exact zero when its last number leaves, so once huge
+ * numbers have left the window their sums leave nothing behind: the sum
+ * of 1e308 and 1e308 overflows (null), and the window recovers when they
+ * go.  Numbers of ordinary size never touch the second part.
+ */
+struct wnum {
+	struct wpart s, b;
+};
+
+#define WBIG 0x1p480
+#define WSCALE 0x1p-960
+#define WUNSCALE 0x1p960
+
+/* The biased binary exponent of x (0 for zero). */
+static int32_t
+dexp(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, sizeof b);
+	return (int32_t)(b >> 52 & 0x7ff);
+}
+
 /* sd: keep the sums the standard deviation needs too. */
 static void
-wnum_add(struct wnum *w, double x, int sign, int sd)
+part_add(struct wpart *w, double x, int sign, int sd)
 {
 	double d;
 
 	if (w->n == 0 && sign > 0) {
 		w->shift = x;
+		w->qexp = 0;
 		memset(&w->sum, 0, 3 * sizeof w->sum);
 	}
 	d = x - w->shift;
-	w->n += sign;
+	w->n += (uint32_t)sign;
 	ksum_add(&w->sum, sign * x);
 	if (sd) {
+		double dd = d * d;
+
 		ksum_add(&w->d, sign * d);
-		ksum_add(&w->q, sign * d * d);
+		ksum_add(&w->q, sign * dd);
+		if (sign > 0 && dexp(dd) > w->qexp)
+			w->qexp = dexp(dd);
 	}
 	if (w->n == 0)
 		memset(&w->sum, 0, 3 * sizeof w->sum);
 }
 
+static void
+wnum_add(struct wnum *w, double x, int sign, int sd)
+{
+	if (fabs(x) < WBIG)
+		part_add(&w->s, x, sign, sd);
+	else
+		part_add(&w->b, x * WSCALE, sign, sd);	/* exact */
+}
+
+static int64_t
+wnum_n(const struct wnum *w)
+{
+	return (int64_t)w->s.n + (int64_t)w->b.n;
+}
+
+/* The sum (infinite when it does not fit a double: null on output). */
+static double
+wnum_sum(const struct wnum *w)
+{
+	if (w->b.n == 0)
+		return ksum_get(&w->s.sum);
+	return ksum_get(&w->s.sum) + ksum_get(&w->b.sum) * WUNSCALE;
+}
+
+/* The mean, finite even when the sum is not. */
+static double
+wnum_avg(const struct wnum *w)
+{
+	double n = (double)wnum_n(w);
+
+	if (w->b.n == 0)
+		return ksum_get(&w->s.sum) / n;
+	return ksum_get(&w->s.sum) / n + ksum_get(&w->b.sum) / n * WUNSCALE;
+}
+
+/* Merge part y into x (x keeps its shift). */
+static void
+part_merge(struct wpart *x, const struct wpart *y)
+{
+	double delta, n, dy;
+
+	if (y->n == 0)
+		return;
+	if (x->n == 0) {
+		*x = *y;
+		return;
+	}
+	/* Re-centre y's sums on x's shift. */
+	delta = y->shift - x->shift;
+	n = (double)y->n;
+	dy = ksum_get(&y->d);
+	ksum_add(&x->sum, ksum_get(&y->sum));
+	ksum_add(&x->d, dy + n * delta);
+	ksum_add(&x->q, ksum_get(&y->q) + 2 * delta * dy + n * delta * delta);
+	x->n += y->n;
+}
+
+/* A part's mean and sum of squared deviations from it, times scale (and
+ * scale squared). */
+static void
+part_moments(const struct wpart *p, double scale, double *mean, double *m2)
+{
+	double n = (double)p->n, d = ksum_get(&p->d);
+
+	*mean = ksum_get(&p->sum) / n * scale;
+	*m2 = p->n < 2 ? 0 : (ksum_get(&p->q) - d * d / n) * scale * scale;
+}
+
+/* Can the sums give the standard deviation to about 25 bits?  Not when
+ * the shift is far from the numbers now in the window compared with
+ * their spread (the number it was taken from has left), nor when a far
+ * greater square than the window's spread passed through (its rounding
+ * may remain in the compensated sum): the deviations' sum of squares
+ * then cancels. */
+static int
+part_sd_ok(const struct wpart *p)
+{
+	double d = ksum_get(&p->d), q = ksum_get(&p->q), m2, dd, lim;
+	uint64_t b;
+
+	if (p->n < 2)
+		return 1;
+	dd = d * d / (double)p->n;
+	m2 = q - dd;
+	b = p->qexp > 50 ? (uint64_t)(p->qexp - 50) << 52 : 0;
+	memcpy(&lim, &b, sizeof lim);
+	return m2 >= lim && (d == 0 || m2 > dd * 0x1p-22);
+}
+
+static int
+wnum_sd_ok(const struct wnum *w)
+{
+	return part_sd_ok(&w->s) && part_sd_ok(&w->b);
+}
+
 static double
 wnum_sd(const struct wnum *w)
 {
-	double n = (double)w->n, d = ksum_get(&w->d), q = ksum_get(&w->q);
-	double v;
+	double n = (double)wnum_n(w), v, ms, m2s, mb, m2b;
 
-	if (w->n < 2)
+	if (wnum_n(w) < 2)
 		return NAN;
-	v = (q - d * d / n) / (n - 1);
-	return v > 0 ? sqrt(v) : 0;
+	if (w->b.n == 0) {
+		double d = ksum_get(&w->s.d), q = ksum_get(&w->s.q);
+
+		v = (q - d * d / n) / (n - 1);
+		return v > 0 ? sqrt(v) : 0;
+	}
+	/* In the scaled domain: the parts' moments, combined. */
+	part_moments(&w->b, 1, &mb, &m2b);
+	v = m2b;
+	if (w->s.n) {
+		part_moments(&w->s, WSCALE, &ms, &m2s);
+		v += m2s + (mb - ms) * (mb - ms) * (double)w->s.n *
+		    (double)w->b.n / n;
+	}
+	v /= n - 1;
+	return v > 0 ? sqrt(v) * WUNSCALE : 0;
 }
 
 /* A deque of absolute positions. */
@@ -278,7 +422,7 @@ struct rt_win {
 	/* Scratch. */
 	struct rt_buf out;
 	struct dtab tmp;	/* distinct values of a scan */
-	double *rsum, *rmin, *rmax, *rfirst, *rlast, *rsd;
+	double *rsum, *ravg, *rmin, *rmax, *rfirst, *rlast, *rsd;
 	int64_t *rn, *rcond;
 	uint64_t *rdist;
 	int64_t rcnt;
@@ -827,6 +971,23 @@ run_advance(struct rt_win *w, uint32_t kid, int wi, int64_t t)
 		run_move(w, kid, wi, r->lo++, -1);
 }
 
+/* Make the running numbers of slot i of run r again from the ring, with
+ * a shift in the window: rare (see part_sd_ok), and after it the shift
+ * is within the numbers' spread. */
+static void
+run_renum(struct rt_win *w, struct wkey *k, struct wrun *r, int i)
+{
+	struct wnum *nm = &run_num(w, r)[i];
+
+	memset(nm, 0, sizeof *nm);
+	for (uint64_t p = r->lo; p < r->hi; p++) {
+		double x = ev_num(ev_at(w, k, p), i);
+
+		if (!isnan(x))
+			wnum_add(nm, x, 1, 1);
+	}
+}
+
 /* Fill the result scratch from the running state of window wi. */
 static void
 res_from_run(struct rt_win *w, uint32_t kid, int wi)
@@ -840,8 +1001,11 @@ res_from_run(struct rt_win *w, uint32_t kid, int wi)
 	for (i = 0; i < w->c.nnum; i++) {
 		struct dq *q;
 
-		w->rn[i] = nm[i].n;
-		w->rsum[i] = ksum_get(&nm[i].sum);
+		if (w->c.need_sd[i] && !wnum_sd_ok(&nm[i]))
+			run_renum(w, k, r, i);
+		w->rn[i] = wnum_n(&nm[i]);
+		w->rsum[i] = wnum_sum(&nm[i]);
+		w->ravg[i] = w->rn[i] ? wnum_avg(&nm[i]) : NAN;
 		w->rsd[i] = w->c.need_sd[i] ? wnum_sd(&nm[i]) : NAN;
 		q = dq_of(w, k, wi, i, 1);
 		w->rmax[i] = q && q->n ? ev_num(ev_at(w, k, dq_front(q)), i) :
@@ -890,8 +1054,9 @@ res_scan(struct rt_win *w, uint32_t kid, uint64_t lo, uint64_t hi)
 				w->rfirst[i] = x;
 			w->rlast[i] = x;
 		}
-		w->rn[i] = nm.n;
-		w->rsum[i] = ksum_get(&nm.sum);
+		w->rn[i] = wnum_n(&nm);
+		w->rsum[i] = wnum_sum(&nm);
+		w->ravg[i] = w->rn[i] ? wnum_avg(&nm) : NAN;
 		w->rsd[i] = wnum_sd(&nm);
 	}
 	for (i = 0; i < w->c.ncond; i++) {
@@ -958,7 +1123,7 @@ put_agg(const struct rt_win *w, const struct rt_wagg *a, struct rt_buf *b)
 			rt_buf_adds(b, "null");
 		break;
 	case RT_WA_AVG:
-		put_num(b, w->rn[s] ? w->rsum[s] / (double)w->rn[s] : NAN);
+		put_num(b, w->rn[s] ? w->ravg[s] : NAN);
 		break;
 	case RT_WA_MIN:
 		put_num(b, w->rmin[s]);
@@ -1453,21 +1618,8 @@ cw_merge(struct rt_win *w, uint32_t sa, uint32_t sb)
 		struct wnum *x = &cw_num(a)[i], *y = &cw_num(b)[i];
 		struct cext *ex = &cw_ext(w, a)[i], *ey = &cw_ext(w, b)[i];
 
-		if (y->n) {
-			if (x->n == 0) {
-				*x = *y;
-			} else {
-				/* Re-centre y's sums on x's shift. */
-				double delta = y->shift - x->shift;
-				double n = (double)y->n, dy = ksum_get(&y->d);
-
-				ksum_add(&x->sum, ksum_get(&y->sum));
-				ksum_add(&x->d, dy + n * delta);
-				ksum_add(&x->q, ksum_get(&y->q) +
-				    2 * delta * dy + n * delta * delta);
-				x->n += y->n;
-			}
-		}
+		part_merge(&x->s, &y->s);
+		part_merge(&x->b, &y->b);
 		if (!isnan(ey->min) && (isnan(ex->min) || ey->min < ex->min))
 			ex->min = ey->min;
 		if (!isnan(ey->max) && (isnan(ex->max) || ey->max > ex->max))
@@ -1498,8 +1650,9 @@ res_from_cw(struct rt_win *w, uint32_t s)
 		struct wnum *n = &cw_num(c)[i];
 		struct cext *e = &cw_ext(w, c)[i];
 
-		w->rn[i] = n->n;
-		w->rsum[i] = ksum_get(&n->sum);
+		w->rn[i] = wnum_n(n);
+		w->rsum[i] = wnum_sum(n);
+		w->ravg[i] = w->rn[i] ? wnum_avg(n) : NAN;
 		w->rsd[i] = wnum_sd(n);
 		w->rmin[i] = e->min;
 		w->rmax[i] = e->max;
@@ -1523,7 +1676,8 @@ put_time(struct rt_win *w, struct rt_buf *b, int64_t us)
 			w->tmemo[1] = w->tmemo[0];
 			m = &w->tmemo[0];
 			m->us = us;
-			m->n = rt_time_fmt(us, 3, m->t);
+			/* Milliseconds, or microseconds when they matter. */
+			m->n = rt_time_fmt(us, us % 1000 ? 6 : 3, m->t);
 		}
 	}
 	rt_buf_addc(b, '"');
@@ -1734,6 +1888,7 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 			w->maxrows = c->win[i].rows;
 	}
 	w->rsum = rt_xcalloc(nn, sizeof *w->rsum);
+	w->ravg = rt_xcalloc(nn, sizeof *w->ravg);
 	w->rmin = rt_xcalloc(nn, sizeof *w->rmin);
 	w->rmax = rt_xcalloc(nn, sizeof *w->rmax);
 	w->rfirst = rt_xcalloc(nn, sizeof *w->rfirst);
@@ -1788,6 +1943,7 @@ rt_win_free(struct rt_win *w)
 	free(w->cwd);
 	rt_buf_release(&w->out);
 	free(w->rsum);
+	free(w->ravg);
 	free(w->rmin);
 	free(w->rmax);
 	free(w->rfirst);
@@ -1836,9 +1992,14 @@ evict_events(struct rt_win *w, struct wkey *k)
 
 	if (wm == INT64_MIN || w->c.nwin == 0)
 		return;
-	horizon = wm - w->c.lateness - w->span;
+	/* A record to come is at wm - lateness or later: its look-back
+	 * windows reach back to horizon (to it, inclusive, with --closed
+	 * both), and its rows windows take the maxrows - 1 events before it,
+	 * all of those at or before wm - lateness coming before it. */
+	horizon = wm - w->c.lateness - w->span - (w->c.closed_both ? 1 : 0);
 	while (k->n > w->maxrows && ev_t(ev_at(w, k, k->base)) <= horizon &&
-	    ev_t(ev_at(w, k, k->base)) < k->maxt) {
+	    ev_t(ev_at(w, k, k->base)) < k->maxt && (w->maxrows == 0 ||
+	    ev_t(ev_at(w, k, k->base + w->maxrows - 1)) <= wm - w->c.lateness)) {
 		int wi, ok = 1;
 
 		for (wi = 0; wi < w->c.nwin; wi++)
@@ -2227,7 +2388,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 {
 	uint32_t i, nid = rt_map_idcap(&w->keys);
 
-	put(b, "RTWIN1", 6);
+	put(b, "RTWIN2", 6);
 	put64(b, (uint64_t)w->maxt);
 	put64(b, w->seq);
 	{
@@ -2593,7 +2754,7 @@ check_run(const struct rt_win *w, struct wkey *k, int wi)
 
 		for (uint64_t p = lo; p < hi; p++)
 			n += !isnan(ev_num(ev_at(w, k, p), i));
-		if (nm[i].n != n)
+		if (wnum_n(&nm[i]) != n)
 			return "damaged: window counts do not match the events";
 		for (int mx = 0; mx < 2; mx++) {
 			struct dq *q = dq_of(w, k, wi, i, mx);
@@ -2685,7 +2846,7 @@ check_cwin(const struct rt_win *w, uint32_t s)
 	for (int i = 0; i < w->c.nnum; i++) {
 		const struct cext *e = &cw_ext(w, c)[i];
 
-		if (cw_num(c)[i].n < 0 || cw_num(c)[i].n > c->cnt ||
+		if (wnum_n(&cw_num(c)[i]) > c->cnt ||
 		    (!isnan(e->first) && !time_ok(e->tfirst)) ||
 		    (!isnan(e->last) && !time_ok(e->tlast)))
 			return "damaged: bad closing window";
@@ -2923,7 +3084,7 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 	const char *why;
 
 	get(&r, magic, 6);
-	if (r.bad || memcmp(magic, "RTWIN1", 6) != 0)
+	if (r.bad || memcmp(magic, "RTWIN2", 6) != 0)
 		return "not an rt-window state";
 	w->maxt = (int64_t)get64(&r);
 	w->seq = get64(&r);

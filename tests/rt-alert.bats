@@ -163,9 +163,12 @@ EOF
 	run --separate-stderr rt-alert --time ts --exec 'sleep 5' --exec-timeout 100ms --retries 0 --exec-concurrency 4 --reject rej.ndjson s.ndjson
 	[ "$status" -eq 1 ]
 	[ "$(jq -r .reason rej.ndjson | sort -u)" = "delivery failed: timed out after 100 ms (1 attempt)" ]
-	run --separate-stderr rt-alert --time ts --exec './no-such-command' --retries 0 s.ndjson
+	# A command that goes away after the start cannot be run: a failure.
+	printf '#!/bin/sh\nrm -f "$0"; exit 1\n' > gone
+	chmod +x gone
+	run --separate-stderr rt-alert --time ts --exec './gone' --retries 0 --reject rej.ndjson s.ndjson
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"delivery failed: cannot run ./no-such-command: No such file or directory"* ]]
+	[ "$(jq -r .reason rej.ndjson | sort | uniq -c | tr -s ' ')" = "$(printf ' 3 delivery failed: cannot run ./gone: No such file or directory (1 attempt)\n 1 delivery failed: exit status 1 (1 attempt)')" ]
 	# Fails the first time for each alert, succeeds the second.
 	cat > flaky <<'EOF'
 #!/bin/sh
@@ -435,4 +438,241 @@ wait_in() {
 	done
 	run --separate-stderr rt-alert -k card_id --time ts --suppress 3000000d s.ndjson
 	[ "$status" -eq 0 ]
+}
+
+# ---- issues 14 and 16: text escaping, delivery, options -----------------
+
+# ctl_records: one alert-worthy record per C0 control, DEL, U+0085, U+2028,
+# U+2029 and a backslash, each inside a key value that tries to forge a
+# second alert line.
+ctl_records() {
+	python3 - > ctl.ndjson <<'PY'
+import json
+vals = [chr(c) for c in range(0x20)] + ['\x7f', '\u0085', '\u2028', '\u2029', '\\']
+for i, v in enumerate(vals):
+    print(json.dumps({"id": i, "ts": "2024-01-01T10:00:%02dZ" % i,
+                      "card": "c1" + v + "ALERT ffffffffffffffff key=c9 class=fraud",
+                      "_class": "fraud", "_score": 1, "_rules": ["r" + v]}))
+PY
+}
+
+# no_raw_controls FILE: fails on any byte below 0x20 but the line ends, a
+# DEL, a C1 control, U+2028 or U+2029; prints the number of lines.
+no_raw_controls() {
+	python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], 'rb').read()
+bad = [c for c in b if (c < 0x20 and c != 0x0a) or c == 0x7f]
+bad += [c for c in b.decode('utf-8') if 0x80 <= ord(c) <= 0x9f or c in '\u2028\u2029']
+assert not bad, bad
+print(b.count(b'\n'))
+PY
+}
+
+@test "text alerts escape control characters: a newline in a value forges no alert line" {
+	ctl_records
+	run --separate-stderr rt-alert -k card --format text ctl.ndjson
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" > out.txt
+	[ "$(no_raw_controls out.txt)" -eq 37 ]
+	[ "$(grep -c '^ALERT' out.txt)" -eq 37 ]
+	[[ "${lines[10]}" =~ ^ALERT\ [0-9a-f]{16}\ 2024-01-01T10:00:10Z\ key=c1\\nALERT\ ffffffffffffffff\ key=c9\ class=fraud\ class=fraud\ score=1\ rules=r\\n\ suppressed=0$ ]]
+	[[ "${lines[13]}" == *'key=c1\rALERT '* ]]
+	[[ "${lines[9]}" == *'key=c1\tALERT '* ]]
+	[[ "${lines[27]}" == *'key=c1\x1bALERT '* ]]
+	[[ "${lines[0]}" == *'key=c1\x00ALERT '* ]]
+	[[ "${lines[32]}" == *'key=c1\x7fALERT '* ]]
+	[[ "${lines[33]}" == *'key=c1\u0085ALERT '* ]]
+	[[ "${lines[34]}" == *'key=c1\u2028ALERT '* ]]
+	[[ "${lines[35]}" == *'key=c1\u2029ALERT '* ]]
+	[[ "${lines[36]}" == *'key=c1\\ALERT '* ]]
+	# A template's own text is written as it is; the values are escaped.
+	run rt-alert --template $'{card}\t|' ctl.ndjson
+	printf '%s\n' "$output" | tr -d '\t' > out2.txt
+	[ "$(no_raw_controls out2.txt)" -eq 37 ]
+	[ "${lines[10]}" = $'c1\\nALERT ffffffffffffffff key=c9 class=fraud\t|' ]
+}
+
+@test "syslog alerts are the escaped text lines" {
+	command -v cc > /dev/null || skip "no C compiler for the syslog shim"
+	ctl_records
+	# A shim in place of syslog(3): what it is handed goes to standard
+	# error (open under the sandbox too), each call on a line of its own
+	# after "SYSLOG ".
+	printf '%s\n' '#include <stdarg.h>' '#include <stdio.h>' \
+	    'static void out(const char *f, va_list ap) { dprintf(2, "SYSLOG "); vdprintf(2, f, ap); dprintf(2, "\n"); }' \
+	    'void syslog(int p, const char *f, ...) { va_list ap; (void)p; va_start(ap, f); out(f, ap); va_end(ap); }' \
+	    'void __syslog_chk(int p, int fl, const char *f, ...) { va_list ap; (void)p; (void)fl; va_start(ap, f); out(f, ap); va_end(ap); }' > shim.c
+	cc -shared -fPIC -o shim.so shim.c
+	# (Under ASan the shim may come before its runtime: let it.)
+	env LD_PRELOAD="$PWD/shim.so" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    rt-alert -k card --syslog ctl.ndjson > out.txt 2> err.txt
+	[ ! -s out.txt ]
+	# Every line is a call: a value's newline made none of its own.
+	[ "$(grep -vc '^SYSLOG ' err.txt)" -eq 0 ]
+	sed 's/^SYSLOG //' err.txt > log.txt
+	rt-alert -k card --format text ctl.ndjson > text.txt
+	[ "$(no_raw_controls log.txt)" -eq 37 ]
+	cmp log.txt text.txt
+}
+
+@test "--exec: a 1 MiB alert is delivered on stdin; the environment keeps short fields only" {
+	python3 -c '
+import json
+print(json.dumps({"id": 1, "ts": "2024-01-01T10:00:00Z", "card": "A", "_class": "fraud", "_score": 9, "pad": "x" * (1 << 20)}))
+print(json.dumps({"id": 2, "ts": "2024-01-01T10:00:01Z", "card": "B\u0000C", "_class": "fraud", "_score": 9}))
+print(json.dumps({"id": 3, "ts": "2024-01-01T10:00:02Z", "card": "k" * 5000, "_class": "fraud", "_score": 9}))
+' > big.ndjson
+	printf '%s\n' '#!/bin/sh' 'wc -c >> sizes' \
+	    'printf "%s|%s|%s|%s|%s\n" "${RT_ALERT-unset}" "${RT_ALERT_KEY-unset}" "$RT_ALERT_CLASS" "${#RT_ALERT_ID}" "$RT_ALERT_SCORE" >> env' > hook
+	chmod +x hook
+	run --separate-stderr rt-alert -k card --max-record-bytes 4M --exec ./hook --stats big.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .deliveries]')" = '[3,3,0,3]' ]
+	[ "$(head -1 sizes)" -gt 1048576 ]
+	[ "$(cat env)" = "$(printf 'unset|A|fraud|16|9\nunset|unset|fraud|16|9\nunset|unset|fraud|16|9')" ]
+}
+
+@test "usage errors: options that would do nothing, or not what they say" {
+	small
+	for args in "--exec-timeout 0s --exec true" "--exec-timeout 0 --exec true" \
+	    "--exec-timeout 1s" "--retries 1" "--retry-delay 1s" "--exec-concurrency 2" \
+	    "--exec-batch 10" "--tee" "--template {x} --format json" \
+	    "--template {x} --format csv" "--exec true --format text" \
+	    "--exec true --template {x}"; do
+		run --separate-stderr rt-alert $args s.ndjson
+		[ "$status" -eq 2 ] || { echo "accepted: $args"; false; }
+		[[ "$stderr" == "rt-alert: "* ]]
+		[ -z "$output" ]
+	done
+	run --separate-stderr rt-alert --exec-timeout 0s --exec true s.ndjson
+	[[ "$stderr" == "rt-alert: --exec-timeout: '0s' is not a positive duration"* ]]
+	run --separate-stderr rt-alert --template '{unclosed' s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --template: the '{' at byte 1 is not closed (write {{ for a brace)"* ]]
+	run --separate-stderr rt-alert --template 'a {b} c}' s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --template: the '}' at byte 8 closes nothing (write }} for a brace)"* ]]
+	run --separate-stderr rt-alert --template 'x {} y' s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --template: the '{}' at byte 3 names no field"* ]]
+	run --separate-stderr rt-alert --template 'x {a{b}' s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --template: the '{' at byte 3 is not closed (write {{ for a brace)"* ]]
+	# Still fine: doubled braces, and a template alone means text.
+	run rt-alert --time ts --template '{{{id}}} }}{{' s.ndjson
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "{1} }{" ]
+}
+
+@test "--exec: a missing command is found at start, before any record" {
+	small
+	run --separate-stderr rt-alert --exec no-such-command-here s.ndjson
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-alert: --exec: 'no-such-command-here': command not found" ]
+	run --separate-stderr rt-alert --exec ./nothere < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-alert: --exec: './nothere': No such file or directory" ]
+	printf '#!/bin/sh\n' > notexec
+	run --separate-stderr rt-alert --exec ./notexec < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-alert: --exec: './notexec': Permission denied" ]
+	mkdir -p d/sub
+	run --separate-stderr env PATH="$PWD/d:$PATH" rt-alert --exec sub < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-alert: --exec: 'sub': command not found" ]
+	run --separate-stderr rt-alert --exec true < /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "--exec: each kind of delivery failure is reported once, counted, and summed up at exit" {
+	small
+	run --separate-stderr rt-alert --time ts --exec false --retries 0 --stats s.ndjson
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$stderr" | grep -v '^{' > err.txt
+	[ "$(cat err.txt)" = "$(printf '%s\n' \
+	    "rt-alert: alert:1: delivery failed: exit status 1 (1 attempt); more failures like it are counted in --stats" \
+	    "rt-alert: 4 alerts not delivered: exit status 1: 4")" ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .dropped, .delivery_failures]')" = '[6,0,4,2,4]' ]
+	# Every one is in the reject file all the same.
+	run --separate-stderr rt-alert --time ts --exec false --retries 0 --reject rej.ndjson s.ndjson
+	[ "$status" -eq 1 ]
+	[ "$(jq -s length rej.ndjson)" = 4 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'delivery failed')" -eq 1 ]
+}
+
+@test "--tee: alerts on standard output as well as to --exec or --syslog" {
+	small
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts s.ndjson
+	want=$output
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --exec 'jq -c .alert_id' --tee --stats s.ndjson
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+	[ "$(stats_of | jq -c '[.out, .deliveries]')" = '[3,3]' ]
+	[ "$(printf '%s\n' "$stderr" | grep -c '^"')" -eq 3 ]
+	run --separate-stderr rt-alert -k card_id --suppress 30m --time ts --syslog --tee --format text s.ndjson
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == "ALERT "* ]]
+}
+
+@test "--exec-batch N|DUR|N/DUR: many alerts per run of the command, as NDJSON on its stdin" {
+	python3 -c '
+import json
+for i in range(250):
+    print(json.dumps({"id": i, "ts": "2024-01-01T10:%02d:%02dZ" % (i // 60, i % 60), "card": "c%d" % i, "_class": "fraud", "_score": 1}))
+' > many.ndjson
+	printf '%s\n' '#!/bin/sh' 'n=$(jq -c .record.id | tee -a ids | wc -l)' \
+	    'echo "$n $RT_ALERT_COUNT" >> runs' > hook
+	chmod +x hook
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 100 --stats many.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(cat runs)" = "$(printf '100 100\n100 100\n50 50')" ]
+	[ "$(sort -n ids | uniq | wc -l)" -eq 250 ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .deliveries]')" = '[250,250,0,250]' ]
+	# A batch that fails: each of its alerts is rejected.
+	run --separate-stderr rt-alert --exec false --exec-batch 100 --retries 0 --reject rej.ndjson --stats many.ndjson
+	[ "$status" -eq 1 ]
+	[ "$(jq -s length rej.ndjson)" = 250 ]
+	[ "$(jq -r .raw rej.ndjson | jq -r .record.id | sort -n | uniq | wc -l)" -eq 250 ]
+	[ "$(stats_of | jq -c '[.in, .out, .rejected, .delivery_failures]')" = '[250,0,250,250]' ]
+	# A live stream that pauses: what is batched goes out at the pause.
+	rm -f runs ids
+	mkfifo f
+	( head -5 many.ndjson; sleep 1; sed -n 6,8p many.ndjson ) > f &
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 1000/10s < f
+	[ "$status" -eq 0 ]
+	[ "$(cat runs)" = "$(printf '5 5\n3 3')" ]
+	# Under load (a file: never quiet), a batch goes DUR after its first
+	# alert, or at the end.
+	rm -f runs ids
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 1000/1h many.ndjson
+	[ "$(cat runs)" = "250 250" ]
+	rm -f runs ids
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 1000/1us many.ndjson
+	[ "$status" -eq 0 ]
+	[ "$(wc -l < runs)" -gt 10 ]
+	[ "$(sort -n ids | uniq | wc -l)" -eq 250 ]
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 0 many.ndjson
+	[ "$status" -eq 2 ]
+	run --separate-stderr rt-alert --exec ./hook --exec-batch 5x many.ndjson
+	[ "$status" -eq 2 ]
+}
+
+@test "usage errors: --retry-delay with --retries 0, --no-fast-path without --when" {
+	small
+	run --separate-stderr rt-alert --exec true --retries 0 --retry-delay 1s s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --retry-delay: there is no retry with --retries 0"* ]]
+	[ -z "$output" ]
+	run --separate-stderr rt-alert --no-fast-path s.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-alert: --no-fast-path goes with --when"* ]]
+	[ -z "$output" ]
+	run --separate-stderr rt-alert --time ts --exec true --retries 0 s.ndjson
+	[ "$status" -eq 0 ]
+	run --separate-stderr rt-alert --time ts --no-fast-path --when '._score > 0' s.ndjson
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
 }

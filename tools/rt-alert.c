@@ -39,7 +39,7 @@ enum {
 	OPT_RATE, OPT_TOP, OPT_PER, OPT_BY, OPT_FORMAT, OPT_TEMPLATE,
 	OPT_EXEC, OPT_EXECTIMEOUT, OPT_EXECCONC, OPT_RETRIES, OPT_RETRYDELAY,
 	OPT_SYSLOG, OPT_STATE, OPT_FLUSH, OPT_EXITSTATUS, OPT_LATENCY,
-	OPT_NOFAST, OPT_IDLE, OPT_MAXKEYS
+	OPT_NOFAST, OPT_IDLE, OPT_MAXKEYS, OPT_TEE, OPT_EXECBATCH
 };
 
 static const struct option longopts[] = {
@@ -69,6 +69,8 @@ static const struct option longopts[] = {
 	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "max-keys", required_argument, NULL, OPT_MAXKEYS },
+	{ "tee", no_argument, NULL, OPT_TEE },
+	{ "exec-batch", required_argument, NULL, OPT_EXECBATCH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -93,15 +95,22 @@ usage(void)
 	    "                           (default _score)\n"
 	    "      --format FMT         json (default), csv or text\n"
 	    "      --template TEXT      text alerts: {alert_id}, {key}, {_rules},\n"
-	    "                           any field of the record ...\n"
+	    "                           any field of the record ... (values\n"
+	    "                           with control characters escaped)\n"
 	    "      --exec 'CMD ARG...'  run CMD per alert (no shell): the\n"
-	    "                           alert on stdin and in RT_ALERT_* vars\n"
+	    "                           alert on stdin, short fields in\n"
+	    "                           RT_ALERT_* variables\n"
+	    "      --exec-batch N|DUR|N/DUR  one run of CMD for up to N alerts\n"
+	    "                           (default 1000), or those of DUR, as\n"
+	    "                           NDJSON on its stdin\n"
 	    "      --exec-timeout DUR   kill a delivery after DUR (default 10s)\n"
 	    "      --exec-concurrency N deliveries at once (default 1)\n"
 	    "      --retries N          retries of a failed delivery (default 2)\n"
 	    "      --retry-delay DUR    first retry after DUR, doubling\n"
 	    "                           (default 100ms)\n"
 	    "      --syslog[=FACILITY]  log alerts to syslog (default user)\n"
+	    "      --tee                with --exec or --syslog: write the\n"
+	    "                           alerts on stdout too\n"
 	    "      --idle-timeout DUR   when input is quiet for DUR, event time\n"
 	    "                           moves on with the wall clock (periods\n"
 	    "                           close, summaries go out)\n"
@@ -169,10 +178,16 @@ struct al {
 	int64_t per;
 	const char *by;
 	int format;
+	int format_given;
 	const char *tpl;
 	char **exec_argv;
 	int64_t exec_timeout, retry_delay;
-	int exec_conc, retries;
+	int exec_conc, retries, retry_delay_given;
+	const char *exec_opt;	/* an option that needs --exec, if given */
+	int batch;		/* --exec-batch */
+	size_t batch_n;
+	int64_t batch_us;
+	int tee;
 	int use_syslog;
 	int facility;
 	const char *state_path;
@@ -217,9 +232,17 @@ struct al {
 	/* Counts. */
 	uint64_t worthy, raised, suppressed, throttled, outranked, summaries,
 	    delivery_failures, late;
+	/* Kinds of delivery failure, each reported once ("exit status 3"),
+	 * and how many of each. */
+	struct fkind {
+		char why[96];
+		uint64_t n;
+	} fk[8];
+	int nfk;
+	uint64_t fk_other;
 	/* Scratch. */
 	struct rt_jdoc doc, adoc, pdoc;
-	struct rt_buf key, tmp, alert, text, flat;
+	struct rt_buf key, tmp, alert, text, flat, val;
 };
 
 /* ---- options ------------------------------------------------------- */
@@ -276,6 +299,93 @@ check_durations(struct rt_cli *cli, const struct al *a)
 		if (d[i].v > RT_STATE_DUR_MAX)
 			rt_cli_usage_error(cli, "--%s: longer than 10000 years",
 			    d[i].opt);
+}
+
+/* A template is text with {name} fields; {{ and }} write braces.  A
+ * brace that is neither is a usage error, named by its byte position. */
+static void
+check_template(struct rt_cli *cli, const char *tpl)
+{
+	const char *p, *e;
+
+	for (p = tpl; *p; p++) {
+		size_t at = (size_t)(p - tpl) + 1;
+
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			p++;
+			continue;
+		}
+		if (*p == '}')
+			rt_cli_usage_error(cli, "--template: the '}' at byte %zu "
+			    "closes nothing (write }} for a brace)", at);
+		if (*p != '{')
+			continue;
+		e = p + 1 + strcspn(p + 1, "{}");
+		if (*e != '}')
+			rt_cli_usage_error(cli, "--template: the '{' at byte %zu "
+			    "is not closed (write {{ for a brace)", at);
+		if (e == p + 1)
+			rt_cli_usage_error(cli, "--template: the '{}' at byte "
+			    "%zu names no field", at);
+		p = e;
+	}
+}
+
+/* --exec-batch N, DUR or N/DUR. */
+static void
+batch_option(struct rt_cli *cli, struct al *a, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char n[32];
+
+	a->batch = 1;
+	a->batch_n = 1000;
+	if (slash == NULL && arg[strspn(arg, "0123456789")] != '\0') {
+		a->batch_us = rt_cli_dur(cli, "exec-batch", arg, 0);
+		return;
+	}
+	snprintf(n, sizeof n, "%.*s", slash ? (int)(slash - arg) : 31, arg);
+	a->batch_n = (size_t)rt_cli_count(cli, "exec-batch", n, 1, 1000000);
+	if (slash)
+		a->batch_us = rt_cli_dur(cli, "exec-batch", slash + 1, 0);
+}
+
+/* The options that make sense only with others. */
+static void
+check_combinations(struct rt_cli *cli, struct al *a)
+{
+	if (a->exec_opt && !a->exec_argv)
+		rt_cli_usage_error(cli, "--%s goes with --exec", a->exec_opt);
+	if (a->retry_delay_given && a->retries == 0)
+		rt_cli_usage_error(cli, "--retry-delay: there is no retry with "
+		    "--retries 0");
+	if (a->no_fast && !a->when)
+		rt_cli_usage_error(cli, "--no-fast-path goes with --when (the "
+		    "default condition is not a jq program)");
+	if (a->tee && !a->exec_argv && !a->use_syslog)
+		rt_cli_usage_error(cli, "--tee goes with --exec or --syslog "
+		    "(alerts are on standard output already)");
+	if (a->tpl && a->format_given && a->format != FMT_TEXT)
+		rt_cli_usage_error(cli, "--template is for --format text");
+	if (a->tpl)
+		a->format = FMT_TEXT;
+	if (a->exec_argv && a->use_syslog)
+		rt_cli_usage_error(cli, "--exec and --syslog: choose one");
+	/* Without --tee, --exec gets JSON and syslog text lines: a format
+	 * for standard output would do nothing. */
+	if (a->exec_argv && !a->tee && (a->format_given || a->tpl))
+		rt_cli_usage_error(cli, "--%s shapes standard output, which "
+		    "--exec leaves empty (add --tee)", a->tpl ? "template" :
+		    "format");
+	if (a->use_syslog && !a->tee && a->format_given &&
+	    a->format != FMT_TEXT)
+		rt_cli_usage_error(cli, "--format %s: syslog lines are text "
+		    "(add --tee for standard output)", a->format == FMT_CSV ?
+		    "csv" : "json");
+	if (cli->ofmt != RT_FMT_NDJSON)
+		rt_cli_usage_error(cli, "use --format csv, not -o");
+	if (a->format == FMT_CSV)
+		cli->ofmt = RT_FMT_CSV;	/* the flat alert, by the CSV writer */
 }
 
 static void
@@ -348,8 +458,12 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			else
 				rt_cli_usage_error(cli, "--format: '%s': use "
 				    "json, csv or text", optarg);
+			a->format_given = 1;
 			break;
-		case OPT_TEMPLATE: a->tpl = optarg; break;
+		case OPT_TEMPLATE:
+			check_template(cli, optarg);
+			a->tpl = optarg;
+			break;
 		case OPT_EXEC:
 			a->exec_argv = split_argv(optarg);
 			if (a->exec_argv == NULL)
@@ -357,19 +471,29 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			break;
 		case OPT_EXECTIMEOUT:
 			a->exec_timeout = rt_cli_dur(cli, "exec-timeout", optarg,
-			    1);
+			    0);
+			a->exec_opt = "exec-timeout";
 			break;
 		case OPT_EXECCONC:
 			a->exec_conc = (int)rt_cli_count(cli, "exec-concurrency",
 			    optarg, 1, INT32_MAX);
+			a->exec_opt = "exec-concurrency";
 			break;
 		case OPT_RETRIES:
 			a->retries = (int)rt_cli_count(cli, "retries",
 			    optarg, 0, INT32_MAX);
+			a->exec_opt = "retries";
 			break;
 		case OPT_RETRYDELAY:
 			a->retry_delay = rt_cli_dur(cli, "retry-delay", optarg, 1);
+			a->retry_delay_given = 1;
+			a->exec_opt = "retry-delay";
 			break;
+		case OPT_EXECBATCH:
+			batch_option(cli, a, optarg);
+			a->exec_opt = "exec-batch";
+			break;
+		case OPT_TEE: a->tee = 1; break;
 		case OPT_SYSLOG:
 			a->use_syslog = 1;
 			if (optarg && (a->facility = facility_of(optarg)) < 0)
@@ -404,21 +528,12 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	if (a->top && a->rate_n)
 		rt_cli_usage_error(cli, "--rate and --top do not combine (--top "
 		    "already bounds the alerts of each period)");
-	if (a->tpl && a->format != FMT_TEXT)
-		a->format = FMT_TEXT;
 	if (a->flush && !a->state_path)
 		rt_cli_usage_error(cli, "--flush goes with --state");
 	if (a->max_keys && !a->suppress)
 		rt_cli_usage_error(cli, "--max-keys goes with --suppress");
 	check_durations(cli, a);
-	if (a->exec_argv && a->use_syslog)
-		rt_cli_usage_error(cli, "--exec and --syslog: choose one");
-	if (a->format == FMT_CSV && (a->exec_argv || a->use_syslog))
-		rt_cli_usage_error(cli, "--format csv is for standard output");
-	if (cli->ofmt != RT_FMT_NDJSON)
-		rt_cli_usage_error(cli, "use --format csv, not -o");
-	if (a->format == FMT_CSV)
-		cli->ofmt = RT_FMT_CSV;	/* the flat alert, by the CSV writer */
+	check_combinations(cli, a);
 }
 
 /* ---- alerts ---------------------------------------------------------- */
@@ -446,9 +561,53 @@ joined(const struct rt_jdoc *d, uint32_t k, const char *sep,
 	}
 }
 
-/* Render a text alert from the parsed alert d with template tpl. */
+/*
+ * Append p[0, n) to out with its control characters escaped, so that a
+ * value can neither start a line of its own (a forged alert) nor move a
+ * terminal's cursor: \n \r \t and \\ (a backslash, so that escapes are
+ * unambiguous), \xHH for the other C0 controls and DEL, \u00HH for the
+ * C1 controls and \u2028, \u2029 (line and paragraph separators).
+ */
 static void
-render_text(const char *tpl, const struct rt_jdoc *d, struct rt_buf *out)
+put_escaped(struct rt_buf *out, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = u[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			rt_buf_addc(out, (char)c);
+		} else if (c == '\n' || c == '\r' || c == '\t' || c == '\\') {
+			rt_buf_addc(out, '\\');
+			rt_buf_addc(out, c == '\n' ? 'n' : c == '\r' ? 'r' :
+			    c == '\t' ? 't' : '\\');
+		} else if (c < 0x80) {
+			rt_buf_adds(out, "\\x");
+			rt_buf_addc(out, hex[c >> 4]);
+			rt_buf_addc(out, hex[c & 15]);
+		} else if (c == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 &&
+		    u[i + 1] <= 0x9f) {
+			rt_buf_adds(out, "\\u00");
+			rt_buf_addc(out, hex[u[i + 1] >> 4]);
+			rt_buf_addc(out, hex[u[i + 1] & 15]);
+			i++;
+		} else if (c == 0xe2 && i + 2 < n && u[i + 1] == 0x80 &&
+		    (u[i + 2] == 0xa8 || u[i + 2] == 0xa9)) {
+			rt_buf_adds(out, u[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else {
+			rt_buf_addc(out, (char)c);
+		}
+	}
+}
+
+/* Render a text alert from the parsed alert d with template tpl (checked
+ * by check_template); val is scratch. */
+static void
+render_text(const char *tpl, const struct rt_jdoc *d, struct rt_buf *out,
+    struct rt_buf *val)
 {
 	uint32_t rec = rt_jdoc_get(d, 0, "record", 6);
 	const char *p = tpl;
@@ -474,8 +633,11 @@ render_text(const char *tpl, const struct rt_jdoc *d, struct rt_buf *out)
 		}
 		n = (size_t)(e - p - 1);
 		if ((k = rt_jdoc_get(d, 0, p + 1, n)) != 0 ||
-		    (rec && (k = rt_jdoc_get(d, rec, p + 1, n)) != 0))
-			joined(d, k, ",", out);
+		    (rec && (k = rt_jdoc_get(d, rec, p + 1, n)) != 0)) {
+			val->len = 0;
+			joined(d, k, ",", val);
+			put_escaped(out, val->p, val->len);
+		}
 		p = e + 1;
 	}
 }
@@ -505,14 +667,19 @@ latency_note(struct al *a, const struct rt_jdoc *d)
 	a->lat[a->nlat++] = rt_time_now_us() - (int64_t)x;
 }
 
+/* The longest value an RT_ALERT_* variable is given: longer ones (and
+ * values with a NUL, which would cut them) are left out. */
+#define ENV_VALUE_MAX 4096
+
+/* The RT_ALERT_* variables of alert d: its short members, as in a
+ * template. */
 static void
-exec_env(struct al *a, const struct rt_jdoc *d, const char *json,
-    size_t len, char ***envp, size_t *nenv)
+exec_env(struct al *a, const struct rt_jdoc *d, char ***envp, size_t *nenv)
 {
 	static const char *const names[] = { "alert_id", "time", "key",
 	    "class", "score", "rules", "suppressed" };
 	static char *env[16];
-	size_t n = 0;
+	size_t n = 0, pre;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		uint32_t k = rt_jdoc_get(d, 0, names[i], strlen(names[i]));
@@ -523,23 +690,80 @@ exec_env(struct al *a, const struct rt_jdoc *d, const char *json,
 			rt_buf_addc(&a->text, (char)(*c >= 'a' && *c <= 'z' ?
 			    *c - 'a' + 'A' : *c));
 		rt_buf_addc(&a->text, '=');
+		pre = a->text.len;
 		if (k)
 			joined(d, k, ",", &a->text);
+		if (a->text.len - pre > ENV_VALUE_MAX ||
+		    memchr(a->text.p + pre, '\0', a->text.len - pre))
+			continue;
 		free(env[n]);
 		env[n] = rt_xmemdup(rt_buf_cstr(&a->text), a->text.len + 1);
-		env[n][a->text.len] = '\0';
-		/* A NUL inside a value would cut it: that is all it does. */
 		n++;
 	}
-	a->text.len = 0;
-	rt_buf_adds(&a->text, "RT_ALERT=");
-	rt_buf_add(&a->text, json, len);
-	free(env[n]);
-	env[n] = rt_xmemdup(rt_buf_cstr(&a->text), a->text.len + 1);
-	env[n][a->text.len] = '\0';
-	n++;
 	*envp = env;
 	*nenv = n;
+}
+
+/* Write the alert on standard output in --format (counted as output when
+ * counted). */
+static void
+to_stdout(struct al *a, const struct rt_jdoc *d, const char *json,
+    size_t len, const struct rt_rec *r, int summary, int counted)
+{
+	if (a->format == FMT_CSV) {
+		/* A flat object, written by the CSV writer (-o csv). */
+		static const char *const cols[] = { "alert_id", "time", "key",
+		    "class", "score", "rules", "suppressed", "throttled" };
+
+		a->flat.len = 0;
+		rt_buf_addc(&a->flat, '{');
+		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+			uint32_t k = rt_jdoc_get(d, 0, cols[i], strlen(cols[i]));
+
+			if (i)
+				rt_buf_addc(&a->flat, ',');
+			rt_json_put_str(&a->flat, cols[i], strlen(cols[i]));
+			rt_buf_addc(&a->flat, ':');
+			a->text.len = 0;
+			if (k)
+				joined(d, k, ";", &a->text);
+			rt_json_put_str(&a->flat, rt_buf_cstr(&a->text),
+			    a->text.len);
+		}
+		rt_buf_addc(&a->flat, '}');
+		json = a->flat.p;
+		len = a->flat.len;
+	} else if (a->format == FMT_TEXT) {
+		a->text.len = 0;
+		render_text(summary ? summary_tpl : a->tpl ? a->tpl :
+		    default_tpl, d, &a->text, &a->val);
+		json = rt_buf_cstr(&a->text);
+		len = a->text.len;
+	}
+	if (counted)
+		rt_cli_emit(a->cli, r, json, len);
+	else
+		rt_cli_emit_made(a->cli, r, json, len);
+}
+
+/* Hand the alert to --exec: alone, with its variables, or in a batch. */
+static void
+to_exec(struct al *a, const struct rt_jdoc *d, const char *json,
+    size_t len, uint64_t tag)
+{
+	char **env = NULL;
+	size_t nenv = 0;
+
+	if (!a->batch)
+		exec_env(a, d, &env, &nenv);
+	/* One line on the command's input, as on standard output. */
+	a->text.len = 0;
+	rt_buf_add(&a->text, json, len);
+	rt_buf_addc(&a->text, '\n');
+	if (a->batch)
+		rt_exec_add(&a->ex, a->text.p, a->text.len, tag);
+	else
+		rt_exec_submit(&a->ex, a->text.p, a->text.len, env, nenv, tag);
 }
 
 /* Deliver one finished alert (JSON text).  summary: not a record's. */
@@ -569,58 +793,66 @@ deliver(struct al *a, const char *json, size_t len, uint64_t line,
 	r.len = r.rawlen = len;
 	r.source = "alert";
 	r.line = line;
-	if (a->use_exec) {
-		char **env;
-		size_t nenv;
-
-		exec_env(a, d, json, len, &env, &nenv);
-		/* One line on the command's input, as on standard output. */
-		a->text.len = 0;
-		rt_buf_add(&a->text, json, len);
-		rt_buf_addc(&a->text, '\n');
-		rt_exec_submit(&a->ex, a->text.p, a->text.len, env, nenv,
-		    summary ? UINT64_MAX : line);
-		return;
-	}
-	if (a->format == FMT_CSV) {
-		/* A flat object, written by the CSV writer (-o csv). */
-		static const char *const cols[] = { "alert_id", "time", "key",
-		    "class", "score", "rules", "suppressed", "throttled" };
-
-		a->flat.len = 0;
-		rt_buf_addc(&a->flat, '{');
-		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-			uint32_t k = rt_jdoc_get(d, 0, cols[i], strlen(cols[i]));
-
-			if (i)
-				rt_buf_addc(&a->flat, ',');
-			rt_json_put_str(&a->flat, cols[i], strlen(cols[i]));
-			rt_buf_addc(&a->flat, ':');
-			a->text.len = 0;
-			if (k)
-				joined(d, k, ";", &a->text);
-			rt_json_put_str(&a->flat, rt_buf_cstr(&a->text),
-			    a->text.len);
-		}
-		rt_buf_addc(&a->flat, '}');
-		json = a->flat.p;
-		len = a->flat.len;
-	} else if (a->format == FMT_TEXT || a->use_syslog) {
+	if (a->use_exec)
+		to_exec(a, d, json, len, summary ? UINT64_MAX : line);
+	if (a->use_syslog) {
 		a->text.len = 0;
 		render_text(summary ? summary_tpl : a->tpl ? a->tpl :
-		    default_tpl, d, &a->text);
-		json = rt_buf_cstr(&a->text);
-		len = a->text.len;
-	}
-	if (a->use_syslog) {
-		syslog(LOG_WARNING, "%.*s", (int)len, json);
+		    default_tpl, d, &a->text, &a->val);
+		syslog(LOG_WARNING, "%.*s", (int)a->text.len, a->text.p);
 		if (!summary)
 			cli->st.out++;
-	} else if (summary) {
-		rt_cli_emit_made(cli, &r, json, len);
-	} else {
-		rt_cli_emit(cli, &r, json, len);
 	}
+	/* Delivered elsewhere, the alert is counted there; --tee logs it. */
+	if (a->use_exec || a->use_syslog) {
+		if (a->tee)
+			to_stdout(a, d, json, len, &r, summary, 0);
+		return;
+	}
+	to_stdout(a, d, json, len, &r, summary, !summary);
+}
+
+/* Count a delivery failure by its kind (why without its attempts);
+ * returns 1 for the first of its kind. */
+static int
+failure_kind(struct al *a, const char *why)
+{
+	const char *cut = strstr(why, " (");
+	int n = cut ? (int)(cut - why) : (int)strlen(why);
+
+	for (int i = 0; i < a->nfk; i++)
+		if (strncmp(a->fk[i].why, why, (size_t)n) == 0 &&
+		    a->fk[i].why[n] == '\0') {
+			a->fk[i].n++;
+			return 0;
+		}
+	if (a->nfk == (int)(sizeof a->fk / sizeof a->fk[0])) {
+		a->fk_other++;
+		return 0;
+	}
+	snprintf(a->fk[a->nfk].why, sizeof a->fk[0].why, "%.*s", n, why);
+	a->fk[a->nfk++].n = 1;
+	return 1;
+}
+
+/* At exit: how many alerts were not delivered, by kind. */
+static void
+failure_summary(struct al *a)
+{
+	struct rt_buf b = RT_BUF_INIT;
+
+	if (a->delivery_failures == 0)
+		return;
+	for (int i = 0; i < a->nfk; i++)
+		rt_buf_printf(&b, "%s%s: %llu", i ? ", " : "", a->fk[i].why,
+		    (unsigned long long)a->fk[i].n);
+	if (a->fk_other)
+		rt_buf_printf(&b, ", other: %llu",
+		    (unsigned long long)a->fk_other);
+	rt_cli_warn(a->cli, "%llu alert%s not delivered: %s",
+	    (unsigned long long)a->delivery_failures,
+	    a->delivery_failures == 1 ? "" : "s", rt_buf_cstr(&b));
+	rt_buf_release(&b);
 }
 
 static void
@@ -628,12 +860,13 @@ exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
     const char *why)
 {
 	struct al *a = arg;
+	struct rt_cli *cli = a->cli;
 	struct rt_rec r;
 	char reason[160];
 
 	if (ok) {
 		if (tag != UINT64_MAX)
-			a->cli->st.out++;
+			cli->st.out++;
 		return;
 	}
 	a->delivery_failures++;
@@ -646,20 +879,27 @@ exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
 	if (n && data[n - 1] == '\n')
 		r.len = r.rawlen = n - 1;
 	snprintf(reason, sizeof reason, "delivery failed: %s", why);
-	if (tag == UINT64_MAX)
-		rt_cli_warn(a->cli, "throttling summary: %s", reason);
-	else
-		rt_cli_warn(a->cli, "alert of record %llu: %s",
-		    (unsigned long long)r.line, reason);
+	/* Reported once per kind; the reject file has every one. */
+	if (failure_kind(a, why))
+		rt_cli_warn(cli, "%s:%llu: %s; more failures like it are "
+		    "counted in --stats", tag == UINT64_MAX ? "summary" :
+		    "alert", (unsigned long long)r.line, reason);
 	if (tag == UINT64_MAX) {
 		/* A summary: it counts no input record, but its loss must
 		 * show. */
-		rt_rej_put(&a->cli->rej, r.source, r.line, reason, r.raw,
-		    r.rawlen, NULL, 0);
-		a->cli->trouble = 1;
+		if (cli->rej.tofile)
+			rt_rej_put(&cli->rej, r.source, r.line, reason, r.raw,
+			    r.rawlen, NULL, 0);
+		cli->trouble = 1;
 		return;
 	}
-	rt_cli_reject(a->cli, &r, reason);
+	if (cli->rej.tofile) {
+		rt_cli_reject(cli, &r, reason);
+	} else {
+		cli->st.rejected++;	/* reported above */
+		if (cli->strict)
+			cli->stop = 1;
+	}
 }
 
 /* The key text of record d into a->key ("" without --key). */
@@ -1534,6 +1774,13 @@ main(int argc, char *argv[])
 	a.retries = 2;
 	a.exec_conc = 1;
 	options(&cli, &a, argc, argv);
+	if (a.exec_argv) {
+		const char *why = rt_exec_check(a.exec_argv[0]);
+
+		if (why)
+			rt_cli_fatal(&cli, "--exec: '%s': %s", a.exec_argv[0],
+			    why);
+	}
 	if (a.when && rt_rules_cond(&a.rs, "--when", a.when, a.no_fast,
 	    &err) != 0)
 		rt_cli_usage_error(&cli, "%s", rt_buf_cstr(&err));
@@ -1558,6 +1805,10 @@ main(int argc, char *argv[])
 		a.ex.concurrency = a.exec_conc;
 		a.ex.retries = a.retries;
 		a.ex.backoff_us = a.retry_delay;
+		if (a.batch) {
+			a.ex.batch_max = a.batch_n;
+			a.ex.batch_us = a.batch_us;
+		}
 		a.ex.done = exec_done;
 		a.ex.done_arg = &a;
 		a.use_exec = 1;
@@ -1599,6 +1850,8 @@ main(int argc, char *argv[])
 			int n = 2, timeout = -1;
 
 			rt_cli_idle(&cli);
+			if (a.use_exec)
+				rt_exec_flush(&a.ex);	/* a quiet input */
 			pfd[0].fd = rt_src_fd(&cli.src);
 			pfd[0].events = POLLIN;
 			pfd[0].revents = 0;
@@ -1645,8 +1898,11 @@ main(int argc, char *argv[])
 		if (a.rate_n && a.rthr)
 			summary(&a);
 	}
-	if (a.use_exec)
+	if (a.use_exec) {
+		rt_exec_flush(&a.ex);
 		wait_deliveries(&a, 1);
+		failure_summary(&a);
+	}
 	if (a.state_path)
 		save_state(&a);
 	if (a.use_syslog)

@@ -246,22 +246,19 @@ add_win(struct rw *rw, enum rt_wkind kind)
 	return d;
 }
 
+/* A window's label is the duration as the user spelt it ("24h" stays
+ * "24h", "60m" stays "60m"), so that the member is found by the name
+ * one expects; with --lag, "_lag" and the lag as spelt follow. */
 static void
-label_of(struct rt_wdef *d)
+label_add(struct rt_cli *cli, char *label, size_t cap, const char *pre,
+    const char *spelling)
 {
-	char a[32], b[32];
+	size_t n = strlen(label);
 
-	if (d->kind == RT_WK_ROWS) {
-		snprintf(d->label, sizeof d->label, "%urows", d->rows);
-		return;
-	}
-	a[rt_dur_fmt(d->size, a)] = '\0';
-	if (d->lag) {
-		b[rt_dur_fmt(d->lag, b)] = '\0';
-		snprintf(d->label, sizeof d->label, "%s_lag%s", a, b);
-	} else {
-		snprintf(d->label, sizeof d->label, "%s", a);
-	}
+	if ((size_t)snprintf(label + n, cap - n, "%s%s", pre, spelling) >=
+	    cap - n)
+		rt_cli_usage_error(cli, "'%s': too long a duration for a "
+		    "member name (name the aggregate: NAME=AGG)", spelling);
 }
 
 struct dupcheck {
@@ -300,11 +297,66 @@ check_durations(struct rt_cli *cli, const struct rw *rw)
 			    "years");
 }
 
+/*
+ * The most windows a record may fall in (--size / --hop), and the most a
+ * key may have open at once (its windows of --size plus --max-delay and
+ * --allowed-lateness; for sessions, --max-delay and lateness over the
+ * gap): each record walks through them, so more would make one record
+ * cost without bound.  rt-window(1), "Limits".
+ */
+#define WINDOWS_MAX 10000
+
+/* Options that would do nothing, and window shapes past the limits. */
+static void
+check_options(struct rt_cli *cli, const struct rw *rw, int offset_given,
+    int dcap_given, int closed_given)
+{
+	const struct rt_wconf *c = &rw->c;
+	int64_t step, reach, i;
+	int dist = 0, sliding = 0;
+
+	for (i = 0; i < c->nagg; i++)
+		dist |= c->aggs[i].kind == RT_WA_DISTINCT;
+	for (i = 0; i < c->nwin; i++)
+		sliding |= c->win[i].kind == RT_WK_SLIDING;
+	if (offset_given && c->close != RT_WC_TUMBLE && c->close != RT_WC_HOP)
+		rt_cli_usage_error(cli, "--offset goes with --tumble or --hop");
+	if (dcap_given && !dist)
+		rt_cli_usage_error(cli, "--distinct-cap goes with -a distinct:F");
+	if (closed_given && !sliding)
+		rt_cli_usage_error(cli, "--closed goes with --sliding");
+	if (rw->flush && !rw->state_path)
+		rt_cli_usage_error(cli, "--flush goes with --state");
+	if (c->max_keys && c->nkeys == 0)
+		rt_cli_usage_error(cli, "--max-keys goes with -k (without a "
+		    "key there is one)");
+	if (c->close == RT_WC_NONE)
+		return;
+	step = c->close == RT_WC_SESSION ? c->gap : c->hop;
+	if (c->close == RT_WC_HOP && c->size / c->hop > WINDOWS_MAX)
+		rt_cli_usage_error(cli, "--size is %lld times --hop: a record "
+		    "would fall in that many windows (at most %d)",
+		    (long long)(c->size / c->hop), WINDOWS_MAX);
+	reach = c->close == RT_WC_SESSION ? 0 : c->size;
+	if (c->max_delay > INT64_MAX / 4 || c->lateness > INT64_MAX / 4)
+		reach = INT64_MAX / 2;
+	else
+		reach += c->max_delay + c->lateness;
+	if (reach / step > WINDOWS_MAX)
+		rt_cli_usage_error(cli, "--max-delay and --allowed-lateness "
+		    "would keep more than %d windows of a key open (%lld): "
+		    "give a longer %s or less delay", WINDOWS_MAX,
+		    (long long)(reach / step), c->close == RT_WC_SESSION ?
+		    "--session gap" : c->close == RT_WC_HOP ? "--hop" :
+		    "--tumble");
+}
+
 static void
 options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
 	int opt, li;
-	int64_t hop = 0, size = 0;
+	int64_t hop = 0, size = 0, csize = 0;
+	int offset_given = 0, dcap_given = 0, closed_given = 0;
 	const char *p;
 
 	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:a:", longopts,
@@ -316,23 +368,36 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			rw->time_field = optarg;
 			rw->arrival = strcmp(optarg, "arrival") == 0;
 			break;
-		case OPT_SLIDING:
-			add_win(rw, RT_WK_SLIDING)->size =
-			    rt_cli_dur(cli, "sliding", optarg, 0);
+		case OPT_SLIDING: {
+			struct rt_wdef *d = add_win(rw, RT_WK_SLIDING);
+
+			d->size = rt_cli_dur(cli, "sliding", optarg, 0);
+			label_add(cli, d->label, sizeof d->label, "", optarg);
 			break;
-		case OPT_ROWS:
-			add_win(rw, RT_WK_ROWS)->rows =
-			    (uint32_t)rt_cli_count(cli, "rows", optarg, 1, UINT32_MAX);
+		}
+		case OPT_ROWS: {
+			struct rt_wdef *d = add_win(rw, RT_WK_ROWS);
+
+			d->rows = (uint32_t)rt_cli_count(cli, "rows", optarg, 1,
+			    UINT32_MAX);
+			snprintf(d->label, sizeof d->label, "%urows", d->rows);
 			break;
+		}
 		case OPT_LAG:
 			if (rw->c.nwin == 0 ||
 			    rw->c.win[rw->c.nwin - 1].kind != RT_WK_SLIDING)
 				rt_cli_usage_error(cli, "--lag shifts the "
 				    "--sliding window given before it");
+			if (rw->c.win[rw->c.nwin - 1].lag)
+				rt_cli_usage_error(cli, "one --lag per --sliding");
 			rw->c.win[rw->c.nwin - 1].lag =
 			    rt_cli_dur(cli, "lag", optarg, 1);
+			if (rw->c.win[rw->c.nwin - 1].lag)
+				label_add(cli, rw->c.win[rw->c.nwin - 1].label,
+				    sizeof rw->c.win[0].label, "_lag", optarg);
 			break;
 		case OPT_CLOSED:
+			closed_given = 1;
 			if (strcmp(optarg, "both") == 0)
 				rw->c.closed_both = 1;
 			else if (strcmp(optarg, "right") != 0)
@@ -346,8 +411,11 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				    "and --session at most");
 			rw->c.close = opt == OPT_TUMBLE ? RT_WC_TUMBLE :
 			    RT_WC_SESSION;
-			size = rt_cli_dur(cli, opt == OPT_TUMBLE ? "tumble" :
+			csize = rt_cli_dur(cli, opt == OPT_TUMBLE ? "tumble" :
 			    "session", optarg, 0);
+			rw->c.clabel[0] = '\0';
+			label_add(cli, rw->c.clabel, sizeof rw->c.clabel, "",
+			    optarg);
 			break;
 		case OPT_HOP:
 			if (rw->c.close != RT_WC_NONE)
@@ -359,6 +427,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 		case OPT_SIZE: size = rt_cli_dur(cli, "size", optarg, 0); break;
 		case OPT_OFFSET:
 			rw->c.offset = rt_cli_dur(cli, "offset", optarg, 1);
+			offset_given = 1;
 			break;
 		case OPT_EMIT:
 			if (strcmp(optarg, "enrich") == 0)
@@ -372,6 +441,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 				    "enrich, close or both", optarg);
 			break;
 		case OPT_DCAP:
+			dcap_given = 1;
 			rw->c.distinct_cap = (uint32_t)rt_cli_count(cli,
 			    "distinct-cap", optarg, 1, UINT32_MAX);
 			break;
@@ -411,15 +481,14 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			rt_cli_usage_error(cli, "--size must be at least --hop");
 		rw->c.size = size;
 		rw->c.hop = hop;
-	} else if (rw->c.close == RT_WC_TUMBLE) {
-		rw->c.size = rw->c.hop = size;
-	} else if (rw->c.close == RT_WC_SESSION) {
-		rw->c.gap = size;
 	} else if (size) {
 		rt_cli_usage_error(cli, "--size goes with --hop");
+	} else if (rw->c.close == RT_WC_TUMBLE) {
+		rw->c.size = rw->c.hop = csize;
+	} else if (rw->c.close == RT_WC_SESSION) {
+		rw->c.gap = csize;
 	}
-	if (rw->flush && !rw->state_path)
-		rt_cli_usage_error(cli, "--flush goes with --state");
+	check_options(cli, rw, offset_given, dcap_given, closed_given);
 	if (rw->late_path && rw->late_pass)
 		rt_cli_usage_error(cli, "--late and --late-pass exclude each "
 		    "other");
@@ -436,14 +505,11 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			    "(a record belongs to one tumbling window)",
 			    rw->emit == 1 ? "enrich" : "both");
 		rw->c.enrich_close = 1;
-		rw->c.clabel[rt_dur_fmt(rw->c.size, rw->c.clabel)] = '\0';
 	}
 	if (rw->emit == 1 && rw->c.close != RT_WC_NONE)
 		rw->close_silent = 1;
 	if (!rw->c.distinct_cap)
 		rw->c.distinct_cap = 10000;
-	for (int i = 0; i < rw->c.nwin; i++)
-		label_of(&rw->c.win[i]);
 	if ((p = rt_win_conf_slots(&rw->c)) != NULL)
 		rt_cli_usage_error(cli, "%s", p);
 	{
