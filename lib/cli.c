@@ -418,6 +418,26 @@ csv_writer(struct rt_cli *c)
 }
 
 void
+rt_cli_fcheck(struct rt_cli *c, struct rt_fcheck *f)
+{
+	const char *name, *opt;
+	int i = 0;
+
+	if (f->told)
+		return;
+	f->told = 1;
+	while ((name = rt_fcheck_unseen(f, &i, &opt)) != NULL) {
+		if (f->looked >= RT_FCHECK_N)
+			rt_cli_warn(c, "warning: %s: field '%s' is in none of the "
+			    "first %d records", opt, name, RT_FCHECK_N);
+		else
+			rt_cli_warn(c, "warning: %s: field '%s' is in none of the "
+			    "%llu records", opt, name,
+			    (unsigned long long)f->looked);
+	}
+}
+
+void
 rt_cli_allow(struct rt_cli *c, const char *path, unsigned how)
 {
 	rt_sandbox_allow(&c->sb, path, how);

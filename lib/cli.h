@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "fcheck.h"
 #include "ctl.h"
 #include "jedit.h"
 #include "json.h"
@@ -236,6 +237,11 @@ void rt_cli_emit_edit(struct rt_cli *c, const struct rt_rec *r,
     struct rt_jedit *e, struct rt_buf *tmp);
 /* Count r as dropped by a rule the user gave. */
 void rt_cli_drop(struct rt_cli *c);
+
+/* Say once which names of f no record looked at had ("rt-x: warning:
+ * -k: field 'customer' is in none of the first 1000 records"), and close
+ * the check.  Call when rt_fcheck_look says so, and at the end. */
+void rt_cli_fcheck(struct rt_cli *c, struct rt_fcheck *f);
 
 /* Flush output and rejects (the idle hook calls this before blocking);
  * prints --stats when SIGUSR1 asked for them. */

@@ -80,3 +80,32 @@ rt-clean: warning: 37 of 38 records were rejected" ]
 	rt_run rt-window -k k --sliding 1h
 	[ -z "$stderr" ]
 }
+
+@test "diagnostics: a -k or --time field no record has is named once (rt-window, rt-alert)" {
+	local i
+	for i in 1 2 3; do
+		printf '{"customer_id":%d,"ts":"2024-01-01T00:00:0%dZ","_class":"fraud","_score":1}\n' "$i" "$i"
+	done >in.ndjson
+	# rt-alert would raise alerts keyed null: it says why at the end.
+	rt_run rt-alert -k customer in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "rt-alert: warning: -k: field 'customer' is in none of the 3 records" ]
+	rt_run rt-alert -k customer_id --time when in.ndjson
+	[ "$(tail -1 <<<"$stderr")" = "rt-alert: warning: --time: field 'when' is in none of the 3 records" ]
+	rt_run rt-window -k customer --sliding 1h in.ndjson
+	[ "$(tail -1 <<<"$stderr")" = "rt-window: warning: -k: field 'customer' is in none of the 3 records" ]
+	# At the 1000th record, not only at the end (a live stream).
+	for i in $(seq 1001); do echo '{"customer_id":1,"ts":"2024-01-01T00:00:00Z","_class":"fraud","_score":1}'; done >many.ndjson
+	mkfifo f
+	rt-alert -k custmer_id <f >/dev/null 2>err &
+	exec 5>f
+	cat many.ndjson >&5
+	for i in $(seq 50); do grep -q warning err && break; sleep 0.1; done
+	grep -qx "rt-alert: warning: -k: field 'custmer_id' is in none of the first 1000 records" err
+	exec 5>&-
+	wait
+	[ "$(grep -c warning err)" = 1 ]
+	# Fields that are there: nothing.
+	rt_run rt-window -k customer_id --sliding 1h in.ndjson
+	[ -z "$stderr" ]
+}

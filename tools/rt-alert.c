@@ -170,6 +170,8 @@ struct al {
 	int nkeys;
 	int64_t suppress;
 	const char *time_field;	/* NULL: arrival */
+	struct rt_fcheck fc;	/* -k and --time fields seen at all? */
+	int fc_key[RT_FCHECK_MAX], fc_time;
 	int time_given;		/* --time was given: the field must be there */
 	int64_t max_delay;
 	uint64_t rate_n;
@@ -354,6 +356,15 @@ batch_option(struct rt_cli *cli, struct al *a, const char *arg)
 static void
 check_combinations(struct rt_cli *cli, struct al *a)
 {
+	/* -o csv|tsv, the common spelling, is --format csv (or its TSV). */
+	if (cli->ofmt != RT_FMT_NDJSON) {
+		if (a->format_given && a->format != FMT_CSV)
+			rt_cli_usage_error(cli, "-o %s and --format %s disagree",
+			    cli->ofmt == RT_FMT_TSV ? "tsv" : "csv",
+			    a->format == FMT_TEXT ? "text" : "json");
+		a->format = FMT_CSV;
+		a->format_given = 1;
+	}
 	if (a->exec_opt && !a->exec_argv)
 		rt_cli_usage_error(cli, "--%s goes with --exec", a->exec_opt);
 	if (a->retry_delay_given && a->retries == 0)
@@ -382,9 +393,7 @@ check_combinations(struct rt_cli *cli, struct al *a)
 		rt_cli_usage_error(cli, "--format %s: syslog lines are text "
 		    "(add --tee for standard output)", a->format == FMT_CSV ?
 		    "csv" : "json");
-	if (cli->ofmt != RT_FMT_NDJSON)
-		rt_cli_usage_error(cli, "use --format csv, not -o");
-	if (a->format == FMT_CSV)
+	if (a->format == FMT_CSV && cli->ofmt == RT_FMT_NDJSON)
 		cli->ofmt = RT_FMT_CSV;	/* the flat alert, by the CSV writer */
 }
 
@@ -902,6 +911,19 @@ exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
 	}
 }
 
+/* Over the first records: are the -k and --time fields there at all? */
+static void
+check_fields(struct al *a, const struct rt_jdoc *d, const char *time_err)
+{
+	if (time_err == NULL || strcmp(time_err, "missing") != 0)
+		rt_fcheck_saw(&a->fc, a->fc_time);
+	for (int i = 0; i < a->nkeys; i++)
+		if (rt_jdoc_get(d, 0, a->keys[i], strlen(a->keys[i])))
+			rt_fcheck_saw(&a->fc, a->fc_key[i]);
+	if (rt_fcheck_look(&a->fc))
+		rt_cli_fcheck(a->cli, &a->fc);
+}
+
 /* The key text of record d into a->key ("" without --key). */
 static void
 key_text(struct al *a, const struct rt_jdoc *d)
@@ -1391,6 +1413,8 @@ record(struct al *a, const struct rt_rec *r)
 	a->worthy++;
 	err = a->time_field ? rt_field_time(d, a->time_field,
 	    strlen(a->time_field), &cli->topt, &a->tmp, &t) : "missing";
+	if (!a->fc.told)
+		check_fields(a, d, err);
 	if (err && strcmp(err, "missing") == 0 &&
 	    (a->time_field == NULL || !a->time_given)) {
 		/* Arrival time: asked for, or without --time for records
@@ -1774,6 +1798,10 @@ main(int argc, char *argv[])
 	a.retries = 2;
 	a.exec_conc = 1;
 	options(&cli, &a, argc, argv);
+	for (int i = 0; i < a.nkeys; i++)
+		a.fc_key[i] = rt_fcheck_add(&a.fc, "-k", a.keys[i]);
+	a.fc_time = a.time_given && a.time_field ?
+	    rt_fcheck_add(&a.fc, "--time", a.time_field) : -1;
 	if (a.exec_argv) {
 		const char *why = rt_exec_check(a.exec_argv[0]);
 
@@ -1907,6 +1935,7 @@ main(int argc, char *argv[])
 		save_state(&a);
 	if (a.use_syslog)
 		closelog();
+	rt_cli_fcheck(&cli, &a.fc);
 	rc = rt_cli_finish(&cli);
 	/* Saved: the lock goes now, not when the process is gone (a leak
 	 * checker's helper at exit would hold it on). */

@@ -107,6 +107,8 @@ usage(void)
 enum flist { FL_TIME, FL_KEY, FL_NUM, FL_DIST, FL_COND, FL_PREV, FL_N };
 
 struct rw {
+	struct rt_fcheck fc;	/* -k and --time fields seen at all? */
+	int fc_key[RT_FCHECK_MAX], fc_time;
 	struct rt_cli *cli;
 	struct rt_wconf c;
 	struct rt_win *w;
@@ -750,6 +752,19 @@ field(const struct rw *rw, const struct rt_jdoc *d, enum flist l, int i,
 	return s >= 0 ? rw->node[s] : rt_jdoc_get(d, 0, name, strlen(name));
 }
 
+/* Over the first records: are the -k and --time fields there at all? */
+static void
+check_fields(struct rw *rw, const struct rt_jdoc *d)
+{
+	if (!rw->arrival && field(rw, d, FL_TIME, 0, rw->time_field))
+		rt_fcheck_saw(&rw->fc, rw->fc_time);
+	for (int i = 0; i < rw->c.nkeys; i++)
+		if (field(rw, d, FL_KEY, i, rw->c.keys[i]))
+			rt_fcheck_saw(&rw->fc, rw->fc_key[i]);
+	if (rt_fcheck_look(&rw->fc))
+		rt_cli_fcheck(rw->cli, &rw->fc);
+}
+
 static void
 record(struct rw *rw, const struct rt_rec *r)
 {
@@ -771,6 +786,8 @@ record(struct rw *rw, const struct rt_rec *r)
 		return;
 	}
 	rt_fset_find(&rw->fs, d, rw->node);
+	if (!rw->fc.told)
+		check_fields(rw, d);
 	if (rw->arrival) {
 		ev.t = rt_time_now_us();
 	} else if ((err = rt_field_time_at(d, field(rw, d, FL_TIME, 0, rw->time_field),
@@ -945,6 +962,10 @@ main(int argc, char *argv[])
 	rw.time_field = "ts";
 	rw.late_fd = -1;
 	options(&cli, &rw, argc, argv);
+	for (int i = 0; i < rw.c.nkeys; i++)
+		rw.fc_key[i] = rt_fcheck_add(&rw.fc, "-k", rw.c.keys[i]);
+	rw.fc_time = rw.arrival ? -1 : rt_fcheck_add(&rw.fc, "--time",
+	    rw.time_field);
 	n = rw.c.nnum + rw.c.ndist + rw.c.nprev + 1;
 	rw.num = rt_xcalloc((size_t)n, sizeof *rw.num);
 	rw.dh = rt_xcalloc((size_t)n, sizeof *rw.dh);
@@ -1023,6 +1044,7 @@ main(int argc, char *argv[])
 		save_state(&rw);
 	if (rw.late_fd >= 0 && close(rw.late_fd) == -1)
 		rt_cli_fatal(&cli, "%s: %s", rw.late_path, strerror(errno));
+	rt_cli_fcheck(&cli, &rw.fc);
 	k = rt_cli_finish(&cli);
 	/* Saved: the lock goes now, not when the process is gone (a leak
 	 * checker's helper at exit would hold it on). */
