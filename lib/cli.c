@@ -555,6 +555,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	if (rt_rej_open(&c->rej, c->tool, c->reject_path) == -1)
 		rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(errno));
 	c->rej.limit = c->verbose ? 0 : c->max_diag;
+	c->rej.verbose = c->verbose;
 	rt_out_init(&c->out, STDOUT_FILENO, "stdout");
 	c->out.unbuffered = c->unbuffered;
 	c->rej.out.unbuffered = c->unbuffered;

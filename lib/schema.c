@@ -1162,6 +1162,7 @@ ktab_new(struct comp *c, const struct rt_map *names)
 	struct rt_schema *s = c->s;
 	uint32_t n = rt_map_idcap(names), i, t, cap = 4;
 	struct ktab *kt;
+	int isnew;
 
 	while (cap < 2 * n)
 		cap *= 2;
@@ -1183,6 +1184,7 @@ ktab_new(struct comp *c, const struct rt_map *names)
 		k->len = (uint32_t)len;
 		k->hash = rt_hash(name, len);
 		k->schema = k->depschema = SN_NONE;
+		rt_map_put(&s->names, name, len, k->hash, &isnew);
 		for (h = (uint32_t)k->hash & kt->mask; s->u32[kt->slots + h];
 		    h = (h + 1) & kt->mask)
 			;
@@ -1728,6 +1730,7 @@ schema_new(const struct rt_schema_opts *o, struct rt_buf *err)
 	rt_map_init_data(&s->inmap, sizeof(uint32_t));
 	rt_map_init_data(&s->memmap, sizeof(uint32_t));
 	rt_map_init_data(&s->objmap, sizeof(uint32_t));
+	rt_map_init(&s->names);
 	rt_map_init(&s->warnmap);
 	return s;
 }
@@ -1826,6 +1829,7 @@ rt_schema_free(struct rt_schema *s)
 	rt_map_release(&s->resmap);
 	rt_map_release(&s->ancmap);
 	rt_map_release(&s->inmap);
+	rt_map_release(&s->names);
 	rt_map_release(&s->memmap);
 	rt_map_release(&s->objmap);
 	rt_map_release(&s->warnmap);
@@ -1899,4 +1903,10 @@ unsigned
 rt_schema_prop_types(const struct rt_schema *s, const char *name, size_t n)
 {
 	return prop_types(s, s->root, name, n, 0);
+}
+
+int
+rt_schema_names_key(const struct rt_schema *s, const char *p, size_t n)
+{
+	return rt_map_find(&s->names, p, n, rt_hash(p, n)) != RT_MAP_NONE;
 }

@@ -242,12 +242,12 @@ errors_json(struct validate *v, size_t nerr)
 /* The reason of a reject: the first error, with values from the record
  * only under --verbose ("/amount: maximum: must be <= 10000"). */
 static const char *
-reason(struct validate *v, size_t nerr)
+reason(struct validate *v, const struct rt_jdoc *d, size_t nerr)
 {
 	const struct rt_serr *e = rt_sval_error(v->val, 0);
 
 	rt_buf_clear(&v->reason);
-	rt_buf_adds(&v->reason, *e->inst ? e->inst : "/");
+	rt_sval_where(v->schema, d, e->inst, v->verbose, &v->reason, &v->out);
 	rt_buf_adds(&v->reason, ": ");
 	rt_buf_adds(&v->reason, e->keyword);
 	rt_buf_adds(&v->reason, ": ");
@@ -319,6 +319,7 @@ static void
 invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
 {
 	size_t nerr = rt_sval_errors(v->val, d, v->max_errors);
+	const char *why;
 
 	if (nerr == 0)	/* the two passes disagree: a bug, say so */
 		rt_cli_fatal(v->cli, "internal error: record judged invalid "
@@ -338,10 +339,11 @@ invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
 		rt_cli_emit(v->cli, r, d->p, d->len);
 		return;
 	}
+	why = reason(v, d, nerr);	/* before out: it is scratch there */
 	rt_buf_clear(&v->out);
 	rt_buf_adds(&v->out, ",\"errors\":");
 	rt_buf_add(&v->out, v->errs.p, v->errs.len);
-	rt_cli_reject_ex(v->cli, r, reason(v, nerr), v->out.p, v->out.len);
+	rt_cli_reject_ex(v->cli, r, why, v->out.p, v->out.len);
 }
 
 static void
