@@ -664,12 +664,18 @@ control_record(struct rt_cli *c, const struct rt_rec *r)
 		return 0;
 	if (c->control)
 		c->control(c->control_arg, &ctl);
-	if (!c->ctl_sink && c->ofmt == RT_FMT_NDJSON &&
-	    (rt_out_write(&c->out, r->p, r->len) == -1 ||
+	if (!c->ctl_sink)
+		rt_cli_pass_control(c, r->p, r->len);
+	return 1;
+}
+
+void
+rt_cli_pass_control(struct rt_cli *c, const char *p, size_t n)
+{
+	if (c->ofmt == RT_FMT_NDJSON && (rt_out_write(&c->out, p, n) == -1 ||
 	    rt_out_putc(&c->out, '\n') == -1))
 		out_failed(c);
 	rt_cli_idle(c);		/* at once: the next stage may be waiting */
-	return 1;
 }
 
 /* The first times read fell before 1990 or after 2099 (rtime.h): most

@@ -227,6 +227,10 @@ void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
  * format; counts it out.  A write error is fatal (exit 2). */
 void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,
     size_t n);
+/* Pass a control line p[0, n) on (not with -o csv|tsv), flushed at once;
+ * rt_cli_next does it for the tool, a tool that reads its own inputs
+ * (rt-merge) calls it. */
+void rt_cli_pass_control(struct rt_cli *c, const char *p, size_t n);
 /* Write a record the tool made itself (a window, a summary): like
  * rt_cli_emit, but not counted out, since it is not an input record. */
 void rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r,

@@ -404,3 +404,21 @@ rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
 	rt_buf_reserve(out, n);
 	out->len += rt_jedit_write(e, out->p + out->len);
 }
+
+void
+rt_jedit_append_member(struct rt_buf *out, const char *p, size_t n,
+    size_t close, const char *key, size_t klen, const char *val,
+    size_t vlen)
+{
+	size_t k = close;
+
+	while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t' ||
+	    p[k - 1] == '\r' || p[k - 1] == '\n'))
+		k--;
+	rt_buf_add(out, p, close);
+	if (k > 0 && p[k - 1] != '{')
+		rt_buf_addc(out, ',');
+	rt_buf_add(out, key, klen);
+	rt_buf_add(out, val, vlen);
+	rt_buf_add(out, p + close, n - close);
+}

@@ -1181,3 +1181,12 @@ rt_time_now_us(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
 }
+
+int64_t
+rt_time_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+}

@@ -62,6 +62,13 @@ const char *rt_schema_warning(const struct rt_schema *s, size_t i);
 unsigned rt_schema_prop_types(const struct rt_schema *s, const char *name,
     size_t n);
 
+/* A CSV row d typed by the schema: a field whose property allows number,
+ * integer, boolean or null but not string becomes that JSON value when
+ * its text reads as one.  The text goes to b, parsed into typed, which is
+ * returned (or d, unchanged, when nothing could be typed). */
+const struct rt_jdoc *rt_schema_type_row(const struct rt_schema *s,
+    const struct rt_jdoc *d, struct rt_buf *b, struct rt_jdoc *typed);
+
 /* Does the schema name key p[0, n) (in properties, required or a
  * dependent* keyword)?  Diagnostics print the keys a schema names and
  * leave out the others, which may be data. */

@@ -262,59 +262,6 @@ reason(struct validate *v, const struct rt_jdoc *d, size_t nerr)
 	return v->reason.p;
 }
 
-/*
- * A CSV row typed by the schema: a field whose property allows number,
- * integer, boolean or null but not string is written as that JSON value
- * when its text reads as one; everything else stays a string.
- */
-static const struct rt_jdoc *
-type_csv(struct validate *v, const struct rt_jdoc *d)
-{
-	struct rt_buf *b = &v->typed;
-	uint32_t k;
-	size_t n;
-	int first = 1;
-
-	rt_buf_clear(b);
-	rt_buf_addc(b, '{');
-	for (k = rt_jdoc_first(d, 0); k < d->v[0].next; k = rt_jdoc_after(d,
-	    k + 1)) {
-		const char *kt = rt_jdoc_text(d, k), *vt;
-		unsigned t;
-
-		if (!first)
-			rt_buf_addc(b, ',');
-		first = 0;
-		rt_buf_add(b, kt, d->v[k].len);
-		rt_buf_addc(b, ':');
-		vt = rt_jdoc_text(d, k + 1);
-		n = d->v[k + 1].len;
-		t = d->v[k + 1].type == RT_JSTR && !(d->v[k].flags &
-		    RT_JF_ESC) ? rt_schema_prop_types(v->schema, kt + 1,
-		    d->v[k].len - 2) : 0;
-		if (t & RT_ST_STR || d->v[k + 1].flags & RT_JF_ESC)
-			t = 0;
-		if (n == 2 && (t & RT_ST_NULL))
-			rt_buf_adds(b, "null");
-		else if ((t & (RT_ST_NUM | RT_ST_INT)) && n > 2 &&
-		    rt_json_valid(vt + 1, n - 2, NULL, NULL) == 0 &&
-		    ((vt[1] >= '0' && vt[1] <= '9') || vt[1] == '-'))
-			rt_buf_add(b, vt + 1, n - 2);
-		else if ((t & RT_ST_BOOL) && n == 6 && memcmp(vt, "\"true\"",
-		    6) == 0)
-			rt_buf_adds(b, "true");
-		else if ((t & RT_ST_BOOL) && n == 7 && memcmp(vt, "\"false\"",
-		    7) == 0)
-			rt_buf_adds(b, "false");
-		else
-			rt_buf_add(b, vt, n);
-	}
-	rt_buf_addc(b, '}');
-	if (rt_jdoc_parse(&v->tdoc, b->p, b->len) == -1)
-		return d;	/* cannot happen: every piece is JSON */
-	return &v->tdoc;
-}
-
 static void
 invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
 {
@@ -356,7 +303,7 @@ validate_one(struct validate *v, const struct rt_rec *r)
 		return;
 	}
 	if (r->doc != NULL && d->v[0].type == RT_JOBJ)
-		d = type_csv(v, d);
+		d = rt_schema_type_row(v->schema, d, &v->typed, &v->tdoc);
 	if (rt_sval_check(v->val, d) == 1) {
 		if (d == &v->tdoc)
 			rt_cli_emit(v->cli, r, d->p, d->len);
