@@ -480,7 +480,7 @@ EOF
 		"--start tomorrow|rt-gen: --start: 'tomorrow' is not a date"
 		"--start 2018-02-30|rt-gen: --start: '2018-02-30' is not a date"
 		"-o tsv|rt-gen: -o: rt-gen writes ndjson or csv"
-		"-o xml|rt-gen: unknown output format 'xml' (ndjson, csv, tsv)"
+		"-o xml|rt-gen: unknown value 'xml' for -o; use ndjson, csv or tsv"
 		"--bogus|rt-gen: unknown option '--bogus'"
 		"txns.ndjson|rt-gen: unexpected operand 'txns.ndjson' (rt-gen reads no input)"
 		"--seed|rt-gen: option '--seed' needs a value"

@@ -440,6 +440,7 @@ main(int argc, char *argv[])
 
 	memset(&e, 0, sizeof e);
 	rt_cli_init(&cli, "rt-eval", usage);
+	cli.longopts = longopts;
 	e.cli = &cli;
 	e.score = "_score";
 	e.label = "is_fraud";

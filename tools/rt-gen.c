@@ -162,6 +162,7 @@ main(int argc, char *argv[])
 	struct rt_tx t;
 
 	rt_cli_init(&cli, "rt-gen", usage);
+	cli.longopts = longopts;
 	memset(&g, 0, sizeof g);
 	rt_txsim_opts_default(&g.o);
 	g.limit = UINT64_MAX;
