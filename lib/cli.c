@@ -18,6 +18,7 @@
 
 #include "mem.h"
 #include "state.h"
+#include "suggest.h"
 
 volatile sig_atomic_t rt_cli_usr1;
 
@@ -133,6 +134,62 @@ rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	exit(RT_EXIT_TROUBLE);
 }
 
+/* Append to msg (size cap) "; did you mean 'Aw', 'Bw' or 'Cw'?" for the
+ * words s suggests, each after pre ("--" for options), or "; use A, B or
+ * C" (all of words, when given) if none is near. */
+static void
+did_you_mean(char *msg, size_t cap, const struct rt_suggest *s,
+    const char *pre, const char *const words[])
+{
+	const char *w[RT_SUGGEST_MAX];
+	size_t n = rt_suggest_get(s, w), k, i, len = strlen(msg);
+
+	k = n < RT_SUGGEST_MAX ? n : RT_SUGGEST_MAX;
+	if (n == 0 && words) {
+		for (k = 0; words[k]; k++)
+			;
+		for (i = 0; i < k && len < cap; i++, len = strlen(msg))
+			snprintf(msg + len, cap - len, "%s%s", i == 0 ? "; use " :
+			    i + 1 == k ? " or " : ", ", words[i]);
+		return;
+	}
+	for (i = 0; i < k && len < cap; i++, len = strlen(msg))
+		snprintf(msg + len, cap - len, "%s'%s%s'", i == 0 ?
+		    "; did you mean " : i + 1 == k && n == k ? " or " : ", ",
+		    pre, w[i]);
+	if (n && len < cap)
+		snprintf(msg + len, cap - len, "%s?", n > k ? ", ..." : "");
+}
+
+/* An unknown long option arg (name: n bytes after the "--"), an
+ * ambiguous prefix, or an option given a value it does not take. */
+static void __attribute__((noreturn))
+bad_long(struct rt_cli *c, const char *arg, const char *name, size_t n)
+{
+	const struct option *o, *known = NULL;
+	struct rt_suggest s;
+	char msg[512];
+	int pre = 0;
+
+	rt_suggest_init(&s, name, n);
+	for (o = c->longopts; o && o->name; o++) {
+		if (strncmp(o->name, name, n) == 0 && o->name[n] == '\0')
+			known = o, pre = -1;
+		else if (strncmp(o->name, name, n) == 0 && pre >= 0 &&
+		    ++pre == 1)
+			known = o;
+		rt_suggest_add(&s, o->name);
+	}
+	if (known && pre <= 1 && arg[n + 2] == '=' &&
+	    known->has_arg == no_argument)
+		rt_cli_usage_error(c, "option '--%s' takes no value",
+		    known->name);
+	snprintf(msg, sizeof msg, pre > 1 ? "option '%.*s' is ambiguous" :
+	    "unknown option '%.*s'", (int)(n + 2 > 100 ? 100 : n + 2), arg);
+	did_you_mean(msg, sizeof msg, &s, "--", NULL);
+	rt_cli_usage_error(c, "%s", msg);
+}
+
 void
 rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 {
@@ -144,7 +201,34 @@ rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 		    arg);
 	if (optopt && arg[1] != '-')
 		rt_cli_usage_error(c, "unknown option '-%c'", optopt);
+	if (opt == '?' && arg[0] == '-' && arg[1] == '-')
+		bad_long(c, arg, arg + 2, n - 2);
 	rt_cli_usage_error(c, "unknown option '%.*s'", (int)n, arg);
+}
+
+void
+rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[])
+{
+	struct rt_suggest s;
+	char msg[512];
+
+	rt_suggest_init(&s, arg, strlen(arg));
+	for (size_t i = 0; words[i]; i++)
+		rt_suggest_add(&s, words[i]);
+	snprintf(msg, sizeof msg, "unknown value '%.100s' for %s", arg, opt);
+	did_you_mean(msg, sizeof msg, &s, "", words);
+	rt_cli_usage_error(c, "%s", msg);
+}
+
+int
+rt_cli_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[])
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	rt_cli_bad_word(c, opt, arg, words);
 }
 
 long long
@@ -301,19 +385,19 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 int
 rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 {
+	static const char *const fmts[] = { "ndjson", "csv", "tsv", NULL };
+	static const char *const units[] = { "s", "ms", "us", "ns", NULL };
 	const char *err;
 	long long n;
 
 	switch (opt) {
 	case 'i':
 		if ((c->ifmt = rt_fmt_parse(arg)) < 0)
-			rt_cli_usage_error(c, "unknown input format '%s' "
-			    "(ndjson, csv, tsv)", arg);
+			rt_cli_bad_word(c, "-i", arg, fmts);
 		return 1;
 	case 'o':
 		if ((c->ofmt = rt_fmt_parse(arg)) < 0)
-			rt_cli_usage_error(c, "unknown output format '%s' "
-			    "(ndjson, csv, tsv)", arg);
+			rt_cli_bad_word(c, "-o", arg, fmts);
 		return 1;
 	case 'd':
 	case RT_OPT_QUOTE:
@@ -369,8 +453,7 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		return 1;
 	case RT_OPT_TIME_UNIT:
 		if (rt_tunit_parse(arg, &c->topt.unit) < 0)
-			rt_cli_usage_error(c, "--time-unit: '%s' is not s, ms, "
-			    "us or ns", arg);
+			rt_cli_bad_word(c, "--time-unit", arg, units);
 		return 1;
 	case RT_OPT_TIME_FORMAT:
 		if ((err = rt_time_fmt_check(arg)) != NULL)

@@ -249,6 +249,11 @@ struct al {
 
 /* ---- options ------------------------------------------------------- */
 
+static const char *const facilities[] = {
+	"user", "daemon", "auth", "authpriv", "local0", "local1", "local2",
+	"local3", "local4", "local5", "local6", "local7", NULL
+};
+
 static int
 facility_of(const char *s)
 {
@@ -458,15 +463,9 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			break;
 		case OPT_BY: a->by = optarg; break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				a->format = FMT_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				a->format = FMT_CSV;
-			else if (strcmp(optarg, "text") == 0)
-				a->format = FMT_TEXT;
-			else
-				rt_cli_usage_error(cli, "--format: '%s': use "
-				    "json, csv or text", optarg);
+			/* In the order of FMT_JSON, FMT_CSV, FMT_TEXT. */
+			a->format = rt_cli_word(cli, "--format", optarg,
+			    (const char *const[]){ "json", "csv", "text", NULL });
 			a->format_given = 1;
 			break;
 		case OPT_TEMPLATE:
@@ -506,9 +505,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_SYSLOG:
 			a->use_syslog = 1;
 			if (optarg && (a->facility = facility_of(optarg)) < 0)
-				rt_cli_usage_error(cli, "--syslog: '%s': use user, "
-				    "daemon, auth, authpriv or local0..local7",
-				    optarg);
+				rt_cli_bad_word(cli, "--syslog", optarg, facilities);
 			break;
 		case OPT_STATE: a->state_path = optarg; break;
 		case OPT_FLUSH: a->flush = 1; break;
@@ -1789,6 +1786,7 @@ main(int argc, char *argv[])
 
 	memset(&a, 0, sizeof a);
 	rt_cli_init(&cli, "rt-alert", usage);
+	cli.longopts = longopts;
 	a.cli = &cli;
 	a.by = "_score";
 	a.time_field = "ts";

@@ -379,6 +379,7 @@ main(int argc, char *argv[])
 	int status;
 
 	rt_cli_init(&cli, "rt-merge", usage);
+	cli.longopts = longopts;
 	g.cli = &cli;
 	g.time_field = "ts";
 	options(&cli, &g, argc, argv);

@@ -107,12 +107,9 @@ options(struct validate *v, int argc, char **argv)
 		case OPT_SCHEMA: v->schema_path = optarg; break;
 		case OPT_SCHEMA_DIR: v->so.dir = optarg; break;
 		case OPT_DRAFT:
-			if (strcmp(optarg, "2020-12") == 0)
-				v->so.draft = RT_DRAFT_2020;
-			else if (strcmp(optarg, "7") == 0)
-				v->so.draft = RT_DRAFT_7;
-			else
-				err = "expected 2020-12 or 7";
+			v->so.draft = rt_cli_word(v->cli, "--draft", optarg,
+			    (const char *const[]){ "2020-12", "7", NULL }) ?
+			    RT_DRAFT_7 : RT_DRAFT_2020;
 			break;
 		case OPT_FORMATS: v->so.formats = 1; break;
 		case OPT_MAX_ERRORS:
@@ -328,6 +325,7 @@ main(int argc, char *argv[])
 	v.so.draft = RT_DRAFT_2020;
 	v.max_errors = 10;
 	rt_cli_init(&cli, "rt-validate", usage);
+	cli.longopts = longopts;
 	options(&v, argc, argv);
 	load_schema(&v);
 	rt_jdoc_init(&v.doc, 0);

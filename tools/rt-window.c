@@ -193,10 +193,13 @@ add_agg(struct rw *rw, const char *spec)
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(s, kinds[i].w) == 0)
 			break;
-	if (i == sizeof kinds / sizeof kinds[0])
-		rt_cli_usage_error(rw->cli, "--agg: '%s': unknown aggregate "
-		    "(count, sum, avg, min, max, stddev, distinct, first, last, "
-		    "count_if, prev, since_prev)", spec);
+	if (i == sizeof kinds / sizeof kinds[0]) {
+		const char *w[sizeof kinds / sizeof kinds[0] + 1] = { NULL };
+
+		for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+			w[i] = kinds[i].w;
+		rt_cli_bad_word(rw->cli, "--agg", s, w);
+	}
 	a.kind = kinds[i].k;
 	if (kinds[i].f == 0 && a.field)
 		rt_cli_usage_error(rw->cli, "--agg: '%s': %s takes no field",
@@ -400,11 +403,8 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			break;
 		case OPT_CLOSED:
 			closed_given = 1;
-			if (strcmp(optarg, "both") == 0)
-				rw->c.closed_both = 1;
-			else if (strcmp(optarg, "right") != 0)
-				rt_cli_usage_error(cli, "--closed: '%s': use "
-				    "right or both", optarg);
+			rw->c.closed_both = rt_cli_word(cli, "--closed", optarg,
+			    (const char *const[]){ "right", "both", NULL });
 			break;
 		case OPT_TUMBLE:
 		case OPT_SESSION:
@@ -432,15 +432,8 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 			offset_given = 1;
 			break;
 		case OPT_EMIT:
-			if (strcmp(optarg, "enrich") == 0)
-				rw->emit = 1;
-			else if (strcmp(optarg, "close") == 0)
-				rw->emit = 2;
-			else if (strcmp(optarg, "both") == 0)
-				rw->emit = 3;
-			else
-				rt_cli_usage_error(cli, "--emit: '%s': use "
-				    "enrich, close or both", optarg);
+			rw->emit = 1 + rt_cli_word(cli, "--emit", optarg,
+			    (const char *const[]){ "enrich", "close", "both", NULL });
 			break;
 		case OPT_DCAP:
 			dcap_given = 1;
@@ -958,6 +951,7 @@ main(int argc, char *argv[])
 
 	memset(&rw, 0, sizeof rw);
 	rt_cli_init(&cli, "rt-window", usage);
+	cli.longopts = longopts;
 	rw.cli = &cli;
 	rw.time_field = "ts";
 	rw.late_fd = -1;
