@@ -392,7 +392,7 @@ struct rt_win {
 	size_t es;		/* event stride */
 	size_t ws;		/* per window run block */
 	size_t cs;		/* closing window slot stride */
-	int64_t maxt;		/* newest event time, INT64_MIN before any */
+	struct rt_clock clk;	/* newest event time, watermark, lateness */
 	int64_t span;		/* longest look-back, lag included */
 	uint32_t maxrows;
 	uint64_t seq;		/* closing windows created */
@@ -1877,7 +1877,7 @@ rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit, void *arg)
 	w->ring_off = w->dq_off + sizeof(struct dq) * w->ndq;
 	rt_map_init_data(&w->keys, w->ring_off + (c->nwin ? RING_IN * w->es :
 	    0));
-	w->maxt = INT64_MIN;
+	rt_clock_init(&w->clk, c->max_delay, c->lateness, 0);
 	for (i = 0; i < c->nwin; i++) {
 		int64_t s = c->win[i].kind == RT_WK_SLIDING ?
 		    c->win[i].size + c->win[i].lag : 0;
@@ -1955,26 +1955,10 @@ rt_win_free(struct rt_win *w)
 	free(w);
 }
 
-static int64_t
-watermark(const struct rt_win *w)
+struct rt_clock *
+rt_win_clock(struct rt_win *w)
 {
-	if (w->maxt == INT64_MIN)
-		return INT64_MIN;
-	return w->maxt - w->c.max_delay;
-}
-
-int
-rt_win_is_late(const struct rt_win *w, int64_t t)
-{
-	int64_t wm = watermark(w);
-
-	return wm != INT64_MIN && t < wm - w->c.lateness;
-}
-
-int64_t
-rt_win_maxt(const struct rt_win *w)
-{
-	return w->maxt;
+	return &w->clk;
 }
 
 int
@@ -1987,19 +1971,19 @@ rt_win_open(const struct rt_win *w)
 static void
 evict_events(struct rt_win *w, struct wkey *k)
 {
-	int64_t wm = watermark(w);
+	int64_t limit = rt_clock_limit(&w->clk);
 	int64_t horizon;
 
-	if (wm == INT64_MIN || w->c.nwin == 0)
+	if (!rt_clock_started(&w->clk) || w->c.nwin == 0)
 		return;
-	/* A record to come is at wm - lateness or later: its look-back
-	 * windows reach back to horizon (to it, inclusive, with --closed
-	 * both), and its rows windows take the maxrows - 1 events before it,
-	 * all of those at or before wm - lateness coming before it. */
-	horizon = wm - w->c.lateness - w->span - (w->c.closed_both ? 1 : 0);
+	/* A record to come is at the limit or later: its look-back windows
+	 * reach back to horizon (to it, inclusive, with --closed both), and
+	 * its rows windows take the maxrows - 1 events before it, all of
+	 * those at or before the limit coming before it. */
+	horizon = limit - w->span - (w->c.closed_both ? 1 : 0);
 	while (k->n > w->maxrows && ev_t(ev_at(w, k, k->base)) <= horizon &&
 	    ev_t(ev_at(w, k, k->base)) < k->maxt && (w->maxrows == 0 ||
-	    ev_t(ev_at(w, k, k->base + w->maxrows - 1)) <= wm - w->c.lateness)) {
+	    ev_t(ev_at(w, k, k->base + w->maxrows - 1)) <= limit)) {
 		int wi, ok = 1;
 
 		for (wi = 0; wi < w->c.nwin; wi++)
@@ -2061,11 +2045,10 @@ rt_win_advance(struct rt_win *w, int64_t t)
 {
 	int64_t wm;
 
-	if (w->maxt != INT64_MIN && t <= w->maxt)
+	if (!rt_clock_advance(&w->clk, t))
 		return;
-	w->maxt = t;
-	wm = watermark(w);
-	close_due(w, wm - w->c.lateness);
+	wm = rt_clock_watermark(&w->clk);
+	close_due(w, rt_clock_limit(&w->clk));
 	if (w->c.ttl) {
 		while (w->lru_head != RT_MAP_NONE) {
 			struct wkey *k = wk(w, w->lru_head);
@@ -2389,7 +2372,7 @@ rt_win_save(const struct rt_win *w, struct rt_buf *b)
 	uint32_t i, nid = rt_map_idcap(&w->keys);
 
 	put(b, "RTWIN2", 6);
-	put64(b, (uint64_t)w->maxt);
+	rt_clock_save(&w->clk, b);
 	put64(b, w->seq);
 	{
 		/* Counts are per run, never loaded: zeros, so that a state
@@ -2700,7 +2683,7 @@ static const char *
 check_key_times(const struct rt_win *w, struct wkey *k)
 {
 	if (!time_ok(k->maxt) || (k->hasprev && !time_ok(k->lastt)) ||
-	    (w->maxt != INT64_MIN && k->maxt > w->maxt))
+	    (rt_clock_started(&w->clk) && k->maxt > rt_clock_newest(&w->clk)))
 		return "damaged: a time out of range";
 	for (uint32_t j = 0; j < k->n; j++) {
 		int64_t t = ev_t(ev_at(w, k, k->base + j));
@@ -3029,7 +3012,7 @@ check_all(const struct rt_win *w, const uint32_t *hs, uint32_t nh)
 	unsigned char *mark;
 	const char *why;
 
-	if (w->maxt != INT64_MIN && !time_ok(w->maxt))
+	if (!rt_clock_valid(&w->clk))
 		return "damaged: a time out of range";
 	if ((why = check_keys(w)) != NULL || (why = check_lru(w)) != NULL)
 		return why;
@@ -3040,7 +3023,7 @@ check_all(const struct rt_win *w, const uint32_t *hs, uint32_t nh)
 		why = check_sess(w);
 	if (why == NULL)
 		why = check_dist(w);
-	if (why == NULL && w->keys.count && w->maxt == INT64_MIN)
+	if (why == NULL && w->keys.count && !rt_clock_started(&w->clk))
 		why = "damaged: a time out of range";
 	return why;
 }
@@ -3086,7 +3069,8 @@ rt_win_load(struct rt_win *w, const char *p, size_t n)
 	get(&r, magic, 6);
 	if (r.bad || memcmp(magic, "RTWIN2", 6) != 0)
 		return "not an rt-window state";
-	w->maxt = (int64_t)get64(&r);
+	if (!r.bad && rt_clock_load(&w->clk, &r.p, r.end) == -1)
+		r.bad = 1;
 	w->seq = get64(&r);
 	{
 		struct rt_wstats old;	/* counts are per run */

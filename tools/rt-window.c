@@ -583,9 +583,8 @@ late_record(struct rw *rw, const struct rt_rec *r, const struct rt_jdoc *d,
 		rt_cli_drop(cli);
 	} else {
 		char why[160], dur[40];
-		int64_t wm = rt_win_maxt(rw->w) - rw->c.max_delay;
-
-		dur[rt_dur_fmt(wm - t, dur)] = '\0';
+		dur[rt_dur_fmt(rt_clock_behind(rt_win_clock(rw->w), t),
+		    dur)] = '\0';
 		snprintf(why, sizeof why, "late: %s behind the watermark "
 		    "(see --allowed-lateness, --late)", dur);
 		rt_cli_reject(cli, r, why);
@@ -818,7 +817,7 @@ record(struct rw *rw, const struct rt_rec *r)
 			rt_buf_addc(&rw->key, '\0');
 		rt_buf_add(&rw->key, rt_jdoc_text(d, k), d->v[k].len);
 	}
-	if (rt_win_is_late(rw->w, ev.t)) {
+	if (rt_clock_is_late(rt_win_clock(rw->w), ev.t)) {
 		late_record(rw, r, d, ev.t);
 		return;
 	}
@@ -933,7 +932,7 @@ static int64_t
 newest(void *arg)
 {
 	const struct rw *rw = arg;
-	int64_t t = rt_win_maxt(rw->w);
+	int64_t t = rt_clock_newest(rt_win_clock(rw->w));
 
 	return t == INT64_MIN || rw->cli->st.in == 0 ? INT64_MIN : t;
 }
@@ -953,8 +952,8 @@ main(int argc, char *argv[])
 	static struct rt_cli cli;
 	static struct rw rw;
 	struct rt_rec rec;
+	struct rt_clock *clk;
 	int k, n;
-	int64_t last_wall = 0;
 
 	memset(&rw, 0, sizeof rw);
 	rt_cli_init(&cli, "rt-window", usage);
@@ -975,6 +974,8 @@ main(int argc, char *argv[])
 	rt_jdoc_init(&rw.doc, 0);
 	rt_jedit_init(&rw.edit);
 	rw.w = rt_win_new(&rw.c, emit_window, &rw);
+	clk = rt_win_clock(rw.w);
+	clk->idle = rw.idle;
 	if (rw.state_path) {
 		rw.lock_fd = rt_cli_state_lock(&cli, rw.state_path);
 		load_state(&rw);
@@ -1004,8 +1005,7 @@ main(int argc, char *argv[])
 			if (rw.c.nkeys)
 				prefetch_keys(&rw);
 			record(&rw, &rec);
-			if (rw.idle)
-				last_wall = rt_time_now_us();
+			rt_clock_touch(clk);
 			continue;
 		}
 		/* Nothing to read: flush, then wait (for the idle timer when
@@ -1015,25 +1015,14 @@ main(int argc, char *argv[])
 				{ rt_src_fd(&cli.src), POLLIN, 0 },
 				{ rt_cli_term_fd(), POLLIN, 0 }
 			};
-			int timeout = -1;
+			int64_t to;
 
 			if (rw.state_path && rt_cli_usr1)
 				save_state(&rw);
 			rt_cli_idle(&cli);
-			if (rw.idle && rt_win_open(rw.w) && last_wall) {
-				int64_t left = last_wall + rw.idle - rt_time_now_us();
-
-				timeout = left > 0 ? (int)((left + 999) / 1000) : 0;
-			}
-			if (poll(pfd, 2, timeout) == 0 && timeout >= 0) {
-				/* Quiet for the idle timeout: event time
-				 * moves on with the wall clock. */
-				int64_t now = rt_time_now_us();
-
-				rt_win_advance(rw.w, rt_win_maxt(rw.w) +
-				    (now - last_wall));
-				last_wall = now;
-			}
+			rt_clock_wait(clk, pfd, 2, -1, rt_win_open(rw.w), &to);
+			if (to != INT64_MIN)
+				rt_win_advance(rw.w, to);
 		}
 	}
 	/* A signal is not the end of the input: the state keeps what is
