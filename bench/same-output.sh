@@ -178,6 +178,63 @@ same "csv out" "$work/in1.ndjson" -o csv -k customer_id --tumble 1d \
     -a count -a sum:amount
 same "bad records" "$work/in1.ndjson" --stats -k no_such --sliding 1h
 
+# Usage errors: the same words and status for every misuse.
+n=0
+while IFS= read -r args; do
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	same "usage $n: $args" /dev/null $args
+done <<'EOF'
+--agg bogus --sliding 1h
+--agg =count --sliding 1h
+--agg count:x --sliding 1h
+--agg sum --sliding 1h
+--agg count_if:x --sliding 1h
+--agg sum: --sliding 1h
+--lag 1h
+--tumble 1h --lag 1h
+--sliding 1h --lag 1h --lag 2h
+--sliding 1h --lag 0s
+--sliding 1h --closed left
+--tumble 1h --session 1h
+--tumble 1h --session bogus
+--tumble bogus
+--hop 1h
+--hop 2h --size 1h
+--size 1h --sliding 1h
+--offset 1m --sliding 1h
+--distinct-cap 5 --sliding 1h
+--closed both --tumble 1h
+--flush --sliding 1h
+--max-keys 3 --sliding 1h
+--hop 1s --size 1d
+--tumble 1s --max-delay 1d
+--session 1s --allowed-lateness 1d
+--late x --late-pass --sliding 1h
+--emit close --sliding 1h
+--emit enrich --hop 1h --size 2h
+--emit both --session 1h
+--emit bogus --tumble 1h
+-a s=sum:amount -a s=max:amount --sliding 1h
+-a count --sliding 1h --sliding 1h
+--sliding 4000000d
+--tumble 1h --max-delay 4000000d
+--sliding 1h --idle-timeout 4000000d
+--session 1h -a distinct:x
+--tumble 1h -a prev:x
+--rows 0
+--rows 5 --lag 1h
+--sliding 12345678901234567890123456789012345678901234567890123456789012345678901234567890s
+--tumble 123456789012345678901234567890123456789012345678901234567890123456789012345678s
+-a count_if:a=1 -a count_if:a=2 -a count_if:a=3 -a count_if:a=4 -a count_if:a=5 -a count_if:a=6 -a count_if:a=7 -a count_if:a=8 -a count_if:a=9 -a count_if:a=10 -a count_if:a=11 -a count_if:a=12 -a count_if:a=13 -a count_if:a=14 -a count_if:a=15 -a count_if:a=16 -a count_if:a=17 -a count_if:a=18 -a count_if:a=19 -a count_if:a=20 -a count_if:a=21 -a count_if:a=22 -a count_if:a=23 -a count_if:a=24 -a count_if:a=25 -a count_if:a=26 -a count_if:a=27 -a count_if:a=28 -a count_if:a=29 -a count_if:a=30 -a count_if:a=31 -a count_if:a=32 -a count_if:a=33 --sliding 1h
+--bogus
+--sliding
+--ttl 0s --sliding 1h
+--max-delay -1s --sliding 1h
+-k a,b,,c --sliding 1h --max-keys 2
+--time-unit bogus --sliding 1h
+EOF
+
 # --idle-timeout: records 0.5 s apart, then a pause of 2 s; event time
 # moves on with the wall clock and the first 1 s window closes in the
 # pause, before the next record comes.

@@ -20,13 +20,6 @@ rt_clock_init(struct rt_clock *c, int64_t max_delay, int64_t lateness,
 	c->idle = idle;
 }
 
-void
-rt_clock_touch(struct rt_clock *c)
-{
-	if (c->idle)
-		c->last_wall = rt_time_now_us();
-}
-
 /* Does the idle timer run (see rt_clock_wait)? */
 static int
 idle_runs(const struct rt_clock *c, int armed)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "rtime.h"
 
 struct rt_clock {
 	int64_t newest;		/* newest event time, INT64_MIN before any */
@@ -101,9 +102,21 @@ rt_clock_advance(struct rt_clock *c, int64_t t)
 	return 1;
 }
 
+/* Set the idle timeout (0: no idle timer). */
+static inline void
+rt_clock_set_idle(struct rt_clock *c, int64_t idle)
+{
+	c->idle = idle;
+}
+
 /* A record came (whatever became of it): the idle timer restarts.  Reads
  * the wall clock only with an idle timeout. */
-void rt_clock_touch(struct rt_clock *c);
+static inline void
+rt_clock_touch(struct rt_clock *c)
+{
+	if (c->idle)
+		c->last_wall = rt_time_now_us();
+}
 
 /*
  * Nothing to read: wait in poll(2) on fds[0, n) (the caller's: its input,
