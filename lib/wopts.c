@@ -304,7 +304,7 @@ check_given(struct rt_wopts *o)
 		return why(o, "--distinct-cap goes with -a distinct:F");
 	if (o->closed_given && !sliding)
 		return why(o, "--closed goes with --sliding");
-	if (o->flush && !o->state)
+	if (o->flush && !o->state_path)
 		return why(o, "--flush goes with --state");
 	if (c->max_keys && c->nkeys == 0)
 		return why(o, "--max-keys goes with -k (without a key there is "
@@ -426,7 +426,7 @@ rt_wopts_finish(struct rt_wopts *o)
 	if ((e = close_shape(o)) != NULL || (e = check_given(o)) != NULL ||
 	    (e = check_limits(o)) != NULL)
 		return e;
-	if (o->late_file && o->late_pass)
+	if (o->late_path && o->late_pass)
 		return why(o, "--late and --late-pass exclude each other");
 	if (c->nagg == 0)
 		(void)rt_wopts_agg(o, "count");
@@ -449,4 +449,100 @@ rt_wopts_finish(struct rt_wopts *o)
 		return e;
 	config_text(o);
 	return NULL;
+}
+
+/* ---- the tool side --------------------------------------------------- */
+
+static void
+check(struct rt_cli *cli, const char *err)
+{
+	if (err)
+		rt_cli_usage_error(cli, "%s", err);
+}
+
+/* The options that shape the windows and their aggregates. */
+static int
+window_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
+    const char *arg)
+{
+	static const char *const closing[] = { "tumble", "hop", "session" };
+	static const enum rt_wclose ckind[] = { RT_WC_TUMBLE, RT_WC_HOP,
+	    RT_WC_SESSION };
+	int ci = opt == RT_WO_TUMBLE ? 0 : opt == RT_WO_HOP ? 1 : 2;
+
+	switch (opt) {
+	case 'a': check(cli, rt_wopts_agg(o, arg)); break;
+	case RT_WO_SLIDING:
+		check(cli, rt_wopts_sliding(o, rt_cli_dur(cli, "sliding", arg,
+		    0), arg));
+		break;
+	case RT_WO_ROWS:
+		rt_wopts_rows(o, (uint32_t)rt_cli_count(cli, "rows", arg, 1,
+		    UINT32_MAX));
+		break;
+	case RT_WO_LAG:
+		check(cli, rt_wopts_lag_ok(o));
+		check(cli, rt_wopts_lag(o, rt_cli_dur(cli, "lag", arg, 1), arg));
+		break;
+	case RT_WO_CLOSED: check(cli, rt_wopts_closed(o, arg)); break;
+	case RT_WO_TUMBLE:
+	case RT_WO_HOP:
+	case RT_WO_SESSION:
+		check(cli, rt_wopts_close(o, ckind[ci]));
+		check(cli, rt_wopts_close_size(o, rt_cli_dur(cli, closing[ci],
+		    arg, 0), arg));
+		break;
+	case RT_WO_SIZE: o->size = rt_cli_dur(cli, "size", arg, 0); break;
+	case RT_WO_OFFSET:
+		o->c.offset = rt_cli_dur(cli, "offset", arg, 1);
+		o->offset_given = 1;
+		break;
+	case RT_WO_EMIT: check(cli, rt_wopts_emit(o, arg)); break;
+	case RT_WO_DCAP:
+		o->dcap_given = 1;
+		o->c.distinct_cap = (uint32_t)rt_cli_count(cli, "distinct-cap",
+		    arg, 1, UINT32_MAX);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Keys, time and state. */
+static int
+other_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
+    const char *arg)
+{
+	switch (opt) {
+	case 'k': rt_wopts_keys(o, arg); break;
+	case RT_WO_TIME: o->time_field = arg; break;
+	case RT_WO_MAXDELAY:
+		o->c.max_delay = rt_cli_dur(cli, "max-delay", arg, 1);
+		break;
+	case RT_WO_LATENESS:
+		o->c.lateness = rt_cli_dur(cli, "allowed-lateness", arg, 1);
+		break;
+	case RT_WO_LATE: o->late_path = arg; break;
+	case RT_WO_LATEPASS: o->late_pass = 1; break;
+	case RT_WO_IDLE: o->idle = rt_cli_dur(cli, "idle-timeout", arg, 0); break;
+	case RT_WO_STATE: o->state_path = arg; break;
+	case RT_WO_FLUSH: o->flush = 1; break;
+	case RT_WO_MAXKEYS:
+		o->c.max_keys = (uint32_t)rt_cli_count(cli, "max-keys", arg, 1,
+		    UINT32_MAX);
+		break;
+	case RT_WO_TTL: o->c.ttl = rt_cli_dur(cli, "ttl", arg, 0); break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+int
+rt_wopts_opt(struct rt_wopts *o, struct rt_cli *cli, int opt,
+    const char *arg)
+{
+	return window_option(o, cli, opt, arg) || other_option(o, cli, opt,
+	    arg);
 }

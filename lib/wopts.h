@@ -4,7 +4,9 @@
  * window shapes and their labels, what is emitted, the limits on windows
  * a record may touch, and the text that fingerprints a state file.  The
  * tool parses durations and counts (lib/cli) and reports the errors these
- * calls return, worded for the user.  rt-window(1), "OPTIONS", "Limits".
+ * calls return, worded for the user; rt_wopts_opt is the tool side (like
+ * cli.h: it parses with lib/cli and exits 2 on misuse).  rt-window(1),
+ * "OPTIONS", "Limits".
  */
 #ifndef RT_WOPTS_H
 #define RT_WOPTS_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "window.h"
 
 /* --emit. */
@@ -25,12 +28,29 @@ struct rt_wopts {
 	int offset_given, dcap_given, closed_given;
 	enum rt_wemit emit;
 	int64_t idle;		/* --idle-timeout, for the range check */
-	int flush, state, late_file, late_pass;	/* given? */
+	const char *state_path;	/* --state FILE, or NULL */
+	const char *late_path;	/* --late FILE, or NULL */
+	int flush, late_pass;
 	/* Set by rt_wopts_finish: */
 	int close_silent;	/* --emit enrich with --tumble: no window records */
 	struct rt_buf config;	/* the options that shape the state, as text */
 	char *why;		/* the last error message */
 };
+
+/* rt-window's own options, as getopt_long gives them (-k and -a are 'k'
+ * and 'a'). */
+enum rt_wopt_id {
+	RT_WO_TIME = RT_OPT_TOOL, RT_WO_SLIDING, RT_WO_ROWS, RT_WO_LAG,
+	RT_WO_CLOSED, RT_WO_TUMBLE, RT_WO_HOP, RT_WO_SIZE, RT_WO_SESSION,
+	RT_WO_OFFSET, RT_WO_EMIT, RT_WO_DCAP, RT_WO_MAXDELAY, RT_WO_LATENESS,
+	RT_WO_LATE, RT_WO_LATEPASS, RT_WO_IDLE, RT_WO_STATE, RT_WO_FLUSH,
+	RT_WO_MAXKEYS, RT_WO_TTL
+};
+
+/* Take rt-window's option opt with argument arg: 1, or 0 when opt is not
+ * one of them.  Bad values exit 2 (rt_cli_usage_error). */
+int rt_wopts_opt(struct rt_wopts *o, struct rt_cli *cli, int opt,
+    const char *arg);
 
 /* Every call that returns a const char * returns NULL, or a usage error
  * ("--agg: 'x': unknown aggregate (...)") in o->why, valid until the next

@@ -9,49 +9,41 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "evclock.h"
 #include "jedit.h"
-#include "state.h"
+#include "tstate.h"
 #include "window.h"
 #include "wopts.h"
 #include "wread.h"
-
-enum {
-	OPT_TIME = RT_OPT_TOOL, OPT_SLIDING, OPT_ROWS, OPT_LAG, OPT_CLOSED,
-	OPT_TUMBLE, OPT_HOP, OPT_SIZE, OPT_SESSION, OPT_OFFSET, OPT_EMIT,
-	OPT_DCAP, OPT_MAXDELAY, OPT_LATENESS, OPT_LATE, OPT_LATEPASS,
-	OPT_IDLE, OPT_STATE, OPT_FLUSH, OPT_MAXKEYS, OPT_TTL
-};
 
 static const struct option longopts[] = {
 	RT_CLI_LONGOPTS,
 	RT_CLI_TIMEOPTS,
 	{ "key", required_argument, NULL, 'k' },
 	{ "agg", required_argument, NULL, 'a' },
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "sliding", required_argument, NULL, OPT_SLIDING },
-	{ "rows", required_argument, NULL, OPT_ROWS },
-	{ "lag", required_argument, NULL, OPT_LAG },
-	{ "closed", required_argument, NULL, OPT_CLOSED },
-	{ "tumble", required_argument, NULL, OPT_TUMBLE },
-	{ "hop", required_argument, NULL, OPT_HOP },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "offset", required_argument, NULL, OPT_OFFSET },
-	{ "emit", required_argument, NULL, OPT_EMIT },
-	{ "distinct-cap", required_argument, NULL, OPT_DCAP },
-	{ "max-delay", required_argument, NULL, OPT_MAXDELAY },
-	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
-	{ "late", required_argument, NULL, OPT_LATE },
-	{ "late-pass", no_argument, NULL, OPT_LATEPASS },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "flush", no_argument, NULL, OPT_FLUSH },
-	{ "max-keys", required_argument, NULL, OPT_MAXKEYS },
-	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "time", required_argument, NULL, RT_WO_TIME },
+	{ "sliding", required_argument, NULL, RT_WO_SLIDING },
+	{ "rows", required_argument, NULL, RT_WO_ROWS },
+	{ "lag", required_argument, NULL, RT_WO_LAG },
+	{ "closed", required_argument, NULL, RT_WO_CLOSED },
+	{ "tumble", required_argument, NULL, RT_WO_TUMBLE },
+	{ "hop", required_argument, NULL, RT_WO_HOP },
+	{ "size", required_argument, NULL, RT_WO_SIZE },
+	{ "session", required_argument, NULL, RT_WO_SESSION },
+	{ "offset", required_argument, NULL, RT_WO_OFFSET },
+	{ "emit", required_argument, NULL, RT_WO_EMIT },
+	{ "distinct-cap", required_argument, NULL, RT_WO_DCAP },
+	{ "max-delay", required_argument, NULL, RT_WO_MAXDELAY },
+	{ "allowed-lateness", required_argument, NULL, RT_WO_LATENESS },
+	{ "late", required_argument, NULL, RT_WO_LATE },
+	{ "late-pass", no_argument, NULL, RT_WO_LATEPASS },
+	{ "idle-timeout", required_argument, NULL, RT_WO_IDLE },
+	{ "state", required_argument, NULL, RT_WO_STATE },
+	{ "flush", no_argument, NULL, RT_WO_FLUSH },
+	{ "max-keys", required_argument, NULL, RT_WO_MAXKEYS },
+	{ "ttl", required_argument, NULL, RT_WO_TTL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -106,11 +98,9 @@ struct rw {
 	struct rt_win *w;
 	struct rt_clock *clk;	/* the engine's */
 	struct rt_wread rd;	/* records into events */
-	const char *late_path;
 	struct rt_out late;	/* --late FILE */
 	uint64_t nlate;
-	const char *state_path;
-	int lock_fd;		/* the state's lock, held to the end */
+	struct rt_tstate st;	/* --state FILE */
 	/* Per record scratch. */
 	struct rt_jdoc doc;
 	struct rt_jedit edit;
@@ -120,106 +110,20 @@ struct rw {
 /* ---- options ------------------------------------------------------- */
 
 static void
-check(struct rt_cli *cli, const char *err)
-{
-	if (err)
-		rt_cli_usage_error(cli, "%s", err);
-}
-
-/* The options that shape the windows and their aggregates: 0 when opt
- * is not one. */
-static int
-window_option(struct rt_cli *cli, struct rt_wopts *o, int opt,
-    const char *arg)
-{
-	static const char *const closing[] = { "tumble", "hop", "session" };
-	int ci = opt == OPT_TUMBLE ? 0 : opt == OPT_HOP ? 1 : 2;
-
-	switch (opt) {
-	case 'a': check(cli, rt_wopts_agg(o, arg)); break;
-	case OPT_SLIDING:
-		check(cli, rt_wopts_sliding(o, rt_cli_dur(cli, "sliding", arg,
-		    0), arg));
-		break;
-	case OPT_ROWS:
-		rt_wopts_rows(o, (uint32_t)rt_cli_count(cli, "rows", arg, 1,
-		    UINT32_MAX));
-		break;
-	case OPT_LAG:
-		check(cli, rt_wopts_lag_ok(o));
-		check(cli, rt_wopts_lag(o, rt_cli_dur(cli, "lag", arg, 1), arg));
-		break;
-	case OPT_CLOSED: check(cli, rt_wopts_closed(o, arg)); break;
-	case OPT_TUMBLE:
-	case OPT_HOP:
-	case OPT_SESSION:
-		check(cli, rt_wopts_close(o, ci == 0 ? RT_WC_TUMBLE : ci == 1 ?
-		    RT_WC_HOP : RT_WC_SESSION));
-		check(cli, rt_wopts_close_size(o, rt_cli_dur(cli, closing[ci],
-		    arg, 0), arg));
-		break;
-	case OPT_SIZE: o->size = rt_cli_dur(cli, "size", arg, 0); break;
-	case OPT_OFFSET:
-		o->c.offset = rt_cli_dur(cli, "offset", arg, 1);
-		o->offset_given = 1;
-		break;
-	case OPT_EMIT: check(cli, rt_wopts_emit(o, arg)); break;
-	case OPT_DCAP:
-		o->dcap_given = 1;
-		o->c.distinct_cap = (uint32_t)rt_cli_count(cli, "distinct-cap",
-		    arg, 1, UINT32_MAX);
-		break;
-	default:
-		return 0;
-	}
-	return 1;
-}
-
-/* Keys, time and state: 0 when opt is not one of them. */
-static int
-other_option(struct rt_cli *cli, struct rw *rw, int opt, const char *arg)
-{
-	struct rt_wopts *o = &rw->o;
-
-	switch (opt) {
-	case 'k': rt_wopts_keys(o, arg); break;
-	case OPT_TIME: o->time_field = arg; break;
-	case OPT_MAXDELAY:
-		o->c.max_delay = rt_cli_dur(cli, "max-delay", arg, 1);
-		break;
-	case OPT_LATENESS:
-		o->c.lateness = rt_cli_dur(cli, "allowed-lateness", arg, 1);
-		break;
-	case OPT_LATE: rw->late_path = arg; o->late_file = 1; break;
-	case OPT_LATEPASS: o->late_pass = 1; break;
-	case OPT_IDLE: o->idle = rt_cli_dur(cli, "idle-timeout", arg, 0); break;
-	case OPT_STATE: rw->state_path = arg; o->state = 1; break;
-	case OPT_FLUSH: o->flush = 1; break;
-	case OPT_MAXKEYS:
-		o->c.max_keys = (uint32_t)rt_cli_count(cli, "max-keys", arg, 1,
-		    UINT32_MAX);
-		break;
-	case OPT_TTL: o->c.ttl = rt_cli_dur(cli, "ttl", arg, 0); break;
-	default:
-		return 0;
-	}
-	return 1;
-}
-
-static void
 options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
+	const char *err;
 	int opt, li;
 
 	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:a:", longopts,
 	    &li)) != -1) {
-		if (window_option(cli, &rw->o, opt, optarg) ||
-		    other_option(cli, rw, opt, optarg))
+		if (rt_wopts_opt(&rw->o, cli, opt, optarg))
 			continue;
 		if (opt == '?' || opt == ':' || !rt_cli_opt(cli, opt, optarg))
 			rt_cli_bad_option(cli, argv, opt);
 	}
-	check(cli, rt_wopts_finish(&rw->o));
+	if ((err = rt_wopts_finish(&rw->o)) != NULL)
+		rt_cli_usage_error(cli, "%s", err);
 }
 
 /* ---- records ------------------------------------------------------- */
@@ -256,11 +160,11 @@ late_record(struct rw *rw, const struct rt_rec *r, const struct rt_jdoc *d,
 		rw->out.len = 0;
 		rt_jedit_finish(&rw->edit, &rw->out);
 		rt_cli_emit(cli, r, rw->out.p, rw->out.len);
-	} else if (rw->late_path) {
+	} else if (rw->o.late_path) {
 		if (rt_out_write(&rw->late, r->raw, r->rawlen) == -1 ||
 		    rt_out_putc(&rw->late, '\n') == -1 ||
 		    rt_out_end(&rw->late) == -1)
-			rt_cli_fatal(cli, "%s: %s", rw->late_path,
+			rt_cli_fatal(cli, "%s: %s", rw->o.late_path,
 			    strerror(rw->late.err));
 		rt_cli_drop(cli);
 	} else {
@@ -362,50 +266,17 @@ newest(void *arg)
 	return t == INT64_MIN || rw->cli->st.in == 0 ? INT64_MIN : t;
 }
 
+/* The engine's state, for lib/tstate. */
 static void
-load_state(struct rw *rw)
+save_body(void *arg, struct rt_buf *b)
 {
-	struct rt_buf b = RT_BUF_INIT;
-	const char *why;
-	size_t body;
-
-	if (rt_state_load(rw->state_path, &b) == -1) {
-		if (errno == ENOENT)
-			return;
-		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path,
-		    strerror(errno));
-	}
-	why = rt_state_check(&b, "rt-window", rw->o.config.p, rw->o.config.len,
-	    &body);
-	if (why == NULL)
-		why = rt_win_load(rw->w, b.p + body, b.len - body);
-	if (why)
-		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path, why);
-	rt_buf_release(&b);
+	rt_win_save(((struct rw *)arg)->w, b);
 }
 
-/* Output first, then the state: a run killed in between writes its output
- * again when run again (at least once), and never loses it. */
-static void
-save_state(struct rw *rw)
+static const char *
+load_body(void *arg, const char *p, size_t n)
 {
-	struct rt_buf b = RT_BUF_INIT;
-
-	rt_cli_idle(rw->cli);
-	rt_state_header(&b, "rt-window", rw->o.config.p, rw->o.config.len);
-	rt_win_save(rw->w, &b);
-	if (rt_state_save(rw->state_path, b.p, b.len) == -1)
-		rt_cli_fatal(rw->cli, "%s: %s", rw->state_path,
-		    strerror(errno));
-	rt_buf_release(&b);
-}
-
-/* A barrier: the state for this point on disk before it is passed on. */
-static void
-on_control(void *arg, const struct rt_ctl *ctl)
-{
-	if (ctl->kind == RT_CTL_BARRIER)
-		save_state(arg);
+	return rt_win_load(((struct rw *)arg)->w, p, n);
 }
 
 /* ---- the run ------------------------------------------------------- */
@@ -429,16 +300,11 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	rw->w = rt_win_new(&rw->o.c, emit_window, rw);
 	rw->clk = rt_win_clock(rw->w);
 	rt_clock_set_idle(rw->clk, rw->o.idle);
-	if (rw->state_path) {
-		rw->lock_fd = rt_cli_state_lock(cli, rw->state_path);
-		load_state(rw);
-		cli->control = on_control;
-		cli->control_arg = rw;
-		rt_cli_allow(cli, rw->state_path, RT_SB_WRITE | RT_SB_DIR);
-	}
+	rt_tstate_open(&rw->st, cli, rw->o.state_path, "rt-window",
+	    rw->o.config.p, rw->o.config.len, save_body, load_body, rw);
 	/* Late records are few: each goes to the file at once. */
-	if (rw->late_path && rt_out_open(&rw->late, rw->late_path) == -1)
-		rt_cli_fatal(cli, "%s: %s", rw->late_path, strerror(errno));
+	if (rw->o.late_path && rt_out_open(&rw->late, rw->o.late_path) == -1)
+		rt_cli_fatal(cli, "%s: %s", rw->o.late_path, strerror(errno));
 	rw->late.unbuffered = 1;
 	cli->st.extra = extra_stats;
 	cli->st.extra_arg = rw;
@@ -458,8 +324,8 @@ wait_input(struct rw *rw)
 	};
 	int64_t to;
 
-	if (rw->state_path && rt_cli_usr1)
-		save_state(rw);
+	if (rw->st.path && rt_cli_usr1)
+		rt_tstate_save(&rw->st);
 	rt_cli_idle(rw->cli);
 	rt_clock_wait(rw->clk, pfd, 2, -1, rt_win_open(rw->w), &to);
 	if (to != INT64_MIN)
@@ -474,19 +340,18 @@ finish(struct rw *rw)
 
 	/* A signal is not the end of the input: the state keeps what is
 	 * open, --flush or not. */
-	if (!rw->state_path || (rw->o.flush && !rt_cli_term))
+	if (!rw->st.path || (rw->o.flush && !rt_cli_term))
 		rt_win_close_all(rw->w);
-	if (rw->state_path)
-		save_state(rw);
-	if (rw->late_path && rt_out_close(&rw->late) == -1)
-		rt_cli_fatal(rw->cli, "%s: %s", rw->late_path,
+	if (rw->st.path)
+		rt_tstate_save(&rw->st);
+	if (rw->o.late_path && rt_out_close(&rw->late) == -1)
+		rt_cli_fatal(rw->cli, "%s: %s", rw->o.late_path,
 		    strerror(rw->late.err));
 	rt_cli_fcheck(rw->cli, &rw->rd.fc);
 	k = rt_cli_finish(rw->cli);
 	/* Saved: the lock goes now, not when the process is gone (a leak
 	 * checker's helper at exit would hold it on). */
-	if (rw->state_path)
-		close(rw->lock_fd);
+	rt_tstate_close(&rw->st);
 	rt_win_free(rw->w);
 	rt_wread_release(&rw->rd);
 	rt_jdoc_release(&rw->doc);
@@ -507,7 +372,7 @@ main(int argc, char *argv[])
 
 	setup(&cli, &rw, argc, argv);
 	rt_cli_start(&cli, argc, argv, optind);
-	if (rw.state_path)
+	if (rw.st.path)
 		rt_cli_catch_term();
 	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k != 1) {
