@@ -540,8 +540,10 @@ rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 }
 
 void
-rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage)
+rt_win_prefetch(void *arg, uint64_t h, int stage)
 {
+	const struct rt_win *w = arg;
+
 	if (stage == 0) {
 		rt_map_prefetch(&w->keys, h);
 	} else if (stage == 1) {

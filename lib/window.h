@@ -116,8 +116,9 @@ void rt_win_add(struct rt_win *w, const struct rt_wev *ev,
 /* A hint, for speed only: a record with key hash h (rt_hash of its key
  * text) comes in a few records.  Stage 0 (three records ahead) loads its
  * map slot; stage 1 (two ahead) its state, the slot being in cache by
- * then; stage 2 (next) the newest events of its ring. */
-void rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage);
+ * then; stage 2 (next) the newest events of its ring.  w is the engine
+ * (struct rt_win *): the call is an rt_sniff_hint_fn (sniff.h). */
+void rt_win_prefetch(void *w, uint64_t h, int stage);
 /* End of input: close and emit every open window. */
 void rt_win_close_all(struct rt_win *w);
 /* Is any closing window open (the idle timer matters)? */

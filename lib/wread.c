@@ -81,12 +81,10 @@ field(const struct rt_wread *r, const struct rt_jdoc *d,
 	return s >= 0 ? r->node[s] : rt_jdoc_get(d, 0, name, strlen(name));
 }
 
-int
-rt_wread_find(struct rt_wread *r, const struct rt_jdoc *d)
+/* Over the first records: are the -k and --time fields there at all? */
+static int
+check_fields(struct rt_wread *r, const struct rt_jdoc *d)
 {
-	rt_fset_find(&r->fs, d, r->node);
-	if (r->fc.told)
-		return 0;
 	if (r->time_field && field(r, d, RT_WR_TIME, 0, r->time_field))
 		rt_fcheck_saw(&r->fc, r->fc_time);
 	for (int i = 0; i < r->c->nkeys; i++)
@@ -95,9 +93,9 @@ rt_wread_find(struct rt_wread *r, const struct rt_jdoc *d)
 	return rt_fcheck_look(&r->fc);
 }
 
-const char *
-rt_wread_time(struct rt_wread *r, const struct rt_jdoc *d,
-    struct rt_timeopt *o, int64_t *t)
+static const char *
+event_time(struct rt_wread *r, const struct rt_jdoc *d, struct rt_timeopt *o,
+    int64_t *t)
 {
 	const char *err;
 
@@ -110,8 +108,9 @@ rt_wread_time(struct rt_wread *r, const struct rt_jdoc *d,
 	return rt_state_time_ok(*t) ? NULL : "time out of range";
 }
 
-int
-rt_wread_key(struct rt_wread *r, const struct rt_jdoc *d)
+/* Build d's key: -1, or the index of the first -k field it lacks. */
+static int
+event_key(struct rt_wread *r, const struct rt_jdoc *d)
 {
 	r->key.len = 0;
 	for (int i = 0; i < r->c->nkeys; i++) {
@@ -147,9 +146,9 @@ conditions(struct rt_wread *r, const struct rt_jdoc *d)
 	return cond;
 }
 
-void
-rt_wread_event(struct rt_wread *r, const struct rt_jdoc *d,
-    struct rt_wev *ev)
+/* The values of the aggregates, the key and its hash. */
+static void
+event_values(struct rt_wread *r, const struct rt_jdoc *d, struct rt_wev *ev)
 {
 	const struct rt_wconf *c = r->c;
 	int i;
@@ -185,4 +184,18 @@ rt_wread_event(struct rt_wread *r, const struct rt_jdoc *d,
 	ev->dh = r->dh;
 	ev->prev = r->prev;
 	ev->prevlen = r->prevlen;
+}
+
+enum rt_wread_status
+rt_wread_record(struct rt_wread *r, const struct rt_jdoc *d,
+    struct rt_timeopt *o, struct rt_wev *ev)
+{
+	rt_fset_find(&r->fs, d, r->node);
+	r->fc_due = r->fc.told ? 0 : check_fields(r, d);
+	if ((r->why = event_time(r, d, o, &ev->t)) != NULL)
+		return RT_WR_BADTIME;
+	if ((r->nokey = event_key(r, d)) >= 0)
+		return RT_WR_NOKEY;
+	event_values(r, d, ev);
+	return RT_WR_OK;
 }

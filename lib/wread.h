@@ -38,6 +38,9 @@ struct rt_wread {
 	int *slot;
 	int first[RT_WR_NLISTS];
 	uint32_t node[RT_FSET_MAX];
+	int fc_due;		/* see rt_wread_record */
+	const char *why;	/* RT_WR_BADTIME: why */
+	int nokey;		/* RT_WR_NOKEY: which */
 	/* The event's scratch. */
 	struct rt_buf key, tmp;
 	double *num;
@@ -53,24 +56,24 @@ void rt_wread_init(struct rt_wread *r, const struct rt_wconf *c,
     const char *time_field, rt_sniff_hint_fn *hint, void *arg);
 void rt_wread_release(struct rt_wread *r);
 
-/* Find the fields of the object d (a record, parsed); over the first
- * records, count the -k and --time fields: 1 when the verdict is due
- * (rt_cli_fcheck), else 0. */
-int rt_wread_find(struct rt_wread *r, const struct rt_jdoc *d);
+/* What rt_wread_record found. */
+enum rt_wread_status {
+	RT_WR_OK,		/* *ev filled */
+	RT_WR_BADTIME,		/* no event time: r->why says why */
+	RT_WR_NOKEY		/* -k field r->nokey is missing */
+};
 
-/* The event time of d (found): NULL and *t set, or the reason it cannot
- * be had: "time field missing", the parser's reason, or "time out of
- * range" (beyond what a state file holds, rtpipe(7) STATE FILES). */
-const char *rt_wread_time(struct rt_wread *r, const struct rt_jdoc *d,
-    struct rt_timeopt *o, int64_t *t);
-
-/* Build d's key: -1, or the index of the first -k field it lacks. */
-int rt_wread_key(struct rt_wread *r, const struct rt_jdoc *d);
-
-/* Fill ev (but its time) from d, found and keyed: the key, its hash when
- * sniffed, the aggregates' values.  ev points into r's scratch, valid
- * until the next call. */
-void rt_wread_event(struct rt_wread *r, const struct rt_jdoc *d,
-    struct rt_wev *ev);
+/*
+ * Read the object d (a record, parsed) into *ev: its fields found in one
+ * pass, its event time, its key (the -k fields' JSON texts joined by
+ * '\0') and its hash when sniffed, the aggregates' values.  ev points
+ * into r's scratch, valid until the next call.  The event time's reasons:
+ * "time field missing", the parser's reason, or "time out of range"
+ * (beyond what a state file holds, rtpipe(7) STATE FILES).  Over the
+ * first records it also counts the -k and --time fields: r->fc_due is
+ * then 1 when the verdict is due (rt_cli_fcheck).
+ */
+enum rt_wread_status rt_wread_record(struct rt_wread *r,
+    const struct rt_jdoc *d, struct rt_timeopt *o, struct rt_wev *ev);
 
 #endif

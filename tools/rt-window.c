@@ -192,8 +192,7 @@ record(struct rw *rw, const struct rt_rec *r)
 	struct rt_cli *cli = rw->cli;
 	const struct rt_jdoc *d = rt_rec_parse(r, &rw->doc);
 	struct rt_wev ev;
-	const char *err;
-	int i;
+	enum rt_wread_status k;
 
 	if (d == NULL) {
 		rt_cli_reject_json(cli, r, &rw->doc);
@@ -203,21 +202,22 @@ record(struct rw *rw, const struct rt_rec *r)
 		rt_cli_reject(cli, r, "not a JSON object");
 		return;
 	}
-	if (rt_wread_find(&rw->rd, d))
+	k = rt_wread_record(&rw->rd, d, &cli->topt, &ev);
+	if (rw->rd.fc_due)
 		rt_cli_fcheck(cli, &rw->rd.fc);
-	if ((err = rt_wread_time(&rw->rd, d, &cli->topt, &ev.t)) != NULL) {
-		reject_field(cli, r, rw->o.time_field, err);
+	if (k == RT_WR_BADTIME) {
+		reject_field(cli, r, rw->o.time_field, rw->rd.why);
 		return;
 	}
-	if ((i = rt_wread_key(&rw->rd, d)) >= 0) {
-		reject_field(cli, r, rw->o.c.keys[i], "key field missing");
+	if (k == RT_WR_NOKEY) {
+		reject_field(cli, r, rw->o.c.keys[rw->rd.nokey],
+		    "key field missing");
 		return;
 	}
 	if (rt_clock_is_late(rw->clk, ev.t)) {
 		late_record(rw, r, d, ev.t);
 		return;
 	}
-	rt_wread_event(&rw->rd, d, &ev);
 	rt_win_advance(rw->w, ev.t);
 	if (rw->o.c.nwin || rw->o.c.enrich_close) {
 		rt_jedit_start(&rw->edit, d);
@@ -227,15 +227,6 @@ record(struct rw *rw, const struct rt_rec *r)
 		rt_win_add(rw->w, &ev, NULL);
 		rt_cli_drop(cli);	/* taken into its windows */
 	}
-}
-
-/* A hint from the keys sniffed ahead (lib/sniff.h). */
-static void
-prefetch(void *arg, uint64_t h, int stage)
-{
-	const struct rw *rw = arg;
-
-	rt_win_prefetch(rw->w, h, stage);
 }
 
 /* ---- stats and state ----------------------------------------------- */
@@ -294,10 +285,10 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	options(cli, rw, argc, argv);
 	tf = strcmp(rw->o.time_field, "arrival") == 0 ? NULL :
 	    rw->o.time_field;
-	rt_wread_init(&rw->rd, &rw->o.c, tf, prefetch, rw);
+	rw->w = rt_win_new(&rw->o.c, emit_window, rw);
+	rt_wread_init(&rw->rd, &rw->o.c, tf, rt_win_prefetch, rw->w);
 	rt_jdoc_init(&rw->doc, 0);
 	rt_jedit_init(&rw->edit);
-	rw->w = rt_win_new(&rw->o.c, emit_window, rw);
 	rw->clk = rt_win_clock(rw->w);
 	rt_clock_set_idle(rw->clk, rw->o.idle);
 	rt_tstate_open(&rw->st, cli, rw->o.state_path, "rt-window",
