@@ -85,6 +85,8 @@ part_add(struct wpart *w, double x, int sign, int sd)
 {
 	double d;
 
+	/* A number leaves only a part it entered. */
+	assert(sign == 1 || (sign == -1 && w->n > 0));
 	if (w->n == 0 && sign > 0) {
 		w->shift = x;
 		w->qexp = 0;
@@ -180,6 +182,7 @@ dq_buf(struct dq *q)
 static inline uint64_t
 dq_at(const struct dq *q, uint32_t i)
 {
+	assert(i < q->n);
 	return dq_cbuf(q)[(q->head + i) & (dq_cap(q) - 1)];
 }
 
@@ -197,6 +200,7 @@ dq_push(struct dq *q, uint64_t v)
 static inline uint64_t
 dq_front(const struct dq *q)
 {
+	assert(q->n > 0);
 	return dq_cbuf(q)[q->head];
 }
 
@@ -209,6 +213,7 @@ dq_back(const struct dq *q)
 static inline void
 dq_popfront(struct dq *q)
 {
+	assert(q->n > 0);
 	q->head = (q->head + 1) & (dq_cap(q) - 1);
 	q->n--;
 }
@@ -262,6 +267,7 @@ dtab_inc(struct dtab *t, uint64_t owner, uint64_t h)
 	if (t->e == NULL || (t->n + 1) * 4 > (t->mask + 1) * 3)
 		rt_dtab_grow(t);
 	i = dtab_find(t, owner, h);
+	assert(t->n <= t->mask);	/* never full: find ends */
 	if (t->e[i].cnt++)
 		return 0;
 	t->e[i].owner = owner;

@@ -62,6 +62,7 @@ wq_top(const struct rt_win *w)
 static void
 wq_pop(struct rt_win *w)
 {
+	assert(w->qn || w->nheap);
 	if (w->qn && !(w->nheap && wq_less(&w->heap[0], run_at(w, 0)))) {
 		w->qhead = (w->qhead + 1) & (w->qcap - 1);
 		w->qn--;
@@ -150,13 +151,14 @@ rt_win_open_add(struct rt_win *w, struct wkey *k, uint32_t s)
 static void
 open_del(struct rt_win *w, struct wkey *k, uint32_t s)
 {
-	uint32_t *ss = ksess(k);
+	uint32_t *ss = ksess(k), x;
 
-	for (uint32_t x = 0; x < k->nsess; x++)
-		if (ss[x] == s) {
-			ss[x] = ss[--k->nsess];
-			break;
-		}
+	for (x = 0; x < k->nsess && ss[x] != s; x++)
+		;
+	assert(x < k->nsess);	/* s is one of the key's open windows */
+	if (x < k->nsess)
+		ss[x] = ss[--k->nsess];
+	assert(k->nopen > 0 && w->nopen > 0);
 	k->nopen--;
 	w->nopen--;
 }
@@ -344,6 +346,7 @@ rt_win_cw_close(struct rt_win *w, uint32_t s)
 	size_t klen, off = 0, n;
 	int j;
 
+	assert(c->live);
 	rt_win_res_from_cw(w, s);
 	b->len = 0;
 	rt_buf_addc(b, '{');

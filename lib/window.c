@@ -355,6 +355,7 @@ key_forget(struct rt_win *w, uint32_t id)
 	struct wkey *k = wk(w, id);
 	int wi;
 
+	assert(rt_map_live(&w->keys, id));
 	/* Its open windows close now, in their order: nothing is lost. */
 	while (k->nsess) {
 		const uint32_t *ss = ksess(k);
@@ -522,8 +523,13 @@ rt_win_advance(struct rt_win *w, int64_t t)
 void
 rt_win_add(struct rt_win *w, const struct rt_wev *ev, struct rt_jedit *e)
 {
-	uint32_t kid = key_get(w, ev->key, ev->klen, ev->hash);
-	struct wkey *k = wk(w, kid);
+	uint32_t kid;
+	struct wkey *k;
+
+	/* The caller asked the clock first (window.h). */
+	assert(!rt_clock_is_late(&w->clk, ev->t));
+	kid = key_get(w, ev->key, ev->klen, ev->hash);
+	k = wk(w, kid);
 
 	if (w->c.nwin)
 		rt_win_look_add(w, kid, ev, e);

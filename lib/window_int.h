@@ -152,6 +152,9 @@ ring_buf(const struct rt_win *w, struct wkey *k)
 static inline char *
 ev_at(const struct rt_win *w, struct wkey *k, uint64_t pos)
 {
+	/* In the ring, or the place after its last event. */
+	assert(pos >= k->base && pos - k->base <= k->n && pos - k->base <
+	    k->cap);
 	return ring_buf(w, k) + ((k->head + (pos - k->base)) & (k->cap - 1)) *
 	    w->es;
 }
@@ -262,6 +265,7 @@ downer(uint32_t kid, int wi, int slot)
 static inline struct cwin *
 cw_at(const struct rt_win *w, uint32_t s)
 {
+	assert(s < w->nslot);
 	return (struct cwin *)(w->slot + (size_t)s * w->cs);
 }
 

@@ -45,6 +45,7 @@ ring_insert(const struct rt_win *w, struct wkey *k, const struct rt_wev *ev)
 
 	if (k->n == k->cap)
 		ring_grow(w, k);
+	assert(k->n < k->cap);
 	end = k->base + k->n;
 	pos = end;
 	while (pos > k->base && ev_t(ev_at(w, k, pos - 1)) > ev->t)
@@ -69,6 +70,8 @@ run_move(struct rt_win *w, uint32_t kid, int wi, uint64_t pos, int sign)
 	uint32_t cond = ev_cond(w, e);
 	int i;
 
+	assert(pos >= k->base && pos < k->base + k->n);
+	assert(sign == 1 || (sign == -1 && r->cnt > 0));
 	r->cnt += sign;
 	for (i = 0; i < w->c.nnum; i++) {
 		double x = ev_num(e, i);
