@@ -46,6 +46,39 @@ rt_wopts_init(struct rt_wopts *o)
 	o->time_field = "ts";
 }
 
+/* A copy of s, freed by rt_wopts_release. */
+static char *
+own(struct rt_wopts *o, const char *s)
+{
+	o->own = rt_xreallocarray(o->own, o->nown + 1, sizeof *o->own);
+	return o->own[o->nown++] = rt_xstrdup(s);
+}
+
+void
+rt_wopts_release(struct rt_wopts *o)
+{
+	struct rt_wconf *c = &o->c;
+
+	for (size_t i = 0; i < o->nown; i++)
+		free(o->own[i]);
+	free(o->own);
+	free(c->aggs);
+	free(c->keys);
+	free(c->win);
+	free(c->numf);
+	free(c->distf);
+	free(c->prevf);
+	free(c->condf);
+	free(c->condv);
+	free(c->need_min);
+	free(c->need_max);
+	free(c->need_sd);
+	free(c->need_ends);
+	rt_buf_release(&o->config);
+	free(o->why);
+	memset(o, 0, sizeof *o);
+}
+
 static const struct { const char *w; enum rt_wagg_kind k; int f; }
 kinds[] = {
 	{ "count", RT_WA_COUNT, 0 }, { "sum", RT_WA_SUM, 1 },
@@ -92,7 +125,7 @@ rt_wopts_agg(struct rt_wopts *o, const char *spec)
 {
 	struct rt_wconf *c = &o->c;
 	struct rt_wagg a;
-	char *s = rt_xstrdup(spec), *colon, *eq;
+	char *s = own(o, spec), *colon, *eq;
 
 	memset(&a, 0, sizeof a);
 	colon = strchr(s, ':');
@@ -119,8 +152,6 @@ rt_wopts_agg(struct rt_wopts *o, const char *spec)
 	c->aggs = rt_xreallocarray(c->aggs, (size_t)c->nagg + 1,
 	    sizeof *c->aggs);
 	c->aggs[c->nagg++] = a;
-	if (a.name == NULL && a.field == NULL)
-		free(s);	/* only the kind was in it */
 	rt_buf_printf(&o->config, "a=%s\n", spec);
 	return NULL;
 }
@@ -129,7 +160,7 @@ void
 rt_wopts_keys(struct rt_wopts *o, const char *arg)
 {
 	struct rt_wconf *c = &o->c;
-	char *s = rt_xstrdup(arg), *tok, *save = NULL;
+	char *s = own(o, arg), *tok, *save = NULL;
 
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",",
 	    &save)) {

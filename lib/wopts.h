@@ -35,6 +35,8 @@ struct rt_wopts {
 	int close_silent;	/* --emit enrich with --tumble: no window records */
 	struct rt_buf config;	/* the options that shape the state, as text */
 	char *why;		/* the last error message */
+	char **own;		/* the copies of option texts, freed at the end */
+	size_t nown;
 };
 
 /* rt-window's own options, as getopt_long gives them (-k and -a are 'k'
@@ -56,10 +58,10 @@ int rt_wopts_opt(struct rt_wopts *o, struct rt_cli *cli, int opt,
  * ("--agg: 'x': unknown aggregate (...)") in o->why, valid until the next
  * call. */
 
-/* What the calls allocate (the configuration's arrays and strings) is
- * kept for the whole run, reachable from o: a tool's configuration lives
- * as long as the program. */
 void rt_wopts_init(struct rt_wopts *o);
+/* Free what the calls allocated: the configuration's arrays and strings
+ * (an engine made from o->c must be freed first). */
+void rt_wopts_release(struct rt_wopts *o);
 
 /* -a [NAME=]AGG[:F[=VALUE]]: an aggregate appended (spec is copied). */
 const char *rt_wopts_agg(struct rt_wopts *o, const char *spec);

@@ -348,6 +348,7 @@ finish(struct rw *rw)
 	rt_jdoc_release(&rw->doc);
 	rt_jedit_release(&rw->edit);
 	rt_buf_release(&rw->out);
+	rt_wopts_release(&rw->o);
 	return k;
 }
 

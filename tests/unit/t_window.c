@@ -102,6 +102,7 @@ static void
 run_close(struct run *r)
 {
 	rt_win_free(r->w);
+	rt_wopts_release(&r->o);
 	rt_buf_release(&r->out);
 	rt_jdoc_release(&r->doc);
 	rt_jedit_release(&r->e);
@@ -371,7 +372,7 @@ oracle_case(uint64_t seed, int both, int delay_s)
 		struct oev e;
 
 		t += (int64_t)(z % 7) * S;
-		e.key = (int)(z >> 8) % 3;
+		e.key = (int)((z >> 8) % 3);
 		e.t = t - ((z >> 16) % 4 == 0 ? (int64_t)((z >> 20) % 40) * S : 0);
 		e.x = (double)((z >> 24) % 1000) / 8 - 50;
 		e.dv = (z >> 40) % 5 + 1;
@@ -421,7 +422,7 @@ state_case(const char *name, const char *const *opt, uint64_t seed)
 		char key[8];
 
 		t += (int64_t)(z % 5) * S;
-		snprintf(key, sizeof key, "\"%d\"", (int)(z >> 8) % 4);
+		snprintf(key, sizeof key, "\"%d\"", (int)((z >> 8) % 4));
 		run_add(&whole, key, t - (int64_t)((z >> 16) % 3) * S,
 		    (double)((z >> 24) % 100), (z >> 40) % 3);
 	}
@@ -451,7 +452,7 @@ state_case(const char *name, const char *const *opt, uint64_t seed)
 				part.w = w2;
 			}
 			t += (int64_t)(z % 5) * S;
-			snprintf(key, sizeof key, "\"%d\"", (int)(z >> 8) % 4);
+			snprintf(key, sizeof key, "\"%d\"", (int)((z >> 8) % 4));
 			run_add(&part, key, t - (int64_t)((z >> 16) % 3) * S,
 			    (double)((z >> 24) % 100), (z >> 40) % 3);
 		}
