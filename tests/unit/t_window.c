@@ -20,6 +20,7 @@
 #include "json.h"
 #include "tap.h"
 #include "wacc.h"
+#include "wapply.h"
 #include "window.h"
 #include "wopts.h"
 
@@ -45,50 +46,16 @@ emitted(void *arg, const char *p, size_t n)
 	rt_buf_addc(&r->out, '\n');
 }
 
-/* An engine for the options in words: "-k K", "-a AGG", "--sliding 10s"
- * (durations in s, spelt as given), "--rows N", "--lag 5s", "--tumble",
- * "--hop", "--size", "--session", "--max-delay", "--allowed-lateness",
- * "--closed both", "--emit both|enrich". */
+/* An engine for the options in words (wapply.h; durations in s). */
 static void
 run_open(struct run *r, const char *const *opt)
 {
 	struct rt_wopts *o = &r->o;
-	const char *err = NULL;
+	const char *err;
 
 	memset(r, 0, sizeof *r);
 	rt_wopts_init(o);
-	for (; *opt && err == NULL; opt += 2) {
-		const char *k = opt[0], *v = opt[1];
-		int64_t us = (int64_t)(atof(v) * S);
-
-		if (strcmp(k, "-k") == 0)
-			rt_wopts_keys(o, v);
-		else if (strcmp(k, "-a") == 0)
-			err = rt_wopts_agg(o, v);
-		else if (strcmp(k, "--sliding") == 0)
-			err = rt_wopts_sliding(o, us, v);
-		else if (strcmp(k, "--rows") == 0)
-			rt_wopts_rows(o, (uint32_t)atoi(v));
-		else if (strcmp(k, "--lag") == 0)
-			err = rt_wopts_lag(o, us, v);
-		else if (strcmp(k, "--size") == 0)
-			o->size = us;
-		else if (strcmp(k, "--max-delay") == 0)
-			o->c.max_delay = us;
-		else if (strcmp(k, "--allowed-lateness") == 0)
-			o->c.lateness = us;
-		else if (strcmp(k, "--closed") == 0)
-			err = rt_wopts_closed(o, v);
-		else if (strcmp(k, "--emit") == 0)
-			err = rt_wopts_emit(o, v);
-		else if ((err = rt_wopts_close(o, strcmp(k, "--tumble") == 0 ?
-		    RT_WC_TUMBLE : strcmp(k, "--hop") == 0 ? RT_WC_HOP :
-		    RT_WC_SESSION)) == NULL)
-			err = rt_wopts_close_size(o, us, v);
-	}
-	if (err == NULL)
-		err = rt_wopts_finish(o);
-	if (err) {
+	if ((err = wapply(o, opt, (double)S)) != NULL) {
 		printf("# options: %s\n", err);
 		exit(1);
 	}

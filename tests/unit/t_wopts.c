@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "wapply.h"
 #include "window.h"
 #include "wopts.h"
 
@@ -126,61 +127,6 @@ add_name(void *arg, const char *name)
 	snprintf(n->buf + l, sizeof n->buf - l, "%s%s", l ? " " : "", name);
 }
 
-/* Apply the options; the first error, or NULL. */
-static const char *
-apply(struct rt_wopts *o, const char *const *a)
-{
-	const char *err = NULL;
-
-	for (; *a && err == NULL; a += 2) {
-		const char *k = a[0], *v = a[1];
-		int64_t us = (int64_t)(atof(v) * (double)H);
-
-		if (strcmp(k, "-k") == 0)
-			rt_wopts_keys(o, v);
-		else if (strcmp(k, "-a") == 0)
-			err = rt_wopts_agg(o, v);
-		else if (strcmp(k, "--sliding") == 0)
-			err = rt_wopts_sliding(o, us, v);
-		else if (strcmp(k, "--rows") == 0)
-			rt_wopts_rows(o, (uint32_t)atoi(v));
-		else if (strcmp(k, "--lag") == 0)
-			err = (err = rt_wopts_lag_ok(o)) ? err : rt_wopts_lag(o,
-			    us, v);
-		else if (strcmp(k, "--closed") == 0)
-			err = rt_wopts_closed(o, v);
-		else if (strcmp(k, "--emit") == 0)
-			err = rt_wopts_emit(o, v);
-		else if (strcmp(k, "--size") == 0)
-			o->size = us;
-		else if (strcmp(k, "--offset") == 0)
-			o->offset_given = 1, o->c.offset = us;
-		else if (strcmp(k, "--distinct-cap") == 0)
-			o->dcap_given = 1, o->c.distinct_cap = (uint32_t)atoi(v);
-		else if (strcmp(k, "--max-delay") == 0)
-			o->c.max_delay = us;
-		else if (strcmp(k, "--allowed-lateness") == 0)
-			o->c.lateness = us;
-		else if (strcmp(k, "--ttl") == 0)
-			o->c.ttl = us;
-		else if (strcmp(k, "--max-keys") == 0)
-			o->c.max_keys = (uint32_t)atoi(v);
-		else if (strcmp(k, "--flush") == 0)
-			o->flush = 1;
-		else if (strcmp(k, "--late") == 0)
-			o->late_path = v;
-		else if (strcmp(k, "--late-pass") == 0)
-			o->late_pass = 1;
-		else if (strcmp(k, "--time") == 0)
-			o->time_field = v;
-		else if ((err = rt_wopts_close(o, strcmp(k, "--tumble") == 0 ?
-		    RT_WC_TUMBLE : strcmp(k, "--hop") == 0 ? RT_WC_HOP :
-		    RT_WC_SESSION)) == NULL)
-			err = rt_wopts_close_size(o, us, v);
-	}
-	return err ? err : rt_wopts_finish(o);
-}
-
 int
 main(void)
 {
@@ -192,7 +138,7 @@ main(void)
 		int good;
 
 		rt_wopts_init(&o);
-		err = apply(&o, tc->args);
+		err = wapply(&o, tc->args, (double)H);
 		got = err ? err : rt_buf_cstr(&o.config);
 		if (tc->want[0] == '=') {
 			good = err == NULL && strcmp(got, tc->want + 1) == 0;
