@@ -4,7 +4,8 @@
  * lateness and the late test, the idle timer that moves event time on
  * with the wall clock when the input is quiet (--idle-timeout), and the
  * clock's part of a state file.  Nothing else computes a watermark.
- * rt-window(1), "Watermark"; rtpipe(7), "EVENT TIME".
+ * rt-window(1), "Time, watermark and lateness"; rtpipe(7), "Event time
+ * and durations".
  */
 #ifndef RT_EVCLOCK_H
 #define RT_EVCLOCK_H

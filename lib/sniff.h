@@ -4,7 +4,7 @@
  * they will touch (map slot, state, newest events) a few records early:
  * one cache miss per record would otherwise cost more than the rest of
  * its work.  A hint only: a key the bytes do not say plainly is skipped,
- * and nothing depends on a hint being right.  rtpipe(7), "PERFORMANCE".
+ * and nothing depends on a hint being right.
  */
 #ifndef RT_SNIFF_H
 #define RT_SNIFF_H
