@@ -134,33 +134,6 @@ rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	exit(RT_EXIT_TROUBLE);
 }
 
-/* Append to msg (size cap) "; did you mean 'Aw', 'Bw' or 'Cw'?" for the
- * words s suggests, each after pre ("--" for options), or "; use A, B or
- * C" (all of words, when given) if none is near. */
-static void
-did_you_mean(char *msg, size_t cap, const struct rt_suggest *s,
-    const char *pre, const char *const words[])
-{
-	const char *w[RT_SUGGEST_MAX];
-	size_t n = rt_suggest_get(s, w), k, i, len = strlen(msg);
-
-	k = n < RT_SUGGEST_MAX ? n : RT_SUGGEST_MAX;
-	if (n == 0 && words) {
-		for (k = 0; words[k]; k++)
-			;
-		for (i = 0; i < k && len < cap; i++, len = strlen(msg))
-			snprintf(msg + len, cap - len, "%s%s", i == 0 ? "; use " :
-			    i + 1 == k ? " or " : ", ", words[i]);
-		return;
-	}
-	for (i = 0; i < k && len < cap; i++, len = strlen(msg))
-		snprintf(msg + len, cap - len, "%s'%s%s'", i == 0 ?
-		    "; did you mean " : i + 1 == k && n == k ? " or " : ", ",
-		    pre, w[i]);
-	if (n && len < cap)
-		snprintf(msg + len, cap - len, "%s?", n > k ? ", ..." : "");
-}
-
 /* An unknown long option arg (name: n bytes after the "--"), an
  * ambiguous prefix, or an option given a value it does not take. */
 static void __attribute__((noreturn))
@@ -186,7 +159,7 @@ bad_long(struct rt_cli *c, const char *arg, const char *name, size_t n)
 		    known->name);
 	snprintf(msg, sizeof msg, pre > 1 ? "option '%.*s' is ambiguous" :
 	    "unknown option '%.*s'", (int)(n + 2 > 100 ? 100 : n + 2), arg);
-	did_you_mean(msg, sizeof msg, &s, "--", NULL);
+	rt_suggest_append(msg, sizeof msg, &s, "--", NULL);
 	rt_cli_usage_error(c, "%s", msg);
 }
 
@@ -210,14 +183,9 @@ void
 rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
     const char *const words[])
 {
-	struct rt_suggest s;
 	char msg[512];
 
-	rt_suggest_init(&s, arg, strlen(arg));
-	for (size_t i = 0; words[i]; i++)
-		rt_suggest_add(&s, words[i]);
-	snprintf(msg, sizeof msg, "unknown value '%.100s' for %s", arg, opt);
-	did_you_mean(msg, sizeof msg, &s, "", words);
+	rt_suggest_value(msg, sizeof msg, opt, arg, words);
 	rt_cli_usage_error(c, "%s", msg);
 }
 

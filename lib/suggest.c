@@ -5,6 +5,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -105,4 +106,44 @@ rt_suggest_get(const struct rt_suggest *s, const char **out)
 	for (i = 0; i < k; i++)
 		out[i] = s->pre[i];
 	return s->npre;
+}
+
+/* Append to msg (size cap) "; did you mean 'Aw', 'Bw' or 'Cw'?" for the
+ * words s suggests, each after pre ("--" for options), or "; use A, B or
+ * C" (all of words, when given) if none is near. */
+void
+rt_suggest_append(char *msg, size_t cap, const struct rt_suggest *s,
+    const char *pre, const char *const words[])
+{
+	const char *w[RT_SUGGEST_MAX];
+	size_t n = rt_suggest_get(s, w), k, i, len = strlen(msg);
+
+	k = n < RT_SUGGEST_MAX ? n : RT_SUGGEST_MAX;
+	if (n == 0 && words) {
+		for (k = 0; words[k]; k++)
+			;
+		for (i = 0; i < k && len < cap; i++, len = strlen(msg))
+			snprintf(msg + len, cap - len, "%s%s", i == 0 ? "; use " :
+			    i + 1 == k ? " or " : ", ", words[i]);
+		return;
+	}
+	for (i = 0; i < k && len < cap; i++, len = strlen(msg))
+		snprintf(msg + len, cap - len, "%s'%s%s'", i == 0 ?
+		    "; did you mean " : i + 1 == k && n == k ? " or " : ", ",
+		    pre, w[i]);
+	if (n && len < cap)
+		snprintf(msg + len, cap - len, "%s?", n > k ? ", ..." : "");
+}
+
+void
+rt_suggest_value(char *msg, size_t cap, const char *opt, const char *arg,
+    const char *const words[])
+{
+	struct rt_suggest s;
+
+	rt_suggest_init(&s, arg, strlen(arg));
+	for (size_t i = 0; words[i]; i++)
+		rt_suggest_add(&s, words[i]);
+	snprintf(msg, cap, "unknown value '%.100s' for %s", arg, opt);
+	rt_suggest_append(msg, cap, &s, "", words);
 }

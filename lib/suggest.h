@@ -40,6 +40,16 @@ void rt_suggest_add(struct rt_suggest *s, const char *word);
  * than RT_SUGGEST_MAX: w is a prefix of that many words). */
 size_t rt_suggest_get(const struct rt_suggest *s, const char **out);
 
+/* Append to msg (cap bytes in all) "; did you mean 'A', 'B' or 'C'?" for
+ * the words s suggests, each after pre ("--" for options), or "; use A,
+ * B or C" (all of words, when given) when none is near. */
+void rt_suggest_append(char *msg, size_t cap, const struct rt_suggest *s,
+    const char *pre, const char *const words[]);
+/* "unknown value 'ARG' for OPT" and that, into msg: the usage error of
+ * an option value not among words (NULL-terminated). */
+void rt_suggest_value(char *msg, size_t cap, const char *opt,
+    const char *arg, const char *const words[]);
+
 /* The edit distance of a and b (n and m bytes), ignoring ASCII case, with
  * swaps of two neighbours counting 1 (optimal string alignment); a number
  * over 3 when it is over 3. */
