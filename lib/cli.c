@@ -350,12 +350,11 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 	c->quote = (char)v;
 }
 
-int
-rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
+/* The input and output options of rt_cli_opt: 1 if opt was one. */
+static int
+io_opt(struct rt_cli *c, int opt, const char *arg)
 {
 	static const char *const fmts[] = { "ndjson", "csv", "tsv", NULL };
-	static const char *const units[] = { "s", "ms", "us", "ns", NULL };
-	const char *err;
 	long long n;
 
 	switch (opt) {
@@ -380,21 +379,31 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_REJECT:
 		c->reject_path = arg;
 		return 1;
-	case RT_OPT_STATS:
-		c->stats = 1;
+	case RT_OPT_MAXREC:
+		n = rt_cli_size(arg);
+		if (n < 16 || n > (1LL << 30))
+			rt_cli_usage_error(c, "--max-record-bytes: '%s' is not "
+			    "a size from 16 to 1G", arg);
+		c->max_record = (size_t)n;
 		return 1;
-	case RT_OPT_STRICT:
-		c->strict = 1;
-		return 1;
-	case RT_OPT_NO_SANDBOX:
-		c->no_sandbox = 1;
-		return 1;
+	}
+	return 0;
+}
+
+/* The options of what a run reports and how: 1 if opt was one. */
+static int
+report_opt(struct rt_cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case RT_OPT_STATS: c->stats = 1; return 1;
+	case RT_OPT_STRICT: c->strict = 1; return 1;
+	case RT_OPT_NO_SANDBOX: c->no_sandbox = 1; return 1;
+	case RT_OPT_VERBOSE: c->verbose = 1; return 1;
+	case RT_OPT_PROGRESS: c->watch.progress = 1; return 1;
+	case RT_OPT_STATS_DIR: c->watch.dir = arg; return 1;
 	case RT_OPT_MAXDIAG:
 		c->max_diag = (uint64_t)rt_cli_count(c, "max-diagnostics", arg,
 		    0, INT64_MAX);
-		return 1;
-	case RT_OPT_VERBOSE:
-		c->verbose = 1;
 		return 1;
 	case RT_OPT_NAME:
 		if (*arg == '\0' || strchr(arg, '/'))
@@ -406,19 +415,18 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		c->watch.every = rt_cli_dur(c, "stats-every", arg, 0);
 		c->stats = 1;
 		return 1;
-	case RT_OPT_STATS_DIR:
-		c->watch.dir = arg;
-		return 1;
-	case RT_OPT_PROGRESS:
-		c->watch.progress = 1;
-		return 1;
-	case RT_OPT_MAXREC:
-		n = rt_cli_size(arg);
-		if (n < 16 || n > (1LL << 30))
-			rt_cli_usage_error(c, "--max-record-bytes: '%s' is not "
-			    "a size from 16 to 1G", arg);
-		c->max_record = (size_t)n;
-		return 1;
+	}
+	return 0;
+}
+
+/* The time options: 1 if opt was one. */
+static int
+time_opt(struct rt_cli *c, int opt, const char *arg)
+{
+	static const char *const units[] = { "s", "ms", "us", "ns", NULL };
+	const char *err;
+
+	switch (opt) {
 	case RT_OPT_TIME_UNIT:
 		if (rt_tunit_parse(arg, &c->topt.unit) < 0)
 			rt_cli_bad_word(c, "--time-unit", arg, units);
@@ -434,14 +442,23 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		if ((err = rt_tz_parse(&c->topt.tz, arg)) != NULL)
 			rt_cli_usage_error(c, "--tz: %s '%s'", err, arg);
 		return 1;
-	case 'h':
+	}
+	return 0;
+}
+
+int
+rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
+{
+	if (opt == 'h') {
 		c->usage();
 		exit_printed(c);
-	case 'V':
+	}
+	if (opt == 'V') {
 		printf("%s (rtpipe) %s\n", c->tool, RT_VERSION);
 		exit_printed(c);
 	}
-	return 0;
+	return io_opt(c, opt, arg) || report_opt(c, opt, arg) ||
+	    time_opt(c, opt, arg);
 }
 
 /* Check -d, --quote and --columns; set up the -o csv|tsv writer. */
