@@ -430,31 +430,6 @@ key_new(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
 	return (uint32_t)c->nki++;
 }
 
-/* a[0, n) == b[0, n), for the short keys records have: a few word
- * loads instead of a call. */
-static inline int
-bytes_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-	uint32_t x4, y4, u4, v4;
-
-	if (n >= 8 && n <= 16) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		return ((x ^ y) | (u ^ v)) == 0;
-	}
-	if (n >= 4 && n < 8) {
-		memcpy(&x4, a, 4);
-		memcpy(&y4, b, 4);
-		memcpy(&u4, a + n - 4, 4);
-		memcpy(&v4, b + n - 4, 4);
-		return ((x4 ^ y4) | (u4 ^ v4)) == 0;
-	}
-	return memcmp(a, b, n) == 0;
-}
-
 /* Keyinfo of key node k, the i-th member. */
 static const struct rt_clean_keyinfo *
 key_resolve(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k, size_t i)
@@ -473,7 +448,7 @@ key_resolve(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k, size_t i)
 	}
 	at = c->pos[i];
 	if (at < c->nki && c->ki[at].rawlen == rawlen &&
-	    bytes_eq(c->ki[at].raw, raw, rawlen))
+	    rt_bytes_eq(c->ki[at].raw, raw, rawlen))
 		return &c->ki[at];
 	h = rt_hash(raw, rawlen);
 	at = rt_map_find(&c->keymap, raw, rawlen, h);

@@ -247,6 +247,23 @@ rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
 	return v;
 }
 
+unsigned long long
+rt_cli_ucount(struct rt_cli *c, const char *opt, const char *s,
+    unsigned long long min, unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	/* strtoull takes leading blanks and a sign: " -1" would be 2^64 - 1. */
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || !(s[0] >= '0' && s[0] <= '9') ||
+	    v < min || v > max)
+		rt_cli_usage_error(c, "--%s: '%s' is not a whole number from "
+		    "%llu to %llu", opt, s, min, max);
+	return v;
+}
+
 volatile sig_atomic_t rt_cli_term;
 static int term_pipe[2] = { -1, -1 };
 

@@ -186,6 +186,10 @@ int64_t rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
     int zero_ok);
 long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
     long long min, long long max);
+/* The same for an unsigned whole number, with the range in the message
+ * ("--seed: 'x' is not a whole number from 0 to ..."). */
+unsigned long long rt_cli_ucount(struct rt_cli *c, const char *opt,
+    const char *s, unsigned long long min, unsigned long long max);
 
 /* Make SIGTERM, SIGINT and SIGHUP set rt_cli_term (to the signal's
  * number) instead of killing, for tools that finish what they are doing

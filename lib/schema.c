@@ -1095,20 +1095,7 @@ static uint32_t
 kent_find(const struct rt_schema *s, const struct ktab *t, const char *p,
     size_t n)
 {
-	uint64_t h = rt_hash(p, n);
-	uint32_t i = (uint32_t)h & t->mask;
-
-	for (;; i = (i + 1) & t->mask) {
-		uint32_t e = s->u32[t->slots + i];
-		const struct kent *k;
-
-		if (e == 0)
-			return SN_NONE;
-		k = &s->kent[e - 1];
-		if (k->hash == h && k->len == n &&
-		    memcmp(sch_str(s, k->name), p, n) == 0)
-			return e - 1;
-	}
+	return rt_kent_find(s, t, p, n, rt_hash(p, n));
 }
 
 static int

@@ -196,4 +196,25 @@ sch_str(const struct rt_schema *s, uint32_t off)
 	return s->pool.p + off;
 }
 
+/* The entry of key p[0, n) (hash h, rt_hash) in key table t, or
+ * SN_NONE: for the compiler (schema.c) and the validator (sval.c). */
+static inline uint32_t
+rt_kent_find(const struct rt_schema *s, const struct ktab *t, const char *p,
+    size_t n, uint64_t h)
+{
+	uint32_t i;
+
+	for (i = (uint32_t)h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t e = s->u32[t->slots + i];
+		const struct kent *k;
+
+		if (e == 0)
+			return SN_NONE;
+		k = &s->kent[e - 1];
+		if (k->hash == h && k->len == n &&
+		    rt_bytes_eq(s->pool.p + k->name, p, n))
+			return e - 1;
+	}
+}
+
 #endif

@@ -812,8 +812,7 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 	const struct rt_schema *S = v->s;
 	uint32_t *hint = idx < HINTS ? &v->hint[(size_t)(t - S->kt) * HINTS +
 	    idx] : NULL;
-	uint64_t h;
-	uint32_t i;
+	uint32_t e;
 
 	if (hint && *hint) {
 		const struct kent *k = &S->kent[*hint - 1];
@@ -821,21 +820,10 @@ lookup(struct rt_sval *v, const struct ktab *t, uint32_t idx, const char *p,
 		if (k->len == n && rt_bytes_eq(S->pool.p + k->name, p, n))
 			return *hint - 1;
 	}
-	h = rt_hash(p, n);
-	for (i = (uint32_t)h & t->mask;; i = (i + 1) & t->mask) {
-		uint32_t e = S->u32[t->slots + i];
-		const struct kent *k;
-
-		if (e == 0)
-			return SN_NONE;
-		k = &S->kent[e - 1];
-		if (k->hash == h && k->len == n &&
-		    rt_bytes_eq(S->pool.p + k->name, p, n)) {
-			if (hint)
-				*hint = e;
-			return e - 1;
-		}
-	}
+	e = rt_kent_find(S, t, p, n, rt_hash(p, n));
+	if (hint && e != SN_NONE)
+		*hint = e + 1;
+	return e;
 }
 
 static int

@@ -305,24 +305,36 @@ put_ts(struct rt_buf *b, int64_t us)
 	rt_buf_add(b, t, rt_time_fmt(us, 0, t));
 }
 
+/* One transaction, each field after its text in pre (the last: what
+ * ends the record). */
+static void
+put_tx(const struct rt_tx *t, struct rt_buf *b, const char *const pre[8])
+{
+	rt_buf_adds(b, pre[0]);
+	rt_buf_addu(b, t->id);
+	rt_buf_adds(b, pre[1]);
+	put_ts(b, t->ts);
+	rt_buf_adds(b, pre[2]);
+	rt_buf_addu(b, t->customer);
+	rt_buf_adds(b, pre[3]);
+	rt_buf_addu(b, t->terminal);
+	rt_buf_adds(b, pre[4]);
+	put_cents(b, t->cents, 0);
+	rt_buf_adds(b, pre[5]);
+	rt_buf_addc(b, (char)('0' + t->fraud));
+	rt_buf_adds(b, pre[6]);
+	rt_buf_addc(b, (char)('0' + t->scenario));
+	rt_buf_adds(b, pre[7]);
+}
+
 void
 rt_txsim_json(const struct rt_tx *t, struct rt_buf *b)
 {
-	rt_buf_adds(b, "{\"tx_id\":");
-	rt_buf_addu(b, t->id);
-	rt_buf_adds(b, ",\"ts\":\"");
-	put_ts(b, t->ts);
-	rt_buf_adds(b, "\",\"customer_id\":");
-	rt_buf_addu(b, t->customer);
-	rt_buf_adds(b, ",\"terminal_id\":");
-	rt_buf_addu(b, t->terminal);
-	rt_buf_adds(b, ",\"amount\":");
-	put_cents(b, t->cents, 0);
-	rt_buf_adds(b, ",\"is_fraud\":");
-	rt_buf_addc(b, (char)('0' + t->fraud));
-	rt_buf_adds(b, ",\"fraud_scenario\":");
-	rt_buf_addc(b, (char)('0' + t->scenario));
-	rt_buf_addc(b, '}');
+	static const char *const pre[8] = { "{\"tx_id\":", ",\"ts\":\"",
+	    "\",\"customer_id\":", ",\"terminal_id\":", ",\"amount\":",
+	    ",\"is_fraud\":", ",\"fraud_scenario\":", "}" };
+
+	put_tx(t, b, pre);
 }
 
 void
@@ -335,19 +347,10 @@ rt_txsim_csv_header(struct rt_buf *b)
 void
 rt_txsim_csv(const struct rt_tx *t, struct rt_buf *b)
 {
-	rt_buf_addu(b, t->id);
-	rt_buf_addc(b, ',');
-	put_ts(b, t->ts);
-	rt_buf_addc(b, ',');
-	rt_buf_addu(b, t->customer);
-	rt_buf_addc(b, ',');
-	rt_buf_addu(b, t->terminal);
-	rt_buf_addc(b, ',');
-	put_cents(b, t->cents, 0);
-	rt_buf_addc(b, ',');
-	rt_buf_addc(b, (char)('0' + t->fraud));
-	rt_buf_addc(b, ',');
-	rt_buf_addc(b, (char)('0' + t->scenario));
+	static const char *const pre[8] = { "", ",", ",", ",", ",", ",", ",",
+	    "" };
+
+	put_tx(t, b, pre);
 }
 
 void

@@ -57,24 +57,6 @@ usage(void)
 	    "Exit status: 0 written, 2 trouble.  See rt-gen(1).\n", stdout);
 }
 
-/* A whole number from min to max, or a usage error. */
-static unsigned long long
-count(struct rt_cli *cli, const char *opt, const char *s,
-    unsigned long long min, unsigned long long max)
-{
-	char *end;
-	unsigned long long v;
-
-	/* strtoull takes leading blanks and a sign: " -1" would be 2^64 - 1. */
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || !(s[0] >= '0' && s[0] <= '9') ||
-	    v < min || v > max)
-		rt_cli_usage_error(cli, "--%s: '%s' is not a whole number from "
-		    "%llu to %llu", opt, s, min, max);
-	return v;
-}
-
 struct gen {
 	struct rt_txsim_opts o;
 	int messy, ofmt_given;
@@ -100,11 +82,11 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 		name = li >= 0 ? longopts[li].name : "";
 
 		switch (opt) {
-		case OPT_SEED: g->o.seed = count(cli, name, optarg, 0, UINT64_MAX); break;
-		case OPT_CUSTOMERS: g->o.customers = (unsigned)count(cli, name, optarg, 1, 10000000); break;
-		case OPT_TERMINALS: g->o.terminals = (unsigned)count(cli, name, optarg, 1, 10000000); break;
-		case OPT_DAYS: g->o.days = (unsigned)count(cli, name, optarg, 1, 100000); break;
-		case OPT_LIMIT: g->limit = count(cli, name, optarg, 0, UINT64_MAX); break;
+		case OPT_SEED: g->o.seed = rt_cli_ucount(cli, name, optarg, 0, UINT64_MAX); break;
+		case OPT_CUSTOMERS: g->o.customers = (unsigned)rt_cli_ucount(cli, name, optarg, 1, 10000000); break;
+		case OPT_TERMINALS: g->o.terminals = (unsigned)rt_cli_ucount(cli, name, optarg, 1, 10000000); break;
+		case OPT_DAYS: g->o.days = (unsigned)rt_cli_ucount(cli, name, optarg, 1, 100000); break;
+		case OPT_LIMIT: g->limit = rt_cli_ucount(cli, name, optarg, 0, UINT64_MAX); break;
 		case OPT_MESSY: g->messy = 1; break;
 		case 'o':
 			g->ofmt_given = 1;
