@@ -30,7 +30,7 @@ FB="$RT_ROOT/build/fuzz"
 	[ "$status" -eq 0 ]
 	local n
 	n=$(ls "$RT_ROOT"/tests/fuzz/fuzz_*.c | wc -l)
-	[ "$(printf '%s\n' "${lines[@]}" | grep -c ' executions, cov [0-9]*, ft [0-9]*, 0 crashes$')" -eq "$n" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c ' executions ([0-9]*/s), cov [0-9]*, ft [0-9]*, 0 crashes$')" -eq "$n" ]
 }
 
 @test "fuzz: run.sh reports a crash, keeps its reproducer and fails" {
@@ -52,7 +52,7 @@ FB="$RT_ROOT/build/fuzz"
 		crash.c -o b/fuzz_selftest
 	run "$RT_ROOT/tests/fuzz/run.sh" "$T/b" 30 fuzz_selftest
 	[ "$status" -eq 1 ]
-	[[ "${lines[0]}" == "fuzz_selftest: "*" executions, cov "*", CRASH (status 1): $T/b/findings/fuzz_selftest/crash-"* ]]
+	[[ "${lines[0]}" == "fuzz_selftest: "*" executions ("*"/s), cov "*", CRASH (status 1): $T/b/findings/fuzz_selftest/crash-"* ]]
 	[[ "${lines[1]}" == *"runtime error: signed integer overflow"* ]]
 	local repro
 	repro=$(ls b/findings/fuzz_selftest/crash-*)

@@ -6,7 +6,8 @@
 # Prints one line per harness: executions, coverage (cov, ft: libFuzzer's
 # edges and features at the end), crashes.  A crash, leak, timeout or
 # out-of-memory is kept under BUILD_DIR/findings/NAME/ and named; the exit
-# status is then 1.  FUZZ_JOBS=N runs N harnesses at once (default 1).
+# status is then 1.  FUZZ_JOBS=N runs N harnesses at once (default 1);
+# FUZZ_RUNS=N stops each after N executions (SECONDS still bounds it).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 build=${1:?usage: run.sh BUILD_DIR SECONDS [NAME...]}
@@ -26,7 +27,7 @@ fi
 
 # run_one NAME: run a harness; writes its summary line to $tmp/NAME.line.
 run_one() {
-	local name=$1 bin=$build/$1 dir corpus log st execs cov ft art
+	local name=$1 bin=$build/$1 dir corpus log st execs rate cov ft art
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/rtfuzz.$name.XXXXXX") || return 2
 	corpus=$dir/corpus
 	mkdir -p "$corpus"
@@ -39,11 +40,13 @@ run_one() {
 	[ -d "tests/fuzz/corpus/${name#fuzz_}" ] &&
 		cp -R "tests/fuzz/corpus/${name#fuzz_}/." "$corpus/"
 	log=$dir/log
-	"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=25 \
+	"$bin" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+		-print_final_stats=1 -timeout=25 \
 		-rss_limit_mb=2048 -artifact_prefix="$dir/" "$corpus" \
 		>"$log" 2>&1 </dev/null
 	st=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(grep -Eo '(DONE|pulse|NEW|REDUCE|INITED) +cov: [0-9]+ ft: [0-9]+' "$log" |
 		tail -1 | sed 's/.*cov: \([0-9]*\) ft: \([0-9]*\)/\1 \2/')
 	ft=${cov#* }
@@ -54,16 +57,17 @@ run_one() {
 		mkdir -p "$keep"
 		cp "$log" "$keep/log"
 		for a in $art; do cp "$dir/$a" "$keep/"; done
-		printf '%s: %s executions, cov %s, ft %s, CRASH (status %d): %s\n' \
-			"$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$st" \
+		printf '%s: %s executions (%s/s), cov %s, ft %s, CRASH (status %d): %s\n' \
+			"$name" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$st" \
 			"$(for a in $art; do printf '%s ' "$keep/$a"; done)log $keep/log" \
 			>"$tmp/$name.line"
 		grep -m1 -E 'ERROR: |runtime error: |deadly signal' "$log" \
 			>>"$tmp/$name.line"
 		echo 1 >"$tmp/$name.rc"
 	else
-		printf '%s: %s executions, cov %s, ft %s, 0 crashes\n' \
-			"$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" >"$tmp/$name.line"
+		printf '%s: %s executions (%s/s), cov %s, ft %s, 0 crashes\n' \
+			"$name" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
+			>"$tmp/$name.line"
 		echo 0 >"$tmp/$name.rc"
 	fi
 	rm -rf "$dir"
