@@ -7,6 +7,17 @@ load helpers
 
 FB="$RT_ROOT/build/fuzz"
 
+@test "fuzz: the library compiles warning-free under clang" {
+	local f bad=0
+	for f in "$RT_ROOT"/lib/*.c; do
+		run clang -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+			-Wmissing-prototypes -Wvla -Wformat=2 -D_DEFAULT_SOURCE \
+			-iquote "$RT_ROOT/lib" -fsyntax-only "$f"
+		[ -z "$output" ] || { echo "$output"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "fuzz: every harness is built, warning-free, and has a seed corpus" {
 	local f n missing=0
 	for f in "$RT_ROOT"/tests/fuzz/fuzz_*.c; do

@@ -61,6 +61,7 @@ CONFIGS = [
          lines=False),
     dict(tool="rt-merge", inputs=2, args="--time ts --max-delay 1m"),
     dict(tool="rt-replay", args="--speed max"),
+    dict(tool="rt-eval", args="--card card --id tx_id --top 3", lines=False),
 ]
 
 SCHEMA = {
@@ -76,6 +77,7 @@ SCHEMA = {
         "flag": {"type": "string"},
         "_score": {"type": "number"},
         "_class": {"type": "string"},
+        "is_fraud": {"enum": [0, 1]},
     },
 }
 CSV_SCHEMA = {
@@ -90,7 +92,7 @@ night      20  (.ts | test("T0[0-5]"))
 round      10  (.amount | floor) == .amount
 """
 FIELDS = ["tx_id", "ts", "card", "amount", "country", "flag", "_score",
-          "_class"]
+          "_class", "is_fraud"]
 
 
 def records(rnd, n):
@@ -109,6 +111,7 @@ def records(rnd, n):
             "flag": rnd.choice(["yes", "no", "1", "0"]),
             "_score": rnd.randrange(100),
             "_class": rnd.choice(["ok", "ok", "review", "fraud"]),
+            "is_fraud": int(rnd.random() < 0.2),
         }
         out.append(r)
     return out
