@@ -81,8 +81,42 @@ deps-test: deps-build
 
 units: $(UNITS)
 
-check: deps-test all units
+check: deps-test all units fuzz-build
 	@tests/run $(BUILD)
+
+# Fuzzing: every tests/fuzz/fuzz_*.c is a libFuzzer harness, linked with
+# the library built by clang with the same sanitizers into build/fuzz.
+# `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its seed corpus
+# tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh); make check runs each briefly.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build/fuzz
+FUZZ_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(RT_CFLAGS)) \
+	-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_LIB_OBJ := $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c | $(FUZZ_BUILD)/lib
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_BUILD)/lib/metaschema.o: $(SCHEMA_DATA)
+$(FUZZ_BUILD)/librtpipe.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/librtpipe.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/librtpipe.a \
+		$(RT_LIBS) -o $@
+$(FUZZ_BUILD)/lib:
+	mkdir -p $@
+
+fuzz-build: $(FUZZ_BINS)
+fuzz: deps-test fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+fuzz-check: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) 2
+
+.PHONY: fuzz fuzz-build fuzz-check
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BINS:=.d)
 
 demo: deps-build $(BINS)
 	@BUILD=$(BUILD) examples/demo.sh

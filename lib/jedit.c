@@ -228,6 +228,7 @@ keep_sets(struct rt_jedit *e)
 		    sizeof *e->cnode);
 	}
 	e->ckeys.len = 0;
+	rt_buf_reserve(&e->ckeys, 1);	/* storage even if every key is "" */
 	for (i = 0; i < e->n; i++) {
 		rt_buf_add(&e->ckeys, e->text.p + e->set[i].koff,
 		    e->set[i].klen);

@@ -386,85 +386,83 @@ rt_time_parse_iso_full(const char *s, size_t n, struct rt_tzone *tz,
 	return parts_to_us(&t, tz, us);
 }
 
-/* Multiply a non-negative v by 10^k with an overflow check. */
+/* The significant digits of an epoch number kept: a value with more
+ * above its microseconds is out of range, and those below cannot change
+ * the cut toward zero. */
+#define EPOCH_SIG 20
+
+/* The exponent of "e..." at *p (digits required, saturated far beyond
+ * any time); 0 and *p moved, or -1. */
 static int
-mul_pow10(int64_t *v, int k)
+epoch_exp(const char **p, const char *end, long *exp)
 {
-	while (k-- > 0) {
-		if (*v > INT64_MAX / 10)
-			return -1;
-		*v *= 10;
-	}
+	const char *s = *p;
+	int neg = 0;
+
+	if (s < end && (*s == '+' || *s == '-'))
+		neg = *s++ == '-';
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (*exp = 0; s < end && *s >= '0' && *s <= '9'; s++)
+		if (*exp < 1000000)
+			*exp = *exp * 10 + (*s - '0');
+	if (neg)
+		*exp = -*exp;
+	*p = s;
 	return 0;
 }
 
+/*
+ * The value is exactly D * 10^e10 microseconds, D the significant digits
+ * (the first EPOCH_SIG of them: later ones below the unit are cut, above
+ * it the value is out of range anyway), cut toward zero; its magnitude
+ * must stay within INT64_MAX (INT64_MIN is RT_TIME_NONE).
+ */
 const char *
 rt_time_parse_epoch(const char *s, size_t n, enum rt_tunit u, int64_t *us)
 {
 	static const int scale[] = { 6, 3, 0, -3 };	/* to microseconds */
 	const char *p = s, *end = s + n;
-	int neg = 0, k = scale[u], exp = 0, any = 0;
-	int64_t ip = 0, fp = 0;
-	int fdig = 0;
+	char sig[EPOCH_SIG];
+	int neg = 0, any = 0, ns = 0, keep, i;
+	long e10 = scale[u], exp = 0;
+	uint64_t v = 0;
 
 	if (p < end && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	for (; p < end && *p >= '0' && *p <= '9'; p++, any = 1) {
-		if (ip > (INT64_MAX - 9) / 10)
-			return "time out of range";
-		ip = ip * 10 + (*p - '0');
-	}
-	if (p < end && *p == '.') {
-		for (p++; p < end && *p >= '0' && *p <= '9'; p++, any = 1) {
-			if (fdig < 18) {
-				fp = fp * 10 + (*p - '0');
-				fdig++;
-			}
+	for (; p < end && *p >= '0' && *p <= '9'; p++, any = 1)
+		if (ns > 0 || *p != '0') {
+			if (ns < EPOCH_SIG)
+				sig[ns++] = *p;
+			else
+				e10++;
 		}
-	}
+	if (p < end && *p == '.')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, any = 1)
+			if (ns < EPOCH_SIG) {
+				if (ns > 0 || *p != '0')
+					sig[ns++] = *p;
+				e10--;
+			}
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		int eneg = 0;
-
 		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			eneg = *p++ == '-';
-		if (p >= end)
+		if (epoch_exp(&p, end, &exp) < 0)
 			return "not a number";
-		for (; p < end && *p >= '0' && *p <= '9'; p++)
-			if (exp < 100)
-				exp = exp * 10 + (*p - '0');
-		if (eneg)
-			exp = -exp;
 	}
 	if (!any || p != end)
 		return "not a number";
-	/* value = (ip + fp / 10^fdig) * 10^k microseconds, truncated toward
-	 * zero; with k < 0 the fraction cannot change the integer part. */
-	k += exp;
-	if (k >= 0) {
-		int64_t f = fp;
-
-		if (mul_pow10(&ip, k) < 0)
-			return "time out of range";
-		if (fdig <= k) {
-			if (mul_pow10(&f, k - fdig) < 0)
-				return "time out of range";
-		} else {
-			int i;
-
-			for (i = 0; i < fdig - k; i++)
-				f /= 10;
-		}
-		if (ip > INT64_MAX - f)
-			return "time out of range";
-		ip += f;
-	} else {
-		int i;
-
-		for (i = 0; i < -k && ip != 0; i++)
-			ip /= 10;
-	}
-	*us = neg ? -ip : ip;
+	e10 += exp;
+	/* The digits at or above the microsecond: 19 of them at most. */
+	if (ns > 0 && ns + e10 > 19)
+		return "time out of range";
+	keep = e10 >= 0 ? ns : -e10 >= ns ? 0 : ns + (int)e10;
+	for (i = 0; i < keep; i++)
+		v = v * 10 + (uint64_t)(sig[i] - '0');
+	for (; e10 > 0 && ns > 0; e10--)
+		v *= 10;
+	if (v > INT64_MAX)
+		return "time out of range";
+	*us = neg ? -(int64_t)v : (int64_t)v;
 	return NULL;
 }
 
@@ -713,7 +711,11 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 	if (p != end)
 		return "does not match --time-format";
 	if (f.epoch != INT64_MIN) {
-		/* "-1.5" is -1 s and then half a second more, back in time. */
+		/* "-1.5" is -1 s and then half a second more, back in time;
+		 * the fraction may take the edge of the range past it. */
+		if (f.epoch_neg ? f.epoch < INT64_MIN + 1 + f.t.frac_us :
+		    f.epoch > INT64_MAX - f.t.frac_us)
+			return "time out of range";
 		*us = f.epoch_neg ? f.epoch - f.t.frac_us : f.epoch + f.t.frac_us;
 		return NULL;
 	}
@@ -1036,6 +1038,7 @@ rt_rfc3339_duration(const char *s, size_t n)
 const char *
 rt_dur_parse(const char *s, int64_t *us)
 {
+	__extension__ typedef __int128 i128;
 	static const struct {
 		const char *name;
 		int64_t us;
@@ -1063,13 +1066,13 @@ rt_dur_parse(const char *s, int64_t *us)
 		if (*p < '0' || *p > '9')
 			return "bad duration";
 		for (; *p >= '0' && *p <= '9'; p++) {
-			if (ip > INT64_MAX / 10 - 1)
+			if (ip > (INT64_MAX - (*p - '0')) / 10)
 				return "duration too long";
 			ip = ip * 10 + (*p - '0');
 		}
-		if (*p == '.') {
+		if (*p == '.') {	/* 18 digits: beyond, less than 1 us */
 			for (p++; *p >= '0' && *p <= '9'; p++)
-				if (fscale < 1000000000LL) {
+				if (fscale < 1000000000000000000LL) {
 					fp = fp * 10 + (*p - '0');
 					fscale *= 10;
 				}
@@ -1088,11 +1091,9 @@ rt_dur_parse(const char *s, int64_t *us)
 			}
 		if (bestlen == 0)
 			return "unknown duration unit";
-		/* The fraction's share, fp * us / fscale, without the
-		 * product (it overflows for "1.123456789d"): fp < fscale
-		 * <= 1e9, so fp * (us % fscale) fits. */
-		frac = fp * (units[best].us / fscale) +
-		    fp * (units[best].us % fscale) / fscale;
+		/* The fraction's share, fp * us / fscale, in 128 bits
+		 * (fp < fscale <= 1e18, us < 2^40). */
+		frac = (int64_t)((i128)fp * units[best].us / fscale);
 		if (ip > (INT64_MAX - frac) / units[best].us)
 			return "duration too long";
 		part = (ip * units[best].us + frac) / units[best].div;

@@ -108,7 +108,9 @@ int rt_rfc3339_time(const char *s, size_t n);
 int rt_rfc3339_duration(const char *s, size_t n);
 
 /* Durations: "250ms", "30s", "5m", "1h30m", "7d", "2w", "1.5s", "0";
- * units ns, us, ms, s, m, h, d, w.  NULL and *us, or a reason. */
+ * units ns, us, ms, s, m, h, d, w.  Each part is cut toward zero to
+ * microseconds (a fraction's digits past the 18th are ignored); the sum
+ * must stay within INT64_MAX.  NULL and *us, or a reason. */
 const char *rt_dur_parse(const char *s, int64_t *us);
 /* The shortest such text for us ("1h30m", "250ms"); out needs 48 bytes. */
 size_t rt_dur_fmt(int64_t us, char *out);

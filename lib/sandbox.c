@@ -275,7 +275,7 @@ sc_rules(scmp_filter_ctx ctx, unsigned allow)
 		if (r == 0 && (allow & RT_SB_ALLOW_UNIX))
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
 			    SCMP_SYS(socket), 1,
-			    SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+			    SCMP_A0(SCMP_CMP_NE, AF_UNIX, 0));
 		else if (r == 0)
 			r = sc_deny(ctx, "socket", EPERM);
 	}

@@ -929,18 +929,25 @@ get_num(struct comp *c, uint32_t v, const char *kw, struct snum *out)
 	return 0;
 }
 
+/* A count: a non-negative integer as the meta-schema reads one, exactly
+ * ("2.0" and "1e400" are); beyond UINT32_MAX it saturates (1e400 reads
+ * as infinity: no conversion to an integer type). */
 static int
 get_count(struct comp *c, uint32_t v, const char *kw, uint32_t *out)
 {
+	const char *t = rt_jdoc_text(&DOC(c)->jd, v);
+	struct rt_dec a;
 	double d;
 
-	if (J(c, v)->type != RT_JNUM ||
-	    rt_num_parse(rt_jdoc_text(&DOC(c)->jd, v), J(c, v)->len, &d) ||
-	    d < 0 || d != (double)(uint64_t)d) {
+	if (J(c, v)->type == RT_JNUM)
+		rt_dec_parse(&a, t, J(c, v)->len);
+	if (J(c, v)->type != RT_JNUM || (a.neg && a.n > 0) ||
+	    !rt_dec_is_int(&a)) {
 		bad(c, kw, "expected a non-negative integer");
 		return -1;
 	}
-	*out = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+	d = rt_num_parse_json(t, J(c, v)->len);
+	*out = d >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="gcc make libcsv-dev libjq-dev libpcre2-dev libseccomp-dev"
-test_pkgs="bats bats-assert bats-support bats-file jq sqlite3 python3 python3-jsonschema procps mandoc tmux librsvg2-bin"
+test_pkgs="bats bats-assert bats-support bats-file jq sqlite3 python3 python3-jsonschema procps mandoc tmux librsvg2-bin clang"
 bench_pkgs="jq miller sqlite3 python3 python3-jsonschema nodejs time"
 lint_pkgs="cppcheck clang-tidy mandoc clang-format"
 

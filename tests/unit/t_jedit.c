@@ -279,6 +279,16 @@ main(void)
 	/* Members sharing a first byte or a length with a set key. */
 	is("{\"ab\":1,\"ba\":2,\"aa\":3}", "aa=9;ac=8",
 	    "{\"ab\":1,\"ba\":2,\"aa\":9,\"ac\":8}");
+	/* The empty key, set on records whose keys repeat: the kept keys'
+	 * text is empty (fuzz_json found NULL + 0 there, UB): a new
+	 * editor, whose buffers were never used. */
+	rt_jedit_release(&e);
+	rt_jedit_init(&e);
+	is("{}", "=1", "{\"\":1}");
+	is("{}", "=1", "{\"\":1}");
+	is("{}", "=2;=3", "{\"\":3}");
+	is("{\"\":0}", "=1", "{\"\":1}");
+	is("{\"\":0}", "=1", "{\"\":1}");
 	fset_vs_get();
 	fset_runs();
 	edit_runs();

@@ -151,6 +151,27 @@ test_epoch(void)
 		{ RT_TU_S, 1, "-", "ERR not a number" },
 		{ RT_TU_S, 1, "12abc", "ERR not a number" },
 		{ RT_TU_S, 0, "1e", "ERR not a date-time" },
+		/* fuzz_time, against an exact reference: every significant
+		 * digit counts (not the first 18 after the point), an integer
+		 * part of 20 digits may be brought back by its exponent, and
+		 * the last digits of int64 are in range. */
+		{ RT_TU_S, 1, "0.0000000000000000001e25",
+		    "1970-01-12T13:46:40.000000Z" },
+		{ RT_TU_S, 1, "0.00000000000000000000000000000000000000017e44",
+		    "1970-01-01T04:43:20.000000Z" },
+		{ RT_TU_S, 1, "100000000000000000000e-10",
+		    "2286-11-20T17:46:40.000000Z" },
+		{ RT_TU_NS, 1, "9223372036854775807",
+		    "2262-04-11T23:47:16.854775Z" },
+		{ RT_TU_NS, 1, "-9223372036854775807",
+		    "1677-09-21T00:12:43.145225Z" },
+		{ RT_TU_US, 1, "9223372036854775807",
+		    "+294247-01-10T04:00:54.775807Z" },
+		{ RT_TU_US, 1, "9223372036854775808", "ERR time out of range" },
+		{ RT_TU_US, 1, "-9223372036854775808", "ERR time out of range" },
+		{ RT_TU_NS, 1, "1e-100000000000", "1970-01-01T00:00:00.000000Z" },
+		{ RT_TU_S, 1, "0e100000000000", "1970-01-01T00:00:00.000000Z" },
+		{ RT_TU_S, 1, "1e100000000000", "ERR time out of range" },
 	};
 	size_t i;
 
@@ -225,6 +246,12 @@ test_format(void)
 		{ "%I:%M %p", "13:30 PM", "ERR hour out of range" },
 		{ "%Y %Q", "2024 x", "ERR bad --time-format directive" },
 		{ "%s", "", "ERR does not match --time-format" },
+		/* fuzz_time: the fraction took an epoch at the edge past
+		 * int64 (signed overflow). */
+		{ "%s.%f", "9223372036854.775807",
+		    "+294247-01-10T04:00:54.775807Z" },
+		{ "%s.%f", "9223372036854.999999", "ERR time out of range" },
+		{ "%s.%f", "-9223372036854.999999", "ERR time out of range" },
 	};
 	size_t i;
 
@@ -444,6 +471,13 @@ test_dur(void)
 		{ "1.123456789d", 97066666569LL, NULL },
 		{ "1.999999999w", 1209599999395LL, NULL },
 		{ "2562047788h", 9223372036800000000LL, NULL },
+		/* fuzz_time: fraction digits past the 9th count (to the
+		 * 18th), and nanoseconds reach the end of int64. */
+		{ "1.0000000001w", 604800000060LL, NULL },
+		{ "1.000000000000000001w", 604800000000LL, NULL },
+		{ "9223372036854775807ns", 9223372036854775LL, NULL },
+		{ "9223372036854775807us", INT64_MAX, NULL },
+		{ "9223372036854775808us", 0, "duration too long" },
 		{ "", 0, "empty duration" },
 		{ "5", 0, "duration needs a unit (ms, s, m, h, d)" },
 		{ "1h30", 0, "duration needs a unit (ms, s, m, h, d)" },
