@@ -1,0 +1,669 @@
+/*
+ * table.c - reference tables: rows into one arena, the key index, as-of
+ * and range order (see table.h).  rt-join(1), "Tables".
+ *
+ * Loading copies each row once: its key and the JSON text of the values
+ * kept go to the arena as they are read; the index is built at the end,
+ * when the number of rows is known, in one pass that also groups the
+ * rows sharing a key (a counting sort keeps their file order).
+ */
+#include "table.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "mem.h"
+#include "number.h"
+#include "source.h"
+
+/* What a column is to the load. */
+struct rt_trole {
+	int8_t keypart;		/* part of the key, or -1 */
+	uint8_t store;		/* written out with the row */
+	uint8_t vf, lo, hi;	/* the as-of or range column */
+	uint8_t type;		/* RT_TT_* */
+};
+
+/* One member of the row being added. */
+struct rt_tmem {
+	uint32_t col, node;
+};
+
+/* ---- columns ---------------------------------------------------------- */
+
+void
+rt_tcols_init(struct rt_tcols *c, const char *prefix)
+{
+	memset(c, 0, sizeof *c);
+	rt_map_init(&c->map);
+	c->prefix = prefix ? prefix : "";
+}
+
+void
+rt_tcols_release(struct rt_tcols *c)
+{
+	free(c->v);
+	rt_buf_release(&c->text);
+	rt_map_release(&c->map);
+	memset(c, 0, sizeof *c);
+}
+
+uint32_t
+rt_tcols_find(const struct rt_tcols *c, const char *name, size_t n)
+{
+	return rt_map_find(&c->map, name, n, rt_hash(name, n));
+}
+
+uint32_t
+rt_tcols_put(struct rt_tcols *c, const char *name, size_t n, int *isnew)
+{
+	uint32_t id = rt_map_put(&c->map, name, n, rt_hash(name, n), isnew);
+	struct rt_tcol *col;
+	size_t plen = strlen(c->prefix);
+	char *full;
+
+	if (!*isnew)
+		return id;
+	if (id >= c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->v = rt_xreallocarray(c->v, c->cap, sizeof *c->v);
+	}
+	c->n = id + 1;
+	col = &c->v[id];
+	col->name = c->text.len;
+	col->namelen = n;
+	rt_buf_add(&c->text, name, n);
+	full = rt_xmalloc(plen + n + 1);
+	memcpy(full, c->prefix, plen);
+	memcpy(full + plen, name, n);
+	col->jname = c->text.len;
+	rt_json_put_str(&c->text, full, plen + n);
+	rt_buf_addc(&c->text, ':');
+	col->jnamelen = c->text.len - col->jname;
+	free(full);
+	return id;
+}
+
+/* ---- range values ----------------------------------------------------- */
+
+int
+rt_range_value(const char *s, size_t n, int isnum, struct rt_u128 *v)
+{
+	unsigned char a[16];
+	char tmp[64];
+	double x;
+	uint64_t bits;
+
+	if (isnum || (n > 0 && rt_num_parse(s, n, &x) == 0)) {
+		if (isnum && rt_num_parse(s, n, &x) != 0)
+			return RT_RK_NONE;
+		if (x == 0)
+			x = 0;		/* -0 sorts as 0 */
+		memcpy(&bits, &x, sizeof bits);
+		bits = bits >> 63 ? ~bits : bits | 1ULL << 63;
+		v->hi = 0;
+		v->lo = bits;
+		return RT_RK_NUM;
+	}
+	if (n == 0 || n >= sizeof tmp)
+		return RT_RK_NONE;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (memchr(s, ':', n) && inet_pton(AF_INET6, tmp, a) == 1) {
+		v->hi = v->lo = 0;
+		for (int i = 0; i < 8; i++) {
+			v->hi = v->hi << 8 | a[i];
+			v->lo = v->lo << 8 | a[i + 8];
+		}
+		return RT_RK_IP;
+	}
+	if (inet_pton(AF_INET, tmp, a) == 1) {
+		v->hi = 0;
+		v->lo = 0xffff00000000ULL | (uint64_t)a[0] << 24 |
+		    (uint64_t)a[1] << 16 | (uint64_t)a[2] << 8 | a[3];
+		return RT_RK_IP;
+	}
+	return RT_RK_NONE;
+}
+
+/* ---- keys and rows ------------------------------------------------------ */
+
+void
+rt_tkey_part(struct rt_buf *key, const char *s, size_t n, int nparts)
+{
+	if (nparts > 1)
+		rt_varint_put(key, n);
+	rt_buf_add(key, s, n);
+}
+
+void
+rt_trow_start(struct rt_trow *r, const unsigned char *p, const char **key,
+    size_t *klen)
+{
+	size_t n = (size_t)rt_varint_get(&p);
+
+	*key = (const char *)p;
+	*klen = n;
+	p += n;
+	r->left = (unsigned)p[0] | (unsigned)p[1] << 8;
+	r->p = p + 2;
+}
+
+int
+rt_trow_next(struct rt_trow *r, uint32_t *col, const char **v, size_t *vlen)
+{
+	const unsigned char *p = r->p;
+
+	if (r->left == 0)
+		return 0;
+	r->left--;
+	*col = (uint32_t)rt_varint_get(&p);
+	*vlen = (size_t)rt_varint_get(&p);
+	*v = (const char *)p;
+	r->p = p + *vlen;
+	return 1;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static void new_role(struct rt_table *t, uint32_t id, const char *name,
+    size_t n);
+
+void
+rt_table_init(struct rt_table *t, const struct rt_tspec *s)
+{
+	memset(t, 0, sizeof *t);
+	t->spec = s;
+	rt_tcols_init(&t->cols, s->prefix);
+	for (int i = 0; i < RT_TABLE_MAXKEY; i++)
+		t->keycol[i] = -1;
+	/* --select names the columns first, so that their ids are their
+	 * order on output. */
+	for (int i = 0; i < s->nselect; i++) {
+		size_t n = strlen(s->select[i]);
+		int isnew;
+		uint32_t id = rt_tcols_put(&t->cols, s->select[i], n, &isnew);
+
+		if (isnew)
+			new_role(t, id, s->select[i], n);
+	}
+}
+
+void
+rt_table_release(struct rt_table *t)
+{
+	rt_tcols_release(&t->cols);
+	rt_table_free(t->arena, t->acap, 1);
+	rt_table_free(t->roff, t->caprows, sizeof *t->roff);
+	rt_table_free(t->vf, t->caprows, sizeof *t->vf);
+	rt_table_free(t->lo, t->caprows, sizeof *t->lo);
+	rt_table_free(t->hi, t->caprows, sizeof *t->hi);
+	rt_table_free(t->line, t->caprows, sizeof *t->line);
+	rt_table_free(t->slot, t->slot ? t->mask + 1 : 0, sizeof *t->slot);
+	rt_table_free(t->gstart, t->gstart ? t->ngroups + 1 : 0,
+	    sizeof *t->gstart);
+	free(t->role);
+	free(t->cache_col);
+	free(t->cache_koff);
+	free(t->mem);
+	rt_buf_release(&t->cache_key);
+	rt_buf_release(&t->tmp);
+	rt_buf_release(&t->key);
+	rt_buf_release(&t->val);
+	rt_buf_release(&t->row);
+	rt_buf_release(&t->rej);
+	memset(t, 0, sizeof *t);
+}
+
+/* The role of a new column id named name[0, n). */
+static void
+new_role(struct rt_table *t, uint32_t id, const char *name, size_t n)
+{
+	const struct rt_tspec *s = t->spec;
+	struct rt_trole *r;
+
+	if (id >= t->caprole) {
+		t->caprole = id >= 2 * t->caprole ? id + 16 : 2 * t->caprole;
+		t->role = rt_xreallocarray(t->role, t->caprole, sizeof *t->role);
+	}
+	r = &t->role[id];
+	memset(r, 0, sizeof *r);
+	r->keypart = -1;
+	for (int i = 0; i < s->nkey; i++)
+		if (strlen(s->key[i]) == n && memcmp(s->key[i], name, n) == 0) {
+			r->keypart = (int8_t)i;
+			t->keycol[i] = (int)id;
+		}
+	r->store = s->select ? id < (uint32_t)s->nselect : r->keypart < 0;
+#define IS(x) ((x) && strlen(x) == n && memcmp((x), name, n) == 0)
+	r->vf = IS(s->valid_from);
+	r->lo = IS(s->lo);
+	r->hi = IS(s->hi);
+	for (int i = 0; i < s->ntypes; i++)
+		if (IS(s->types[i].name))
+			r->type = (uint8_t)s->types[i].type;
+#undef IS
+}
+
+/* The column of member key node k (decoded when escaped). */
+static uint32_t
+member_col(struct rt_table *t, const struct rt_jdoc *d, uint32_t k)
+{
+	const struct rt_jnode *v = &d->v[k];
+	const char *name = rt_jdoc_text(d, k) + 1;
+	size_t n = v->len - 2;
+	uint32_t id;
+	int isnew;
+
+	if (v->flags & RT_JF_ESC) {
+		t->tmp.len = 0;
+		rt_jdoc_str(d, k, &t->tmp);
+		name = t->tmp.p;
+		n = t->tmp.len;
+	}
+	id = rt_tcols_put(&t->cols, name, n, &isnew);
+	if (isnew)
+		new_role(t, id, name, n);
+	return id;
+}
+
+/* Keep the keys of this row's members for the next row. */
+static void
+cache_keys(struct rt_table *t, const struct rt_jdoc *d, size_t nm)
+{
+	size_t i;
+	uint32_t k;
+
+	if (nm + 1 > t->capcache) {
+		t->capcache = nm + 16;
+		t->cache_col = rt_xreallocarray(t->cache_col, t->capcache,
+		    sizeof *t->cache_col);
+		t->cache_koff = rt_xreallocarray(t->cache_koff, t->capcache,
+		    sizeof *t->cache_koff);
+	}
+	t->cache_key.len = 0;
+	for (i = 0, k = rt_jdoc_first(d, 0); i < nm;
+	    i++, k = rt_jdoc_after(d, k + 1)) {
+		t->cache_koff[i] = t->cache_key.len;
+		rt_buf_add(&t->cache_key, rt_jdoc_text(d, k), d->v[k].len);
+		t->cache_col[i] = t->mem[i].col;
+	}
+	t->cache_koff[nm] = t->cache_key.len;
+	t->ncache = nm;
+}
+
+/* The row's members as (column, value node), duplicate keys folded
+ * (the last value wins, in the first one's place, as in jq). */
+static size_t
+map_members(struct rt_table *t, const struct rt_jdoc *d)
+{
+	size_t nm = d->v[0].n, i, j;
+	int hit = nm == t->ncache;
+	uint32_t k;
+
+	if (nm > t->capmem) {
+		t->capmem = nm + 16;
+		t->mem = rt_xreallocarray(t->mem, t->capmem, sizeof *t->mem);
+	}
+	for (i = 0, k = rt_jdoc_first(d, 0); i < nm;
+	    i++, k = rt_jdoc_after(d, k + 1)) {
+		size_t klen = d->v[k].len;
+
+		if (hit && klen == t->cache_koff[i + 1] - t->cache_koff[i] &&
+		    rt_bytes_eq(rt_jdoc_text(d, k), t->cache_key.p +
+		    t->cache_koff[i], klen)) {
+			t->mem[i].col = t->cache_col[i];
+		} else {
+			hit = 0;
+			t->mem[i].col = member_col(t, d, k);
+		}
+		t->mem[i].node = k + 1;
+	}
+	if (!hit) {
+		cache_keys(t, d, nm);
+		/* Fold duplicates; rare, so quadratic is fine. */
+		for (i = 0; i < nm; i++)
+			for (j = i + 1; j < nm; j++)
+				if (t->mem[j].col == t->mem[i].col) {
+					t->mem[i].node = t->mem[j].node;
+					memmove(&t->mem[j], &t->mem[j + 1],
+					    (nm - j - 1) * sizeof *t->mem);
+					nm--;
+					j--;
+				}
+	}
+	return nm;
+}
+
+static int
+refuse(struct rt_table *t, uint64_t line, const char *why)
+{
+	rt_table_refuse(t, line, why);
+	return -1;
+}
+
+void
+rt_table_refuse(struct rt_table *t, uint64_t line, const char *why)
+{
+	if (t->rejected++ < RT_TABLE_MAXREJ)
+		rt_buf_printf(&t->rej, "%llu: %s\n", (unsigned long long)line,
+		    why);
+}
+
+static int
+word_is(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+/* A text value given a type: its JSON text into t->val (null when
+ * empty).  NULL, or why not. */
+static const char *
+typed_text(struct rt_table *t, int type, const char *s, size_t n)
+{
+	static const char *const yes[] = { "true", "yes", "y", "t", "1", "on" };
+	static const char *const no[] = { "false", "no", "n", "f", "0", "off" };
+	unsigned fl = t->spec->numflags;
+
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0) {
+		rt_buf_adds(&t->val, "null");
+		return NULL;
+	}
+	if (type == RT_TT_BOOL) {
+		for (int i = 0; i < 6; i++)
+			if (word_is(s, n, yes[i]) || word_is(s, n, no[i])) {
+				rt_buf_adds(&t->val, word_is(s, n, yes[i]) ?
+				    "true" : "false");
+				return NULL;
+			}
+		return "cannot parse as a boolean";
+	}
+	if (type == RT_TT_INTEGER)
+		fl |= RT_NUM_INTEGER;
+	if (rt_num_clean(s, n, fl, &t->val) != NULL)
+		return type == RT_TT_INTEGER ? "cannot parse as an integer" :
+		    "cannot parse as a number";
+	return NULL;
+}
+
+/* The JSON text of value node i of a column of type type: *p, *n (in
+ * the document or in t->val).  NULL, or why not. */
+static const char *
+value_text(struct rt_table *t, int type, const struct rt_jdoc *d,
+    uint32_t i, const char **p, size_t *n)
+{
+	const struct rt_jnode *v = &d->v[i];
+	const char *why;
+
+	*p = rt_jdoc_text(d, i);
+	*n = v->len;
+	if (type == RT_TT_NONE || v->type == RT_JNULL ||
+	    (v->type == RT_JNUM && type == RT_TT_NUMBER) ||
+	    (v->type == RT_JNUM && type == RT_TT_INTEGER &&
+	    (v->flags & RT_JF_INT)) ||
+	    ((v->type == RT_JTRUE || v->type == RT_JFALSE) &&
+	    type == RT_TT_BOOL))
+		return NULL;
+	t->val.len = 0;
+	if (v->type == RT_JSTR) {
+		t->tmp.len = 0;
+		rt_field_text(d, i, &t->tmp);
+		why = typed_text(t, type, t->tmp.p ? t->tmp.p : "", t->tmp.len);
+	} else if (v->type == RT_JNUM && type == RT_TT_INTEGER) {
+		why = rt_num_clean(*p, *n, RT_NUM_INTEGER | RT_NUM_PLAIN,
+		    &t->val) ? "cannot parse as an integer" : NULL;
+	} else {
+		why = type == RT_TT_BOOL ? "expected a boolean" :
+		    type == RT_TT_INTEGER ? "expected an integer" :
+		    "expected a number";
+	}
+	*p = t->val.p;
+	*n = t->val.len;
+	return why;
+}
+
+/* Refuse a row for column col's reason: "NAME: why". */
+static int
+refuse_col(struct rt_table *t, uint64_t line, uint32_t col, const char *why)
+{
+	size_t n;
+	const char *name = rt_tcols_name(&t->cols, col, &n);
+
+	snprintf(t->why, sizeof t->why, "'%.*s': %s", (int)(n > 100 ? 100 : n),
+	    name, why);
+	return refuse(t, line, t->why);
+}
+
+/* The key of the row into t->key; -1 when a key column is missing, null
+ * or not a scalar. */
+static int
+row_key(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
+    uint64_t line)
+{
+	const struct rt_tspec *s = t->spec;
+	uint32_t node[RT_TABLE_MAXKEY] = { 0 }, col[RT_TABLE_MAXKEY];
+	const char *p, *why;
+	size_t n, i;
+
+	for (i = 0; i < nm; i++) {
+		int kp = t->role[t->mem[i].col].keypart;
+
+		if (kp >= 0) {
+			node[kp] = t->mem[i].node;
+			col[kp] = t->mem[i].col;
+		}
+	}
+	t->key.len = 0;
+	for (int k = 0; k < s->nkey; k++) {
+		int type;
+
+		if (node[k] == 0) {
+			snprintf(t->why, sizeof t->why, "no key column '%.100s'",
+			    s->key[k]);
+			return refuse(t, line, t->why);
+		}
+		type = d->v[node[k]].type;
+		if (type == RT_JNULL || type == RT_JOBJ || type == RT_JARR)
+			return refuse_col(t, line, col[k], type == RT_JNULL ?
+			    "the key is null" : "the key is not a scalar");
+		if ((why = value_text(t, t->role[col[k]].type, d, node[k], &p,
+		    &n)) != NULL)
+			return refuse_col(t, line, col[k], why);
+		if (n == 4 && memcmp(p, "null", 4) == 0)
+			return refuse_col(t, line, col[k], "the key is null");
+		if (p == rt_jdoc_text(d, node[k]) && type == RT_JSTR) {
+			t->tmp.len = 0;
+			rt_field_text(d, node[k], &t->tmp);
+			p = t->tmp.p ? t->tmp.p : "";
+			n = t->tmp.len;
+		}
+		rt_tkey_part(&t->key, p, n, s->nkey);
+	}
+	return 0;
+}
+
+/* The as-of time and the range bounds of the row, into the arrays at
+ * t->nrows; -1 when refused. */
+static int
+row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
+    uint64_t line)
+{
+	const struct rt_tspec *s = t->spec;
+	uint32_t vf = 0, lo = 0, hi = 0, vfc = 0, loc = 0, hic = 0;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < nm; i++) {
+		const struct rt_trole *r = &t->role[t->mem[i].col];
+
+		if (r->vf)
+			vf = t->mem[i].node, vfc = t->mem[i].col;
+		if (r->lo)
+			lo = t->mem[i].node, loc = t->mem[i].col;
+		if (r->hi)
+			hi = t->mem[i].node, hic = t->mem[i].col;
+	}
+	if (s->valid_from) {
+		if (vf == 0 || d->v[vf].type == RT_JNULL) {
+			snprintf(t->why, sizeof t->why, "no valid-from time in "
+			    "'%.100s'", s->valid_from);
+			return refuse(t, line, t->why);
+		}
+		if ((why = rt_field_time_at(d, vf, s->topt, &t->tmp,
+		    &t->cur_vf)) != NULL)
+			return refuse_col(t, line, vfc, why);
+	}
+	if (s->lo) {
+		struct rt_u128 *b[2] = { &t->cur_lo, &t->cur_hi };
+		uint32_t nd[2] = { lo, hi }, cl[2] = { loc, hic };
+		const char *nm2[2] = { s->lo, s->hi };
+
+		for (int k = 0; k < 2; k++) {
+			int kind;
+
+			if (nd[k] == 0 || d->v[nd[k]].type == RT_JNULL) {
+				snprintf(t->why, sizeof t->why, "no range bound "
+				    "in '%.100s'", nm2[k]);
+				return refuse(t, line, t->why);
+			}
+			t->tmp.len = 0;
+			rt_field_text(d, nd[k], &t->tmp);
+			kind = rt_range_value(t->tmp.p ? t->tmp.p : "",
+			    t->tmp.len, d->v[nd[k]].type == RT_JNUM, b[k]);
+			if (kind == RT_RK_NONE)
+				return refuse_col(t, line, cl[k], "not a number "
+				    "or an IP address");
+			if (t->rkind == RT_RK_NONE)
+				t->rkind = kind;
+			if (kind != t->rkind)
+				return refuse_col(t, line, cl[k], kind ==
+				    RT_RK_IP ? "an IP address in a table of "
+				    "numbers" : "a number in a table of IP "
+				    "addresses");
+		}
+		if (rt_u128_cmp(*b[0], *b[1]) > 0) {
+			snprintf(t->why, sizeof t->why, "'%.60s' is above "
+			    "'%.60s'", s->lo, s->hi);
+			return refuse(t, line, t->why);
+		}
+	}
+	return 0;
+}
+
+static int
+mem_cmp(const void *a, const void *b)
+{
+	const struct rt_tmem *x = a, *y = b;
+
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* The values kept, after the key, into t->row. */
+static int
+row_values(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
+    uint64_t line)
+{
+	size_t i, at, count = 0;
+	const char *p, *why;
+	size_t n;
+
+	if (t->spec->select && nm > 1)
+		qsort(t->mem, nm, sizeof *t->mem, mem_cmp);
+	at = t->row.len;
+	rt_buf_add(&t->row, "\0", 2);
+	for (i = 0; i < nm; i++) {
+		uint32_t c = t->mem[i].col;
+
+		if (!t->role[c].store)
+			continue;
+		if ((why = value_text(t, t->role[c].type, d, t->mem[i].node, &p,
+		    &n)) != NULL)
+			return refuse_col(t, line, c, why);
+		rt_varint_put(&t->row, c);
+		rt_varint_put(&t->row, n);
+		rt_buf_add(&t->row, p, n);
+		count++;
+	}
+	t->row.p[at] = (char)(count & 0xff);
+	t->row.p[at + 1] = (char)(count >> 8);
+	return 0;
+}
+
+/* Room for one more row in the per-row arrays. */
+static void
+grow_rows(struct rt_table *t)
+{
+	const struct rt_tspec *s = t->spec;
+	size_t n = t->caprows ? 2 * t->caprows : 1024;
+
+	t->roff = rt_xtable_grow(t->roff, t->caprows, n, sizeof *t->roff);
+	if (s->valid_from)
+		t->vf = rt_xtable_grow(t->vf, t->caprows, n, sizeof *t->vf);
+	if (s->lo) {
+		t->lo = rt_xtable_grow(t->lo, t->caprows, n, sizeof *t->lo);
+		t->hi = rt_xtable_grow(t->hi, t->caprows, n, sizeof *t->hi);
+		t->line = rt_xtable_grow(t->line, t->caprows, n,
+		    sizeof *t->line);
+	}
+	t->caprows = n;
+}
+
+/* Append the row built in t->key and t->val to the arena. */
+static void
+arena_put(struct rt_table *t, const void *p, size_t n)
+{
+	if (t->acap - t->alen < n) {
+		size_t c = t->acap ? 2 * t->acap : 1 << 16;
+
+		while (c - t->alen < n)
+			c *= 2;
+		t->arena = rt_xtable_grow(t->arena, t->acap, c, 1);
+		t->acap = c;
+	}
+	memcpy(t->arena + t->alen, p, n);
+	t->alen += n;
+}
+
+int
+rt_table_encode(struct rt_table *t, const struct rt_jdoc *d, uint64_t line)
+{
+	size_t nm;
+	struct rt_buf *row = &t->row;
+
+	if (d->v[0].type != RT_JOBJ)
+		return refuse(t, line, "not a JSON object");
+	nm = map_members(t, d);
+	if (row_key(t, d, nm, line) == -1 || row_extra(t, d, nm, line) == -1)
+		return -1;
+	row->len = 0;
+	rt_varint_put(row, t->key.len);
+	rt_buf_add(row, t->key.p, t->key.len);
+	return row_values(t, d, nm, line);
+}
+
+int
+rt_table_add(struct rt_table *t, const struct rt_jdoc *d, uint64_t line)
+{
+	if (rt_table_encode(t, d, line) == -1)
+		return -1;
+	if (t->nrows == t->caprows)
+		grow_rows(t);
+	if (t->vf)
+		t->vf[t->nrows] = t->cur_vf;
+	if (t->lo) {
+		t->lo[t->nrows] = t->cur_lo;
+		t->hi[t->nrows] = t->cur_hi;
+		t->line[t->nrows] = line > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)line;
+	}
+	t->roff[t->nrows++] = t->alen;
+	arena_put(t, t->row.p, t->row.len);
+	return 0;
+}
