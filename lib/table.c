@@ -248,6 +248,17 @@ new_role(struct rt_table *t, uint32_t id, const char *name, size_t n)
 #undef IS
 }
 
+uint32_t
+rt_table_column(struct rt_table *t, const char *name, size_t n)
+{
+	int isnew;
+	uint32_t id = rt_tcols_put(&t->cols, name, n, &isnew);
+
+	if (isnew)
+		new_role(t, id, name, n);
+	return id;
+}
+
 /* The column of member key node k (decoded when escaped). */
 static uint32_t
 member_col(struct rt_table *t, const struct rt_jdoc *d, uint32_t k)
@@ -255,8 +266,6 @@ member_col(struct rt_table *t, const struct rt_jdoc *d, uint32_t k)
 	const struct rt_jnode *v = &d->v[k];
 	const char *name = rt_jdoc_text(d, k) + 1;
 	size_t n = v->len - 2;
-	uint32_t id;
-	int isnew;
 
 	if (v->flags & RT_JF_ESC) {
 		t->tmp.len = 0;
@@ -264,10 +273,7 @@ member_col(struct rt_table *t, const struct rt_jdoc *d, uint32_t k)
 		name = t->tmp.p;
 		n = t->tmp.len;
 	}
-	id = rt_tcols_put(&t->cols, name, n, &isnew);
-	if (isnew)
-		new_role(t, id, name, n);
-	return id;
+	return rt_table_column(t, name, n);
 }
 
 /* Keep the keys of this row's members for the next row. */
@@ -666,4 +672,501 @@ rt_table_add(struct rt_table *t, const struct rt_jdoc *d, uint64_t line)
 	t->roff[t->nrows++] = t->alen;
 	arena_put(t, t->row.p, t->row.len);
 	return 0;
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+/* A stable merge sort of idx[0, n) by key[idx[i]] (tmp: n more). */
+static void
+sort_by_i64(uint32_t *idx, uint32_t *tmp, size_t n, const int64_t *key)
+{
+	size_t w, i;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t a = i, m = i + w < n ? i + w : n, b = m;
+			size_t e = i + 2 * w < n ? i + 2 * w : n, o = i;
+
+			while (a < m && b < e)
+				tmp[o++] = key[idx[b]] < key[idx[a]] ?
+				    idx[b++] : idx[a++];
+			while (a < m)
+				tmp[o++] = idx[a++];
+			while (b < e)
+				tmp[o++] = idx[b++];
+		}
+		memcpy(idx, tmp, n * sizeof *idx);
+	}
+}
+
+/* The same by range bound. */
+static void
+sort_by_u128(uint32_t *idx, uint32_t *tmp, size_t n, const struct rt_u128 *key)
+{
+	size_t w, i;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t a = i, m = i + w < n ? i + w : n, b = m;
+			size_t e = i + 2 * w < n ? i + 2 * w : n, o = i;
+
+			while (a < m && b < e)
+				tmp[o++] = rt_u128_cmp(key[idx[b]],
+				    key[idx[a]]) < 0 ? idx[b++] : idx[a++];
+			while (a < m)
+				tmp[o++] = idx[a++];
+			while (b < e)
+				tmp[o++] = idx[b++];
+		}
+		memcpy(idx, tmp, n * sizeof *idx);
+	}
+}
+
+static uint64_t
+row_hash(const struct rt_table *t, size_t off)
+{
+	const unsigned char *p = t->arena + off;
+	size_t n = (size_t)rt_varint_get(&p);
+
+	return rt_hash(p, n);
+}
+
+/* The first row with the key of row r (hash h): r itself when the key is
+ * new, its slot then made.  While building, slots hold first rows. */
+static uint32_t
+index_put(struct rt_table *t, uint32_t r, uint64_t h)
+{
+	const unsigned char *p = t->arena + t->roff[r], *q;
+	size_t n = (size_t)rt_varint_get(&p), i = (size_t)h & t->mask, m;
+	uint64_t tag = h >> 32 << 32, s;
+
+	while ((s = t->slot[i]) != 0) {
+		if ((s & 0xffffffff00000000ULL) == tag) {
+			q = t->arena + t->roff[(uint32_t)s - 1];
+			m = (size_t)rt_varint_get(&q);
+			if (m == n && memcmp(p, q, n) == 0)
+				return (uint32_t)s - 1;
+		}
+		i = (i + 1) & t->mask;
+	}
+	t->slot[i] = tag | ((uint64_t)r + 1);
+	return r;
+}
+
+/* Rows into groups, numbered in the order of their first row: returns
+ * gid, gid[i] the group of row i; the slots then hold group ids. */
+static uint32_t *
+index_build(struct rt_table *t)
+{
+	size_t size = 16, i;
+	uint32_t *gid = rt_xtable(t->nrows ? t->nrows : 1, sizeof *gid), r;
+
+	while (size < 2 * t->nrows)
+		size *= 2;
+	t->slot = rt_xtable(size, sizeof *t->slot);
+	t->mask = size - 1;
+	t->ngroups = 0;
+	for (i = 0; i < t->nrows; i++) {
+		r = index_put(t, (uint32_t)i, row_hash(t, t->roff[i]));
+		gid[i] = r == i ? (uint32_t)t->ngroups++ : gid[r];
+	}
+	for (i = 0; i < size; i++)
+		if (t->slot[i])
+			t->slot[i] = (t->slot[i] & 0xffffffff00000000ULL) |
+			    ((uint64_t)gid[(uint32_t)t->slot[i] - 1] + 1);
+	return gid;
+}
+
+/* Rows of a group next to each other, in file order (a counting sort). */
+static void
+regroup(struct rt_table *t, uint32_t *gid)
+{
+	size_t n = t->nrows, g, i;
+	uint32_t *start = rt_xtable(t->ngroups + 1, sizeof *start);
+	uint64_t *roff = rt_xtable(t->caprows, sizeof *roff);
+	int64_t *vf = t->vf ? rt_xtable(t->caprows, sizeof *vf) : NULL;
+
+	for (i = 0; i < n; i++)
+		start[gid[i] + 1]++;
+	for (g = 0; g < t->ngroups; g++)
+		start[g + 1] += start[g];
+	/* gid[i] becomes the place of row i. */
+	for (i = 0; i < n; i++)
+		gid[i] = start[gid[i]]++;
+	for (g = t->ngroups; g > 0; g--)
+		start[g] = start[g - 1];
+	start[0] = 0;
+	for (i = 0; i < n; i++) {
+		roff[gid[i]] = t->roff[i];
+		if (vf)
+			vf[gid[i]] = t->vf[i];
+	}
+	rt_table_free(t->roff, t->caprows, sizeof *t->roff);
+	t->roff = roff;
+	if (vf) {
+		rt_table_free(t->vf, t->caprows, sizeof *t->vf);
+		t->vf = vf;
+	}
+	t->gstart = start;
+}
+
+/* Sort one group's rows [a, e) by valid-from time, ties in file order. */
+static void
+sort_group(struct rt_table *t, size_t a, size_t e, uint32_t *idx,
+    uint32_t *tmp, uint64_t *o2, int64_t *v2)
+{
+	size_t n = e - a, i;
+
+	for (i = a + 1; i < e && t->vf[i - 1] <= t->vf[i]; i++)
+		;
+	if (i >= e)
+		return;		/* already in order, as tables mostly are */
+	for (i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	sort_by_i64(idx, tmp, n, t->vf + a);
+	for (i = 0; i < n; i++) {
+		o2[i] = t->roff[a + idx[i]];
+		v2[i] = t->vf[a + idx[i]];
+	}
+	memcpy(t->roff + a, o2, n * sizeof *o2);
+	memcpy(t->vf + a, v2, n * sizeof *v2);
+}
+
+static void
+sort_groups(struct rt_table *t)
+{
+	size_t g, big = 0;
+	uint32_t *idx, *tmp;
+	uint64_t *o2;
+	int64_t *v2;
+
+	for (g = 0; g < t->ngroups; g++)
+		if (t->gstart[g + 1] - t->gstart[g] > big)
+			big = t->gstart[g + 1] - t->gstart[g];
+	if (big < 2)
+		return;
+	idx = rt_xmalloc(big * sizeof *idx);
+	tmp = rt_xmalloc(big * sizeof *tmp);
+	o2 = rt_xmalloc(big * sizeof *o2);
+	v2 = rt_xmalloc(big * sizeof *v2);
+	for (g = 0; g < t->ngroups; g++)
+		sort_group(t, t->gstart[g], t->gstart[g + 1], idx, tmp, o2, v2);
+	free(idx);
+	free(tmp);
+	free(o2);
+	free(v2);
+}
+
+/* Range tables: rows by lo; a range that overlaps one before it (by lo,
+ * then file order) is refused, so that one row at most holds a value. */
+static void
+range_build(struct rt_table *t)
+{
+	size_t n = t->nrows, i, k = 0;
+	uint32_t last = 0;
+	uint32_t *idx = rt_xtable(n ? n : 1, sizeof *idx);
+	uint32_t *tmp = rt_xtable(n ? n : 1, sizeof *tmp);
+	uint64_t *roff = rt_xtable(t->caprows, sizeof *roff);
+	struct rt_u128 *lo = rt_xtable(t->caprows, sizeof *lo);
+	struct rt_u128 *hi = rt_xtable(t->caprows, sizeof *hi);
+
+	for (i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	sort_by_u128(idx, tmp, n, t->lo);
+	for (i = 0; i < n; i++) {
+		uint32_t r = idx[i];
+
+		if (k > 0 && rt_u128_cmp(t->lo[r], hi[k - 1]) <= 0) {
+			snprintf(t->why, sizeof t->why, "its range overlaps "
+			    "the range of line %u", t->line[last]);
+			rt_table_refuse(t, t->line[r], t->why);
+			continue;
+		}
+		last = r;
+		roff[k] = t->roff[r];
+		lo[k] = t->lo[r];
+		hi[k++] = t->hi[r];
+	}
+	rt_table_free(idx, n ? n : 1, sizeof *idx);
+	rt_table_free(tmp, n ? n : 1, sizeof *tmp);
+	rt_table_free(t->roff, t->caprows, sizeof *t->roff);
+	rt_table_free(t->lo, t->caprows, sizeof *t->lo);
+	rt_table_free(t->hi, t->caprows, sizeof *t->hi);
+	t->roff = roff;
+	t->lo = lo;
+	t->hi = hi;
+	t->nrows = k;
+}
+
+const char *
+rt_table_finish(struct rt_table *t)
+{
+	uint32_t *gid;
+
+	if (t->caprows == 0)
+		grow_rows(t);
+	if (t->spec->lo) {
+		range_build(t);
+	} else {
+		gid = index_build(t);
+		if (t->ngroups < t->nrows)
+			regroup(t, gid);
+		rt_table_free(gid, t->nrows ? t->nrows : 1, sizeof *gid);
+		if (t->vf && t->gstart)
+			sort_groups(t);
+	}
+	/* What only loading needed. */
+	rt_table_free(t->line, t->caprows, sizeof *t->line);
+	t->line = NULL;
+	if (t->rejected && t->spec->strict)
+		return "rows were refused (--strict)";
+	return NULL;
+}
+
+int
+rt_table_find(const struct rt_table *t, const char *key, size_t klen,
+    uint64_t h, struct rt_tmatch *m)
+{
+	size_t i = (size_t)h & t->mask, n;
+	uint64_t tag = h >> 32 << 32, s;
+	const unsigned char *q;
+	uint32_t g, a;
+
+	while ((s = t->slot[i]) != 0) {
+		if ((s & 0xffffffff00000000ULL) == tag) {
+			g = (uint32_t)s - 1;
+			a = t->gstart ? t->gstart[g] : g;
+			q = t->arena + t->roff[a];
+			n = (size_t)rt_varint_get(&q);
+			if (n == klen && rt_bytes_eq(q, key, n)) {
+				m->base = t->arena;
+				m->off = t->roff + a;
+				m->vf = t->vf ? t->vf + a : NULL;
+				m->n = t->gstart ? t->gstart[g + 1] - a : 1;
+				return 1;
+			}
+		}
+		i = (i + 1) & t->mask;
+	}
+	return 0;
+}
+
+void
+rt_table_prefetch(const struct rt_table *t, uint64_t h)
+{
+#ifdef __GNUC__
+	if (t->slot)
+		__builtin_prefetch(&t->slot[(size_t)h & t->mask]);
+#else
+	(void)t;
+	(void)h;
+#endif
+}
+
+int
+rt_table_range(const struct rt_table *t, struct rt_u128 v,
+    struct rt_tmatch *m)
+{
+	size_t a = 0, b = t->nrows;
+
+	/* a: the first row with lo > v. */
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (rt_u128_cmp(t->lo[mid], v) <= 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	if (a == 0 || rt_u128_cmp(v, t->hi[a - 1]) > 0)
+		return 0;
+	m->base = t->arena;
+	m->off = t->roff + a - 1;
+	m->vf = NULL;
+	m->n = 1;
+	return 1;
+}
+
+size_t
+rt_table_bytes(const struct rt_table *t)
+{
+	size_t b = t->alen + t->nrows * sizeof *t->roff;
+
+	if (t->slot)
+		b += (t->mask + 1) * sizeof *t->slot;
+	if (t->gstart)
+		b += (t->ngroups + 1) * sizeof *t->gstart;
+	if (t->vf)
+		b += t->nrows * sizeof *t->vf;
+	if (t->lo)
+		b += 2 * t->nrows * sizeof *t->lo;
+	return b;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int
+ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+int
+rt_table_format(const char *path, int fmt)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	FILE *f;
+	size_t n = 0;
+
+	if (fmt != RT_TF_AUTO)
+		return fmt;
+	if ((f = fopen(path, "rb")) != NULL) {
+		n = fread(head, 1, sizeof head, f);
+		fclose(f);
+	}
+	if (n == sizeof head && memcmp(head, magic, sizeof head) == 0)
+		return RT_TF_SQLITE;
+	if (ends_with(path, ".csv"))
+		return RT_TF_CSV;
+	if (ends_with(path, ".tsv") || ends_with(path, ".tab"))
+		return RT_TF_TSV;
+	if (ends_with(path, ".db") || ends_with(path, ".sqlite") ||
+	    ends_with(path, ".sqlite3"))
+		return RT_TF_SQLITE;
+	return RT_TF_NDJSON;
+}
+
+const char *
+rt_table_header(struct rt_table *t, const char *const *names,
+    const size_t *lens, size_t n)
+{
+	const struct rt_tspec *s = t->spec;
+	const char *want[RT_TABLE_MAXKEY + 3 + 64];
+	int nw = 0;
+
+	for (int i = 0; i < s->nkey; i++)
+		want[nw++] = s->key[i];
+	for (int i = 0; i < s->nselect && i < 64; i++)
+		want[nw++] = s->select[i];
+	if (s->valid_from)
+		want[nw++] = s->valid_from;
+	if (s->lo) {
+		want[nw++] = s->lo;
+		want[nw++] = s->hi;
+	}
+	for (int w = 0; w < nw; w++) {
+		size_t i, wl = strlen(want[w]);
+
+		for (i = 0; i < n; i++)
+			if (lens[i] == wl && memcmp(names[i], want[w], wl) == 0)
+				break;
+		if (i == n) {
+			snprintf(t->why, sizeof t->why, "no column '%.100s'",
+			    want[w]);
+			return t->why;
+		}
+	}
+	return NULL;
+}
+
+/* The CSV/TSV header the source read, checked. */
+static const char *
+check_csv_header(struct rt_table *t, const struct rt_csv *c)
+{
+	struct rt_buf b = RT_BUF_INIT;
+	const char **names = rt_xcalloc(c->nkeys + 1, sizeof *names);
+	size_t *lens = rt_xcalloc(c->nkeys + 1, sizeof *lens), *at;
+	const char *why;
+	size_t i;
+
+	at = rt_xcalloc(c->nkeys + 1, sizeof *at);
+	for (i = 0; i < c->nkeys; i++) {
+		const char *k = c->keys.p + c->keyoff[i];
+		size_t kn = c->keyoff[i + 1] - c->keyoff[i];
+
+		at[i] = b.len;
+		rt_json_unescape(k + 1, kn - 3, &b);	/* "key": */
+		lens[i] = b.len - at[i];
+	}
+	for (i = 0; i < c->nkeys; i++)
+		names[i] = b.p + at[i];
+	why = rt_table_header(t, names, lens, c->nkeys);
+	free(names);
+	free(lens);
+	free(at);
+	rt_buf_release(&b);
+	return why;
+}
+
+/* Read every row of the open source into t; a CSV header is checked
+ * with the first row (the source closes the file at its end). */
+static const char *
+load_rows(struct rt_table *t, struct rt_src *src, struct rt_jdoc *doc)
+{
+	const struct rt_jdoc *d;
+	struct rt_rec r;
+	const char *why;
+	int k, checked = 0;
+
+	while ((k = rt_src_next(src, &r)) == 1) {
+		if (!checked && src->open && src->cur != RT_FMT_NDJSON) {
+			checked = 1;
+			if ((why = check_csv_header(t, &src->csv)) != NULL)
+				return why;
+		}
+		if (r.bad) {
+			rt_table_refuse(t, r.line, r.bad);
+			continue;
+		}
+		if ((d = rt_rec_parse(&r, doc)) == NULL) {
+			snprintf(t->why, sizeof t->why, "invalid JSON: %s at "
+			    "byte %zu", doc->err, doc->erroff + 1);
+			rt_table_refuse(t, r.line, t->why);
+			continue;
+		}
+		(void)rt_table_add(t, d, r.line);
+	}
+	if (k == -1) {
+		snprintf(t->why, sizeof t->why, "%s", strerror(src->err));
+		return t->why;
+	}
+	return NULL;
+}
+
+const char *
+rt_table_load(struct rt_table *t, const char *path, const struct rt_tspec *s)
+{
+	char *paths[1] = { (char *)path };
+	int fmt = rt_table_format(path, s->fmt);
+	struct rt_src src;
+	struct rt_jdoc doc;
+	const char *why;
+	/* The reason outlives the table. */
+	static _Thread_local char keep[192];
+
+	rt_table_init(t, s);
+	t->source = path;
+	if (fmt == RT_TF_SQLITE) {
+		rt_table_release(t);
+		return "an SQLite table (see tsql.h)";
+	}
+	rt_src_init(&src, paths, 1, fmt == RT_TF_CSV ? RT_FMT_CSV :
+	    fmt == RT_TF_TSV ? RT_FMT_TSV : RT_FMT_NDJSON, s->max_record);
+	src.delim = s->delim;
+	src.quote = s->quote;
+	rt_jdoc_init(&doc, 0);
+	why = load_rows(t, &src, &doc);
+	if (why == NULL)
+		why = rt_table_finish(t);
+	if (why) {
+		snprintf(keep, sizeof keep, "%s", why);
+		why = keep;
+		rt_table_release(t);
+	}
+	rt_jdoc_release(&doc);
+	rt_src_release(&src);
+	return why;
 }

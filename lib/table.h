@@ -165,6 +165,9 @@ int rt_table_add(struct rt_table *t, const struct rt_jdoc *d, uint64_t line);
  * refused (counted).  For caches of looked-up rows (tsql.h). */
 int rt_table_encode(struct rt_table *t, const struct rt_jdoc *d,
     uint64_t line);
+/* The id of column name[0, n), added with its role in the load when
+ * new (a reader that knows the columns before the rows). */
+uint32_t rt_table_column(struct rt_table *t, const char *name, size_t n);
 /* Refuse a row the reader could not read (why), as rt_table_add does. */
 void rt_table_refuse(struct rt_table *t, uint64_t line, const char *why);
 
