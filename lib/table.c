@@ -764,6 +764,7 @@ index_build(struct rt_table *t)
 	while (size < 2 * t->nrows)
 		size *= 2;
 	t->slot = rt_xtable(size, sizeof *t->slot);
+	memset(t->slot, 0, size * sizeof *t->slot);	/* small: malloc'd */
 	t->mask = size - 1;
 	t->ngroups = 0;
 	for (i = 0; i < t->nrows; i++) {
@@ -786,6 +787,7 @@ regroup(struct rt_table *t, uint32_t *gid)
 	uint64_t *roff = rt_xtable(t->caprows, sizeof *roff);
 	int64_t *vf = t->vf ? rt_xtable(t->caprows, sizeof *vf) : NULL;
 
+	memset(start, 0, (t->ngroups + 1) * sizeof *start);
 	for (i = 0; i < n; i++)
 		start[gid[i] + 1]++;
 	for (g = 0; g < t->ngroups; g++)

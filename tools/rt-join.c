@@ -289,6 +289,8 @@ check_options(struct jn *g)
 	    strcmp(g->j.field[0], g->spec.key[0]) != 0))
 		rt_cli_usage_error(cli, "--range takes one --on field (no =COL), "
 		    "without --as-of or --cache");
+	if (g->j.range)
+		g->spec.nkey = 0;	/* rows are found by their bounds */
 	if (g->interval && !g->watch)
 		rt_cli_usage_error(cli, "--watch-interval goes with --watch");
 	if (g->watch && !g->interval)
