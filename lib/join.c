@@ -8,6 +8,7 @@
  * replaces such members in place; whether it does is known once per run
  * of records with the same keys.
  */
+#define _GNU_SOURCE 1	/* memmem */
 #include "join.h"
 
 #include <stdio.h>
@@ -41,6 +42,7 @@ rt_join_release(struct rt_join *j)
 	rt_jedit_release(&j->edit);
 	rt_jdoc_release(&j->md);
 	rt_buf_release(&j->asj);
+	rt_buf_release(&j->pat);
 	free(j->dmap);
 	memset(j, 0, sizeof *j);
 }
@@ -91,6 +93,10 @@ rt_join_setup(struct rt_join *j)
 		rt_buf_addc(&j->djname, ':');
 	}
 	j->djoff[j->ndef] = j->djname.len;
+	if (j->nfield == 1 && !j->range) {
+		rt_json_put_str(&j->pat, j->field[0], strlen(j->field[0]));
+		rt_buf_adds(&j->pat, ":\"");
+	}
 	if (j->as) {
 		j->asj.len = 0;
 		rt_json_put_str(&j->asj, j->as, strlen(j->as));
@@ -108,6 +114,7 @@ rt_join_use(struct rt_join *j, const struct rt_table *t,
 	j->lookup_arg = arg;
 	j->rkind = t ? t->rkind : RT_RK_NONE;
 	j->kept.d = NULL;
+	j->have_next = 0;
 	free(j->dmap);
 	j->ndmap = cols->n;
 	j->dmap = rt_xcalloc(j->ndmap + 1, 1);
@@ -273,6 +280,54 @@ rt_join_record(struct rt_join *j, const struct rt_jdoc *d, const char **why)
 	return j->ndef ? RT_JOIN_OUT : RT_JOIN_PASS;
 }
 
+/* The hash of the key in line p[0, n) (a plain string after "FIELD":),
+ * or 0 when not found there. */
+static int
+line_key(struct rt_join *j, const char *p, size_t n, uint64_t *h)
+{
+	const char *k = NULL, *e;
+	size_t pl = j->pat.len;
+
+	if (j->patat + pl <= n && memcmp(p + j->patat, j->pat.p, pl) == 0)
+		k = p + j->patat;
+	else if ((k = memmem(p, n, j->pat.p, pl)) != NULL)
+		j->patat = (size_t)(k - p);
+	if (k == NULL)
+		return 0;
+	k += pl;
+	if ((e = memchr(k, '"', n - (size_t)(k - p))) == NULL ||
+	    memchr(k, '\\', (size_t)(e - k)) != NULL)
+		return 0;
+	*h = rt_hash(k, (size_t)(e - k));
+	return 1;
+}
+
+void
+rt_join_hint(struct rt_join *j, const char *p, size_t n)
+{
+	const char *nl;
+	size_t n1;
+	uint64_t h;
+
+	if (j->pat.len == 0 || j->t == NULL || j->lookup)
+		return;
+	if (j->have_next)
+		rt_table_prefetch_row(j->t, j->next_h);
+	j->have_next = 0;
+	if ((nl = memchr(p, '\n', n)) == NULL)
+		return;
+	n1 = (size_t)(nl - p) + 1;
+	p += n1;
+	n -= n1;
+	if ((nl = memchr(p, '\n', n)) == NULL)
+		return;
+	if (line_key(j, p, (size_t)(nl - p), &h)) {
+		rt_table_prefetch(j->t, h);
+		j->next_h = h;
+		j->have_next = 1;
+	}
+}
+
 /* ---- output --------------------------------------------------------- */
 
 static inline const char *
@@ -361,7 +416,7 @@ static int
 collides(struct rt_join *j, const struct rt_jdoc *d)
 {
 	size_t plen = strlen(j->prefix);
-	uint32_t k;
+	uint32_t k, c;
 
 	if (rt_jkeys_same(&j->kept, d))
 		return j->collide;
@@ -377,8 +432,8 @@ collides(struct rt_join *j, const struct rt_jdoc *d)
 		}
 		if (j->name.len < plen || memcmp(j->name.p, j->prefix, plen))
 			continue;
-		j->collide = rt_tcols_find(j->cols, j->name.p + plen,
-		    j->name.len - plen) != RT_MAP_NONE;
+		c = rt_tcols_find(j->cols, j->name.p + plen, j->name.len - plen);
+		j->collide = c != RT_MAP_NONE && j->cols->v[c].out;
 		for (int i = 0; i < j->ndef && !j->collide; i++)
 			j->collide = strlen(j->dname[i]) == j->name.len - plen &&
 			    memcmp(j->dname[i], j->name.p + plen,

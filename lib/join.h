@@ -76,6 +76,10 @@ struct rt_join {
 	struct rt_jedit edit;
 	struct rt_jdoc md;		/* the members, read back for jedit */
 	struct rt_buf asj;		/* "NAME": of --as */
+	struct rt_buf pat;		/* hints: "FIELD":" */
+	size_t patat;			/* where the last record had it */
+	uint64_t next_h;		/* the next record's key hash */
+	int have_next;
 	char why[160];
 	/* Counts. */
 	uint64_t matched, missed, extra;
@@ -110,6 +114,12 @@ rt_join_nout(const struct rt_join *j)
 {
 	return j->miss || j->as || j->many != RT_JMANY_ALL ? 1 : j->count;
 }
+
+/* A hint, before joining a record: p[0, n) are the bytes that follow it
+ * in the input (rt_src_ahead).  The index slot for the key of the record
+ * after the next is loaded, and the row of the next record, so that
+ * their lookups do not wait for memory.  Only a guess: never needed. */
+void rt_join_hint(struct rt_join *j, const char *p, size_t n);
 
 /* Append output k (0 <= k < rt_join_nout) of the record d to out. */
 void rt_join_write(struct rt_join *j, const struct rt_jdoc *d, uint32_t k,

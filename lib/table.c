@@ -73,6 +73,7 @@ rt_tcols_put(struct rt_tcols *c, const char *name, size_t n, int *isnew)
 	}
 	c->n = id + 1;
 	col = &c->v[id];
+	col->out = 0;
 	col->name = c->text.len;
 	col->namelen = n;
 	rt_buf_add(&c->text, name, n);
@@ -238,6 +239,7 @@ new_role(struct rt_table *t, uint32_t id, const char *name, size_t n)
 			t->keycol[i] = (int)id;
 		}
 	r->store = s->select ? id < (uint32_t)s->nselect : r->keypart < 0;
+	t->cols.v[id].out = r->store;
 #define IS(x) ((x) && strlen(x) == n && memcmp((x), name, n) == 0)
 	r->vf = IS(s->valid_from);
 	r->lo = IS(s->lo);
@@ -722,6 +724,9 @@ sort_by_u128(uint32_t *idx, uint32_t *tmp, size_t n, const struct rt_u128 *key)
 	}
 }
 
+#define TAG_MASK 0xffffff0000000000ULL
+#define VAL_MASK 0x000000ffffffffffULL
+
 static uint64_t
 row_hash(const struct rt_table *t, size_t off)
 {
@@ -738,14 +743,14 @@ index_put(struct rt_table *t, uint32_t r, uint64_t h)
 {
 	const unsigned char *p = t->arena + t->roff[r], *q;
 	size_t n = (size_t)rt_varint_get(&p), i = (size_t)h & t->mask, m;
-	uint64_t tag = h >> 32 << 32, s;
+	uint64_t tag = h & TAG_MASK, s;
 
 	while ((s = t->slot[i]) != 0) {
-		if ((s & 0xffffffff00000000ULL) == tag) {
-			q = t->arena + t->roff[(uint32_t)s - 1];
+		if ((s & TAG_MASK) == tag) {
+			q = t->arena + t->roff[(s & VAL_MASK) - 1];
 			m = (size_t)rt_varint_get(&q);
 			if (m == n && memcmp(p, q, n) == 0)
-				return (uint32_t)s - 1;
+				return (uint32_t)((s & VAL_MASK) - 1);
 		}
 		i = (i + 1) & t->mask;
 	}
@@ -771,10 +776,16 @@ index_build(struct rt_table *t)
 		r = index_put(t, (uint32_t)i, row_hash(t, t->roff[i]));
 		gid[i] = r == i ? (uint32_t)t->ngroups++ : gid[r];
 	}
-	for (i = 0; i < size; i++)
-		if (t->slot[i])
-			t->slot[i] = (t->slot[i] & 0xffffffff00000000ULL) |
-			    ((uint64_t)gid[(uint32_t)t->slot[i] - 1] + 1);
+	/* Slots then point at the group, or straight at the row when every
+	 * key is unique (one memory access less per lookup). */
+	for (i = 0; i < size; i++) {
+		uint64_t s = t->slot[i], r1 = s & VAL_MASK;
+
+		if (s == 0)
+			continue;
+		t->slot[i] = (s & TAG_MASK) | (t->ngroups == t->nrows && !t->vf ?
+		    t->roff[r1 - 1] + 1 : (uint64_t)gid[r1 - 1] + 1);
+	}
 	return gid;
 }
 
@@ -911,7 +922,7 @@ rt_table_finish(struct rt_table *t)
 		range_build(t);
 	} else {
 		gid = index_build(t);
-		if (t->ngroups < t->nrows)
+		if (t->ngroups < t->nrows || t->vf)	/* as-of: groups */
 			regroup(t, gid);
 		rt_table_free(gid, t->nrows ? t->nrows : 1, sizeof *gid);
 		if (t->vf && t->gstart)
@@ -930,27 +941,42 @@ rt_table_find(const struct rt_table *t, const char *key, size_t klen,
     uint64_t h, struct rt_tmatch *m)
 {
 	size_t i = (size_t)h & t->mask, n;
-	uint64_t tag = h >> 32 << 32, s;
+	uint64_t tag = h & TAG_MASK, s, off;
 	const unsigned char *q;
 	uint32_t g, a;
 
 	while ((s = t->slot[i]) != 0) {
-		if ((s & 0xffffffff00000000ULL) == tag) {
-			g = (uint32_t)s - 1;
-			a = t->gstart ? t->gstart[g] : g;
-			q = t->arena + t->roff[a];
-			n = (size_t)rt_varint_get(&q);
-			if (n == klen && rt_bytes_eq(q, key, n)) {
-				m->base = t->arena;
-				m->off = t->roff + a;
-				m->vf = t->vf ? t->vf + a : NULL;
-				m->n = t->gstart ? t->gstart[g + 1] - a : 1;
-				return 1;
+		if ((s & TAG_MASK) == tag) {
+			if (t->gstart) {
+				g = (uint32_t)((s & VAL_MASK) - 1);
+				a = t->gstart[g];
+				off = t->roff[a];
+			} else {
+				off = (s & VAL_MASK) - 1;
+				a = g = 0;
 			}
+			q = t->arena + off;
+			n = (size_t)rt_varint_get(&q);
+			if (n == klen && rt_bytes_eq(q, key, n))
+				goto found;
 		}
 		i = (i + 1) & t->mask;
 	}
 	return 0;
+found:
+	m->base = t->arena;
+	m->vf = NULL;
+	if (t->gstart) {
+		m->off = t->roff + a;
+		m->n = t->gstart[g + 1] - a;
+		if (t->vf)
+			m->vf = t->vf + a;
+	} else {
+		m->one = off;
+		m->off = &m->one;
+		m->n = 1;
+	}
+	return 1;
 }
 
 void
@@ -959,6 +985,25 @@ rt_table_prefetch(const struct rt_table *t, uint64_t h)
 #ifdef __GNUC__
 	if (t->slot)
 		__builtin_prefetch(&t->slot[(size_t)h & t->mask]);
+#else
+	(void)t;
+	(void)h;
+#endif
+}
+
+void
+rt_table_prefetch_row(const struct rt_table *t, uint64_t h)
+{
+#ifdef __GNUC__
+	uint64_t s;
+
+	if (t->slot == NULL || t->gstart)
+		return;
+	s = t->slot[(size_t)h & t->mask];
+	if (s && (s & TAG_MASK) == (h & TAG_MASK)) {
+		__builtin_prefetch(t->arena + (s & VAL_MASK) - 1);
+		__builtin_prefetch(t->arena + (s & VAL_MASK) - 1 + 64);
+	}
 #else
 	(void)t;
 	(void)h;

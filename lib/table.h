@@ -56,6 +56,8 @@ struct rt_tspec {
 struct rt_tcol {
 	size_t name, namelen;	/* decoded name, in cols->text */
 	size_t jname, jnamelen;	/* "prefix+name": in cols->text */
+	int out;		/* written with the rows (not a key column,
+				 * or --select named it) */
 };
 
 struct rt_tcols {
@@ -124,7 +126,10 @@ struct rt_table {
 	size_t nrows, caprows;
 	int64_t *vf;			/* as-of: valid from, same order */
 	struct rt_u128 *lo, *hi;	/* range: sorted by lo, same order */
-	uint64_t *slot;			/* index: tag << 32 | (group + 1) */
+	uint64_t *slot;			/* index: a 24-bit tag of the hash,
+					 * then 40 bits: the arena offset + 1
+					 * of the row when keys are unique,
+					 * else the group + 1 */
 	size_t mask;
 	uint32_t *gstart;		/* ngroups + 1, or NULL: one row each */
 	size_t ngroups;
@@ -201,14 +206,17 @@ struct rt_tmatch {
 	const uint64_t *off;
 	const int64_t *vf;	/* NULL unless as-of */
 	uint32_t n;
+	uint64_t one;		/* off points here for a single row */
 };
 
 /* The rows whose key is key[0, klen) (rt_hash(key, klen) is h): 1, or 0
  * when none. */
 int rt_table_find(const struct rt_table *t, const char *key, size_t klen,
     uint64_t h, struct rt_tmatch *m);
-/* Start loading the index slot of hash h (a hint). */
+/* Hints for the lookups of records to come: start loading the index
+ * slot of hash h; later, with that slot loaded, the row it points at. */
 void rt_table_prefetch(const struct rt_table *t, uint64_t h);
+void rt_table_prefetch_row(const struct rt_table *t, uint64_t h);
 /* The row whose range holds v: 1, or 0. */
 int rt_table_range(const struct rt_table *t, struct rt_u128 v,
     struct rt_tmatch *m);

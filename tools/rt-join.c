@@ -426,9 +426,12 @@ join_one(struct jn *g, const struct rt_rec *r)
 {
 	struct rt_cli *cli = g->cli;
 	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
-	const char *why;
+	const char *why, *ahead;
 	uint32_t i, n;
+	size_t an;
 
+	if ((an = rt_src_ahead(&cli->src, &ahead)) > 0)
+		rt_join_hint(&g->j, ahead, an);
 	if (d == NULL) {
 		rt_cli_reject_json(cli, r, &g->doc);
 		return;
