@@ -367,6 +367,28 @@ word_is(const char *s, size_t n, const char *w)
 	return strlen(w) == n && strncasecmp(s, w, n) == 0;
 }
 
+/* Is s[0, n) a JSON number already (integer: without fraction or
+ * exponent)?  The common case, checked before rt_num_clean mends one. */
+static int
+plain_number(const char *s, size_t n, int integer)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d || (s[d] == '0' && i - d > 1))
+		return 0;
+	if (i < n && s[i] == '.' && !integer) {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
 /* A text value given a type: its JSON text into t->val (null when
  * empty).  NULL, or why not. */
 static const char *
@@ -392,6 +414,11 @@ typed_text(struct rt_table *t, int type, const char *s, size_t n)
 				return NULL;
 			}
 		return "cannot parse as a boolean";
+	}
+	if (plain_number(s, n, type == RT_TT_INTEGER) &&
+	    !(fl & RT_NUM_DECIMAL_COMMA)) {
+		rt_buf_add(&t->val, s, n);
+		return NULL;
 	}
 	if (type == RT_TT_INTEGER)
 		fl |= RT_NUM_INTEGER;
