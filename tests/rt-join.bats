@@ -335,7 +335,7 @@ start_fifo() {
 	mkfifo in.fifo
 	rt-join "$@" < in.fifo > out.ndjson 2> err.txt &
 	JPID=$!
-	exec 3> in.fifo
+	exec 5> in.fifo
 }
 
 # wait_lines N: until out.ndjson has N lines (5 s at most).
@@ -351,18 +351,18 @@ wait_lines() {
 @test "join: SIGHUP loads the table again between records; a bad table keeps the old one" {
 	printf 'k,v\na,1\n' > t.csv
 	start_fifo --table t.csv --on k --stats
-	echo '{"k":"a"}' >&3
+	echo '{"k":"a"}' >&5
 	wait_lines 1
 	printf 'k,v\na,2\n' > t2.csv && mv t2.csv t.csv
 	kill -HUP "$JPID"
 	sleep 0.5
-	echo '{"k":"a"}' >&3
+	echo '{"k":"a"}' >&5
 	wait_lines 2
 	printf 'x,v\na,3\n' > t2.csv && mv t2.csv t.csv
 	kill -HUP "$JPID"
 	sleep 0.5
-	echo '{"k":"a"}' >&3
-	exec 3>&-
+	echo '{"k":"a"}' >&5
+	exec 5>&-
 	wait "$JPID"
 	[ "$(cat out.ndjson)" = '{"k":"a","v":"1"}
 {"k":"a","v":"2"}
@@ -374,17 +374,17 @@ wait_lines() {
 @test "join: --watch sees the table replaced (rename) or rewritten, under the sandbox" {
 	printf '%s\n' '{"k":"a","v":1}' > t.ndjson
 	start_fifo --table t.ndjson --on k --watch --watch-interval 50ms --stats
-	echo '{"k":"a"}' >&3
+	echo '{"k":"a"}' >&5
 	wait_lines 1
 	printf '%s\n' '{"k":"a","v":2}' > t2.ndjson && mv t2.ndjson t.ndjson
 	sleep 0.6
-	echo '{"k":"a"}' >&3
+	echo '{"k":"a"}' >&5
 	wait_lines 2
 	sleep 1.1	# a new modification time, the same size
 	printf '%s\n' '{"k":"a","v":3}' > t.ndjson
 	sleep 0.6
-	echo '{"k":"a"}' >&3
-	exec 3>&-
+	echo '{"k":"a"}' >&5
+	exec 5>&-
 	wait "$JPID"
 	[ "$(cat out.ndjson)" = '{"k":"a","v":1}
 {"k":"a","v":2}
