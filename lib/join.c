@@ -112,9 +112,10 @@ rt_join_use(struct rt_join *j, const struct rt_table *t,
 	j->cols = cols;
 	j->lookup = lookup;
 	j->lookup_arg = arg;
+	j->prefetch = NULL;
 	j->rkind = t ? t->rkind : RT_RK_NONE;
 	j->kept.d = NULL;
-	j->have_next = 0;
+	j->hv[0] = j->hv[1] = 0;
 	free(j->dmap);
 	j->ndmap = cols->n;
 	j->dmap = rt_xcalloc(j->ndmap + 1, 1);
@@ -302,29 +303,46 @@ line_key(struct rt_join *j, const char *p, size_t n, uint64_t *h)
 	return 1;
 }
 
+/* Start loading what the lookup of hash h will touch, at the stage of a
+ * record that many records ahead (2: the first; 0: the next). */
+static void
+hint_stage(struct rt_join *j, uint64_t h, int stage)
+{
+	if (j->t == NULL)
+		j->prefetch(j->lookup_arg, h, stage);
+	else if (stage == 2)
+		rt_table_prefetch(j->t, h);
+	else if (stage == 1)
+		rt_table_prefetch_row(j->t, h);
+}
+
 void
 rt_join_hint(struct rt_join *j, const char *p, size_t n)
 {
-	const char *nl;
-	size_t n1;
+	const char *nl = NULL, *line = p;
 	uint64_t h;
 
-	if (j->pat.len == 0 || j->t == NULL || j->lookup)
+	if (j->pat.len == 0 || (j->t == NULL && j->prefetch == NULL))
 		return;
-	if (j->have_next)
-		rt_table_prefetch_row(j->t, j->next_h);
-	j->have_next = 0;
-	if ((nl = memchr(p, '\n', n)) == NULL)
-		return;
-	n1 = (size_t)(nl - p) + 1;
-	p += n1;
-	n -= n1;
-	if ((nl = memchr(p, '\n', n)) == NULL)
-		return;
-	if (line_key(j, p, (size_t)(nl - p), &h)) {
-		rt_table_prefetch(j->t, h);
-		j->next_h = h;
-		j->have_next = 1;
+	/* The hashes of the records 1 and 2 ahead were found by the last
+	 * two calls; find the one of record 3. */
+	if (j->hv[0])
+		hint_stage(j, j->hint[0], 0);
+	if (j->hv[1])
+		hint_stage(j, j->hint[1], 1);
+	j->hint[0] = j->hint[1];
+	j->hv[0] = j->hv[1];
+	j->hv[1] = 0;
+	for (int k = 0; k < 3; k++) {
+		if (k > 0)
+			line = nl + 1;
+		if ((nl = memchr(line, '\n', n - (size_t)(line - p))) == NULL)
+			return;
+	}
+	if (line_key(j, line, (size_t)(nl - line), &h)) {
+		hint_stage(j, h, 2);
+		j->hint[1] = h;
+		j->hv[1] = 1;
 	}
 }
 

@@ -37,6 +37,11 @@ enum {
 typedef int (*rt_join_lookup_fn)(void *arg, const char *key, size_t klen,
     struct rt_tmatch *m, const char **err);
 
+/* Hints for rows looked up elsewhere: load what the lookup of a key of
+ * hash h will touch, 3 records ahead the first part (stage 2), then the
+ * next (1), the last at the record before (0). */
+typedef void (*rt_join_prefetch_fn)(void *arg, uint64_t h, int stage);
+
 struct rt_join {
 	/* Settings: set them, then rt_join_setup.  Strings borrowed. */
 	const char *field[RT_TABLE_MAXKEY];	/* the record's key fields */
@@ -57,6 +62,7 @@ struct rt_join {
 	const struct rt_table *t;
 	const struct rt_tcols *cols;
 	rt_join_lookup_fn lookup;
+	rt_join_prefetch_fn prefetch;	/* with lookup, or NULL */
 	void *lookup_arg;
 	int rkind;			/* range: the table's RT_RK_* */
 	uint8_t *dmap;			/* column -> default + 1, or 0 */
@@ -78,8 +84,9 @@ struct rt_join {
 	struct rt_buf asj;		/* "NAME": of --as */
 	struct rt_buf pat;		/* hints: "FIELD":" */
 	size_t patat;			/* where the last record had it */
-	uint64_t next_h;		/* the next record's key hash */
-	int have_next;
+	uint64_t hint[2];		/* key hashes of the records 1 and 2
+					 * ahead, when hv[] says they are known */
+	int hv[2];
 	char why[160];
 	/* Counts. */
 	uint64_t matched, missed, extra;
@@ -116,9 +123,10 @@ rt_join_nout(const struct rt_join *j)
 }
 
 /* A hint, before joining a record: p[0, n) are the bytes that follow it
- * in the input (rt_src_ahead).  The index slot for the key of the record
- * after the next is loaded, and the row of the next record, so that
- * their lookups do not wait for memory.  Only a guess: never needed. */
+ * in the input (rt_src_ahead).  What the lookups of the next three
+ * records will touch is loaded in stages (the index slot three records
+ * ahead, the row one ahead), so that they do not wait for memory.  Only
+ * a guess: never needed. */
 void rt_join_hint(struct rt_join *j, const char *p, size_t n);
 
 /* Append output k (0 <= k < rt_join_nout) of the record d to out. */

@@ -100,11 +100,13 @@ rows_open(struct rows *r, const char *path, const char *sql,
 
 	memset(r, 0, sizeof *r);
 	rt_jdoc_init(&r->doc, 0);
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
+	/* One thread uses a connection: no mutexes.  A page cache of 16
+	 * MiB keeps the upper levels of the key's index. */
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return db_error(r->db, "cannot open the database");
-	(void)sqlite3_exec(r->db, "PRAGMA temp_store = MEMORY", NULL, NULL,
-	    NULL);
+	(void)sqlite3_exec(r->db, "PRAGMA temp_store = MEMORY; "
+	    "PRAGMA cache_size = -16384", NULL, NULL, NULL);
 	make_query(&q, sql, tname, s, keys);
 	if (sqlite3_prepare_v2(r->db, q.p, -1, &r->st, NULL) != SQLITE_OK)
 		why = db_error(r->db, sql ? "--sql" : "--table-name");
@@ -250,7 +252,12 @@ struct entry {
 	uint64_t *off;
 	int64_t *vf;
 	uint32_t n, cap;
-	uint32_t prev, next;	/* LRU list, most recent first */
+};
+
+/* The LRU list, most recent first, apart from the entries: a hit moves
+ * three links, in a small array that stays in cache. */
+struct link {
+	uint32_t prev, next;
 };
 
 struct rt_tsql {
@@ -259,6 +266,7 @@ struct rt_tsql {
 	const struct rt_tspec *spec;
 	struct rt_map map;	/* key -> entry id */
 	struct entry *e;
+	struct link *l;
 	size_t max;
 	uint32_t head, tail;	/* RT_MAP_NONE when empty */
 	uint64_t hits, misses;
@@ -286,6 +294,7 @@ rt_tsql_open(const char *path, const char *sql, const char *tname,
 	rt_map_init(&q->map);
 	q->max = cache;
 	q->e = rt_xcalloc(cache, sizeof *q->e);
+	q->l = rt_xcalloc(cache, sizeof *q->l);
 	q->head = q->tail = RT_MAP_NONE;
 	return q;
 }
@@ -301,6 +310,7 @@ rt_tsql_free(struct rt_tsql *q)
 		free(q->e[i].vf);
 	}
 	free(q->e);
+	free(q->l);
 	rt_map_release(&q->map);
 	rows_close(&q->r);
 	rt_table_release(&q->tmpl);
@@ -324,14 +334,14 @@ rt_tsql_counts(const struct rt_tsql *q, uint64_t *hits, uint64_t *misses)
 static void
 unlink_entry(struct rt_tsql *q, uint32_t id)
 {
-	struct entry *e = &q->e[id];
+	struct link *e = &q->l[id];
 
 	if (e->prev != RT_MAP_NONE)
-		q->e[e->prev].next = e->next;
+		q->l[e->prev].next = e->next;
 	else
 		q->head = e->next;
 	if (e->next != RT_MAP_NONE)
-		q->e[e->next].prev = e->prev;
+		q->l[e->next].prev = e->prev;
 	else
 		q->tail = e->prev;
 }
@@ -339,15 +349,38 @@ unlink_entry(struct rt_tsql *q, uint32_t id)
 static void
 push_front(struct rt_tsql *q, uint32_t id)
 {
-	struct entry *e = &q->e[id];
+	struct link *e = &q->l[id];
 
 	e->prev = RT_MAP_NONE;
 	e->next = q->head;
 	if (q->head != RT_MAP_NONE)
-		q->e[q->head].prev = id;
+		q->l[q->head].prev = id;
 	q->head = id;
 	if (q->tail == RT_MAP_NONE)
 		q->tail = id;
+}
+
+void
+rt_tsql_prefetch(void *arg, uint64_t h, int stage)
+{
+	struct rt_tsql *q = arg;
+	uint32_t id;
+
+	if (stage == 2) {
+		rt_map_prefetch(&q->map, h);
+		return;
+	}
+	if ((id = rt_map_guess(&q->map, h)) == RT_MAP_NONE || id >= q->max)
+		return;
+#ifdef __GNUC__
+	if (stage == 1) {
+		rt_map_prefetch_ent(&q->map, h, 32);
+		__builtin_prefetch(&q->e[id]);
+		__builtin_prefetch(&q->l[id]);
+	} else if (q->e[id].rows.p) {
+		__builtin_prefetch(q->e[id].rows.p);
+	}
+#endif
 }
 
 /* Bind the parts of key: an integer as an integer (so that INTEGER
@@ -445,6 +478,12 @@ rt_tsql_lookup(void *arg, const char *key, size_t klen, struct rt_tmatch *m,
 		q->misses++;
 		if (q->map.count == q->max) {
 			uint32_t old = q->tail;
+			if (q->e[old].cap > 64) {	/* a big key's rows go */
+				free(q->e[old].off);
+				free(q->e[old].vf);
+				rt_buf_release(&q->e[old].rows);
+				memset(&q->e[old], 0, sizeof q->e[old]);
+			}
 
 			unlink_entry(q, old);
 			rt_map_del(&q->map, old);

@@ -36,6 +36,10 @@ void rt_tsql_free(struct rt_tsql *q);
 int rt_tsql_lookup(void *q, const char *key, size_t klen,
     struct rt_tmatch *m, const char **err);
 
+/* rt_join_prefetch_fn (join.h): start loading what the lookup of a key
+ * of hash h will touch (stage 0: the cache's slot; 1: its entry). */
+void rt_tsql_prefetch(void *q, uint64_t h, int stage);
+
 /* The columns of the rows looked up. */
 const struct rt_tcols *rt_tsql_cols(const struct rt_tsql *q);
 

@@ -390,6 +390,7 @@ use(struct jn *g, struct jtab *jt)
 	if (jt->q) {
 		rt_join_use(&g->j, NULL, rt_tsql_cols(jt->q), rt_tsql_lookup,
 		    jt->q);
+		g->j.prefetch = rt_tsql_prefetch;
 		return;
 	}
 	rt_join_use(&g->j, &jt->t, &jt->t.cols, NULL, NULL);

@@ -300,7 +300,8 @@ test_lookup_and_hints(void)
 	struct rt_join j;
 	struct rt_table t;
 	struct rt_tspec s;
-	const char *r, *ahead = "{\"card\":\"c1\"}\n{\"card\":\"c2\"}\n{\"x\":1}\n";
+	const char *r, *ahead = "{\"card\":\"c1\"}\n{\"x\":1}\n"
+	    "{\"card\":\"c2\"}\n";
 
 	setup(&j, &t, &s, "card", "id", CARDS);
 	rt_join_setup(&j);
@@ -314,7 +315,7 @@ test_lookup_and_hints(void)
 	rt_join_use(&j, &t, &t.cols, NULL, NULL);
 	for (size_t n = 0; n <= strlen(ahead); n++)	/* never past n */
 		rt_join_hint(&j, ahead, n);
-	ok(j.have_next == 1, "a hint for the record after next");
+	ok(j.hv[1] == 1, "a hint for the record three ahead");
 	r = join(&j, "{\"card\":\"c2\"}");
 	ok(strncmp(r, "OUT:", 4) == 0, "hints change nothing");
 	rt_table_release(&lt);
