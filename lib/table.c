@@ -8,6 +8,7 @@
  * rows sharing a key (a counting sort keeps their file order).
  */
 #include "table.h"
+#include "table_int.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -19,13 +20,6 @@
 #include "number.h"
 #include "source.h"
 
-/* What a column is to the load. */
-struct rt_trole {
-	int8_t keypart;		/* part of the key, or -1 */
-	uint8_t store;		/* written out with the row */
-	uint8_t vf, lo, hi;	/* the as-of or range column */
-	uint8_t type;		/* RT_TT_* */
-};
 
 /* One member of the row being added. */
 struct rt_tmem {
@@ -391,8 +385,8 @@ plain_number(const char *s, size_t n, int integer)
 
 /* A text value given a type: its JSON text into t->val (null when
  * empty).  NULL, or why not. */
-static const char *
-typed_text(struct rt_table *t, int type, const char *s, size_t n)
+const char *
+rt_table_typed_(struct rt_table *t, int type, const char *s, size_t n)
 {
 	static const char *const yes[] = { "true", "yes", "y", "t", "1", "on" };
 	static const char *const no[] = { "false", "no", "n", "f", "0", "off" };
@@ -450,7 +444,7 @@ value_text(struct rt_table *t, int type, const struct rt_jdoc *d,
 	if (v->type == RT_JSTR) {
 		t->tmp.len = 0;
 		rt_field_text(d, i, &t->tmp);
-		why = typed_text(t, type, t->tmp.p ? t->tmp.p : "", t->tmp.len);
+		why = rt_table_typed_(t, type, t->tmp.p ? t->tmp.p : "", t->tmp.len);
 	} else if (v->type == RT_JNUM && type == RT_TT_INTEGER) {
 		why = rt_num_clean(*p, *n, RT_NUM_INTEGER | RT_NUM_PLAIN,
 		    &t->val) ? "cannot parse as an integer" : NULL;
@@ -465,8 +459,9 @@ value_text(struct rt_table *t, int type, const struct rt_jdoc *d,
 }
 
 /* Refuse a row for column col's reason: "NAME: why". */
-static int
-refuse_col(struct rt_table *t, uint64_t line, uint32_t col, const char *why)
+int
+rt_table_refuse_col_(struct rt_table *t, uint64_t line, uint32_t col,
+    const char *why)
 {
 	size_t n;
 	const char *name = rt_tcols_name(&t->cols, col, &n);
@@ -506,13 +501,13 @@ row_key(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 		}
 		type = d->v[node[k]].type;
 		if (type == RT_JNULL || type == RT_JOBJ || type == RT_JARR)
-			return refuse_col(t, line, col[k], type == RT_JNULL ?
+			return rt_table_refuse_col_(t, line, col[k], type == RT_JNULL ?
 			    "the key is null" : "the key is not a scalar");
 		if ((why = value_text(t, t->role[col[k]].type, d, node[k], &p,
 		    &n)) != NULL)
-			return refuse_col(t, line, col[k], why);
+			return rt_table_refuse_col_(t, line, col[k], why);
 		if (n == 4 && memcmp(p, "null", 4) == 0)
-			return refuse_col(t, line, col[k], "the key is null");
+			return rt_table_refuse_col_(t, line, col[k], "the key is null");
 		if (p == rt_jdoc_text(d, node[k]) && type == RT_JSTR) {
 			t->tmp.len = 0;
 			rt_field_text(d, node[k], &t->tmp);
@@ -553,7 +548,7 @@ row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 		}
 		if ((why = rt_field_time_at(d, vf, s->topt, &t->tmp,
 		    &t->cur_vf)) != NULL)
-			return refuse_col(t, line, vfc, why);
+			return rt_table_refuse_col_(t, line, vfc, why);
 	}
 	if (s->lo) {
 		struct rt_u128 *b[2] = { &t->cur_lo, &t->cur_hi };
@@ -573,12 +568,12 @@ row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 			kind = rt_range_value(t->tmp.p ? t->tmp.p : "",
 			    t->tmp.len, d->v[nd[k]].type == RT_JNUM, b[k]);
 			if (kind == RT_RK_NONE)
-				return refuse_col(t, line, cl[k], "not a number "
+				return rt_table_refuse_col_(t, line, cl[k], "not a number "
 				    "or an IP address");
 			if (t->rkind == RT_RK_NONE)
 				t->rkind = kind;
 			if (kind != t->rkind)
-				return refuse_col(t, line, cl[k], kind ==
+				return rt_table_refuse_col_(t, line, cl[k], kind ==
 				    RT_RK_IP ? "an IP address in a table of "
 				    "numbers" : "a number in a table of IP "
 				    "addresses");
@@ -620,7 +615,7 @@ row_values(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 			continue;
 		if ((why = value_text(t, t->role[c].type, d, t->mem[i].node, &p,
 		    &n)) != NULL)
-			return refuse_col(t, line, c, why);
+			return rt_table_refuse_col_(t, line, c, why);
 		rt_varint_put(&t->row, c);
 		rt_varint_put(&t->row, n);
 		rt_buf_add(&t->row, p, n);
@@ -688,6 +683,13 @@ rt_table_add(struct rt_table *t, const struct rt_jdoc *d, uint64_t line)
 {
 	if (rt_table_encode(t, d, line) == -1)
 		return -1;
+	rt_table_keep_(t, line);
+	return 0;
+}
+
+void
+rt_table_keep_(struct rt_table *t, uint64_t line)
+{
 	if (t->nrows == t->caprows)
 		grow_rows(t);
 	if (t->vf)
@@ -700,7 +702,6 @@ rt_table_add(struct rt_table *t, const struct rt_jdoc *d, uint64_t line)
 	}
 	t->roff[t->nrows++] = t->alen;
 	arena_put(t, t->row.p, t->row.len);
-	return 0;
 }
 
 /* ---- the index ---------------------------------------------------------- */
@@ -1075,172 +1076,4 @@ rt_table_bytes(const struct rt_table *t)
 	if (t->lo)
 		b += 2 * t->nrows * sizeof *t->lo;
 	return b;
-}
-
-/* ---- files -------------------------------------------------------------- */
-
-static int
-ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
-int
-rt_table_format(const char *path, int fmt)
-{
-	static const char magic[16] = "SQLite format 3";
-	char head[16];
-	FILE *f;
-	size_t n = 0;
-
-	if (fmt != RT_TF_AUTO)
-		return fmt;
-	if ((f = fopen(path, "rb")) != NULL) {
-		n = fread(head, 1, sizeof head, f);
-		fclose(f);
-	}
-	if (n == sizeof head && memcmp(head, magic, sizeof head) == 0)
-		return RT_TF_SQLITE;
-	if (ends_with(path, ".csv"))
-		return RT_TF_CSV;
-	if (ends_with(path, ".tsv") || ends_with(path, ".tab"))
-		return RT_TF_TSV;
-	if (ends_with(path, ".db") || ends_with(path, ".sqlite") ||
-	    ends_with(path, ".sqlite3"))
-		return RT_TF_SQLITE;
-	return RT_TF_NDJSON;
-}
-
-const char *
-rt_table_header(struct rt_table *t, const char *const *names,
-    const size_t *lens, size_t n)
-{
-	const struct rt_tspec *s = t->spec;
-	const char *want[RT_TABLE_MAXKEY + 3 + 64];
-	int nw = 0;
-
-	for (int i = 0; i < s->nkey; i++)
-		want[nw++] = s->key[i];
-	for (int i = 0; i < s->nselect && i < 64; i++)
-		want[nw++] = s->select[i];
-	if (s->valid_from)
-		want[nw++] = s->valid_from;
-	if (s->lo) {
-		want[nw++] = s->lo;
-		want[nw++] = s->hi;
-	}
-	for (int w = 0; w < nw; w++) {
-		size_t i, wl = strlen(want[w]);
-
-		for (i = 0; i < n; i++)
-			if (lens[i] == wl && memcmp(names[i], want[w], wl) == 0)
-				break;
-		if (i == n) {
-			snprintf(t->why, sizeof t->why, "no column '%.100s'",
-			    want[w]);
-			return t->why;
-		}
-	}
-	return NULL;
-}
-
-/* The CSV/TSV header the source read, checked. */
-static const char *
-check_csv_header(struct rt_table *t, const struct rt_csv *c)
-{
-	struct rt_buf b = RT_BUF_INIT;
-	const char **names = rt_xcalloc(c->nkeys + 1, sizeof *names);
-	size_t *lens = rt_xcalloc(c->nkeys + 1, sizeof *lens), *at;
-	const char *why;
-	size_t i;
-
-	at = rt_xcalloc(c->nkeys + 1, sizeof *at);
-	for (i = 0; i < c->nkeys; i++) {
-		const char *k = c->keys.p + c->keyoff[i];
-		size_t kn = c->keyoff[i + 1] - c->keyoff[i];
-
-		at[i] = b.len;
-		rt_json_unescape(k + 1, kn - 3, &b);	/* "key": */
-		lens[i] = b.len - at[i];
-	}
-	for (i = 0; i < c->nkeys; i++)
-		names[i] = b.p + at[i];
-	why = rt_table_header(t, names, lens, c->nkeys);
-	free(names);
-	free(lens);
-	free(at);
-	rt_buf_release(&b);
-	return why;
-}
-
-/* Read every row of the open source into t; a CSV header is checked
- * with the first row (the source closes the file at its end). */
-static const char *
-load_rows(struct rt_table *t, struct rt_src *src, struct rt_jdoc *doc)
-{
-	const struct rt_jdoc *d;
-	struct rt_rec r;
-	const char *why;
-	int k, checked = 0;
-
-	while ((k = rt_src_next(src, &r)) == 1) {
-		if (!checked && src->open && src->cur != RT_FMT_NDJSON) {
-			checked = 1;
-			if ((why = check_csv_header(t, &src->csv)) != NULL)
-				return why;
-		}
-		if (r.bad) {
-			rt_table_refuse(t, r.line, r.bad);
-			continue;
-		}
-		if ((d = rt_rec_parse(&r, doc)) == NULL) {
-			snprintf(t->why, sizeof t->why, "invalid JSON: %s at "
-			    "byte %zu", doc->err, doc->erroff + 1);
-			rt_table_refuse(t, r.line, t->why);
-			continue;
-		}
-		(void)rt_table_add(t, d, r.line);
-	}
-	if (k == -1) {
-		snprintf(t->why, sizeof t->why, "%s", strerror(src->err));
-		return t->why;
-	}
-	return NULL;
-}
-
-const char *
-rt_table_load(struct rt_table *t, const char *path, const struct rt_tspec *s)
-{
-	char *paths[1] = { (char *)path };
-	int fmt = rt_table_format(path, s->fmt);
-	struct rt_src src;
-	struct rt_jdoc doc;
-	const char *why;
-	/* The reason outlives the table. */
-	static _Thread_local char keep[192];
-
-	rt_table_init(t, s);
-	t->source = path;
-	if (fmt == RT_TF_SQLITE) {
-		rt_table_release(t);
-		return "an SQLite table (see tsql.h)";
-	}
-	rt_src_init(&src, paths, 1, fmt == RT_TF_CSV ? RT_FMT_CSV :
-	    fmt == RT_TF_TSV ? RT_FMT_TSV : RT_FMT_NDJSON, s->max_record);
-	src.delim = s->delim;
-	src.quote = s->quote;
-	rt_jdoc_init(&doc, 0);
-	why = load_rows(t, &src, &doc);
-	if (why == NULL)
-		why = rt_table_finish(t);
-	if (why) {
-		snprintf(keep, sizeof keep, "%s", why);
-		why = keep;
-		rt_table_release(t);
-	}
-	rt_jdoc_release(&doc);
-	rt_src_release(&src);
-	return why;
 }
