@@ -368,7 +368,7 @@ put_members(struct rt_join *j, const unsigned char *r, struct rt_buf *out,
 	uint32_t c;
 
 	if (r) {
-		rt_trow_start(&it, r, &v, &vn);
+		rt_trow_start(&it, j->cols, r, &v, &vn);
 		while (rt_trow_next(&it, &c, &v, &vn)) {
 			int di = c < j->ndmap ? j->dmap[c] : 0;
 

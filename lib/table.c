@@ -40,6 +40,7 @@ void
 rt_tcols_release(struct rt_tcols *c)
 {
 	free(c->v);
+	free(c->dense);
 	rt_buf_release(&c->text);
 	rt_map_release(&c->map);
 	memset(c, 0, sizeof *c);
@@ -135,15 +136,18 @@ rt_tkey_part(struct rt_buf *key, const char *s, size_t n, int nparts)
 }
 
 void
-rt_trow_start(struct rt_trow *r, const unsigned char *p, const char **key,
-    size_t *klen)
+rt_trow_start(struct rt_trow *r, const struct rt_tcols *c,
+    const unsigned char *p, const char **key, size_t *klen)
 {
 	size_t n = (size_t)rt_varint_get(&p);
+	unsigned count;
 
 	*key = (const char *)p;
 	*klen = n;
 	p += n;
-	r->left = (unsigned)p[0] | (unsigned)p[1] << 8;
+	count = (unsigned)p[0] | (unsigned)p[1] << 8;
+	r->dense = count & RT_TROW_DENSE ? c->dense : NULL;
+	r->left = count & ~(unsigned)RT_TROW_DENSE;
 	r->p = p + 2;
 }
 
@@ -155,7 +159,10 @@ rt_trow_next(struct rt_trow *r, uint32_t *col, const char **v, size_t *vlen)
 	if (r->left == 0)
 		return 0;
 	r->left--;
-	*col = (uint32_t)rt_varint_get(&p);
+	if (r->dense)
+		*col = *r->dense++;
+	else
+		*col = (uint32_t)rt_varint_get(&p);
 	*vlen = (size_t)rt_varint_get(&p);
 	*v = (const char *)p;
 	r->p = p + *vlen;
@@ -209,6 +216,8 @@ rt_table_release(struct rt_table *t)
 	rt_buf_release(&t->key);
 	rt_buf_release(&t->val);
 	rt_buf_release(&t->row);
+	rt_buf_release(&t->vals);
+	free(t->tv);
 	rt_buf_release(&t->rej);
 	memset(t, 0, sizeof *t);
 }
@@ -587,6 +596,44 @@ row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 	return 0;
 }
 
+void
+rt_table_tv_(struct rt_table *t, size_t n)
+{
+	if (n > t->captv) {
+		t->captv = n + 16;
+		t->tv = rt_xreallocarray(t->tv, t->captv, sizeof *t->tv);
+	}
+}
+
+void
+rt_table_members_(struct rt_table *t, size_t n)
+{
+	struct rt_tcols *c = &t->cols;
+	size_t i, at = t->row.len;
+	int dense;
+
+	if (!c->dense_set) {	/* the first row's columns */
+		c->dense = rt_xreallocarray(NULL, n + 1, sizeof *c->dense);
+		for (i = 0; i < n; i++)
+			c->dense[i] = t->tv[i].col;
+		c->ndense = n;
+		c->dense_set = 1;
+	}
+	dense = n == c->ndense && n < RT_TROW_DENSE;
+	for (i = 0; dense && i < n; i++)
+		dense = t->tv[i].col == c->dense[i];
+	rt_buf_add(&t->row, "\0", 2);
+	for (i = 0; i < n; i++) {
+		if (!dense)
+			rt_varint_put(&t->row, t->tv[i].col);
+		rt_varint_put(&t->row, t->tv[i].len);
+		rt_buf_add(&t->row, t->vals.p + t->tv[i].off, t->tv[i].len);
+	}
+	n |= dense ? RT_TROW_DENSE : 0;
+	t->row.p[at] = (char)(n & 0xff);
+	t->row.p[at + 1] = (char)(n >> 8);
+}
+
 static int
 mem_cmp(const void *a, const void *b)
 {
@@ -600,14 +647,14 @@ static int
 row_values(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
     uint64_t line)
 {
-	size_t i, at, count = 0;
+	size_t i, count = 0;
 	const char *p, *why;
 	size_t n;
 
 	if (t->spec->select && nm > 1)
 		qsort(t->mem, nm, sizeof *t->mem, mem_cmp);
-	at = t->row.len;
-	rt_buf_add(&t->row, "\0", 2);
+	rt_table_tv_(t, nm);
+	t->vals.len = 0;
 	for (i = 0; i < nm; i++) {
 		uint32_t c = t->mem[i].col;
 
@@ -616,13 +663,12 @@ row_values(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 		if ((why = value_text(t, t->role[c].type, d, t->mem[i].node, &p,
 		    &n)) != NULL)
 			return rt_table_refuse_col_(t, line, c, why);
-		rt_varint_put(&t->row, c);
-		rt_varint_put(&t->row, n);
-		rt_buf_add(&t->row, p, n);
-		count++;
+		t->tv[count].col = c;
+		t->tv[count].off = t->vals.len;
+		t->tv[count++].len = n;
+		rt_buf_add(&t->vals, p, n);
 	}
-	t->row.p[at] = (char)(count & 0xff);
-	t->row.p[at + 1] = (char)(count >> 8);
+	rt_table_members_(t, count);
 	return 0;
 }
 
@@ -787,12 +833,14 @@ index_put(struct rt_table *t, uint32_t r, uint64_t h)
 }
 
 /* Rows into groups, numbered in the order of their first row: returns
- * gid, gid[i] the group of row i; the slots then hold group ids. */
+ * gid, gid[i] the group of row i, or NULL while every key is unique (as
+ * in most tables: no array of 4 bytes a row to make).  The slots then
+ * hold group ids, or row offsets when unique. */
 static uint32_t *
 index_build(struct rt_table *t)
 {
 	size_t size = 16, i;
-	uint32_t *gid = rt_xtable(t->nrows ? t->nrows : 1, sizeof *gid), r;
+	uint32_t *gid = NULL, r;
 
 	while (size < 2 * t->nrows)
 		size *= 2;
@@ -802,17 +850,24 @@ index_build(struct rt_table *t)
 	t->ngroups = 0;
 	for (i = 0; i < t->nrows; i++) {
 		r = index_put(t, (uint32_t)i, row_hash(t, t->roff[i]));
-		gid[i] = r == i ? (uint32_t)t->ngroups++ : gid[r];
+		if (r != i && gid == NULL) {	/* the first key seen twice */
+			gid = rt_xtable(t->nrows, sizeof *gid);
+			for (size_t k = 0; k < i; k++)
+				gid[k] = (uint32_t)k;
+		}
+		if (gid)
+			gid[i] = r == i ? (uint32_t)t->ngroups++ : gid[r];
+		else
+			t->ngroups++;
 	}
-	/* Slots then point at the group, or straight at the row when every
-	 * key is unique (one memory access less per lookup). */
 	for (i = 0; i < size; i++) {
 		uint64_t s = t->slot[i], r1 = s & VAL_MASK;
 
 		if (s == 0)
 			continue;
-		t->slot[i] = (s & TAG_MASK) | (t->ngroups == t->nrows && !t->vf ?
-		    t->roff[r1 - 1] + 1 : (uint64_t)gid[r1 - 1] + 1);
+		t->slot[i] = (s & TAG_MASK) | (gid == NULL && !t->vf ?
+		    t->roff[r1 - 1] + 1 : (uint64_t)(gid ? gid[r1 - 1] :
+		    r1 - 1) + 1);
 	}
 	return gid;
 }
@@ -823,9 +878,17 @@ regroup(struct rt_table *t, uint32_t *gid)
 {
 	size_t n = t->nrows, g, i;
 	uint32_t *start = rt_xtable(t->ngroups + 1, sizeof *start);
-	uint64_t *roff = rt_xtable(t->caprows, sizeof *roff);
-	int64_t *vf = t->vf ? rt_xtable(t->caprows, sizeof *vf) : NULL;
+	uint64_t *roff;
+	int64_t *vf;
 
+	t->gstart = start;
+	if (gid == NULL) {	/* one row a group, in file order */
+		for (g = 0; g <= t->ngroups; g++)
+			start[g] = (uint32_t)g;
+		return;
+	}
+	roff = rt_xtable(t->caprows, sizeof *roff);
+	vf = t->vf ? rt_xtable(t->caprows, sizeof *vf) : NULL;
 	memset(start, 0, (t->ngroups + 1) * sizeof *start);
 	for (i = 0; i < n; i++)
 		start[gid[i] + 1]++;
@@ -848,7 +911,6 @@ regroup(struct rt_table *t, uint32_t *gid)
 		rt_table_free(t->vf, t->caprows, sizeof *t->vf);
 		t->vf = vf;
 	}
-	t->gstart = start;
 }
 
 /* Sort one group's rows [a, e) by valid-from time, ties in file order. */
@@ -950,11 +1012,16 @@ rt_table_finish(struct rt_table *t)
 		range_build(t);
 	} else {
 		gid = index_build(t);
-		if (t->ngroups < t->nrows || t->vf)	/* as-of: groups */
+		if (gid || t->vf)	/* duplicates, or as-of: groups */
 			regroup(t, gid);
-		rt_table_free(gid, t->nrows ? t->nrows : 1, sizeof *gid);
+		if (gid)
+			rt_table_free(gid, t->nrows, sizeof *gid);
 		if (t->vf && t->gstart)
 			sort_groups(t);
+		if (t->gstart == NULL) {	/* the slots have the offsets */
+			rt_table_free(t->roff, t->caprows, sizeof *t->roff);
+			t->roff = NULL;
+		}
 	}
 	/* What only loading needed. */
 	rt_table_free(t->line, t->caprows, sizeof *t->line);
@@ -1065,7 +1132,7 @@ rt_table_range(const struct rt_table *t, struct rt_u128 v,
 size_t
 rt_table_bytes(const struct rt_table *t)
 {
-	size_t b = t->alen + t->nrows * sizeof *t->roff;
+	size_t b = t->alen + (t->roff ? t->nrows * sizeof *t->roff : 0);
 
 	if (t->slot)
 		b += (t->mask + 1) * sizeof *t->slot;

@@ -66,6 +66,11 @@ struct rt_tcols {
 	struct rt_buf text;
 	struct rt_map map;	/* decoded name -> column id */
 	const char *prefix;
+	/* The columns of the first row kept, in order: a row with just
+	 * these is written without its column ids ("dense"). */
+	uint32_t *dense;
+	size_t ndense;
+	int dense_set;
 };
 
 void rt_tcols_init(struct rt_tcols *c, const char *prefix);
@@ -113,11 +118,14 @@ int rt_range_value(const char *s, size_t n, int isnum, struct rt_u128 *v);
 
 /*
  * Rows.  A row in the arena is [varint key length][key][u16 member
- * count] then per member [varint column][varint length][JSON text].  A
- * key of several columns is, per part, [varint length][text].  Key parts
- * are values' canonical text (field.h): a string's content, another
- * value's JSON text.
+ * count] then per member [varint column][varint length][JSON text]; when
+ * the count has bit 15 set, the members are the columns of cols->dense
+ * in order, and each is only [varint length][JSON text].  A key of
+ * several columns is, per part, [varint length][text].  Key parts are
+ * values' canonical text (field.h): a string's content, another value's
+ * JSON text.
  */
+#define RT_TROW_DENSE 0x8000
 struct rt_table {
 	struct rt_tcols cols;
 	unsigned char *arena;		/* rt_xtable */
@@ -143,6 +151,9 @@ struct rt_table {
 	uint32_t *cache_col;		/* last row's member i -> column */
 	struct rt_buf cache_key, tmp, key, val;
 	struct rt_buf row;		/* rt_table_encode's row */
+	struct rt_buf vals;		/* its values, before they go in */
+	struct rt_tval *tv;		/* and where each is */
+	size_t captv;
 	int64_t cur_vf;			/* and its valid-from time */
 	struct rt_u128 cur_lo, cur_hi;	/* or range */
 	size_t *cache_koff;
@@ -229,11 +240,13 @@ void rt_tkey_part(struct rt_buf *key, const char *s, size_t n, int nparts);
 struct rt_trow {
 	const unsigned char *p;	/* next member */
 	unsigned left;		/* members left */
+	const uint32_t *dense;	/* dense row: the columns, else NULL */
 };
 
-/* Start reading the row at p; its key in *key, *klen. */
-void rt_trow_start(struct rt_trow *r, const unsigned char *p,
-    const char **key, size_t *klen);
+/* Start reading the row at p of a table with columns c; its key in
+ * *key, *klen. */
+void rt_trow_start(struct rt_trow *r, const struct rt_tcols *c,
+    const unsigned char *p, const char **key, size_t *klen);
 /* The next member: 1 with its column and JSON text, or 0 at the end. */
 int rt_trow_next(struct rt_trow *r, uint32_t *col, const char **v,
     size_t *vlen);

@@ -17,6 +17,19 @@ struct rt_trole {
 	uint8_t type;		/* RT_TT_* */
 };
 
+/* A value of the row being encoded: column, and place in t->vals. */
+struct rt_tval {
+	uint32_t col;
+	size_t off, len;
+};
+
+/* Append the members of the row being encoded (n values in t->tv and
+ * t->vals) to t->row after its key, dense when they are the dense
+ * columns. */
+void rt_table_members_(struct rt_table *t, size_t n);
+/* Room for n values in t->tv. */
+void rt_table_tv_(struct rt_table *t, size_t n);
+
 /* Append the JSON text of text s[0, n) read as type (RT_TT_*, not NONE)
  * to t->val (null when empty): NULL, or why it does not read so. */
 const char *rt_table_typed_(struct rt_table *t, int type, const char *s,

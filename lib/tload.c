@@ -237,30 +237,31 @@ plain_row(struct rt_table *t, const struct hdr *h, const struct rt_line *l,
 	}
 	if (plain_key(t, h, l->lineno) == -1)
 		return;
-	at = t->row.len;
-	rt_buf_add(&t->row, "\0", 2);
+	rt_table_tv_(t, h->nstore);
+	t->vals.len = 0;
 	for (i = 0; i < h->nstore; i++) {
 		const struct field *f = &h->f[h->order[i]];
 		uint32_t c = h->col[h->order[i]];
 		int type = t->role[c].type;
 
-		t->val.len = 0;
+		t->tv[i].col = c;
+		t->tv[i].off = at = t->vals.len;
 		if (type == RT_TT_NONE) {
-			(void)rt_json_put_str_f(&t->val, f->p, f->n, &bad);
+			(void)rt_json_put_str_f(&t->vals, f->p, f->n, &bad);
 			why = bad ? "invalid UTF-8" : NULL;
 		} else {
+			/* rt_table_typed_ appends to t->val. */
+			t->val.len = 0;
 			why = rt_table_typed_(t, type, f->p, f->n);
+			rt_buf_add(&t->vals, t->val.p, t->val.len);
 		}
 		if (why) {
 			(void)rt_table_refuse_col_(t, l->lineno, c, why);
 			return;
 		}
-		rt_varint_put(&t->row, c);
-		rt_varint_put(&t->row, t->val.len);
-		rt_buf_add(&t->row, t->val.p, t->val.len);
+		t->tv[i].len = t->vals.len - at;
 	}
-	t->row.p[at] = (char)(h->nstore & 0xff);
-	t->row.p[at + 1] = (char)(h->nstore >> 8);
+	rt_table_members_(t, h->nstore);
 	rt_table_keep_(t, l->lineno);
 }
 

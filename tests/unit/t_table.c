@@ -47,7 +47,7 @@ rows_of(const struct rt_table *t, const char *key, char *out, size_t cap)
 		uint32_t c;
 		int first = 1;
 
-		rt_trow_start(&r, m.base + m.off[i], &k, &kn);
+		rt_trow_start(&r, &t->cols, m.base + m.off[i], &k, &kn);
 		n += (size_t)snprintf(out + n, cap - n, "%s{", i ? "|" : "");
 		while (rt_trow_next(&r, &c, &v, &vn)) {
 			const char *jname = rt_tcols_jname(&t->cols, c, &jn);
@@ -328,7 +328,7 @@ test_random(void)
 			uint32_t c;
 			int at = -1;
 
-			rt_trow_start(&r, m.base + m.off[i], &kk, &kn);
+			rt_trow_start(&r, &t.cols, m.base + m.off[i], &kk, &kn);
 			if (rt_trow_next(&r, &c, &v, &vn))
 				at = atoi(v);
 			bad += at <= last;

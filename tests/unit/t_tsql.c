@@ -52,7 +52,7 @@ rows(const struct rt_tcols *cols, const struct rt_tmatch *m, char *out,
 		size_t vn, kn, jn;
 		uint32_t c;
 
-		rt_trow_start(&r, m->base + m->off[i], &k, &kn);
+		rt_trow_start(&r, cols, m->base + m->off[i], &k, &kn);
 		n += (size_t)snprintf(out + n, cap - n, "%s", i ? "|" : "");
 		while (rt_trow_next(&r, &c, &v, &vn)) {
 			const char *j = rt_tcols_jname(cols, c, &jn);
