@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "stats.h"
 
 void
 rt_join_init(struct rt_join *j)
@@ -516,4 +517,12 @@ rt_join_write(struct rt_join *j, const struct rt_jdoc *d, uint32_t k,
 		put_members(j, row_at(j, k), out, &any);
 	}
 	rt_buf_add(out, p + close, len - close);
+}
+
+void
+rt_join_stats(const struct rt_join *j, struct rt_buf *b)
+{
+	rt_stats_member(b, "matched", j->matched);
+	rt_stats_member(b, "missing", j->missed);
+	rt_stats_member(b, "extra", j->extra);
 }

@@ -129,6 +129,9 @@ rt_join_nout(const struct rt_join *j)
  * a guess: never needed. */
 void rt_join_hint(struct rt_join *j, const char *p, size_t n);
 
+/* Append the --stats members matched, missing and extra. */
+void rt_join_stats(const struct rt_join *j, struct rt_buf *b);
+
 /* Append output k (0 <= k < rt_join_nout) of the record d to out. */
 void rt_join_write(struct rt_join *j, const struct rt_jdoc *d, uint32_t k,
     struct rt_buf *out);
