@@ -451,10 +451,12 @@ collides(struct rt_join *j, const struct rt_jdoc *d)
 		}
 		if (j->name.len < plen || memcmp(j->name.p, j->prefix, plen))
 			continue;
-		c = rt_tcols_find(j->cols, j->name.p + plen, j->name.len - plen);
+		c = rt_tcols_find(j->cols, j->name.p + plen,
+		    j->name.len - plen);
 		j->collide = c != RT_MAP_NONE && j->cols->v[c].out;
 		for (int i = 0; i < j->ndef && !j->collide; i++)
-			j->collide = strlen(j->dname[i]) == j->name.len - plen &&
+			j->collide = strlen(j->dname[i]) ==
+			    j->name.len - plen &&
 			    memcmp(j->dname[i], j->name.p + plen,
 			    j->name.len - plen) == 0;
 	}

@@ -160,8 +160,9 @@ rt_jconf_schema(struct rt_jconf *c, const char *p, size_t n)
 		}
 		name.len = 0;
 		rt_jdoc_str(&d, k, &name);
-		if ((c->types[c->spec.ntypes].name = own(c, name.p ? name.p : "",
-		    name.len)) == NULL)
+		c->types[c->spec.ntypes].name = own(c, name.p ? name.p : "",
+		    name.len);
+		if (c->types[c->spec.ntypes].name == NULL)
 			why = "too many properties";
 		c->types[c->spec.ntypes++].type = type;
 	}
@@ -207,7 +208,8 @@ void
 rt_jtab_use(struct rt_jtab *jt, struct rt_join *j)
 {
 	if (jt->q) {
-		rt_join_use(j, NULL, rt_tsql_cols(jt->q), rt_tsql_lookup, jt->q);
+		rt_join_use(j, NULL, rt_tsql_cols(jt->q), rt_tsql_lookup,
+		    jt->q);
 		j->prefetch = rt_tsql_prefetch;
 	} else {
 		rt_join_use(j, &jt->t, &jt->t.cols, NULL, NULL);

@@ -26,6 +26,8 @@ struct rt_tmem {
 	uint32_t col, node;
 };
 
+#define refuse_col rt_table_refuse_col_
+
 /* ---- columns ---------------------------------------------------------- */
 
 void
@@ -231,7 +233,8 @@ new_role(struct rt_table *t, uint32_t id, const char *name, size_t n)
 
 	if (id >= t->caprole) {
 		t->caprole = id >= 2 * t->caprole ? id + 16 : 2 * t->caprole;
-		t->role = rt_xreallocarray(t->role, t->caprole, sizeof *t->role);
+		t->role = rt_xreallocarray(t->role, t->caprole,
+		    sizeof *t->role);
 	}
 	r = &t->role[id];
 	memset(r, 0, sizeof *r);
@@ -453,7 +456,8 @@ value_text(struct rt_table *t, int type, const struct rt_jdoc *d,
 	if (v->type == RT_JSTR) {
 		t->tmp.len = 0;
 		rt_field_text(d, i, &t->tmp);
-		why = rt_table_typed_(t, type, t->tmp.p ? t->tmp.p : "", t->tmp.len);
+		why = rt_table_typed_(t, type, t->tmp.p ? t->tmp.p : "",
+		    t->tmp.len);
 	} else if (v->type == RT_JNUM && type == RT_TT_INTEGER) {
 		why = rt_num_clean(*p, *n, RT_NUM_INTEGER | RT_NUM_PLAIN,
 		    &t->val) ? "cannot parse as an integer" : NULL;
@@ -510,13 +514,13 @@ row_key(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 		}
 		type = d->v[node[k]].type;
 		if (type == RT_JNULL || type == RT_JOBJ || type == RT_JARR)
-			return rt_table_refuse_col_(t, line, col[k], type == RT_JNULL ?
+			return refuse_col(t, line, col[k], type == RT_JNULL ?
 			    "the key is null" : "the key is not a scalar");
 		if ((why = value_text(t, t->role[col[k]].type, d, node[k], &p,
 		    &n)) != NULL)
-			return rt_table_refuse_col_(t, line, col[k], why);
+			return refuse_col(t, line, col[k], why);
 		if (n == 4 && memcmp(p, "null", 4) == 0)
-			return rt_table_refuse_col_(t, line, col[k], "the key is null");
+			return refuse_col(t, line, col[k], "the key is null");
 		if (p == rt_jdoc_text(d, node[k]) && type == RT_JSTR) {
 			t->tmp.len = 0;
 			rt_field_text(d, node[k], &t->tmp);
@@ -557,7 +561,7 @@ row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 		}
 		if ((why = rt_field_time_at(d, vf, s->topt, &t->tmp,
 		    &t->cur_vf)) != NULL)
-			return rt_table_refuse_col_(t, line, vfc, why);
+			return refuse_col(t, line, vfc, why);
 	}
 	if (s->lo) {
 		struct rt_u128 *b[2] = { &t->cur_lo, &t->cur_hi };
@@ -577,12 +581,12 @@ row_extra(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 			kind = rt_range_value(t->tmp.p ? t->tmp.p : "",
 			    t->tmp.len, d->v[nd[k]].type == RT_JNUM, b[k]);
 			if (kind == RT_RK_NONE)
-				return rt_table_refuse_col_(t, line, cl[k], "not a number "
+				return refuse_col(t, line, cl[k], "not a number "
 				    "or an IP address");
 			if (t->rkind == RT_RK_NONE)
 				t->rkind = kind;
 			if (kind != t->rkind)
-				return rt_table_refuse_col_(t, line, cl[k], kind ==
+				return refuse_col(t, line, cl[k], kind ==
 				    RT_RK_IP ? "an IP address in a table of "
 				    "numbers" : "a number in a table of IP "
 				    "addresses");
@@ -662,7 +666,7 @@ row_values(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 			continue;
 		if ((why = value_text(t, t->role[c].type, d, t->mem[i].node, &p,
 		    &n)) != NULL)
-			return rt_table_refuse_col_(t, line, c, why);
+			return refuse_col(t, line, c, why);
 		t->tv[count].col = c;
 		t->tv[count].off = t->vals.len;
 		t->tv[count++].len = n;

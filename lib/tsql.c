@@ -35,8 +35,8 @@ static _Thread_local char errbuf[512];
 static const char *
 db_error(sqlite3 *db, const char *what)
 {
-	snprintf(errbuf, sizeof errbuf, "%s: %s", what, db ? sqlite3_errmsg(db) :
-	    "out of memory");
+	snprintf(errbuf, sizeof errbuf, "%s: %s", what,
+	    db ? sqlite3_errmsg(db) : "out of memory");
 	return errbuf;
 }
 
@@ -439,7 +439,8 @@ fetch(struct rt_tsql *q, struct entry *e, const char *key, size_t klen,
 			continue;
 		if (e->n == e->cap) {
 			e->cap = e->cap ? 2 * e->cap : 4;
-			e->off = rt_xreallocarray(e->off, e->cap, sizeof *e->off);
+			e->off = rt_xreallocarray(e->off, e->cap,
+			    sizeof *e->off);
 			e->vf = rt_xreallocarray(e->vf, e->cap, sizeof *e->vf);
 		}
 		e->off[e->n] = e->rows.len;
@@ -478,7 +479,8 @@ rt_tsql_lookup(void *arg, const char *key, size_t klen, struct rt_tmatch *m,
 		q->misses++;
 		if (q->map.count == q->max) {
 			uint32_t old = q->tail;
-			if (q->e[old].cap > 64) {	/* a big key's rows go */
+			/* A key with many rows gives its memory back. */
+			if (q->e[old].cap > 64) {
 				free(q->e[old].off);
 				free(q->e[old].vf);
 				rt_buf_release(&q->e[old].rows);
