@@ -30,6 +30,25 @@ have_duckdb() {
 	npm install --prefix "$ROOT/bench" --no-audit --no-fund >&2
 }
 
+# cpu ID RECORDS CMD: the median CPU time (user + system, every process
+# of the command) of RUNS runs, and RECORDS over it, into cpu.tsv: on a
+# machine shared with other work, the wall-clock figures wait for a core.
+cpu() {
+	local id=$1 recs=$2 cmd=$3 i u s
+	local -a t=()
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f "%U %S" -o "$OUT/.cpu" bash -c "cd \"$OUT\" && $cmd" \
+			> /dev/null 2>&1 || return 1
+		read -r u s < "$OUT/.cpu"
+		t+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')")
+	done
+	u=$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	say "  $id: $u s of CPU"
+	printf '| %s | %s | %s |\n' "$id" "$u" \
+		"$(awk -v n="$recs" -v s="$u" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')" \
+		>> "$OUT/cpu.md"
+}
+
 # secs_of ID: the median seconds measured for ID.
 secs_of() {
 	awk -F'\t' -v id="$1" '$1 == id { s = $2 } END { print s }' "$OUT/results.tsv"
@@ -67,9 +86,17 @@ section_join() {
 		"rt-join --table cards-1m.db --table-name cards --on card_id --cache 100000 txns.ndjson"
 	measure mlr-join-100k 100000 "$(stat -c %s "$OUT/txns-100k.ndjson")" \
 		"mlr --ijsonl --ojsonl join --ur -i csv -f cards-100k.csv -j card_id txns-100k.ndjson"
+	: > "$OUT/cpu.md"
+	cpu rt-join-load-1m 1000000 "rt-join --table cards-1m.csv --on card_id $types < /dev/null"
+	cpu rt-join-100k "$N" "rt-join --table cards-100k.csv --on card_id $types txns.ndjson"
+	cpu rt-join-1m "$N" "rt-join --table cards-1m.csv --on card_id $types txns.ndjson"
+	cpu rt-join-sqlite-cache "$N" \
+		"rt-join --table cards-1m.db --table-name cards --on card_id --cache 100000 txns.ndjson"
 	if have_duckdb; then
 		for t in 100k 1m; do
 			measure "duckdb-2t-$t" "$N" "$NDJSON_BYTES" \
+				"node ../join-duckdb.js 2 txns.ndjson cards-$t.csv /dev/null"
+			cpu "duckdb-2t-$t" "$N" \
 				"node ../join-duckdb.js 2 txns.ndjson cards-$t.csv /dev/null"
 		done
 	fi
@@ -96,6 +123,13 @@ $(row rt-join-sqlite-cache)
 $(row duckdb-2t-100k)
 $(row duckdb-2t-1m)
 $(row mlr-join-100k)
+
+CPU time (user and system, median of the runs; DuckDB's on both of its
+threads) and the records (rows, for the load) per CPU second:
+
+| benchmark | CPU s | per CPU s |
+|---|---|---|
+$(cat "$OUT/cpu.md")
 
 The rates of whole commands include loading the table.  The join alone
 (the load's time taken off): $(join_rate rt-join-100k rt-join-load-100k)
