@@ -14,6 +14,7 @@ args_for() {
 	rt-classify) echo "--rules $FIX/suite/any.rules --check-fields 0" ;;
 	rt-alert) echo "--when true" ;;
 	rt-replay) echo "--rate 1000000" ;;
+	rt-join) echo "--table $FIX/suite/join.ndjson --on id" ;;
 	*) echo "" ;;
 	esac
 }
