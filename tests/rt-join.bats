@@ -118,7 +118,7 @@ rt-join: txns.ndjson:4: no match for card_id" ]
 {"k":"z"}' ]
 	rt_run rt-join --table t.csv --on k --many most s.ndjson
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "rt-join: --many: expected first, last or all: 'most'"* ]]
+	[[ "$stderr" == "rt-join: unknown value 'most' for --many; use first, last or all"* ]]
 }
 
 @test "join: composite keys, F=COL, numbers and strings, TSV and NDJSON tables" {
@@ -297,7 +297,7 @@ rt-join: s.ndjson:6: ts: time field missing" ]
 	[ "$status" -eq 2 ]
 	rt_run rt-join --table cards.csv --on card_id --missing maybe txns.ndjson
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "rt-join: --missing: expected pass, drop or reject: 'maybe'"* ]]
+	[[ "$stderr" == "rt-join: unknown value 'maybe' for --missing; use pass, drop or reject"* ]]
 	rt_run rt-join --table cards.csv --on card_id --default nope txns.ndjson
 	[ "$status" -eq 2 ]
 	rt_run rt-join --table cards.csv --on = txns.ndjson

@@ -101,19 +101,6 @@ struct jn {
 	struct rt_buf out;
 };
 
-static int
-word(struct rt_cli *cli, const char *opt, const char *arg, const char *a,
-    const char *b, const char *c)
-{
-	const char *w[3] = { a, b, c };
-
-	for (int i = 0; i < 3; i++)
-		if (strcmp(arg, w[i]) == 0)
-			return i;
-	rt_cli_usage_error(cli, "--%s: expected %s, %s or %s: '%s'", opt, a, b,
-	    c, arg);
-}
-
 /* The table's options (lists go to jtable.h); 0 when opt is none. */
 static int
 table_option(struct jn *g, int opt, const char *arg, const char *name)
@@ -169,14 +156,16 @@ option(struct jn *g, int opt, const char *arg, char **argv, const char *name)
 	switch (opt) {
 	case OPT_AS: g->j.as = arg; break;
 	case OPT_MISSING:
-		g->j.missing = word(cli, "missing", arg, "pass", "drop", "reject");
+		g->j.missing = rt_cli_word(cli, "--missing", arg,
+		    (const char *const[]){ "pass", "drop", "reject", NULL });
 		break;
 	case OPT_DEFAULT:
 		if ((err = rt_join_default(&g->j, arg)) != NULL)
 			rt_cli_usage_error(cli, "--default: %s: '%s'", err, arg);
 		break;
 	case OPT_MANY:
-		g->j.many = word(cli, "many", arg, "first", "last", "all");
+		g->j.many = rt_cli_word(cli, "--many", arg,
+		    (const char *const[]){ "first", "last", "all", NULL });
 		break;
 	case OPT_ASOF: g->j.asof = arg; break;
 	case OPT_WATCH: g->watch = 1; break;
@@ -372,6 +361,7 @@ main(int argc, char *argv[])
 	int k;
 
 	rt_cli_init(&cli, "rt-join", usage);
+	cli.longopts = longopts;
 	g.cli = &cli;
 	rt_join_init(&g.j);
 	rt_jconf_init(&g.c);
