@@ -113,6 +113,93 @@ chunked() {
 	compare "$name"
 }
 
+# usage NAME ARGS...: a run on no input (help, usage errors, bad state).
+usage() {
+	local name=$1 b
+	shift
+	for b in old new; do
+		local dir=$work/$b/$name bin
+		[ $b = old ] && bin=$old || bin=$new
+		rm -rf "$dir"; mkdir -p "$dir"
+		(cd "$dir" && set +e && "$bin/rt-alert" "$@" < /dev/null > out \
+			2> err; echo $? > rc)
+	done
+	compare "$name"
+}
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	eval "usage u$n $line"
+done <<'EOF'
+--help
+--top 3
+--per 1h
+--top 1 --per 1h --rate 1/1h
+--flush
+--max-keys 3
+--suppress 20000000d
+--max-delay 0
+--rate 5
+--rate x/1h
+--rate 5/x
+--rate 0/1h
+--rate 123456789012345678901234567890123456789/1h
+--rate 10/h --top 2
+--format xml
+--template '{'
+--template 'a}'
+--template 'x{}'
+--template '{{a}}{b'
+--exec ''
+--retries 1
+--retry-delay 1s --exec true --retries 0
+--no-fast-path
+--no-fast-path --retries 1
+--no-fast-path --tee
+--tee
+--template x --format json
+--exec true --syslog
+--exec true --format text
+--exec true --template x
+--syslog --format csv
+--syslog=foo
+-o csv --format text
+-o tsv --template x
+-k ''
+-k ,
+--exec no-such-command-here
+--when '.['
+--when '.a' --no-fast-path --exec no-such-command-here
+--exec-batch 0 --exec true
+--exec-batch x --exec true
+--exec-batch 5/x --exec true
+--exec-timeout 0 --exec true
+--syslog=local9 --tee
+--bogus
+-k
+--state st --top 2
+--state st --flush --suppress 1h --max-keys 2
+--idle-timeout 1h --suppress 1h --rate 2/1h
+--stats --suppress 1h --exec true
+EOF
+# A state file, whole, damaged, or read with other options.
+mkdir -p "$work/st"
+printf '{"ts":"2024-01-01T00:00:00Z","_class":"x","k":1}\n' |
+	(cd "$work/st" && "$old/rt-alert" -k k --suppress 1h --state st \
+		> /dev/null 2>&1 || true)
+sed 's/"k",/"k", /' "$work/st/st" > "$work/st/damaged"
+for v in st damaged; do
+	for args in "-k k --suppress 1h" "-k k --suppress 2h" \
+	    "-k k --top 1 --per 1h"; do
+		n=$((n + 1))
+		for b in old new; do
+			mkdir -p "$work/$b"
+			cp "$work/st/$v" "$work/$b/u$n.st"
+		done
+		usage "u$n" --state "../u$n.st" $args
+	done
+done
+
 for s in $SEEDS; do
 	data "$s"
 	d=$work/data/$s P=$d/pipe.ndjson M=$d/mixed.ndjson G=$d/gen.ndjson

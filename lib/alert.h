@@ -17,9 +17,15 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fcheck.h"
+#include "field.h"
 #include "hash.h"
 #include "heap.h"
 #include "json.h"
+#include "rtime.h"
+#include "source.h"
+
+struct rt_rules;
 
 /* What the options ask for (0: that engine is off).  The strings are
  * borrowed for the engine's life. */
@@ -35,6 +41,8 @@ struct rt_alert_conf {
 	char **keys;		/* -k fields, nkeys of them (0: one key) */
 	int nkeys;
 	const char *by;		/* the score field of alerts and --top */
+	const char *when;	/* --when and --time as given ("": not), for */
+	const char *time_field;	/* the state file's header only */
 };
 
 /* ---- suppression per key (alert_supp.c) ----------------------------- */
@@ -153,6 +161,54 @@ rt_atop_due(const struct rt_atop *p, int64_t wm)
 void rt_atop_close(struct rt_atop *p, void (*out)(void *arg,
     const char *json, size_t len, uint64_t line), void *arg);
 
+/* ---- selection and event time (alert_sel.c) ------------------------ */
+
+/* What becomes of a record read: rt_asel_record. */
+enum {
+	RT_ASEL_BAD_JSON,	/* reject: not JSON (the scratch doc says why) */
+	RT_ASEL_REJECT,		/* reject, for the reason given */
+	RT_ASEL_DROP,		/* not alert-worthy */
+	RT_ASEL_TIMED		/* alert-worthy, at its event time */
+};
+
+struct rt_asel {
+	struct rt_rules *when;	/* --when, compiled (borrowed); NULL: a
+				 * _class that is there and not "ok" */
+	char **keys;		/* -k fields, nkeys of them (borrowed) */
+	int nkeys;
+	const char *time_field;	/* --time; NULL: arrival */
+	int time_given;		/* the field must be there */
+	struct rt_timeopt *topt;	/* --time-unit ... (borrowed) */
+	struct rt_fcheck fc;	/* -k and --time fields seen at all? */
+	int fc_key[RT_FCHECK_MAX], fc_time;
+	/* Set for the caller to report, and clear: the --when program's
+	 * first error (rt_rules_errmsg), the verdict of fc due now. */
+	int when_failed, fc_due;
+	uint64_t worthy;	/* records alert-worthy so far */
+	unsigned char res[2];
+	struct rt_fset cls;	/* "_class", found once per run of keys */
+	struct rt_jdoc doc;	/* the record read: scratch */
+	struct rt_buf tmp;
+};
+
+/* Select with --when (or NULL) and the -k fields keys[0, nkeys) (checked
+ * over the first records with fc) and time_field (NULL: arrival; checked
+ * when given); strings borrowed. */
+void rt_asel_init(struct rt_asel *s, struct rt_rules *when, char **keys,
+    int nkeys, const char *time_field, int time_given,
+    struct rt_timeopt *topt);
+void rt_asel_release(struct rt_asel *s);
+
+/*
+ * Parse and judge r: RT_ASEL_TIMED with *d its document (s->doc) and *t
+ * its event time (in the range of a state file) when it is alert-worthy;
+ * else RT_ASEL_DROP, RT_ASEL_BAD_JSON, or RT_ASEL_REJECT with why[0, n)
+ * ("ts: time field missing", "not a JSON object").  Records with no time
+ * field take the arrival time (the wall clock) unless --time was given.
+ */
+int rt_asel_record(struct rt_asel *s, const struct rt_rec *r,
+    const struct rt_jdoc **d, int64_t *t, char *why, size_t n);
+
 /* ---- the engines together (alert.c) --------------------------------- */
 
 /* A record held by --max-delay. */
@@ -269,10 +325,8 @@ void rt_alert_set_clock(struct rt_alert *a, int have_t, int64_t maxt,
 
 /* ---- the state file (alert_state.c) --------------------------------- */
 
-/* The options a state depends on, as text for its header (when and
- * time_field are the tool's: --when, --time, "" when not given). */
-void rt_alert_config(const struct rt_alert *a, const char *when,
-    const char *time_field, struct rt_buf *b);
+/* The options a state depends on, as text for its header. */
+void rt_alert_config(const struct rt_alert *a, struct rt_buf *b);
 
 /* Append the state's body (astate.h) to b: the clock, the rate period,
  * the keys least recent first, the alerts held for --top, the records
@@ -284,5 +338,14 @@ void rt_alert_save(const struct rt_alert *a, struct rt_buf *b);
  * twice"; the lines before it are taken). */
 int rt_alert_load(struct rt_alert *a, const char *p, size_t n,
     struct rt_buf *why);
+
+/* Write the state file path (state.h: header, body, a temporary file
+ * fsynced and renamed): 0, or -1 with errno. */
+int rt_alert_write(const struct rt_alert *a, const char *path);
+
+/* Read the state file path, if there is one, into a fresh engine: 0
+ * (read, or no such file), or -1 with why it cannot be read or is
+ * refused in why ("No such device", "written with other options"). */
+int rt_alert_read(struct rt_alert *a, const char *path, struct rt_buf *why);
 
 #endif

@@ -5,19 +5,20 @@
 #include "alert.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "astate.h"
+#include "state.h"
 
 void
-rt_alert_config(const struct rt_alert *a, const char *when,
-    const char *time_field, struct rt_buf *b)
+rt_alert_config(const struct rt_alert *a, struct rt_buf *b)
 {
 	const struct rt_alert_conf *c = &a->c;
 
 	rt_buf_printf(b, "when=%s;time=%s;suppress=%lld;max-delay=%lld;"
-	    "rate=%llu/%lld;top=%zu/%lld;by=%s;keys=", when, time_field,
+	    "rate=%llu/%lld;top=%zu/%lld;by=%s;keys=", c->when, c->time_field,
 	    (long long)c->suppress, (long long)c->max_delay,
 	    (unsigned long long)c->rate_n, (long long)c->rate_per, c->top,
 	    (long long)c->per, c->by);
@@ -168,4 +169,47 @@ rt_alert_load(struct rt_alert *a, const char *p, size_t n,
 	rt_astate_release(&rd);
 	rt_buf_release(&l.key);
 	return k == -1 || w ? -1 : 0;
+}
+
+int
+rt_alert_write(const struct rt_alert *a, const char *path)
+{
+	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
+	int rc, e;
+
+	rt_alert_config(a, &cfg);
+	rt_state_header(&b, "rt-alert", cfg.p, cfg.len);
+	rt_alert_save(a, &b);
+	rc = rt_state_save(path, b.p, b.len);
+	e = errno;
+	rt_buf_release(&b);
+	rt_buf_release(&cfg);
+	errno = e;
+	return rc;
+}
+
+int
+rt_alert_read(struct rt_alert *a, const char *path, struct rt_buf *why)
+{
+	struct rt_buf b = RT_BUF_INIT, cfg = RT_BUF_INIT;
+	const char *w;
+	size_t body;
+	int rc = -1;
+
+	if (rt_state_load(path, &b) == -1) {
+		if (errno == ENOENT)
+			rc = 0;
+		else
+			rt_buf_adds(why, strerror(errno));
+		rt_buf_release(&b);
+		return rc;
+	}
+	rt_alert_config(a, &cfg);
+	if ((w = rt_state_check(&b, "rt-alert", cfg.p, cfg.len, &body)) != NULL)
+		rt_buf_adds(why, w);
+	else
+		rc = rt_alert_load(a, b.p + body, b.len - body, why);
+	rt_buf_release(&b);
+	rt_buf_release(&cfg);
+	return rc;
 }

@@ -29,8 +29,9 @@ rt_deliver_init(struct rt_deliver *d, struct rt_cli *cli)
 	rt_jdoc_init(&d->adoc, 0);
 }
 
-int
-rt_deliver_facility(const char *s)
+/* The syslog facility named, or -1. */
+static int
+facility_of(const char *s)
 {
 	static const struct { const char *n; int f; } fac[] = {
 		{ "user", LOG_USER }, { "daemon", LOG_DAEMON },
@@ -49,8 +50,10 @@ rt_deliver_facility(const char *s)
 
 /* ---- text: templates ------------------------------------------------- */
 
-int
-rt_deliver_tpl_check(const char *tpl, char *why, size_t nwhy)
+/* 0 when tpl is a good template: text with {name} fields, {{ and }} for
+ * braces; else -1 with why[0, nwhy) saying which brace is wrong. */
+static int
+tpl_check(const char *tpl, char *why, size_t nwhy)
 {
 	const char *p, *e;
 
@@ -78,6 +81,152 @@ rt_deliver_tpl_check(const char *tpl, char *why, size_t nwhy)
 		p = e;
 	}
 	return 0;
+}
+
+/* ---- options --------------------------------------------------------- */
+
+/* --exec-batch N, DUR or N/DUR. */
+static void
+batch_option(struct rt_deliver *d, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char n[32];
+
+	d->batch = 1;
+	d->batch_n = 1000;
+	if (slash == NULL && arg[strspn(arg, "0123456789")] != '\0') {
+		d->batch_us = rt_cli_dur(d->cli, "exec-batch", arg, 0);
+		return;
+	}
+	snprintf(n, sizeof n, "%.*s", slash ? (int)(slash - arg) : 31, arg);
+	d->batch_n = (size_t)rt_cli_count(d->cli, "exec-batch", n, 1, 1000000);
+	if (slash)
+		d->batch_us = rt_cli_dur(d->cli, "exec-batch", slash + 1, 0);
+}
+
+/* The options of --exec: their values, and that they need it. */
+static void
+exec_option(struct rt_deliver *d, int opt, const char *arg)
+{
+	struct rt_cli *cli = d->cli;
+
+	switch (opt) {
+	case RT_DLV_OPT_EXEC_TIMEOUT:
+		d->exec_timeout = rt_cli_dur(cli, "exec-timeout", arg, 0);
+		d->exec_opt = "exec-timeout";
+		break;
+	case RT_DLV_OPT_EXEC_CONC:
+		d->exec_conc = (int)rt_cli_count(cli, "exec-concurrency", arg,
+		    1, INT32_MAX);
+		d->exec_opt = "exec-concurrency";
+		break;
+	case RT_DLV_OPT_RETRIES:
+		d->retries = (int)rt_cli_count(cli, "retries", arg, 0, INT32_MAX);
+		d->exec_opt = "retries";
+		break;
+	case RT_DLV_OPT_RETRY_DELAY:
+		d->retry_delay = rt_cli_dur(cli, "retry-delay", arg, 1);
+		d->retry_delay_given = 1;
+		d->exec_opt = "retry-delay";
+		break;
+	default:
+		batch_option(d, arg);
+		d->exec_opt = "exec-batch";
+	}
+}
+
+int
+rt_deliver_opt(struct rt_deliver *d, int opt, const char *arg)
+{
+	static const char *const fmts[] = { "json", "csv", "text" };
+	struct rt_cli *cli = d->cli;
+	char why[96];
+
+	switch (opt) {
+	case RT_DLV_OPT_FORMAT:
+		for (d->format = 0; d->format < 3; d->format++)
+			if (strcmp(arg, fmts[d->format]) == 0)
+				break;
+		if (d->format == 3)
+			rt_cli_usage_error(cli, "--format: '%s': use json, csv "
+			    "or text", arg);
+		d->format_given = 1;
+		break;
+	case RT_DLV_OPT_TEMPLATE:
+		if (tpl_check(arg, why, sizeof why) == -1)
+			rt_cli_usage_error(cli, "--template: %s", why);
+		d->tpl = arg;
+		break;
+	case RT_DLV_OPT_EXEC:
+		if ((d->exec_argv = rt_exec_split(arg)) == NULL)
+			rt_cli_usage_error(cli, "--exec: no command");
+		break;
+	case RT_DLV_OPT_EXEC_TIMEOUT: case RT_DLV_OPT_EXEC_CONC:
+	case RT_DLV_OPT_RETRIES: case RT_DLV_OPT_RETRY_DELAY:
+	case RT_DLV_OPT_EXEC_BATCH:
+		exec_option(d, opt, arg);
+		break;
+	case RT_DLV_OPT_TEE: d->tee = 1; break;
+	case RT_DLV_OPT_SYSLOG:
+		d->use_syslog = 1;
+		if (arg && (d->facility = facility_of(arg)) < 0)
+			rt_cli_usage_error(cli, "--syslog: '%s': use user, daemon, "
+			    "auth, authpriv or local0..local7", arg);
+		break;
+	case RT_DLV_OPT_LATENCY: d->latency_from = arg; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+void
+rt_deliver_check_needs(struct rt_deliver *d)
+{
+	struct rt_cli *cli = d->cli;
+
+	/* -o csv|tsv, the common spelling, is --format csv (or its TSV). */
+	if (cli->ofmt != RT_FMT_NDJSON) {
+		if (d->format_given && d->format != RT_DLV_CSV)
+			rt_cli_usage_error(cli, "-o %s and --format %s disagree",
+			    cli->ofmt == RT_FMT_TSV ? "tsv" : "csv",
+			    d->format == RT_DLV_TEXT ? "text" : "json");
+		d->format = RT_DLV_CSV;
+		d->format_given = 1;
+	}
+	if (d->exec_opt && !d->exec_argv)
+		rt_cli_usage_error(cli, "--%s goes with --exec", d->exec_opt);
+	if (d->retry_delay_given && d->retries == 0)
+		rt_cli_usage_error(cli, "--retry-delay: there is no retry with "
+		    "--retries 0");
+}
+
+void
+rt_deliver_check_targets(struct rt_deliver *d)
+{
+	struct rt_cli *cli = d->cli;
+
+	if (d->tee && !d->exec_argv && !d->use_syslog)
+		rt_cli_usage_error(cli, "--tee goes with --exec or --syslog "
+		    "(alerts are on standard output already)");
+	if (d->tpl && d->format_given && d->format != RT_DLV_TEXT)
+		rt_cli_usage_error(cli, "--template is for --format text");
+	if (d->tpl)
+		d->format = RT_DLV_TEXT;
+	if (d->exec_argv && d->use_syslog)
+		rt_cli_usage_error(cli, "--exec and --syslog: choose one");
+	/* Without --tee, --exec gets JSON and syslog text lines: a format
+	 * for standard output would do nothing. */
+	if (d->exec_argv && !d->tee && (d->format_given || d->tpl))
+		rt_cli_usage_error(cli, "--%s shapes standard output, which "
+		    "--exec leaves empty (add --tee)", d->tpl ? "template" :
+		    "format");
+	if (d->use_syslog && !d->tee && d->format_given &&
+	    d->format != RT_DLV_TEXT)
+		rt_cli_usage_error(cli, "--format %s: syslog lines are text "
+		    "(add --tee for standard output)", d->format == RT_DLV_CSV ?
+		    "csv" : "json");
+	if (d->format == RT_DLV_CSV && cli->ofmt == RT_FMT_NDJSON)
+		cli->ofmt = RT_FMT_CSV;	/* the flat alert, by the CSV writer */
 }
 
 /* Values of an array or object joined: ["a","b"] -> a,b. */
@@ -152,7 +301,7 @@ put_escaped(struct rt_buf *out, const char *p, size_t n)
 }
 
 /* Render a text alert from the parsed alert d with template tpl (checked
- * by rt_deliver_tpl_check); val is scratch. */
+ * by tpl_check); val is scratch. */
 static void
 render_text(const char *tpl, const struct rt_jdoc *d, struct rt_buf *out,
     struct rt_buf *val)
@@ -391,7 +540,7 @@ exec_done(void *arg, const char *data, size_t n, uint64_t tag, int ok,
 }
 
 void
-rt_deliver_check(struct rt_deliver *d)
+rt_deliver_check_cmd(struct rt_deliver *d)
 {
 	const char *why;
 

@@ -22,6 +22,14 @@
 
 enum { RT_DLV_JSON, RT_DLV_CSV, RT_DLV_TEXT };
 
+/* Long-option values of the delivery options, for the tool's table. */
+enum {
+	RT_DLV_OPT_FORMAT = RT_OPT_TOOL + 64, RT_DLV_OPT_TEMPLATE,
+	RT_DLV_OPT_EXEC, RT_DLV_OPT_EXEC_TIMEOUT, RT_DLV_OPT_EXEC_CONC,
+	RT_DLV_OPT_RETRIES, RT_DLV_OPT_RETRY_DELAY, RT_DLV_OPT_EXEC_BATCH,
+	RT_DLV_OPT_TEE, RT_DLV_OPT_SYSLOG, RT_DLV_OPT_LATENCY
+};
+
 /* A kind of delivery failure ("exit status 3") and how many of it. */
 struct rt_dlv_fail {
 	char why[96];
@@ -30,9 +38,10 @@ struct rt_dlv_fail {
 
 struct rt_deliver {
 	struct rt_cli *cli;
-	/* Options, set between rt_deliver_init (the defaults) and
-	 * rt_deliver_start; the strings are borrowed. */
+	/* Options, from rt_deliver_opt between rt_deliver_init (the
+	 * defaults) and rt_deliver_start; the strings are borrowed. */
 	int format;		/* RT_DLV_*, for standard output */
+	int format_given;	/* by --format, -o or --template */
 	const char *tpl;	/* --template (rt_deliver_tpl_check), or NULL */
 	char **exec_argv;	/* --exec (rt_exec_split), or NULL */
 	int64_t exec_timeout, retry_delay;
@@ -43,6 +52,8 @@ struct rt_deliver {
 	int tee;		/* --tee */
 	int use_syslog, facility;	/* --syslog[=FACILITY] */
 	const char *latency_from;	/* --latency-from FIELD, or NULL */
+	const char *exec_opt;	/* an option that needs --exec, if given */
+	int retry_delay_given;
 	/* The run. */
 	int use_exec;
 	struct rt_exec ex;
@@ -61,18 +72,21 @@ struct rt_deliver {
  * --exec a 10 s timeout, 2 retries from 100 ms, one at a time. */
 void rt_deliver_init(struct rt_deliver *d, struct rt_cli *cli);
 
-/* The syslog facility named (user, daemon, auth, authpriv, local0 ..
- * local7), or -1. */
-int rt_deliver_facility(const char *name);
+/* Handle a delivery option (RT_DLV_OPT_*) returned by getopt_long: 1 if
+ * it was one (a bad value is a usage error: exit 2), 0 if not. */
+int rt_deliver_opt(struct rt_deliver *d, int opt, const char *arg);
 
-/* 0 when tpl is a good template: text with {name} fields, {{ and }} for
- * braces; else -1 with why[0, n) saying which brace is wrong ("the '}'
- * at byte 3 closes nothing (write }} for a brace)"). */
-int rt_deliver_tpl_check(const char *tpl, char *why, size_t n);
+/* After the options, in two steps (the tool checks its own between
+ * them; each is a usage error, exit 2): -o and --format agree, and the
+ * options of --exec come with it; then what --tee, --template, --format,
+ * --exec and --syslog ask of each other.  The second sets -o csv for
+ * --format csv. */
+void rt_deliver_check_needs(struct rt_deliver *d);
+void rt_deliver_check_targets(struct rt_deliver *d);
 
 /* With --exec, that its command can be run: else exit 2 ("rt-alert:
  * --exec: 'CMD': command not found"). */
-void rt_deliver_check(struct rt_deliver *d);
+void rt_deliver_check_cmd(struct rt_deliver *d);
 
 /* Ready to deliver, before rt_cli_start: the command's runner, syslog,
  * and what the sandbox must allow for them.  Exits 2 on failure. */
