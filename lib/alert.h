@@ -163,6 +163,11 @@ void rt_atop_close(struct rt_atop *p, void (*out)(void *arg,
 
 /* ---- selection and event time (alert_sel.c) ------------------------ */
 
+/* Things to tell the user (rt_asel's note): the --when program's first
+ * error (rt_rules_errmsg says which), the verdict of fc due now
+ * (rt_cli_fcheck). */
+enum { RT_ASEL_NOTE_WHEN = 1, RT_ASEL_NOTE_FC = 2 };
+
 /* What becomes of a record read: rt_asel_record. */
 enum {
 	RT_ASEL_BAD_JSON,	/* reject: not JSON (the scratch doc says why) */
@@ -181,9 +186,13 @@ struct rt_asel {
 	struct rt_timeopt *topt;	/* --time-unit ... (borrowed) */
 	struct rt_fcheck fc;	/* -k and --time fields seen at all? */
 	int fc_key[RT_FCHECK_MAX], fc_time;
-	/* Set for the caller to report, and clear: the --when program's
-	 * first error (rt_rules_errmsg), the verdict of fc due now. */
-	int when_failed, fc_due;
+	/* RT_ASEL_NOTE_*: set for the caller to report, and clear. */
+	int note;
+	/* The last record judged: its document (s->doc), its event time,
+	 * why it is rejected. */
+	const struct rt_jdoc *d;
+	int64_t t;
+	char why[160];
 	uint64_t worthy;	/* records alert-worthy so far */
 	unsigned char res[2];
 	struct rt_fset cls;	/* "_class", found once per run of keys */
@@ -200,14 +209,13 @@ void rt_asel_init(struct rt_asel *s, struct rt_rules *when, char **keys,
 void rt_asel_release(struct rt_asel *s);
 
 /*
- * Parse and judge r: RT_ASEL_TIMED with *d its document (s->doc) and *t
- * its event time (in the range of a state file) when it is alert-worthy;
- * else RT_ASEL_DROP, RT_ASEL_BAD_JSON, or RT_ASEL_REJECT with why[0, n)
+ * Parse and judge r: RT_ASEL_TIMED when it is alert-worthy, with s->d
+ * its document and s->t its event time (in the range of a state file);
+ * else RT_ASEL_DROP, RT_ASEL_BAD_JSON, or RT_ASEL_REJECT with s->why
  * ("ts: time field missing", "not a JSON object").  Records with no time
  * field take the arrival time (the wall clock) unless --time was given.
  */
-int rt_asel_record(struct rt_asel *s, const struct rt_rec *r,
-    const struct rt_jdoc **d, int64_t *t, char *why, size_t n);
+int rt_asel_record(struct rt_asel *s, const struct rt_rec *r);
 
 /* ---- the engines together (alert.c) --------------------------------- */
 

@@ -49,7 +49,7 @@ worthy(struct rt_asel *s, const struct rt_jdoc *d)
 		rt_rules_eval(s->when, d, s->res);
 		if (s->res[0] == RT_RULE_ERROR && !s->when->r[0].reported) {
 			s->when->r[0].reported = 1;
-			s->when_failed = 1;
+			s->note |= RT_ASEL_NOTE_WHEN;
 		}
 		return s->res[0] == RT_RULE_TRUE;
 	}
@@ -70,48 +70,50 @@ check_fields(struct rt_asel *s, const struct rt_jdoc *d, const char *time_err)
 		if (rt_jdoc_get(d, 0, s->keys[i], strlen(s->keys[i])))
 			rt_fcheck_saw(&s->fc, s->fc_key[i]);
 	if (rt_fcheck_look(&s->fc))
-		s->fc_due = 1;
+		s->note |= RT_ASEL_NOTE_FC;
 }
 
-/* The event time of the alert-worthy record d into *t: 0, or -1 with
- * why. */
-static int
-event_time(struct rt_asel *s, const struct rt_jdoc *d, int64_t *t,
-    char *why, size_t n)
+/* The alert-worthy record d: RT_ASEL_TIMED with its event time in s->t,
+ * or RT_ASEL_REJECT with s->why.  Apart from the record path's hot part,
+ * which then saves no registers for it. */
+static int __attribute__((noinline))
+timed(struct rt_asel *s, const struct rt_jdoc *d)
 {
 	const char *err, *f = s->time_field;
 
-	err = f ? rt_field_time(d, f, strlen(f), s->topt, &s->tmp, t) :
+	s->d = d;
+	s->worthy++;
+	err = f ? rt_field_time(d, f, strlen(f), s->topt, &s->tmp, &s->t) :
 	    "missing";
 	if (!s->fc.told)
 		check_fields(s, d, err);
 	if (err && strcmp(err, "missing") == 0 && (f == NULL || !s->time_given)) {
 		/* Arrival time: asked for, or without --time for records
 		 * with no "ts". */
-		*t = rt_time_now_us();
+		s->t = rt_time_now_us();
 	} else if (err) {
-		snprintf(why, n, "%.60s: %s", f, strcmp(err, "missing") == 0 ?
-		    "time field missing" : err);
-		return -1;
+		snprintf(s->why, sizeof s->why, "%.60s: %s", f,
+		    strcmp(err, "missing") == 0 ? "time field missing" : err);
+		return RT_ASEL_REJECT;
 	}
-	if (!rt_state_time_ok(*t)) {
+	if (!rt_state_time_ok(s->t)) {
 		/* Beyond what a state file holds (rtpipe(7), STATE FILES). */
-		snprintf(why, n, "%.60s: time out of range", f ? f : "arrival");
-		return -1;
+		snprintf(s->why, sizeof s->why, "%.60s: time out of range",
+		    f ? f : "arrival");
+		return RT_ASEL_REJECT;
 	}
-	return 0;
+	return RT_ASEL_TIMED;
 }
 
 int
-rt_asel_record(struct rt_asel *s, const struct rt_rec *r,
-    const struct rt_jdoc **dp, int64_t *t, char *why, size_t n)
+rt_asel_record(struct rt_asel *s, const struct rt_rec *r)
 {
 	const struct rt_jdoc *d = rt_rec_parse(r, &s->doc);
 
 	if (d == NULL)
 		return RT_ASEL_BAD_JSON;
 	if (d->v[0].type != RT_JOBJ) {
-		snprintf(why, n, "not a JSON object");
+		snprintf(s->why, sizeof s->why, "not a JSON object");
 		return RT_ASEL_REJECT;
 	}
 	/* Only alert-worthy records are timed: their event time is the
@@ -119,9 +121,5 @@ rt_asel_record(struct rt_asel *s, const struct rt_rec *r,
 	 * parse). */
 	if (!worthy(s, d))
 		return RT_ASEL_DROP;
-	s->worthy++;
-	if (event_time(s, d, t, why, n) == -1)
-		return RT_ASEL_REJECT;
-	*dp = d;
-	return RT_ASEL_TIMED;
+	return timed(s, d);
 }

@@ -166,34 +166,36 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 
 /* ---- the record path ----------------------------------------------- */
 
+/* What the selection has to tell. */
+static void
+notes(struct al *a)
+{
+	if (a->sel.note & RT_ASEL_NOTE_WHEN)
+		rt_cli_warn(a->cli, "--when: jq error: %s (the record is not "
+		    "alert-worthy; counted in --stats)", rt_rules_errmsg(&a->rs,
+		    0));
+	if (a->sel.note & RT_ASEL_NOTE_FC)
+		rt_cli_fcheck(a->cli, &a->sel.fc);
+	a->sel.note = 0;
+}
+
 static void
 record(struct al *a, const struct rt_rec *r)
 {
 	struct rt_cli *cli = a->cli;
-	const struct rt_jdoc *d;
-	char why[160];
-	int64_t t;
-	int k = rt_asel_record(&a->sel, r, &d, &t, why, sizeof why);
+	int k = rt_asel_record(&a->sel, r);
 
-	if (a->sel.when_failed) {
-		a->sel.when_failed = 0;
-		rt_cli_warn(cli, "--when: jq error: %s (the record is not "
-		    "alert-worthy; counted in --stats)", rt_rules_errmsg(&a->rs,
-		    0));
-	}
-	if (a->sel.fc_due) {
-		a->sel.fc_due = 0;
-		rt_cli_fcheck(cli, &a->sel.fc);
-	}
-	switch (k) {
-	case RT_ASEL_BAD_JSON: rt_cli_reject_json(cli, r, &a->sel.doc); break;
-	case RT_ASEL_REJECT: rt_cli_reject(cli, r, why); break;
-	case RT_ASEL_DROP: rt_cli_drop(cli); break;
-	default:
-		if (rt_alert_add(&a->eng, d, r->p, r->len, t, r->line) ==
-		    RT_ALERT_LATE)
-			rt_cli_reject(cli, r, "late: its --per period has closed");
-	}
+	if (a->sel.note)
+		notes(a);
+	if (k == RT_ASEL_DROP)
+		rt_cli_drop(cli);
+	else if (k == RT_ASEL_BAD_JSON)
+		rt_cli_reject_json(cli, r, &a->sel.doc);
+	else if (k == RT_ASEL_REJECT)
+		rt_cli_reject(cli, r, a->sel.why);
+	else if (rt_alert_add(&a->eng, a->sel.d, r->p, r->len, a->sel.t,
+	    r->line) == RT_ALERT_LATE)
+		rt_cli_reject(cli, r, "late: its --per period has closed");
 }
 
 /* The engines' hooks. */
