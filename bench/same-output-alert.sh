@@ -8,10 +8,15 @@
 #
 # Data: rt-gen piped through rt-window and rt-classify (as examples/demo.sh
 # and tests/pipeline.bats do), disordered a little and with a few bad
-# lines, and tests/alert/gen.py's records; SEEDS (default "1 2 3").
+# lines, and tests/alert/gen.py's records; SEEDS (default "1 2 3"; "" none).
 # Only deterministic options are used: no --idle-timeout, no arrival
 # time, no --exec-batch DUR, no concurrency above 1.
 # Prints "N cases, 0 differences" and exits 1 on any difference.
+#
+# ICOUNT=FILE (the bench's scored records, e.g. bench/out/scored.ndjson):
+# also count, with callgrind, the instructions each build's rt-alert runs
+# over FILE through a pipe, for the bench's option sets; a build more
+# than 3% above the old one is a difference.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 OLD_BIN_DIR NEW_BIN_DIR [WORK_DIR]" >&2; exit 2; }
 old=$(cd "$1" && pwd) new=$(cd "$2" && pwd)
@@ -20,7 +25,7 @@ work=${3:-$(mktemp -d "${TMPDIR:-/tmp}/same-alert.XXXXXX")}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 export LC_ALL=C.UTF-8 TZ=UTC
-SEEDS=${SEEDS:-"1 2 3"}
+SEEDS=${SEEDS-"1 2 3"}
 cases=0 diffs=0
 
 # The hook --exec runs: it appends its RT_ALERT_* variables and its input
@@ -246,5 +251,32 @@ for s in $SEEDS; do
 	FLUSH=1 chunked "$s-st-flush-top" "$G" 4 -k card_id --max-delay 5m --top 3 --per 3h
 	chunked "$s-st-exec" "$M" 3 $K --suppress 1h --rate 4/1h --exec "$H"
 done
+# icount BIN ARGS...: callgrind's instruction count of rt-alert on ICOUNT.
+icount() {
+	local bin=$1
+	shift
+	cat "$ICOUNT" | valgrind --tool=callgrind \
+		--callgrind-out-file="$work/callgrind.out" "$bin/rt-alert" "$@" \
+		2>&1 > /dev/null | sed -n 's/.*Collected : //p'
+}
+if [ -n "${ICOUNT:-}" ]; then
+	echo "| options | old | new | change |"
+	echo "|---|---|---|---|"
+	while IFS= read -r args; do
+		o=$(icount "$old" $args) n=$(icount "$new" $args)
+		cases=$((cases + 1))
+		awk -v o="$o" -v n="$n" -v a="$args" 'BEGIN {
+			printf "| %s | %.0f | %.0f | %+.2f%% |\n", a, o, n,
+			    (n - o) * 100 / o; exit !(n <= o * 1.03) }' ||
+			diffs=$((diffs + 1))
+	done <<'EOF'
+--key card_id --suppress 30m --time ts
+--key card_id --suppress 30m --time ts --format text
+--key card_id --suppress 30m --time ts --format csv
+--key card_id --suppress 30m --time ts --rate 100/1h
+--key card_id --time ts --top 10 --per 1h
+--key card_id --suppress 30m --time ts --max-delay 10m
+EOF
+fi
 echo "$cases cases, $diffs differences"
 [ "$diffs" -eq 0 ]
