@@ -23,7 +23,8 @@ rt_asel_init(struct rt_asel *s, struct rt_rules *when, char **keys,
 	s->time_field = time_field;
 	s->time_given = time_given;
 	s->topt = topt;
-	for (int i = 0; i < nkeys; i++)
+	/* Names beyond RT_FCHECK_MAX go unchecked. */
+	for (int i = 0; i < nkeys && i < RT_FCHECK_MAX; i++)
 		s->fc_key[i] = rt_fcheck_add(&s->fc, "-k", keys[i]);
 	s->fc_time = time_given && time_field ?
 	    rt_fcheck_add(&s->fc, "--time", time_field) : -1;
@@ -66,7 +67,7 @@ check_fields(struct rt_asel *s, const struct rt_jdoc *d, const char *time_err)
 {
 	if (time_err == NULL || strcmp(time_err, "missing") != 0)
 		rt_fcheck_saw(&s->fc, s->fc_time);
-	for (int i = 0; i < s->nkeys; i++)
+	for (int i = 0; i < s->nkeys && i < RT_FCHECK_MAX; i++)
 		if (rt_jdoc_get(d, 0, s->keys[i], strlen(s->keys[i])))
 			rt_fcheck_saw(&s->fc, s->fc_key[i]);
 	if (rt_fcheck_look(&s->fc))
