@@ -15,6 +15,7 @@
 
 #include "mem.h"
 #include "number.h"
+#include "reject.h"
 #include "source.h"
 
 /* Internal: parse the field as event time for --dedupe-window only. */
@@ -814,6 +815,42 @@ unwritten(struct rt_clean *c, const struct rt_jdoc *d, int fi, uint32_t vk,
 	return 0;
 }
 
+/* Member i (key node k) of d, resolved as ki: its value cleaned into
+ * *v.  Returns 0 to write it, 1 to leave it out (dropped, or removed by
+ * a rule), -1 to reject the record. */
+static int
+member_value(struct rt_clean *c, const struct rt_jdoc *d, uint32_t k,
+    size_t i, const struct rt_clean_keyinfo *ki, struct val *v,
+    const char **why)
+{
+	const struct rt_jnode *vn = &d->v[k + 1];
+	int r;
+
+	if (c->stamp[ki->outid] == c->gen) {
+		snprintf(c->why, sizeof c->why, "duplicate key "
+		    RT_REJ_KEY "'%.*s' " RT_REJ_KEYEND "(member %zu)",
+		    (int)(ki->outlen - 2), ki->out + 1, i + 1);
+		*why = c->why;
+		return -1;
+	}
+	c->stamp[ki->outid] = c->gen;
+	if (ki->drop)
+		return unwritten(c, d, ki->field, k + 1, why) == -1 ? -1 : 1;
+	v->type = vn->type;
+	v->p = d->p + vn->off;
+	v->n = vn->len;
+	v->flags = vn->flags;
+	v->decoded = 0;
+	if (ki->field >= 0 || c->drop_empty || (c->trim && may_trim(v))) {
+		r = clean_value(c, ki->field, v, why);
+		if (r != 0)
+			return r;
+		if (ki->field >= 0)
+			c->fnode[ki->field] = 1;
+	}
+	return 0;
+}
+
 /*
  * Write the members.  Runs of members that no rule changed, written in
  * the input with bare ',' and ':' separators, are copied as one span.
@@ -833,32 +870,11 @@ members(struct rt_clean *c, const struct rt_jdoc *d, size_t *dspan,
 		size_t kend;
 		int r;
 
-		if (c->stamp[ki->outid] == c->gen) {
-			snprintf(c->why, sizeof c->why, "duplicate key '%.*s'",
-			    (int)(ki->outlen - 2), ki->out + 1);
-			*why = c->why;
+		r = member_value(c, d, k, i, ki, &v, why);
+		if (r == -1)
 			return -1;
-		}
-		c->stamp[ki->outid] = c->gen;
-		if (ki->drop) {
-			if (unwritten(c, d, ki->field, k + 1, why) == -1)
-				return -1;
+		if (r == 1)
 			continue;
-		}
-		v.type = vn->type;
-		v.p = d->p + vn->off;
-		v.n = vn->len;
-		v.flags = vn->flags;
-		v.decoded = 0;
-		if (ki->field >= 0 || c->drop_empty || (c->trim && may_trim(&v))) {
-			r = clean_value(c, ki->field, &v, why);
-			if (r == -1)
-				return -1;
-			if (r == 1)
-				continue;
-			if (ki->field >= 0)
-				c->fnode[ki->field] = 1;
-		}
 		kend = kn->off + kn->len;
 		if (ki->same && v.p == d->p + vn->off && ki->field != c->dedupe &&
 		    d->p[kend] == ':' && kend + 1 == vn->off) {

@@ -18,6 +18,7 @@
 
 #include "mem.h"
 #include "state.h"
+#include "suggest.h"
 
 volatile sig_atomic_t rt_cli_usr1;
 
@@ -133,6 +134,35 @@ rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	exit(RT_EXIT_TROUBLE);
 }
 
+/* An unknown long option arg (name: n bytes after the "--"), an
+ * ambiguous prefix, or an option given a value it does not take. */
+static void __attribute__((noreturn))
+bad_long(struct rt_cli *c, const char *arg, const char *name, size_t n)
+{
+	const struct option *o, *known = NULL;
+	struct rt_suggest s;
+	char msg[512];
+	int pre = 0;
+
+	rt_suggest_init(&s, name, n);
+	for (o = c->longopts; o && o->name; o++) {
+		if (strncmp(o->name, name, n) == 0 && o->name[n] == '\0')
+			known = o, pre = -1;
+		else if (strncmp(o->name, name, n) == 0 && pre >= 0 &&
+		    ++pre == 1)
+			known = o;
+		rt_suggest_add(&s, o->name);
+	}
+	if (known && pre <= 1 && arg[n + 2] == '=' &&
+	    known->has_arg == no_argument)
+		rt_cli_usage_error(c, "option '--%s' takes no value",
+		    known->name);
+	snprintf(msg, sizeof msg, pre > 1 ? "option '%.*s' is ambiguous" :
+	    "unknown option '%.*s'", (int)(n + 2 > 100 ? 100 : n + 2), arg);
+	rt_suggest_append(msg, sizeof msg, &s, "--", NULL);
+	rt_cli_usage_error(c, "%s", msg);
+}
+
 void
 rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 {
@@ -144,7 +174,29 @@ rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 		    arg);
 	if (optopt && arg[1] != '-')
 		rt_cli_usage_error(c, "unknown option '-%c'", optopt);
+	if (opt == '?' && arg[0] == '-' && arg[1] == '-')
+		bad_long(c, arg, arg + 2, n - 2);
 	rt_cli_usage_error(c, "unknown option '%.*s'", (int)n, arg);
+}
+
+void
+rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[])
+{
+	char msg[512];
+
+	rt_suggest_value(msg, sizeof msg, opt, arg, words);
+	rt_cli_usage_error(c, "%s", msg);
+}
+
+int
+rt_cli_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[])
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	rt_cli_bad_word(c, opt, arg, words);
 }
 
 long long
@@ -301,19 +353,19 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 int
 rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 {
+	static const char *const fmts[] = { "ndjson", "csv", "tsv", NULL };
+	static const char *const units[] = { "s", "ms", "us", "ns", NULL };
 	const char *err;
 	long long n;
 
 	switch (opt) {
 	case 'i':
 		if ((c->ifmt = rt_fmt_parse(arg)) < 0)
-			rt_cli_usage_error(c, "unknown input format '%s' "
-			    "(ndjson, csv, tsv)", arg);
+			rt_cli_bad_word(c, "-i", arg, fmts);
 		return 1;
 	case 'o':
 		if ((c->ofmt = rt_fmt_parse(arg)) < 0)
-			rt_cli_usage_error(c, "unknown output format '%s' "
-			    "(ndjson, csv, tsv)", arg);
+			rt_cli_bad_word(c, "-o", arg, fmts);
 		return 1;
 	case 'd':
 	case RT_OPT_QUOTE:
@@ -369,8 +421,7 @@ rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 		return 1;
 	case RT_OPT_TIME_UNIT:
 		if (rt_tunit_parse(arg, &c->topt.unit) < 0)
-			rt_cli_usage_error(c, "--time-unit: '%s' is not s, ms, "
-			    "us or ns", arg);
+			rt_cli_bad_word(c, "--time-unit", arg, units);
 		return 1;
 	case RT_OPT_TIME_FORMAT:
 		if ((err = rt_time_fmt_check(arg)) != NULL)
@@ -555,6 +606,7 @@ rt_cli_start(struct rt_cli *c, int argc, char **argv, int optind_)
 	if (rt_rej_open(&c->rej, c->tool, c->reject_path) == -1)
 		rt_cli_fatal(c, "%s: %s", c->reject_path, strerror(errno));
 	c->rej.limit = c->verbose ? 0 : c->max_diag;
+	c->rej.verbose = c->verbose;
 	rt_out_init(&c->out, STDOUT_FILENO, "stdout");
 	c->out.unbuffered = c->unbuffered;
 	c->rej.out.unbuffered = c->unbuffered;
@@ -663,12 +715,18 @@ control_record(struct rt_cli *c, const struct rt_rec *r)
 		return 0;
 	if (c->control)
 		c->control(c->control_arg, &ctl);
-	if (!c->ctl_sink && c->ofmt == RT_FMT_NDJSON &&
-	    (rt_out_write(&c->out, r->p, r->len) == -1 ||
+	if (!c->ctl_sink)
+		rt_cli_pass_control(c, r->p, r->len);
+	return 1;
+}
+
+void
+rt_cli_pass_control(struct rt_cli *c, const char *p, size_t n)
+{
+	if (c->ofmt == RT_FMT_NDJSON && (rt_out_write(&c->out, p, n) == -1 ||
 	    rt_out_putc(&c->out, '\n') == -1))
 		out_failed(c);
 	rt_cli_idle(c);		/* at once: the next stage may be waiting */
-	return 1;
 }
 
 /* The first times read fell before 1990 or after 2099 (rtime.h): most

@@ -104,6 +104,9 @@ struct rt_cli {
 	size_t max_record;
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
+	/* The tool's getopt_long table, for "did you mean" (set it after
+	 * rt_cli_init; without it, unknown options get no suggestion). */
+	const struct option *longopts;
 	int no_sandbox;		/* --no-sandbox */
 	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
 	int verbose;		/* --verbose: every diagnostic, with keys */
@@ -145,9 +148,23 @@ void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void));
  * one (exits for --help, --version and bad values), 0 if not. */
 int rt_cli_opt(struct rt_cli *c, int opt, const char *arg);
 
-/* Report getopt's complaint about argv (opt is '?' or ':'); exits 2. */
+/* Report getopt's complaint about argv (opt is '?' or ':'); exits 2.  An
+ * unknown long option gets the near ones of c->longopts (suggest.h):
+ * "unknown option '--slidng'; did you mean '--sliding'?"; an ambiguous
+ * prefix the options it begins; a value given to an option that takes
+ * none says so. */
 void rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 	__attribute__((noreturn));
+
+/* The index of arg in words (NULL-terminated), the value of option opt
+ * (spelt as in the message: "-o", "--emit"); another value is a usage
+ * error: "unknown value 'ndjsn' for -o; did you mean 'ndjson'?", or the
+ * words listed when none is near. */
+int rt_cli_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[]);
+/* That usage error, for a value the tool found in none of words. */
+void rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
+    const char *const words[]) __attribute__((noreturn));
 
 /* "rt-x: <msg>" and the hint to --help on stderr; exit 2. */
 void rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
@@ -227,6 +244,10 @@ void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
  * format; counts it out.  A write error is fatal (exit 2). */
 void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,
     size_t n);
+/* Pass a control line p[0, n) on (not with -o csv|tsv), flushed at once;
+ * rt_cli_next does it for the tool, a tool that reads its own inputs
+ * (rt-merge) calls it. */
+void rt_cli_pass_control(struct rt_cli *c, const char *p, size_t n);
 /* Write a record the tool made itself (a window, a summary): like
  * rt_cli_emit, but not counted out, since it is not an input record. */
 void rt_cli_emit_made(struct rt_cli *c, const struct rt_rec *r,

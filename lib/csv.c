@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "mem.h"
+#include "reject.h"
 
 /* libcsv would trim spaces around unquoted fields: rtpipe keeps every
  * byte (rt-clean trims, by choice). */
@@ -522,11 +523,16 @@ csvw_map(struct rt_csvw *w, const struct rt_jdoc *d)
 	return 0;
 }
 
-/* "key 'K' is not in --columns", K escaped and cut at a character. */
+/* "key 'K' (member N) is not in --columns", K escaped and cut at a
+ * character, and marked as a key (reject.h). */
 static const char *
 csvw_unknown(struct rt_csvw *w, const struct rt_jdoc *d, uint32_t k)
 {
-	size_t n;
+	size_t n, member = 1;
+	uint32_t j;
+
+	for (j = 1; j < k; j = d->v[j + 1].next)
+		member++;
 
 	w->tmp.len = 0;
 	rt_jdoc_str(d, k, &w->tmp);
@@ -540,9 +546,10 @@ csvw_unknown(struct rt_csvw *w, const struct rt_jdoc *d, uint32_t k)
 		    & 0xC0) == 0x80)
 			n--;
 	}
-	snprintf(w->why, sizeof w->why, "key '%.*s%s' is not in --columns",
-	    (int)n, w->names.p + w->noff[w->nk] + 1,
-	    n < w->names.len - w->noff[w->nk] - 2 ? "..." : "");
+	snprintf(w->why, sizeof w->why, "key " RT_REJ_KEY "'%.*s%s' "
+	    RT_REJ_KEYEND "(member %zu) is not in --columns", (int)n,
+	    w->names.p + w->noff[w->nk] + 1,
+	    n < w->names.len - w->noff[w->nk] - 2 ? "..." : "", member);
 	w->names.len = w->noff[w->nk];
 	return w->why;
 }

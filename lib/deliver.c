@@ -29,26 +29,26 @@ rt_deliver_init(struct rt_deliver *d, struct rt_cli *cli)
 	rt_jdoc_init(&d->adoc, 0);
 }
 
+static const char *const facilities[] = {
+	"user", "daemon", "auth", "authpriv", "local0", "local1", "local2",
+	"local3", "local4", "local5", "local6", "local7", NULL
+};
+
 /* The syslog facility named, or -1. */
 static int
 facility_of(const char *s)
 {
-	static const struct { const char *n; int f; } fac[] = {
-		{ "user", LOG_USER }, { "daemon", LOG_DAEMON },
-		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
-		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	static const int fac[] = {
+		LOG_USER, LOG_DAEMON, LOG_AUTH, LOG_AUTHPRIV, LOG_LOCAL0,
+		LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5,
+		LOG_LOCAL6, LOG_LOCAL7
 	};
 
 	for (size_t i = 0; i < sizeof fac / sizeof fac[0]; i++)
-		if (strcmp(s, fac[i].n) == 0)
-			return fac[i].f;
+		if (strcmp(s, facilities[i]) == 0)
+			return fac[i];
 	return -1;
 }
-
-/* ---- text: templates ------------------------------------------------- */
 
 /* 0 when tpl is a good template: text with {name} fields, {{ and }} for
  * braces; else -1 with why[0, nwhy) saying which brace is wrong. */
@@ -138,18 +138,14 @@ exec_option(struct rt_deliver *d, int opt, const char *arg)
 int
 rt_deliver_opt(struct rt_deliver *d, int opt, const char *arg)
 {
-	static const char *const fmts[] = { "json", "csv", "text" };
 	struct rt_cli *cli = d->cli;
 	char why[96];
 
 	switch (opt) {
 	case RT_DLV_OPT_FORMAT:
-		for (d->format = 0; d->format < 3; d->format++)
-			if (strcmp(arg, fmts[d->format]) == 0)
-				break;
-		if (d->format == 3)
-			rt_cli_usage_error(cli, "--format: '%s': use json, csv "
-			    "or text", arg);
+		/* In the order of RT_DLV_JSON, RT_DLV_CSV, RT_DLV_TEXT. */
+		d->format = rt_cli_word(cli, "--format", arg,
+		    (const char *const[]){ "json", "csv", "text", NULL });
 		d->format_given = 1;
 		break;
 	case RT_DLV_OPT_TEMPLATE:
@@ -170,8 +166,7 @@ rt_deliver_opt(struct rt_deliver *d, int opt, const char *arg)
 	case RT_DLV_OPT_SYSLOG:
 		d->use_syslog = 1;
 		if (arg && (d->facility = facility_of(arg)) < 0)
-			rt_cli_usage_error(cli, "--syslog: '%s': use user, daemon, "
-			    "auth, authpriv or local0..local7", arg);
+			rt_cli_bad_word(cli, "--syslog", arg, facilities);
 		break;
 	case RT_DLV_OPT_LATENCY: d->latency_from = arg; break;
 	default: return 0;

@@ -237,25 +237,14 @@ keep_sets(struct rt_jedit *e)
 	e->cn = e->n;
 }
 
-/* Which sets replace an existing member; later sets of a key win.  One
- * pass over the record's members (the last of duplicate members wins, as
- * in rt_jdoc_get), not a lookup per set; kept for the next records while
- * the keys stay and values have no contents (node numbers depend on the
- * keys alone then). */
-static void
-resolve(struct rt_jedit *e)
+/* Mark the sets a later set of the same key supersedes (node
+ * UINT32_MAX, the others 0), and note the first bytes and lengths of the
+ * live sets' keys: most members share neither with one, and are skipped.
+ * Returns the number of live sets. */
+static size_t
+mark_superseded(struct rt_jedit *e, uint64_t first[4], uint64_t *lens)
 {
-	const struct rt_jdoc *d = e->d;
 	size_t i, j, live = 0;
-	uint32_t k;
-	uint64_t first[4], lens;
-	int flat = rt_jdoc_flat(d);
-
-	if (flat && same_sets(e)) {
-		for (i = 0; i < e->n; i++)
-			e->set[i].node = e->cnode[i];
-		goto sort;
-	}
 
 	for (i = 0; i < e->n; i++) {
 		struct rt_jedit_set *s = &e->set[i];
@@ -268,19 +257,41 @@ resolve(struct rt_jedit *e)
 		s->node = j < e->n ? UINT32_MAX : 0;	/* superseded */
 		live += j == e->n;
 	}
-	/* Most members share neither first byte nor length with a set's
-	 * key: skip them. */
-	memset(first, 0, sizeof first);
-	lens = 0;
+	memset(first, 0, 4 * sizeof *first);
+	*lens = 0;
 	for (i = 0; i < e->n; i++)
 		if (e->set[i].node != UINT32_MAX) {
 			unsigned c = e->set[i].klen ?
 			    (unsigned char)e->text.p[e->set[i].koff] : 0;
 
 			first[c >> 6] |= 1ULL << (c & 63);
-			lens |= 1ULL << (e->set[i].klen < 63 ? e->set[i].klen :
-			    63);
+			*lens |= 1ULL << (e->set[i].klen < 63 ?
+			    e->set[i].klen : 63);
 		}
+	return live;
+}
+
+/* Which sets replace an existing member; later sets of a key win.  One
+ * pass over the record's members (the last of duplicate members wins, as
+ * in rt_jdoc_get), not a lookup per set; kept for the next records while
+ * the keys stay and values have no contents (node numbers depend on the
+ * keys alone then). */
+static void
+resolve(struct rt_jedit *e)
+{
+	const struct rt_jdoc *d = e->d;
+	size_t i, j, live;
+	uint32_t k;
+	uint64_t first[4], lens;
+	int flat = rt_jdoc_flat(d);
+
+	if (flat && same_sets(e)) {
+		for (i = 0; i < e->n; i++)
+			e->set[i].node = e->cnode[i];
+		goto sort;
+	}
+
+	live = mark_superseded(e, first, &lens);
 	for (k = rt_jdoc_first(d, 0); live && k < d->v[0].next;
 	    k = rt_jdoc_after(d, k + 1)) {
 		const struct rt_jnode *kn = &d->v[k];
@@ -392,4 +403,22 @@ rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out)
 
 	rt_buf_reserve(out, n);
 	out->len += rt_jedit_write(e, out->p + out->len);
+}
+
+void
+rt_jedit_append_member(struct rt_buf *out, const char *p, size_t n,
+    size_t close, const char *key, size_t klen, const char *val,
+    size_t vlen)
+{
+	size_t k = close;
+
+	while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t' ||
+	    p[k - 1] == '\r' || p[k - 1] == '\n'))
+		k--;
+	rt_buf_add(out, p, close);
+	if (k > 0 && p[k - 1] != '{')
+		rt_buf_addc(out, ',');
+	rt_buf_add(out, key, klen);
+	rt_buf_add(out, val, vlen);
+	rt_buf_add(out, p + close, n - close);
 }

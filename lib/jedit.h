@@ -79,4 +79,12 @@ void rt_jedit_finish(struct rt_jedit *e, struct rt_buf *out);
 size_t rt_jedit_bound(struct rt_jedit *e);
 size_t rt_jedit_write(struct rt_jedit *e, char *dst);
 
+/* Append to out the object text p[0, n) with one member added at its
+ * end, before the closing brace at offset close: key[0, klen) (a JSON
+ * string and ':') and val[0, vlen) (JSON).  For a member appended to
+ * records whose members are not indexed (rt-merge --tag). */
+void rt_jedit_append_member(struct rt_buf *out, const char *p, size_t n,
+    size_t close, const char *key, size_t klen, const char *val,
+    size_t vlen);
+
 #endif

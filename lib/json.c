@@ -536,6 +536,38 @@ scan_key(struct scan *sc, uint32_t o)
 	return 0;
 }
 
+/* The members of a top-level object (a record) while their values are
+ * strings and numbers, without the general loop's dispatch: 1 when a
+ * container opened, 0 at anything but a comma (the end of the object),
+ * -1 on an error. */
+SCAN_INLINE int
+scan_flat(struct scan *sc, unsigned depth)
+{
+	int r;
+
+	for (;;) {
+		if (scan_key(sc, 0) == -1)
+			return -1;
+		skip_ws(sc);
+		if (sc->s < sc->end && *sc->s == '"') {
+			r = scan_string(sc);
+		} else if (sc->s < sc->end &&
+		    (*sc->s == '-' || isdigit_(*sc->s))) {
+			r = scan_number(sc);
+		} else {
+			r = scan_value(sc, depth);
+			if (r == 1)
+				return 1;
+		}
+		if (r == -1)
+			return -1;
+		skip_ws(sc);
+		if (sc->s >= sc->end || *sc->s != ',')
+			return 0;
+		sc->s++;
+	}
+}
+
 /* The whole text: a value, nested containers walked with an explicit
  * stack (no recursion, so depth costs no C stack). */
 SCAN_INLINE int
@@ -573,30 +605,11 @@ opened:
 	}
 	goto after;
 flat:
-	/* The members of a top-level object (a record) while their values
-	 * are strings and numbers, without the general loop's dispatch; a
-	 * container or the end of the object goes back to it. */
-	for (;;) {
-		if (scan_key(sc, 0) == -1)
-			return -1;
-		skip_ws(sc);
-		if (sc->s < sc->end && *sc->s == '"') {
-			r = scan_string(sc);
-		} else if (sc->s < sc->end &&
-		    (*sc->s == '-' || isdigit_(*sc->s))) {
-			r = scan_number(sc);
-		} else {
-			r = scan_value(sc, depth);
-			if (r == 1)
-				goto opened;
-		}
-		if (r == -1)
-			return -1;
-		skip_ws(sc);
-		if (sc->s >= sc->end || *sc->s != ',')
-			goto after;
-		sc->s++;
-	}
+	r = scan_flat(sc, depth);
+	if (r == -1)
+		return -1;
+	if (r == 1)
+		goto opened;
 after:
 	skip_ws(sc);
 	if (depth > 0) {
@@ -903,10 +916,79 @@ static const char ctrl_esc[32] = {
 	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
 };
 
+/* The first byte at or after s that a JSON string cannot hold as it is
+ * (a quote, a backslash, a control or a non-ASCII byte), or end. */
+static inline const unsigned char *
+skip_plain(const unsigned char *s, const unsigned char *end, size_t n)
+{
+#ifdef __SSE2__
+	while (end - s >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i m = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits)
+			return skip_plain8(s + __builtin_ctz(bits), end);
+		s += 16;
+	}
+#endif
+	/* Short names (most keys): eight bytes at a time, then the fewer
+	 * than eight left by the last eight of p (overlapping bytes
+	 * already found plain). */
+	s = skip_plain8(s, end);
+	if (s < end && end - s < 8 && n >= 8) {
+		uint64_t x;
+
+		memcpy(&x, end - 8, 8);
+		if (!(special8(x) & HIGHS))
+			return end;
+	}
+	while (s < end && strclass[*s] == C_PLAIN)
+		s++;
+	return s;
+}
+
+/* Append the byte or UTF-8 sequence at s (not plain) escaped; returns
+ * its length, adds to *flags and counts a bad byte in *bad. */
+static size_t
+put_special(struct rt_buf *b, const unsigned char *s,
+    const unsigned char *end, unsigned *flags, size_t *bad)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned c = *s;
+	size_t k;
+
+	if (c == '"' || c == '\\' || (c < 0x20 && ctrl_esc[c])) {
+		char e[2] = { '\\', c < 0x20 ? ctrl_esc[c] : (char)c };
+
+		rt_buf_add(b, e, 2);
+		*flags |= RT_JF_ESC;
+		return 1;
+	}
+	if (c < 0x20) {
+		char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+		rt_buf_add(b, e, 6);
+		*flags |= RT_JF_ESC;
+		return 1;
+	}
+	*flags |= RT_JF_UTF8;
+	k = rt_utf8_seqlen(s, (size_t)(end - s));
+	if (k == 0) {
+		rt_buf_add(b, "\xEF\xBF\xBD", 3);
+		(*bad)++;
+		return 1;
+	}
+	rt_buf_add(b, s, k);
+	return k;
+}
+
 unsigned
 rt_json_put_str_f(struct rt_buf *b, const char *p, size_t n, size_t *badp)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)p, *end = s + n;
 	size_t bad = 0;
 	unsigned flags = 0;
@@ -915,73 +997,12 @@ rt_json_put_str_f(struct rt_buf *b, const char *p, size_t n, size_t *badp)
 	rt_buf_addc(b, '"');
 	while (s < end) {
 		const unsigned char *run = s;
-		unsigned c;
 
-#ifdef __SSE2__
-		while (end - s >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			__m128i m = _mm_or_si128(_mm_or_si128(
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-			    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
-			unsigned bits = (unsigned)_mm_movemask_epi8(m);
-
-			if (bits) {
-				s += __builtin_ctz(bits);
-				break;
-			}
-			s += 16;
-		}
-#endif
-		/* Short names (most keys): eight bytes at a time, then the
-		 * fewer than eight left by the last eight of p (overlapping
-		 * bytes already found plain). */
-		s = skip_plain8(s, end);
-		if (s < end && end - s < 8 && n >= 8) {
-			uint64_t x;
-
-			memcpy(&x, end - 8, 8);
-			if (!(special8(x) & HIGHS))
-				s = end;
-		}
-		while (s < end && strclass[*s] == C_PLAIN)
-			s++;
+		s = skip_plain(s, end, n);
 		rt_buf_add(b, run, (size_t)(s - run));
 		if (s == end)
 			break;
-		c = *s;
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-
-			rt_buf_add(b, e, 2);
-			flags |= RT_JF_ESC;
-			s++;
-		} else if (c < 0x20) {
-			if (ctrl_esc[c]) {
-				char e[2] = { '\\', ctrl_esc[c] };
-
-				rt_buf_add(b, e, 2);
-			} else {
-				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-				    hex[c & 15] };
-
-				rt_buf_add(b, e, 6);
-			}
-			flags |= RT_JF_ESC;
-			s++;
-		} else {
-			size_t k = rt_utf8_seqlen(s, (size_t)(end - s));
-
-			if (k == 0) {
-				rt_buf_add(b, "\xEF\xBF\xBD", 3);
-				bad++;
-				k = 1;
-			} else {
-				rt_buf_add(b, s, k);
-			}
-			flags |= RT_JF_UTF8;
-			s += k;
-		}
+		s += put_special(b, s, end, &flags, &bad);
 	}
 	rt_buf_addc(b, '"');
 	if (badp)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mem.h"
 
 #define CHUNK (64 * 1024)	/* arena chunk; larger records get their own */
@@ -79,6 +80,10 @@ struct rt_merge {
 	int64_t out_t;
 	uint32_t out_in;
 	size_t held, held_max;
+	/* The barrier being aligned (its text; empty when none), and the id
+	 * of the last one passed on. */
+	struct rt_buf bar;
+	uint64_t bar_id, bar_last;
 };
 
 static inline int
@@ -333,6 +338,41 @@ rt_merge_block(struct rt_merge *m, int i, int on)
 }
 
 int
+rt_merge_barrier(struct rt_merge *m, int i, const char *p, size_t n,
+    uint64_t id)
+{
+	if (id <= m->bar_last && m->bar_last != 0)
+		return 0;
+	rt_merge_block(m, i, 1);
+	if (m->bar.len == 0) {
+		rt_buf_add(&m->bar, p, n);
+		m->bar_id = id;
+	}
+	return 1;
+}
+
+const char *
+rt_merge_barrier_due(const struct rt_merge *m, int64_t now, int end,
+    size_t *n)
+{
+	if (m->bar.len == 0 || (!end && !rt_merge_aligned(m, now)))
+		return NULL;
+	*n = m->bar.len;
+	return m->bar.p;
+}
+
+void
+rt_merge_barrier_passed(struct rt_merge *m)
+{
+	int i;
+
+	m->bar_last = m->bar_id;
+	m->bar.len = 0;
+	for (i = 0; i < m->n; i++)
+		rt_merge_block(m, i, 0);
+}
+
+int
 rt_merge_aligned(const struct rt_merge *m, int64_t now)
 {
 	int i, any = 0;
@@ -545,6 +585,7 @@ rt_merge_free(struct rt_merge *m)
 
 	if (m == NULL)
 		return;
+	rt_buf_release(&m->bar);
 	/* Records still held let go of their chunks (large ones are freed,
 	 * others join the spares or are freed); then the inputs' own. */
 	for (s = 0; s < m->nslot; s++)

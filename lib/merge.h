@@ -72,6 +72,19 @@ int rt_merge_next(struct rt_merge *m, int64_t now);
 void rt_merge_block(struct rt_merge *m, int i, int on);
 int rt_merge_aligned(const struct rt_merge *m, int64_t now);
 
+/* The same with the barrier kept here: input i delivered barrier id,
+ * text p[0, n).  Returns 0 when it is no newer than the last barrier
+ * passed on (an idle input's, late: the caller drops it), else 1: i is
+ * blocked, and the first input's text kept.  rt_merge_barrier_due gives
+ * that text once every input has delivered it (or at the end of input,
+ * end = 1), else NULL; after writing what is held and then the barrier,
+ * the caller calls rt_merge_barrier_passed, which unblocks the inputs. */
+int rt_merge_barrier(struct rt_merge *m, int i, const char *p, size_t n,
+    uint64_t id);
+const char *rt_merge_barrier_due(const struct rt_merge *m, int64_t now,
+    int end, size_t *n);
+void rt_merge_barrier_passed(struct rt_merge *m);
+
 /* Input i's records that are still views into its reader are copied into
  * its arena: call before reading i again. */
 void rt_merge_pin(struct rt_merge *m, int i);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "mem.h"
 
 /* The format an operand's prefix names, and where its path starts; -1
@@ -67,6 +68,7 @@ rt_msrcs_release(struct rt_msrcs *s)
 
 	for (k = 0; k < s->n; k++) {
 		rt_src_release(&s->v[k].src);
+		rt_buf_release(&s->v[k].jlabel);
 		free(s->v[k].path);
 	}
 	free(s->v);
@@ -74,6 +76,18 @@ rt_msrcs_release(struct rt_msrcs *s)
 	free(s->pfd);
 	free(s->who);
 	memset(s, 0, sizeof *s);
+}
+
+void
+rt_msrcs_jlabels(struct rt_msrcs *s)
+{
+	int k;
+
+	for (k = 0; k < s->n; k++) {
+		s->v[k].jlabel.len = 0;
+		rt_json_put_str(&s->v[k].jlabel, s->v[k].label,
+		    strlen(s->v[k].label));
+	}
 }
 
 const char *

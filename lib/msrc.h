@@ -16,6 +16,7 @@ struct rt_msrc {
 	char *path;		/* the operand without its FMT: (owned) */
 	const char *name;	/* for messages: the path, "stdin" for "-" */
 	const char *label;	/* the name rt_msrcs_names gave, else name */
+	struct rt_buf jlabel;	/* label as a JSON string (rt_msrcs_jlabels) */
 	struct rt_src src;	/* reads path, never blocking (nowait) */
 	int ended;		/* rt_msrc_next returned end of input */
 };
@@ -42,6 +43,8 @@ void rt_msrcs_release(struct rt_msrcs *s);
 /* Name the inputs from list ("a,b,c": one name per input, in order).
  * Returns NULL, or a message when the count differs. */
 const char *rt_msrcs_names(struct rt_msrcs *s, const char *list);
+/* Set each input's jlabel: its label as a JSON string (rt-merge --tag). */
+void rt_msrcs_jlabels(struct rt_msrcs *s);
 
 /*
  * The next record of input i, as rt_src_next gives it: 1 a record, 0 the

@@ -249,10 +249,37 @@ put_scaled(struct rt_buf *b, int64_t r, int d)
  * printf rounds.  strtod reads it back as v when it lies within half an
  * ulp (2^-f) of v, ties going to the even m: 2 |D 2^f - m 10^K| < 10^K.
  */
+__extension__ typedef unsigned __int128 u128;
+
+/* The decimal exponent of m 2^-f (m 53 bits, 2^(ex-1) <= it < 2^ex):
+ * floor((ex - 1) log10 2) is it or one less, so check the truncated
+ * digits.  -1 when out of fmt_exact's range. */
+static int
+dec_exponent(const u128 *p10tab, uint64_t m, int ex, int f, int *e10p)
+{
+	int e10 = (int)(((int64_t)(ex - 1) * 78913) >> 18);
+
+	for (int tries = 0;; tries++) {
+		u128 t = p10tab[16], p10;
+		int k = 16 - e10;
+
+		if (tries == 3 || k < 0 || k > 22)
+			return -1;
+		p10 = ((u128)m * p10tab[k]) >> f;	/* 17 digits, truncated */
+		if (p10 < t)
+			e10--;
+		else if (p10 >= t * 10)
+			e10++;
+		else
+			break;
+	}
+	*e10p = e10;
+	return 0;
+}
+
 static int
 fmt_exact(struct rt_buf *b, double v)
 {
-	__extension__ typedef unsigned __int128 u128;
 	double a = fabs(v);
 	int ex, f, prec, e10;
 	uint64_t m;
@@ -274,23 +301,8 @@ fmt_exact(struct rt_buf *b, double v)
 	f = 53 - ex;
 	if (f <= 0 || f > 70 || m == (UINT64_C(1) << 52))
 		return -1;
-	/* The decimal exponent: floor((ex - 1) log10 2) is it or one less
-	 * (a lies in [2^(ex-1), 2^ex)), so check the truncated digits. */
-	e10 = (int)(((int64_t)(ex - 1) * 78913) >> 18);
-	for (int tries = 0;; tries++) {
-		u128 t = p10tab[16], p10;
-		int k = 16 - e10;
-
-		if (tries == 3 || k < 0 || k > 22)
-			return -1;
-		p10 = ((u128)m * p10tab[k]) >> f;	/* 17 digits, truncated */
-		if (p10 < t)
-			e10--;
-		else if (p10 >= t * 10)
-			e10++;
-		else
-			break;
-	}
+	if (dec_exponent(p10tab, m, ex, f, &e10) == -1)
+		return -1;
 	for (prec = 15; prec <= 17; prec++) {
 		int k = prec - 1 - e10, e = e10;
 		u128 p10, n, q, r, half, lo, dd;

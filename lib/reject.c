@@ -59,17 +59,44 @@ say(struct rt_buf *b)
 	while (w < 0 && errno == EINTR);
 }
 
+/* Append reason to b without the key marks (reject.h): with the keys
+ * they mark when keys, else with their stand-ins. */
+static void
+put_reason(struct rt_buf *b, const char *reason, int keys)
+{
+	const char *p = reason, *m;
+
+	while ((m = strchr(p, RT_REJ_KEY[0])) != NULL) {
+		const char *e = m + 1 + strcspn(m + 1, RT_REJ_KEYEND);
+		const char *alt = memchr(m + 1, RT_REJ_KEYALT[0],
+		    (size_t)(e - m - 1));
+
+		rt_buf_add(b, p, (size_t)(m - p));
+		if (keys)
+			rt_buf_add(b, m + 1, (size_t)((alt ? alt : e) - m - 1));
+		else if (alt)
+			rt_buf_add(b, alt + 1, (size_t)(e - alt - 1));
+		p = *e ? e + 1 : e;
+	}
+	rt_buf_adds(b, p);
+}
+
 /* The kind of a reason: its text without digits (byte offsets, line
- * numbers and durations vary within one kind). */
+ * numbers and durations vary within one kind) and without the keys it
+ * names. */
 static struct rt_rej_kind *
 kind_of(struct rt_rej *r, const char *reason)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const unsigned char *p;
-	int i;
+	int i, inkey = 0;
 
 	for (p = (const unsigned char *)reason; *p; p++)
-		if (*p < '0' || *p > '9')
+		if (*p == (unsigned char)RT_REJ_KEY[0])
+			inkey = 1;
+		else if (*p == (unsigned char)RT_REJ_KEYEND[0])
+			inkey = 0;
+		else if (!inkey && (*p < '0' || *p > '9'))
 			h = (h ^ *p) * 1099511628211ULL;
 	for (i = 0; i < r->nkind; i++)
 		if (r->kind[i].hash == h)
@@ -77,7 +104,10 @@ kind_of(struct rt_rej *r, const char *reason)
 	if (r->nkind == RT_REJ_KINDS)
 		return &r->kind[RT_REJ_KINDS];
 	r->kind[i].hash = h;
-	snprintf(r->kind[i].reason, sizeof r->kind[i].reason, "%s", reason);
+	r->why.len = 0;
+	put_reason(&r->why, reason, r->verbose);
+	snprintf(r->kind[i].reason, sizeof r->kind[i].reason, "%.*s",
+	    (int)r->why.len, r->why.p);
 	r->nkind++;
 	return &r->kind[i];
 }
@@ -131,7 +161,7 @@ diag(struct rt_rej *r, const char *source, uint64_t line, const char *reason)
 	rt_buf_addc(b, ':');
 	rt_buf_addu(b, line);
 	rt_buf_adds(b, ": ");
-	rt_buf_adds(b, reason);
+	put_reason(b, reason, r->verbose);
 	rt_buf_addc(b, '\n');
 	say(b);
 	return 0;	/* a lost diagnostic is not lost data */
@@ -156,7 +186,9 @@ rt_rej_put(struct rt_rej *r, const char *source, uint64_t line,
 	rt_buf_adds(b, ",\"line\":");
 	rt_buf_addu(b, line);
 	rt_buf_adds(b, ",\"reason\":");
-	rt_json_put_str(b, reason, strlen(reason));
+	r->why.len = 0;
+	put_reason(&r->why, reason, 1);
+	rt_json_put_str(b, r->why.p, r->why.len);
 	rt_buf_adds(b, ",\"raw\":");
 	bad = rt_json_put_str(b, raw, rawlen);
 	if (bad) {
@@ -187,6 +219,7 @@ rt_rej_close(struct rt_rej *r)
 	if (r->tofile)
 		rc = rt_out_close(&r->out);
 	rt_buf_release(&r->line);
+	rt_buf_release(&r->why);
 	r->tofile = 0;
 	return rc;
 }

@@ -13,6 +13,19 @@
 #include "buf.h"
 #include "rtio.h"
 
+/*
+ * A reason may name record keys between RT_REJ_KEY and RT_REJ_KEYEND
+ * ("duplicate key " RT_REJ_KEY "'%s' " RT_REJ_KEYEND "(member 3)"): the
+ * reject file keeps the text without the marks, a diagnostic on standard
+ * error leaves it out unless verbose (a record's keys can be data too:
+ * card numbers, e-mail addresses).  Inside the marks, RT_REJ_KEYALT
+ * starts what a diagnostic shows instead ("/" RT_REJ_KEY "4111"
+ * RT_REJ_KEYALT "<member 2>" RT_REJ_KEYEND).
+ */
+#define RT_REJ_KEY "\001"
+#define RT_REJ_KEYALT "\003"
+#define RT_REJ_KEYEND "\002"
+
 /* Kinds of reject told apart for the diagnostics' limit. */
 #define RT_REJ_KINDS 32
 
@@ -25,8 +38,10 @@ struct rt_rej_kind {
 struct rt_rej {
 	const char *tool;
 	int tofile;		/* 1: JSON objects to out; 0: diagnostics */
+	int verbose;		/* diagnostics name record keys */
 	struct rt_out out;
 	struct rt_buf line;	/* scratch */
+	struct rt_buf why;	/* scratch: a reason, marks resolved */
 	uint64_t n;		/* rejects so far */
 	/* Diagnostics: the first `limit` of each kind are printed, the
 	 * others counted for rt_rej_summary (0: print all). */

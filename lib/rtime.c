@@ -548,20 +548,131 @@ rt_time_fmt_check(const char *fmt)
 	return NULL;
 }
 
-const char *
-rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
-    struct rt_tzone *tz, int64_t *us)
-{
-	const char *p = s, *end = s + n;
+/* What a --time-format has read so far. */
+struct fstate {
 	struct tparts t;
-	unsigned yday = 0, pm = 2, twelve = 0, has_yday = 0;
-	int64_t v, epoch = INT64_MIN;
-	int epoch_neg = 0;
+	unsigned yday, pm, twelve, has_yday;	/* pm: 2 = no %p */
+	int64_t epoch;		/* %s, or INT64_MIN */
+	int epoch_neg;
+};
 
-	memset(&t, 0, sizeof t);
-	t.year = 1970;
-	t.mon = 1;
-	t.day = 1;
+#define FMT_BAD INT64_MIN	/* an unknown directive */
+
+static const char *fmt_read(struct fstate *f, const char **pp,
+    const char *end, const char *fmt);
+
+/* A numeric directive: its value, or -1 when the text has none. */
+static int64_t
+fmt_number(struct fstate *f, char c, const char **p, const char *end)
+{
+	unsigned *field;
+	int64_t v;
+
+	switch (c) {
+	case 'Y':
+		if (*p < end && (**p == '-' || **p == '+'))
+			return -1;
+		return f->t.year = upto_digits(p, end, 4);
+	case 'y':
+		v = upto_digits(p, end, 2);
+		f->t.year = v < 0 ? v : v + (v < 69 ? 2000 : 1900);
+		return v;
+	case 'f':
+		return fraction(p, end, &f->t.frac_us);
+	case 'j':
+		f->has_yday = 1;
+		v = upto_digits(p, end, 3);
+		f->yday = (unsigned)v;
+		return v;
+	case 'e':
+		if (*p < end && **p == ' ')
+			(*p)++;
+		/* FALLTHROUGH */
+	case 'd': field = &f->t.day; break;
+	case 'm': field = &f->t.mon; break;
+	case 'I':
+		f->twelve = 1;
+		/* FALLTHROUGH */
+	case 'H': field = &f->t.hour; break;
+	case 'M': field = &f->t.min; break;
+	case 'S': field = &f->t.sec; break;
+	default:
+		return FMT_BAD;
+	}
+	v = upto_digits(p, end, 2);
+	*field = (unsigned)v;
+	return v;
+}
+
+/* %s: seconds since the epoch, with a sign. */
+static int64_t
+fmt_epoch(struct fstate *f, const char **p, const char *end)
+{
+	const char *q = *p;
+
+	if (q < end && *q == '-')
+		q++, f->epoch_neg = 1;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (rt_time_parse_epoch(*p, (size_t)(q - *p), RT_TU_S,
+	    &f->epoch) != NULL)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+/* Any directive: 0 or a value when it matched, -1 when not, FMT_BAD. */
+static int64_t
+fmt_directive(struct fstate *f, char c, const char **p, const char *end)
+{
+	size_t left = (size_t)(end - *p);
+	int64_t v = -1;
+
+	switch (c) {
+	case 'p':
+		if (left >= 2 && (strncasecmp(*p, "am", 2) == 0 ||
+		    strncasecmp(*p, "pm", 2) == 0))
+			f->pm = (**p | 0x20) == 'p', *p += 2, v = 0;
+		return v;
+	case 'b': case 'h': case 'B':
+		f->t.mon = month_name(p, end);
+		return f->t.mon ? 0 : -1;
+	case 'a': case 'A':
+		return day_name(p, end);
+	case 'z':
+		v = zone(p, end, 0, &f->t.off);
+		f->t.has_off = v == 0;
+		return v;
+	case 'Z':
+		if (left >= 3 && (strncmp(*p, "UTC", 3) == 0 ||
+		    strncmp(*p, "GMT", 3) == 0))
+			*p += 3, v = 0;
+		else if (left >= 1 && **p == 'Z')
+			(*p)++, v = 0;
+		f->t.has_off = v == 0;
+		f->t.off = 0;
+		return v;
+	case 's':
+		return fmt_epoch(f, p, end);
+	case 'T':
+		return fmt_read(f, p, end, "%H:%M:%S") ? -1 : 0;
+	case 'F':
+		return fmt_read(f, p, end, "%Y-%m-%d") ? -1 : 0;
+	case '%':
+		if (left >= 1 && **p == '%')
+			(*p)++, v = 0;
+		return v;
+	}
+	return fmt_number(f, c, p, end);
+}
+
+/* Read the text at *pp as fmt says; NULL, or why not. */
+static const char *
+fmt_read(struct fstate *f, const char **pp, const char *end, const char *fmt)
+{
+	const char *p = *pp;
+	int64_t v;
+
 	for (; *fmt; fmt++) {
 		if (*fmt == ' ') {
 			while (p < end && (*p == ' ' || *p == '\t'))
@@ -574,160 +685,52 @@ rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
 			p++;
 			continue;
 		}
-		switch (*++fmt) {
-		case 'Y':
-			if (p < end && (*p == '-' || *p == '+'))
-				return "does not match --time-format";
-			v = upto_digits(&p, end, 4);
-			t.year = v;
-			break;
-		case 'y':
-			v = upto_digits(&p, end, 2);
-			t.year = v < 0 ? v : v + (v < 69 ? 2000 : 1900);
-			break;
-		case 'm':
-			v = upto_digits(&p, end, 2);
-			t.mon = (unsigned)v;
-			break;
-		case 'd':
-		case 'e':
-			if (*fmt == 'e' && p < end && *p == ' ')
-				p++;
-			v = upto_digits(&p, end, 2);
-			t.day = (unsigned)v;
-			break;
-		case 'j':
-			v = upto_digits(&p, end, 3);
-			yday = (unsigned)v;
-			has_yday = 1;
-			break;
-		case 'H':
-			v = upto_digits(&p, end, 2);
-			t.hour = (unsigned)v;
-			break;
-		case 'I':
-			v = upto_digits(&p, end, 2);
-			t.hour = (unsigned)v;
-			twelve = 1;
-			break;
-		case 'M':
-			v = upto_digits(&p, end, 2);
-			t.min = (unsigned)v;
-			break;
-		case 'S':
-			v = upto_digits(&p, end, 2);
-			t.sec = (unsigned)v;
-			break;
-		case 'f':
-			v = fraction(&p, end, &t.frac_us);
-			break;
-		case 'p':
-			v = -1;
-			if (end - p >= 2 && strncasecmp(p, "am", 2) == 0)
-				pm = 0, v = 0;
-			else if (end - p >= 2 && strncasecmp(p, "pm", 2) == 0)
-				pm = 1, v = 0;
-			p += v == 0 ? 2 : 0;
-			break;
-		case 'b':
-		case 'h':
-		case 'B':
-			t.mon = month_name(&p, end);
-			v = t.mon ? 0 : -1;
-			break;
-		case 'a':
-		case 'A':
-			v = day_name(&p, end);
-			break;
-		case 'z':
-			v = zone(&p, end, 0, &t.off);
-			t.has_off = v == 0;
-			break;
-		case 'Z':
-			v = -1;
-			if (end - p >= 3 && (strncmp(p, "UTC", 3) == 0 ||
-			    strncmp(p, "GMT", 3) == 0))
-				p += 3, v = 0;
-			else if (p < end && *p == 'Z')
-				p++, v = 0;
-			t.has_off = v == 0;
-			t.off = 0;
-			break;
-		case 's': {
-			const char *q = p;
-
-			if (q < end && *q == '-')
-				q++, epoch_neg = 1;
-			while (q < end && *q >= '0' && *q <= '9')
-				q++;
-			if (rt_time_parse_epoch(p, (size_t)(q - p), RT_TU_S,
-			    &epoch) != NULL)
-				return "does not match --time-format";
-			p = q;
-			v = 0;
-			break;
-		}
-		case 'T':
-			v = upto_digits(&p, end, 2);
-			t.hour = (unsigned)v;
-			if (v >= 0 && p < end && *p++ == ':' &&
-			    (v = upto_digits(&p, end, 2)) >= 0) {
-				t.min = (unsigned)v;
-				if (p < end && *p++ == ':' &&
-				    (v = upto_digits(&p, end, 2)) >= 0)
-					t.sec = (unsigned)v;
-				else
-					v = -1;
-			} else {
-				v = -1;
-			}
-			break;
-		case 'F':
-			v = upto_digits(&p, end, 4);
-			t.year = v;
-			if (v >= 0 && p < end && *p++ == '-' &&
-			    (v = upto_digits(&p, end, 2)) >= 0) {
-				t.mon = (unsigned)v;
-				if (p < end && *p++ == '-' &&
-				    (v = upto_digits(&p, end, 2)) >= 0)
-					t.day = (unsigned)v;
-				else
-					v = -1;
-			} else {
-				v = -1;
-			}
-			break;
-		case '%':
-			v = p < end && *p == '%' ? 0 : -1;
-			p += v == 0;
-			break;
-		default:
+		v = fmt_directive(f, *++fmt, &p, end);
+		if (v == FMT_BAD)
 			return "bad --time-format directive";
-		}
 		if (v < 0)
 			return "does not match --time-format";
 	}
+	*pp = p;
+	return NULL;
+}
+
+const char *
+rt_time_parse_fmt(const char *s, size_t n, const char *fmt,
+    struct rt_tzone *tz, int64_t *us)
+{
+	const char *p = s, *end = s + n, *err;
+	struct fstate f;
+
+	memset(&f, 0, sizeof f);
+	f.t.year = 1970;
+	f.t.mon = 1;
+	f.t.day = 1;
+	f.pm = 2;
+	f.epoch = INT64_MIN;
+	if ((err = fmt_read(&f, &p, end, fmt)) != NULL)
+		return err;
 	if (p != end)
 		return "does not match --time-format";
-	if (epoch != INT64_MIN) {
+	if (f.epoch != INT64_MIN) {
 		/* "-1.5" is -1 s and then half a second more, back in time. */
-		*us = epoch_neg ? epoch - t.frac_us : epoch + t.frac_us;
+		*us = f.epoch_neg ? f.epoch - f.t.frac_us : f.epoch + f.t.frac_us;
 		return NULL;
 	}
-	if (twelve) {
-		if (t.hour < 1 || t.hour > 12 || pm == 2)
+	if (f.twelve) {
+		if (f.t.hour < 1 || f.t.hour > 12 || f.pm == 2)
 			return "hour out of range";
-		t.hour = t.hour % 12 + (pm ? 12 : 0);
+		f.t.hour = f.t.hour % 12 + (f.pm ? 12 : 0);
 	}
-	if (has_yday) {
-		int64_t d0 = rt_days_from_civil(t.year, 1, 1);
+	if (f.has_yday) {
+		int64_t d0 = rt_days_from_civil(f.t.year, 1, 1);
 		int64_t yy;
 
-		if (yday < 1 || yday > (is_leap(t.year) ? 366u : 365u))
+		if (f.yday < 1 || f.yday > (is_leap(f.t.year) ? 366u : 365u))
 			return "day out of range";
-		rt_civil_from_days(d0 + yday - 1, &yy, &t.mon, &t.day);
+		rt_civil_from_days(d0 + f.yday - 1, &yy, &f.t.mon, &f.t.day);
 	}
-	return parts_to_us(&t, tz, us);
+	return parts_to_us(&f.t, tz, us);
 }
 
 /* Is the text a plain decimal number ("-12", "1.5", "1.7e9")?  Such
@@ -1176,5 +1179,14 @@ rt_time_now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
+}
+
+int64_t
+rt_time_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
 }

@@ -82,6 +82,8 @@ const char *rt_time_fmt_check(const char *fmt);
 
 /* The wall clock (CLOCK_REALTIME) in microseconds since the epoch. */
 int64_t rt_time_now_us(void);
+/* Microseconds on the monotonic clock (only differences mean anything). */
+int64_t rt_time_mono_us(void);
 
 /* a / b rounded towards minus infinity (b > 0): the epoch-aligned period
  * or day that time a falls in. */

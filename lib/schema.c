@@ -1162,6 +1162,7 @@ ktab_new(struct comp *c, const struct rt_map *names)
 	struct rt_schema *s = c->s;
 	uint32_t n = rt_map_idcap(names), i, t, cap = 4;
 	struct ktab *kt;
+	int isnew;
 
 	while (cap < 2 * n)
 		cap *= 2;
@@ -1183,6 +1184,7 @@ ktab_new(struct comp *c, const struct rt_map *names)
 		k->len = (uint32_t)len;
 		k->hash = rt_hash(name, len);
 		k->schema = k->depschema = SN_NONE;
+		rt_map_put(&s->names, name, len, k->hash, &isnew);
 		for (h = (uint32_t)k->hash & kt->mask; s->u32[kt->slots + h];
 		    h = (h + 1) & kt->mask)
 			;
@@ -1728,6 +1730,7 @@ schema_new(const struct rt_schema_opts *o, struct rt_buf *err)
 	rt_map_init_data(&s->inmap, sizeof(uint32_t));
 	rt_map_init_data(&s->memmap, sizeof(uint32_t));
 	rt_map_init_data(&s->objmap, sizeof(uint32_t));
+	rt_map_init(&s->names);
 	rt_map_init(&s->warnmap);
 	return s;
 }
@@ -1826,6 +1829,7 @@ rt_schema_free(struct rt_schema *s)
 	rt_map_release(&s->resmap);
 	rt_map_release(&s->ancmap);
 	rt_map_release(&s->inmap);
+	rt_map_release(&s->names);
 	rt_map_release(&s->memmap);
 	rt_map_release(&s->objmap);
 	rt_map_release(&s->warnmap);
@@ -1899,4 +1903,63 @@ unsigned
 rt_schema_prop_types(const struct rt_schema *s, const char *name, size_t n)
 {
 	return prop_types(s, s->root, name, n, 0);
+}
+
+int
+rt_schema_names_key(const struct rt_schema *s, const char *p, size_t n)
+{
+	return rt_map_find(&s->names, p, n, rt_hash(p, n)) != RT_MAP_NONE;
+}
+
+/*
+ * A CSV row typed by the schema: a field whose property allows number,
+ * integer, boolean or null but not string is written as that JSON value
+ * when its text reads as one; everything else stays a string.
+ */
+const struct rt_jdoc *
+rt_schema_type_row(const struct rt_schema *s, const struct rt_jdoc *d,
+    struct rt_buf *b, struct rt_jdoc *typed)
+{
+	uint32_t k;
+	size_t n;
+	int first = 1;
+
+	rt_buf_clear(b);
+	rt_buf_addc(b, '{');
+	for (k = rt_jdoc_first(d, 0); k < d->v[0].next; k = rt_jdoc_after(d,
+	    k + 1)) {
+		const char *kt = rt_jdoc_text(d, k), *vt;
+		unsigned t;
+
+		if (!first)
+			rt_buf_addc(b, ',');
+		first = 0;
+		rt_buf_add(b, kt, d->v[k].len);
+		rt_buf_addc(b, ':');
+		vt = rt_jdoc_text(d, k + 1);
+		n = d->v[k + 1].len;
+		t = d->v[k + 1].type == RT_JSTR && !(d->v[k].flags &
+		    RT_JF_ESC) ? rt_schema_prop_types(s, kt + 1,
+		    d->v[k].len - 2) : 0;
+		if (t & RT_ST_STR || d->v[k + 1].flags & RT_JF_ESC)
+			t = 0;
+		if (n == 2 && (t & RT_ST_NULL))
+			rt_buf_adds(b, "null");
+		else if ((t & (RT_ST_NUM | RT_ST_INT)) && n > 2 &&
+		    rt_json_valid(vt + 1, n - 2, NULL, NULL) == 0 &&
+		    ((vt[1] >= '0' && vt[1] <= '9') || vt[1] == '-'))
+			rt_buf_add(b, vt + 1, n - 2);
+		else if ((t & RT_ST_BOOL) && n == 6 && memcmp(vt, "\"true\"",
+		    6) == 0)
+			rt_buf_adds(b, "true");
+		else if ((t & RT_ST_BOOL) && n == 7 && memcmp(vt, "\"false\"",
+		    7) == 0)
+			rt_buf_adds(b, "false");
+		else
+			rt_buf_add(b, vt, n);
+	}
+	rt_buf_addc(b, '}');
+	if (rt_jdoc_parse(typed, b->p, b->len) == -1)
+		return d;	/* cannot happen: every piece is JSON */
+	return typed;
 }

@@ -62,6 +62,24 @@ const char *rt_schema_warning(const struct rt_schema *s, size_t i);
 unsigned rt_schema_prop_types(const struct rt_schema *s, const char *name,
     size_t n);
 
+/* A CSV row d typed by the schema: a field whose property allows number,
+ * integer, boolean or null but not string becomes that JSON value when
+ * its text reads as one.  The text goes to b, parsed into typed, which is
+ * returned (or d, unchanged, when nothing could be typed). */
+const struct rt_jdoc *rt_schema_type_row(const struct rt_schema *s,
+    const struct rt_jdoc *d, struct rt_buf *b, struct rt_jdoc *typed);
+
+/* Does the schema name key p[0, n) (in properties, required or a
+ * dependent* keyword)?  Diagnostics print the keys a schema names and
+ * leave out the others, which may be data. */
+int rt_schema_names_key(const struct rt_schema *s, const char *p, size_t n);
+
+/* Append the JSON Pointer inst (an error's, into d) to out, each key the
+ * schema does not name marked as a record key (reject.h) with the
+ * member's number as its stand-in, unless keys.  tmp is scratch. */
+void rt_sval_where(const struct rt_schema *s, const struct rt_jdoc *d,
+    const char *inst, int keys, struct rt_buf *out, struct rt_buf *tmp);
+
 /* One error of an invalid instance.  Strings are valid until the next
  * rt_sval_check. */
 struct rt_serr {

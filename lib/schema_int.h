@@ -160,6 +160,7 @@ struct rt_schema {
 	struct rt_map memmap;	/* doc, object node (8 bytes) + key -> value
 				 * node, for large objects a $ref walks */
 	struct rt_map objmap;	/* doc, object node: indexed in memmap */
+	struct rt_map names;	/* every name a key table holds */
 	/* Unknown keywords, by doc and name (ids index warn). */
 	struct rt_map warnmap;
 	struct swarn *warn;

@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "mem.h"
 #include "number.h"
+#include "reject.h"
 #include "schema_int.h"
 
 #define MAXDEPTH 2000
@@ -968,7 +969,8 @@ v_member(struct rt_sval *v, const struct sn *s, uint32_t si, uint32_t k,
 			p = key_of(v, k, &n);
 			snprintf(m, sizeof m, "property name '%.*s' is invalid",
 			    (int)(n > 200 ? 200 : n), p);
-			fail(v, si, k + 1, KW_PROPNAMES, m, NULL);
+			fail(v, si, k + 1, KW_PROPNAMES,
+			    "property name is invalid", m);
 			ok = 0;
 		}
 	}
@@ -1519,4 +1521,69 @@ const struct rt_serr *
 rt_sval_error(const struct rt_sval *v, size_t i)
 {
 	return &v->out[i];
+}
+
+/* Member number (1-based) of key[0, n) in object obj and its value node
+ * in *val, or 0 when absent (the last of duplicates wins, as in parsing
+ * for validation). */
+static size_t
+member_of(const struct rt_jdoc *d, uint32_t obj, const char *key, size_t n,
+    uint32_t *val)
+{
+	size_t i = 0, found = 0;
+	uint32_t k;
+
+	for (k = obj + 1; k < d->v[obj].next; k = d->v[k + 1].next) {
+		i++;
+		if (rt_jdoc_streq(d, k, key, n)) {
+			found = i;
+			*val = k + 1;
+		}
+	}
+	return found;
+}
+
+void
+rt_sval_where(const struct rt_schema *s, const struct rt_jdoc *d,
+    const char *inst, int keys, struct rt_buf *out, struct rt_buf *tmp)
+{
+	uint32_t cur = 0;
+	const char *p = inst;
+
+	if (*p == '\0')
+		rt_buf_addc(out, '/');
+	while (*p == '/') {
+		size_t len = strcspn(p + 1, "/"), j, member = 0;
+		int isobj = cur != UINT32_MAX && d->v[cur].type == RT_JOBJ;
+
+		tmp->len = 0;
+		for (j = 1; j <= len; j++)	/* ~1 is '/', ~0 is '~' */
+			if (p[j] == '~' && j < len && (p[j + 1] == '0' ||
+			    p[j + 1] == '1'))
+				rt_buf_addc(tmp, p[++j] == '0' ? '~' : '/');
+			else
+				rt_buf_addc(tmp, p[j]);
+		rt_buf_addc(tmp, '\0');
+		tmp->len--;
+		if (isobj) {
+			member = member_of(d, cur, tmp->p, tmp->len, &cur);
+			if (member == 0)
+				cur = UINT32_MAX;
+		} else if (cur != UINT32_MAX && d->v[cur].type == RT_JARR) {
+			uint32_t e = rt_jdoc_index(d, cur,
+			    (uint32_t)strtoul(tmp->p, NULL, 10));
+
+			cur = e ? e : UINT32_MAX;
+		}
+		rt_buf_addc(out, '/');
+		if (isobj && !keys && !rt_schema_names_key(s, tmp->p, tmp->len)) {
+			rt_buf_adds(out, RT_REJ_KEY);
+			rt_buf_add(out, p + 1, len);
+			rt_buf_printf(out, RT_REJ_KEYALT "<member %zu>"
+			    RT_REJ_KEYEND, member);
+		} else {
+			rt_buf_add(out, p + 1, len);
+		}
+		p += 1 + len;
+	}
 }

@@ -379,6 +379,35 @@ chance(struct rt_txmess *m, unsigned per_mille)
 	return rt_rng_below(&m->rng, 1000) < per_mille;
 }
 
+/* The messy export's columns, as its header names them. */
+static const char *const mess_keys[] = {
+	"TX_ID", " TS ", "Customer ID", "TerminalID", "Amount", "Is Fraud",
+	"Fraud_Scenario"
+};
+
+/* Before field i: the separator, and in NDJSON the member's name. */
+static void
+mess_field(const struct rt_txmess *m, struct rt_buf *b, int i)
+{
+	if (!m->ndjson) {
+		if (i)
+			rt_buf_addc(b, ',');
+		return;
+	}
+	rt_buf_adds(b, i ? ",\"" : "{\"");
+	rt_buf_adds(b, mess_keys[i]);
+	rt_buf_adds(b, "\":");
+}
+
+/* A quote around a value: in NDJSON when the value is text (str), in
+ * CSV when the export quoted it (csvq). */
+static void
+mess_quote(const struct rt_txmess *m, struct rt_buf *b, int str, int csvq)
+{
+	if (m->ndjson ? str : csvq)
+		rt_buf_addc(b, '"');
+}
+
 static void
 messy_ts(struct rt_txmess *m, int64_t us, struct rt_buf *b)
 {
@@ -386,7 +415,7 @@ messy_ts(struct rt_txmess *m, int64_t us, struct rt_buf *b)
 	char t[48];
 	size_t n;
 
-	if (k < 2) {		/* epoch seconds */
+	if (k < 2) {		/* epoch seconds: a number */
 		rt_buf_addi(b, us / RT_US_PER_S);
 		return;
 	}
@@ -395,7 +424,35 @@ messy_ts(struct rt_txmess *m, int64_t us, struct rt_buf *b)
 		t[10] = ' ';
 		n--;
 	}
+	mess_quote(m, b, 1, 0);
 	rt_buf_add(b, t, n);
+	mess_quote(m, b, 1, 0);
+}
+
+/* The amount: broken (n/a), grouped, quoted, with a dollar sign. */
+static void
+messy_amount(struct rt_txmess *m, const struct rt_tx *t, struct rt_buf *b,
+    int broken)
+{
+	int q, dollar;
+
+	if (broken == 1) {
+		mess_quote(m, b, 1, 0);
+		rt_buf_adds(b, "n/a");	/* an amount nobody can read */
+		mess_quote(m, b, 1, 0);
+	} else if (t->cents >= 100000) {
+		rt_buf_addc(b, '"');	/* "1,234.50" needs quotes */
+		put_cents(b, t->cents, 1);
+		rt_buf_addc(b, '"');
+	} else {
+		q = chance(m, P_QUOTE);
+		dollar = chance(m, P_DOLLAR);
+		mess_quote(m, b, q || dollar, q);
+		if (dollar)
+			rt_buf_addc(b, '$');
+		put_cents(b, t->cents, 0);
+		mess_quote(m, b, q || dollar, q);
+	}
 }
 
 static void
@@ -404,40 +461,29 @@ messy_row(struct rt_txmess *m, const struct rt_tx *t, struct rt_buf *b,
 {
 	int pad = chance(m, P_PAD);
 
+	mess_field(m, b, 0);
 	rt_buf_addu(b, t->id);
-	rt_buf_addc(b, ',');
+	mess_field(m, b, 1);
 	messy_ts(m, t->ts, b);
-	rt_buf_addc(b, ',');
+	mess_field(m, b, 2);
+	mess_quote(m, b, pad, 0);
 	if (pad)
 		rt_buf_addc(b, ' ');
 	rt_buf_addu(b, t->customer);
 	if (pad)
 		rt_buf_addc(b, ' ');
-	rt_buf_addc(b, ',');
+	mess_quote(m, b, pad, 0);
+	mess_field(m, b, 3);
 	rt_buf_addu(b, t->terminal);
-	rt_buf_addc(b, ',');
-	if (broken == 1) {
-		rt_buf_adds(b, "n/a");	/* an amount nobody can read */
-	} else if (t->cents >= 100000) {
-		rt_buf_addc(b, '"');	/* "1,234.50" needs quotes */
-		put_cents(b, t->cents, 1);
-		rt_buf_addc(b, '"');
-	} else {
-		int q = chance(m, P_QUOTE);
-
-		if (q)
-			rt_buf_addc(b, '"');
-		if (chance(m, P_DOLLAR))
-			rt_buf_addc(b, '$');
-		put_cents(b, t->cents, 0);
-		if (q)
-			rt_buf_addc(b, '"');
-	}
-	rt_buf_addc(b, ',');
+	mess_field(m, b, 4);
+	messy_amount(m, t, b, broken);
+	mess_field(m, b, 5);
 	rt_buf_addc(b, (char)('0' + t->fraud));
-	if (broken != 2) {	/* 2: the last field is missing */
-		rt_buf_addc(b, ',');
+	if (broken != 2) {	/* 2: the row (or the line) is cut short */
+		mess_field(m, b, 6);
 		rt_buf_addc(b, (char)('0' + t->scenario));
+		if (m->ndjson)
+			rt_buf_addc(b, '}');
 	}
 	rt_buf_addc(b, '\n');
 }

@@ -66,16 +66,19 @@ void rt_txsim_csv_header(struct rt_buf *b);
 void rt_txsim_csv(const struct rt_tx *t, struct rt_buf *b);
 
 /* A messy export (rt-gen --messy): the same transactions written the way
- * real exports are, with its own seeded dirt. */
+ * real exports are, with its own seeded dirt, as CSV or (ndjson set) as
+ * NDJSON with the same names and values: text where the CSV value is not
+ * a plain number, and a broken row's line cut short. */
 struct rt_txmess {
 	struct rt_rng rng;
+	int ndjson;		/* set after rt_txmess_init: NDJSON lines */
 	uint64_t duplicates;	/* rows written twice */
 	uint64_t broken;	/* rows no cleaner can mend */
 	uint64_t blank;		/* blank lines */
 };
 
 void rt_txmess_init(struct rt_txmess *m, uint64_t seed);
-/* The messy header line (with its newline). */
+/* The messy CSV header line (with its newline). */
 void rt_txmess_header(struct rt_buf *b);
 /* Append the line(s) for t, newlines included: maybe a blank line first,
  * maybe the row twice, maybe a broken row. */

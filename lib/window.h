@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "evclock.h"
 #include "jedit.h"
 
 enum rt_wagg_kind {
@@ -97,9 +98,12 @@ struct rt_win *rt_win_new(const struct rt_wconf *c, rt_wemit_fn *emit,
     void *arg);
 void rt_win_free(struct rt_win *w);
 
-/* Is a record at event time t late (older than the watermark minus the
- * allowed lateness)? */
-int rt_win_is_late(const struct rt_win *w, int64_t t);
+/* The engine's event-time clock, made from the configuration's
+ * max_delay and lateness, saved and loaded with the state: ask it whether
+ * a record is late (rt_clock_is_late) before rt_win_add.  The tool may
+ * set its idle timeout and run its idle timer (rt_clock_touch,
+ * rt_clock_wait); event time moves only through rt_win_advance. */
+struct rt_clock *rt_win_clock(struct rt_win *w);
 /* Move event time forward to t (a record's time, or the wall clock when
  * idle): the watermark follows, windows that closed are emitted, idle
  * keys forgotten (--ttl). */
@@ -112,14 +116,13 @@ void rt_win_add(struct rt_win *w, const struct rt_wev *ev,
 /* A hint, for speed only: a record with key hash h (rt_hash of its key
  * text) comes in a few records.  Stage 0 (three records ahead) loads its
  * map slot; stage 1 (two ahead) its state, the slot being in cache by
- * then; stage 2 (next) the newest events of its ring. */
-void rt_win_prefetch(const struct rt_win *w, uint64_t h, int stage);
+ * then; stage 2 (next) the newest events of its ring.  w is the engine
+ * (struct rt_win *): the call is an rt_sniff_hint_fn (sniff.h). */
+void rt_win_prefetch(void *w, uint64_t h, int stage);
 /* End of input: close and emit every open window. */
 void rt_win_close_all(struct rt_win *w);
 /* Is any closing window open (the idle timer matters)? */
 int rt_win_open(const struct rt_win *w);
-/* The newest event time seen, or INT64_MIN. */
-int64_t rt_win_maxt(const struct rt_win *w);
 
 /* Counts for --stats. */
 struct rt_wstats {

@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="gcc make libcsv-dev libjq-dev libpcre2-dev libseccomp-dev"
-test_pkgs="bats bats-assert bats-support bats-file jq sqlite3 python3 python3-jsonschema procps mandoc tmux"
+test_pkgs="bats bats-assert bats-support bats-file jq sqlite3 python3 python3-jsonschema procps mandoc tmux librsvg2-bin"
 bench_pkgs="jq miller sqlite3 python3 python3-jsonschema nodejs time"
 lint_pkgs="cppcheck clang-tidy mandoc clang-format"
 
@@ -35,6 +35,13 @@ for p in $want; do
 done
 [ -z "$missing" ] && exit 0
 
+# Two installs at once (make -j, or two checkouts) must not race for
+# apt's lock: one waits for the other.
+if [ -z "${RT_DEPS_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	export RT_DEPS_LOCKED=1
+	exec flock "${TMPDIR:-/tmp}/rtpipe-deps.lock" "$0" "$@"
+fi
+
 echo "rtpipe: installing missing Debian packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=""
@@ -47,6 +54,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet; a stale list makes
 # apt-get fail with 404s, so refresh once before installing.
-$sudo apt-get update -qq || true
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq || true
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing

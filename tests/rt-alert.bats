@@ -202,7 +202,7 @@ EOF
 	[ "$(stats_of | jq -c '[.in, .out, .rejected, .dropped, .raised]')" = '[6,3,0,3,3]' ]
 	run --separate-stderr rt-alert --syslog=nowhere s.ndjson
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "rt-alert: --syslog: 'nowhere': use user, daemon, auth, authpriv or local0..local7"* ]]
+	[[ "$stderr" == "rt-alert: unknown value 'nowhere' for --syslog; use user, daemon, auth, authpriv, local0, local1, local2, local3, local4, local5, local6 or local7"* ]]
 	run --separate-stderr rt-alert --syslog --exec true s.ndjson
 	[ "$status" -eq 2 ]
 }

@@ -367,13 +367,13 @@ z,a
 ,,
 ,"l1
 l2",' ]
-	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:4: key 'zz' is not in --columns" ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: stdin:4: key (member 2) is not in --columns" ]
 	stats_are 5 4 1 0
 	# The same with the reject file; and TSV.
 	rt_run rt-clean -o tsv --columns c,a --reject rej.ndjson
 	[ "$status" -eq 1 ]
 	[ "$output" = $'c\ta\n\t3\n\t' ]
-	[ "$(jq -c '[.line, .reason]' rej.ndjson)" = $'[1,"key \'b\' is not in --columns"]\n[4,"key \'zz\' is not in --columns"]\n[5,"key \'b\' is not in --columns"]' ]
+	[ "$(jq -c '[.line, .reason]' rej.ndjson)" = $'[1,"key \'b\' (member 1) is not in --columns"]\n[4,"key \'zz\' (member 2) is not in --columns"]\n[5,"key \'b\' (member 2) is not in --columns"]' ]
 	# One column: empty values are quoted, so the line is not empty.
 	IN=$'{"id":""}\n{}'
 	rt_run rt-clean -o csv --columns id
@@ -381,7 +381,9 @@ l2",' ]
 	# A key with control characters is escaped in the reason.
 	IN='{"a\u001b[31m":1}'
 	rt_run rt-clean -o csv --columns a
-	[ "$stderr" = "rt-clean: stdin:1: key 'a\\u001b[31m' is not in --columns" ]
+	[ "$stderr" = "rt-clean: stdin:1: key (member 1) is not in --columns" ]
+	rt_run rt-clean -o csv --columns a --verbose
+	[ "$stderr" = "rt-clean: stdin:1: key 'a\\u001b[31m' (member 1) is not in --columns" ]
 	usage_is --columns a <<<"rt-clean: --columns needs -o csv or -o tsv"
 	usage_is -o csv --columns a,,b <<<"rt-clean: --columns: an empty column name: 'a,,b'"
 	usage_is -o csv --columns a,b,a <<<"rt-clean: --columns: a column named twice: 'a,b,a'"
@@ -503,18 +505,36 @@ EOF
 
 @test "duplicate keys reject the record: in the input or after normalisation" {
 	nbad=0
-	expect '{"a":1,"a":2}' '' "rt-clean: stdin:1: duplicate key 'a'" 1
-	expect '{"a":1,"\u0061":2}' '' "rt-clean: stdin:1: duplicate key 'a'" 1
-	expect '{"a":1," a":2}' '' "rt-clean: stdin:1: duplicate key 'a'" 1
+	expect '{"a":1,"a":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1
+	expect '{"a":1,"\u0061":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1
+	expect '{"a":1," a":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1
 	expect '{"a":1," a":2}' '{"a":1," a":2}' '' 0 --no-trim
-	expect '{"Card ID":1,"cardID":2}' '' "rt-clean: stdin:1: duplicate key 'card_id'" 1 --keys snake
-	expect '{"A":1,"a":2}' '' "rt-clean: stdin:1: duplicate key 'a'" 1 --keys lower
+	expect '{"Card ID":1,"cardID":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1 --keys snake
+	expect '{"A":1,"a":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1 --keys lower
 	expect '{"A":1,"a":2}' '{"A":1,"a":2}' '' 0
-	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key 'b'" 1 --rename a=b
+	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1 --rename a=b
 	# A dropped duplicate is still a duplicate in the input.
-	expect '{"a":1,"a":2}' '' "rt-clean: stdin:1: duplicate key 'a'" 1 --drop a
-	expect $'a,a\n1,2\n' '' "rt-clean: stdin:2: duplicate key 'a'" 1 -i csv
+	expect '{"a":1,"a":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1 --drop a
+	expect $'a,a\n1,2\n' '' "rt-clean: stdin:2: duplicate key (member 2)" 1 -i csv
 	[ "$nbad" -eq 0 ]
+}
+
+@test "a record's keys stay off stderr unless --verbose; the reject file names them (issue 14)" {
+	IN='{"id":1,"4111111111111111":2,"4111111111111111":3}'
+	rt_run rt-clean
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key (member 3)" ]
+	rt_run rt-clean --verbose
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key '4111111111111111' (member 3)" ]
+	rt_run rt-clean --reject rej.ndjson
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .reason rej.ndjson)" = "duplicate key '4111111111111111' (member 3)" ]
+	# Cut diagnostics are summed up by kind, whatever the keys.
+	IN=$(for i in 1 2 3 4; do echo "{\"k$i\":1,\"k$i\":2}"; done)
+	rt_run rt-clean --max-diagnostics 1
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key (member 2)
+rt-clean: 3 more rejects like 'duplicate key (member 2)' not shown (see --reject, --stats, --max-diagnostics)
+rt-clean: warning: 4 of 4 records were rejected" ]
 }
 
 @test "--rename OLD=NEW (OLD as --keys made it), --select and --drop by the new name" {
@@ -547,7 +567,7 @@ EOF
 	expect '{"Card ID":"c1","Amount":"1,5","When":0}' '{"card":"c1","amt":1.5,"at":"1970-01-01T00:00:00.000Z"}' '' 0 \
 		--keys snake --rename card_id=card,amount=amt,when=at --number amt --decimal-comma --time at
 	# Two names made one: a duplicate key, as with one pair at a time.
-	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key 'c'" 1 --rename a=c,b=c
+	expect '{"a":1,"b":2}' '' "rt-clean: stdin:1: duplicate key (member 2)" 1 --rename a=c,b=c
 	[ "$nbad" -eq 0 ]
 	# A bad pair in a list is a usage error naming that pair.
 	usage_is --rename a=b,c <<<"rt-clean: --rename: expected NAME=VALUE: 'c'"
@@ -923,12 +943,12 @@ EOF
 @test "options: one type per field, comma lists, usage errors exit 2" {
 	usage_is --number a --bool a <<<"rt-clean: --bool: a field can have only one type: 'a'"
 	usage_is --time a,b --integer b <<<"rt-clean: --integer: a field can have only one type: 'b'"
-	usage_is --keys camel <<<"rt-clean: --keys: expected asis, lower or snake: 'camel'"
+	usage_is --keys camel <<<"rt-clean: unknown value 'camel' for --keys; use asis, lower or snake"
 	usage_is --rename a <<<"rt-clean: --rename: expected NAME=VALUE: 'a'"
 	usage_is --rename =b <<<"rt-clean: --rename: expected NAME=VALUE: '=b'"
 	usage_is --rename a= <<<"rt-clean: --rename: expected OLD=NEW: 'a='"
 	usage_is --default x <<<"rt-clean: --default: expected NAME=VALUE: 'x'"
-	usage_is --time-unit h <<<"rt-clean: --time-unit: 'h' is not s, ms, us or ns"
+	usage_is --time-unit h <<<"rt-clean: unknown value 'h' for --time-unit; use s, ms, us or ns"
 	usage_is --tz Mars/Olympus <<<"rt-clean: --tz: unknown time zone 'Mars/Olympus'"
 	usage_is --tz +25:00 <<<"rt-clean: --tz: unknown time zone '+25:00'"
 	usage_is --time t --time-format '%Y %Q' <<<"rt-clean: --time-format: unknown directive: '%Y %Q'"
@@ -939,8 +959,8 @@ EOF
 	usage_is --dedupe-max 2 <<<"rt-clean: --dedupe-window and --dedupe-max need --dedupe"
 	usage_is --max-record-bytes 15 <<<"rt-clean: --max-record-bytes: '15' is not a size from 16 to 1G"
 	usage_is --max-record-bytes 1X <<<"rt-clean: --max-record-bytes: '1X' is not a size from 16 to 1G"
-	usage_is -i xml <<<"rt-clean: unknown input format 'xml' (ndjson, csv, tsv)"
-	usage_is -o xml <<<"rt-clean: unknown output format 'xml' (ndjson, csv, tsv)"
+	usage_is -i xml <<<"rt-clean: unknown value 'xml' for -i; use ndjson, csv or tsv"
+	usage_is -o xml <<<"rt-clean: unknown value 'xml' for -o; use ndjson, csv or tsv"
 	usage_is --bogus <<<"rt-clean: unknown option '--bogus'"
 	usage_is --number <<<"rt-clean: option '--number' needs a value"
 	# Field lists and repeated options add up.
@@ -1180,7 +1200,7 @@ rt-clean: warning: field 'curr' is in none of the first 1000 records" ]
 rt-clean: in.csv:3: amount: cannot parse as a number: not a number" ]
 	IN='{"a":1,"a":2,"b":"x"}'
 	rt_run rt-clean --upper b
-	[ "$stderr" = "rt-clean: stdin:1: duplicate key 'a'" ]
+	[ "$stderr" = "rt-clean: stdin:1: duplicate key (member 2)" ]
 	# Seen in the 1000th record only: no warning.
 	awk 'BEGIN { for (i = 1; i < 1000; i++) print "{\"a\":1}"; print "{\"b\":\"x\"}"; print "{\"a\":2}" }' >late.ndjson
 	rt_run rt-clean --upper b late.ndjson
@@ -1479,7 +1499,7 @@ rt-clean: b.ndjson:2: invalid JSON: unexpected character at byte 1
 		print "{\"x\":1,\"y\":1,\"x\":2}"; print "{\"x\":1,\"y\":1}" }' >keys.ndjson
 	rt_run rt-clean --stats keys.ndjson
 	[ "$status" -eq 1 ]
-	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: keys.ndjson:65536: duplicate key 'x'" ]
+	[ "$(grep -v '^{' <<<"$stderr")" = "rt-clean: keys.ndjson:65536: duplicate key (member 3)" ]
 	stats_are 65537 65536 1 0
 	[ "$(tail -1 <<<"$output")" = '{"x":1,"y":1}' ]
 }

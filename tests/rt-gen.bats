@@ -317,9 +317,62 @@ EOF
 	cmp want.csv <(tail -n +2 g.csv)
 	# Amounts keep both decimals, as in the NDJSON.
 	grep -q ',[0-9]*\.[0-9]0,[01],[0-3]$' g.csv
-	# --messy ignores -o.
-	cmp <(rt-gen $SMALL --messy -o ndjson) <(rt-gen $SMALL --messy)
+	# --messy writes CSV unless -o says otherwise.
 	cmp <(rt-gen $SMALL --messy -o csv) <(rt-gen $SMALL --messy)
+}
+
+@test "--messy -o ndjson: the same dirt as the CSV, as JSON text and numbers (issue 16)" {
+	rt-gen $SMALL --messy > m.csv
+	run --separate-stderr rt-gen $SMALL --messy -o ndjson --stats
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" > m.ndjson
+	[ "$(stats_of | jq -c '[.in, .out, .duplicates, .broken, .blank_lines]')" = "[11070,11070,118,7,55]" ]
+	[ "$(head -1 m.ndjson)" = '{"TX_ID":0," TS ":"2018-04-01 00:52:16","Customer ID":186,"TerminalID":214,"Amount":"$14.90","Is Fraud":0,"Fraud_Scenario":0}' ]
+	# Line for line: the CSV's fields are the JSON values' text, a
+	# string exactly where the CSV value is quoted or not a number; a row
+	# missing its last field is a line cut short.
+	run python3 - m.csv m.ndjson <<'EOF2'
+import csv, json, re, sys
+raw = open(sys.argv[1]).read().split('\n')[1:-1]
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+hdr, rows = rows[0], rows[1:]
+assert len(raw) == len(rows)
+lines = open(sys.argv[2]).read().split('\n')[:-1]
+assert len(rows) == len(lines), (len(rows), len(lines))
+num = re.compile(r'-?\d+(\.\d+)?')
+n = cut = strs = 0
+for r, l, w in zip(rows, lines, raw):
+    if not r:
+        assert l == '', l
+        continue
+    if len(r) == 6:
+        try:
+            json.loads(l)
+            raise SystemExit('a cut line parses: ' + l)
+        except ValueError:
+            cut += 1
+        l += ',"Fraud_Scenario":0}'
+        r = r + ['0']
+    o = json.loads(l)
+    assert list(o) == hdr, list(o)
+    for f, (k, v) in zip(r, o.items()):
+        assert isinstance(v, str) == (not num.fullmatch(f) or '"%s"' % f in w), (k, f, v)
+        strs += isinstance(v, str) and k != ' TS '
+        assert (v if isinstance(v, str) else l.split('"%s":' % k)[1].split(',')[0].rstrip('}')) == f, (k, f, v)
+    n += 1
+print(n, cut, strs > 1000)
+EOF2
+	[ "$status" -eq 0 ]
+	[ "$output" = "11188 3 True" ]
+	# rt-clean mends both into the same records, rejecting the same rows.
+	rt-clean $CLEAN --reject r1.ndjson m.csv > c1.ndjson || true
+	rt-clean ${CLEAN#-i csv } --reject r2.ndjson m.ndjson > c2.ndjson || true
+	cmp c1.ndjson c2.ndjson
+	[ "$(wc -l < c2.ndjson)" -eq $((11070 - 7)) ]
+	[ "$(jq -r .line r1.ndjson | tr '\n' ' ')" = "$(jq -r '.line + 1' r2.ndjson | tr '\n' ' ')" ]
+	[ "$(jq -r .reason r2.ndjson | sed 's/ at byte.*//' | sort | uniq -c | awk '{$1 = $1; print}' | tr '\n' '|')" = "4 amount: cannot parse as a number: not a number|3 invalid JSON: unexpected end of text|" ]
+	# -o tsv is still refused; --limit 0 writes nothing.
+	[ "$(rt-gen $SMALL --messy -o ndjson --limit 0 | wc -c)" -eq 0 ]
 }
 
 @test "--messy: the documented dirt is there, and the rows add up to the counts" {
@@ -427,7 +480,7 @@ EOF
 		"--start tomorrow|rt-gen: --start: 'tomorrow' is not a date"
 		"--start 2018-02-30|rt-gen: --start: '2018-02-30' is not a date"
 		"-o tsv|rt-gen: -o: rt-gen writes ndjson or csv"
-		"-o xml|rt-gen: unknown output format 'xml' (ndjson, csv, tsv)"
+		"-o xml|rt-gen: unknown value 'xml' for -o; use ndjson, csv or tsv"
 		"--bogus|rt-gen: unknown option '--bogus'"
 		"txns.ndjson|rt-gen: unexpected operand 'txns.ndjson' (rt-gen reads no input)"
 		"--seed|rt-gen: option '--seed' needs a value"

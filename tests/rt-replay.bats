@@ -305,9 +305,9 @@ rt-replay: in.ndjson:6: invalid JSON: invalid literal at byte 1" ]
 		"--rate /s|rt-replay: --rate: '/s' is not a positive rate (N or N/s)"
 		"--from soon|rt-replay: --from: not a date-time: 'soon'"
 		"--to 2024-13-01|rt-replay: --to: month out of range: '2024-13-01'"
-		"--time-unit h|rt-replay: --time-unit: 'h' is not s, ms, us or ns"
+		"--time-unit h|rt-replay: unknown value 'h' for --time-unit; use s, ms, us or ns"
 		"--bogus|rt-replay: unknown option '--bogus'"
-		"-o xml|rt-replay: unknown output format 'xml' (ndjson, csv, tsv)"
+		"-o xml|rt-replay: unknown value 'xml' for -o; use ndjson, csv or tsv"
 	)
 	local b args want
 	for b in "${bad[@]}"; do

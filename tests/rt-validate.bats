@@ -208,9 +208,41 @@ Try 'rt-validate --help' for more information."
 	assert_failure 1
 	assert_output '{"p0":1}
 {"p69":1}'
+	# Keys the schema does not name are data: their member number stands
+	# for them (--verbose and the reject file name them).
+	assert_equal "$stderr" 'rt-validate: stdin:3: /<member 1>: type: expected integer, got string
+rt-validate: stdin:4: /<member 1>: additionalProperties: property is not allowed
+rt-validate: stdin:5: /<member 2>: type: expected integer, got string'
+	rt_run rt-validate --schema pp.json --verbose
 	assert_equal "$stderr" 'rt-validate: stdin:3: /p69: type: expected integer, got string
 rt-validate: stdin:4: /p70: additionalProperties: property is not allowed
 rt-validate: stdin:5: /p3: type: expected integer, got string'
+}
+
+@test "a record's keys reach stderr only when the schema names them, or with --verbose (issue 14)" {
+	cat >k.json <<'EOF2'
+{"type":"object","properties":{"id":{"type":"integer"},"cards":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string"}}}},"required":["id"],"propertyNames":{"maxLength":8}}
+EOF2
+	IN='{"id":"x"}
+{"id":1,"cards":{"4111111111111111":["a",2]}}
+{"id":1,"cards":{"c/~1":[1]}}
+{"id":1,"secret-e-mail":1}'
+	rt_run rt-validate --schema k.json --reject rej.ndjson
+	assert_failure 1
+	assert_equal "$(jq -r .reason rej.ndjson)" '/id: type: expected integer, got string
+/cards/4111111111111111/1: type: expected string, got number
+/cards/c~1~01/0: type: expected string, got number
+/secret-e-mail: propertyNames: property name is invalid'
+	rt_run rt-validate --schema k.json
+	assert_failure 1
+	assert_equal "$stderr" 'rt-validate: stdin:1: /id: type: expected integer, got string
+rt-validate: stdin:2: /cards/<member 1>/1: type: expected string, got number
+rt-validate: stdin:3: /cards/<member 1>/0: type: expected string, got number
+rt-validate: stdin:4: /<member 2>: propertyNames: property name is invalid'
+	rt_run rt-validate --schema k.json --verbose
+	assert_equal "$(sed -n 4p <<<"$stderr")" "rt-validate: stdin:4: /secret-e-mail: propertyNames: property name 'secret-e-mail' is invalid"
+	# The errors in the reject file name the key.
+	assert_equal "$(jq -r '.errors[0].message' rej.ndjson | tail -1)" "property name 'secret-e-mail' is invalid"
 }
 
 @test "write errors exit 2" {
@@ -456,7 +488,7 @@ true'
 {"type":"object","properties":{"a":{"$ref":"#/$defs/b"}},"$defs":{"b":{"required":["x"]}}}
 true'
 	assert_equal "$stderr" 'rt-validate: stdin:2: /minLength: minimum: must be >= 0
-rt-validate: stdin:4: /$defs/foo/type: anyOf: does not match any schema of anyOf'
+rt-validate: stdin:4: /$defs/<member 1>/type: anyOf: does not match any schema of anyOf'
 	rt_run rt-validate --schema m7.json
 	assert_failure 1
 	assert_output '{"minLength":1}

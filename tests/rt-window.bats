@@ -313,7 +313,7 @@ PY
 	run --separate-stderr rt-window -k k in.ndjson
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"no window"* ]]
 	run --separate-stderr rt-window --sliding 1h -a median:amount in.ndjson
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"unknown aggregate"* ]]
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"unknown value"*" for --agg"* ]]
 	run --separate-stderr rt-window --sliding 1h -a sum in.ndjson
 	[ "$status" -eq 2 ] && [[ "$stderr" == *"sum needs a field"* ]]
 	run --separate-stderr rt-window --sliding 1x in.ndjson

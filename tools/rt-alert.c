@@ -284,6 +284,7 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	struct rt_buf err = RT_BUF_INIT;
 
 	rt_cli_init(cli, "rt-alert", usage);
+	cli->longopts = longopts;
 	a->cli = cli;
 	a->time_field = "ts";
 	rt_aopt_init(&a->opt, cli);

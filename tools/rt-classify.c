@@ -489,18 +489,12 @@ options(struct rt_cli *cli, struct cls *c, int argc, char **argv)
 			c->deflabel = optarg;
 			break;
 		case OPT_COMBINE:
-			if (strcmp(optarg, "max") == 0)
-				c->combine_max = 1;
-			else if (strcmp(optarg, "sum") != 0)
-				rt_cli_usage_error(cli, "--combine: '%s': use sum "
-				    "or max", optarg);
+			c->combine_max = rt_cli_word(cli, "--combine", optarg,
+			    (const char *const[]){ "sum", "max", NULL });
 			break;
 		case OPT_LABELBY:
-			if (strcmp(optarg, "prob") == 0)
-				c->by_prob = 1;
-			else if (strcmp(optarg, "score") != 0)
-				rt_cli_usage_error(cli, "--label-by: '%s': use "
-				    "score or prob", optarg);
+			c->by_prob = rt_cli_word(cli, "--label-by", optarg,
+			    (const char *const[]){ "score", "prob", NULL });
 			break;
 		case OPT_LABEL:
 			eq = strrchr(optarg, '=');
@@ -551,6 +545,7 @@ main(int argc, char *argv[])
 
 	memset(&c, 0, sizeof c);
 	rt_cli_init(&cli, "rt-classify", usage);
+	cli.longopts = longopts;
 	c.cli = &cli;
 	c.deflabel = "ok";
 	c.checkn = 1000;

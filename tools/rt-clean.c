@@ -141,14 +141,9 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 		err = NULL;
 		switch (opt) {
 		case OPT_KEYS:
-			if (strcmp(optarg, "asis") == 0)
-				c->keys = RT_KEYS_ASIS;
-			else if (strcmp(optarg, "lower") == 0)
-				c->keys = RT_KEYS_LOWER;
-			else if (strcmp(optarg, "snake") == 0)
-				c->keys = RT_KEYS_SNAKE;
-			else
-				err = "expected asis, lower or snake";
+			/* In the order of enum rt_keys. */
+			c->keys = (enum rt_keys)rt_cli_word(cli, "--keys", optarg,
+			    (const char *const[]){ "asis", "lower", "snake", NULL });
 			break;
 		case OPT_RENAME: renames(cli, c, optarg); break;
 		case OPT_SELECT: fields(cli, c, name, optarg, RT_CF_SELECT); break;
@@ -316,6 +311,7 @@ main(int argc, char *argv[])
 	int k, warned = 0, lock = -1;
 
 	rt_cli_init(&cli, "rt-clean", usage);
+	cli.longopts = longopts;
 	rt_clean_init(&clean, &cli.topt);
 	options(&cli, &clean, &dd, argc, argv);
 	if (dd.state) {

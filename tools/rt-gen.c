@@ -47,8 +47,9 @@ usage(void)
 	    "      --radius R           customers use terminals this close, on a\n"
 	    "                           100 x 100 plane (default 5)\n"
 	    "      --limit N            stop after N transactions\n"
-	    "      --messy              write CSV with the dirt real exports have\n"
-	    "  -o, --output-format FMT  ndjson (default) or csv\n"
+	    "      --messy              write the dirt real exports have (CSV, or\n"
+	    "                           NDJSON with -o ndjson)\n"
+	    "  -o, --output-format FMT  ndjson (default; csv with --messy) or csv\n"
 	    "  -u, --unbuffered         flush after every record\n"
 	    "      --stats              print counts as JSON on stderr at exit\n"
 	    "  -h, --help               show this help\n"
@@ -76,7 +77,7 @@ count(struct rt_cli *cli, const char *opt, const char *s,
 
 struct gen {
 	struct rt_txsim_opts o;
-	int messy;
+	int messy, ofmt_given;
 	unsigned long long limit;
 	uint64_t fraud;
 	struct rt_txmess mess;
@@ -105,6 +106,10 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 		case OPT_DAYS: g->o.days = (unsigned)count(cli, name, optarg, 1, 100000); break;
 		case OPT_LIMIT: g->limit = count(cli, name, optarg, 0, UINT64_MAX); break;
 		case OPT_MESSY: g->messy = 1; break;
+		case 'o':
+			g->ofmt_given = 1;
+			(void)rt_cli_opt(cli, opt, optarg);
+			break;
 		case OPT_START:
 			if (rt_time_parse_iso(optarg, strlen(optarg), NULL, &us))
 				rt_cli_usage_error(cli, "--start: '%s' is not a "
@@ -157,6 +162,7 @@ main(int argc, char *argv[])
 	struct rt_tx t;
 
 	rt_cli_init(&cli, "rt-gen", usage);
+	cli.longopts = longopts;
 	memset(&g, 0, sizeof g);
 	rt_txsim_opts_default(&g.o);
 	g.limit = UINT64_MAX;
@@ -167,7 +173,9 @@ main(int argc, char *argv[])
 	cli.st.extra_arg = &g;
 	rt_txsim_init(&sim, &g.o);
 	rt_txmess_init(&g.mess, g.o.seed);
-	if (g.messy)
+	/* --messy writes CSV unless -o says otherwise. */
+	g.mess.ndjson = g.ofmt_given && cli.ofmt == RT_FMT_NDJSON;
+	if (g.messy && !g.mess.ndjson)
 		rt_txmess_header(&line);
 	else if (cli.ofmt == RT_FMT_CSV)
 		rt_txsim_csv_header(&line);

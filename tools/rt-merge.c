@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "ctl.h"
@@ -64,7 +63,6 @@ struct mg {
 	struct rt_cli *cli;
 	struct rt_merge *m;
 	struct rt_msrcs in;
-	struct rt_buf *tagv;	/* each input's name as a JSON string */
 	struct rt_buf tagkey;	/* "F": */
 	int n, active;
 	const char *time_field, *tag, *tag_names, *late_path;
@@ -77,18 +75,7 @@ struct mg {
 	uint32_t node[2];
 	int tslot, gslot;	/* the time field's slot, the tag field's */
 	struct rt_buf tmp, out;
-	struct rt_buf bar;	/* the barrier being aligned, or empty */
-	uint64_t bar_last;	/* id of the last barrier passed on */
 };
-
-static int64_t
-clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * RT_US_PER_S + ts.tv_nsec / 1000;
-}
 
 static void
 options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
@@ -131,14 +118,10 @@ static void
 tag_values(struct mg *g)
 {
 	const char *err;
-	int k;
 
 	if (g->tag_names && (err = rt_msrcs_names(&g->in, g->tag_names)))
 		rt_cli_usage_error(g->cli, "--tag-names: %s", err);
-	g->tagv = rt_xcalloc((size_t)g->n, sizeof *g->tagv);
-	for (k = 0; k < g->n; k++)
-		rt_json_put_str(&g->tagv[k], g->in.v[k].label,
-		    strlen(g->in.v[k].label));
+	rt_msrcs_jlabels(&g->in);
 	if (g->tag) {
 		rt_json_put_str(&g->tagkey, g->tag, strlen(g->tag));
 		rt_buf_addc(&g->tagkey, ':');
@@ -151,8 +134,8 @@ start_edit(struct mg *g, const struct rt_jdoc *d, int i)
 {
 	rt_jedit_start(&g->edit, d);
 	if (g->tag)
-		rt_jedit_set(&g->edit, g->tag, strlen(g->tag), g->tagv[i].p,
-		    g->tagv[i].len);
+		rt_jedit_set(&g->edit, g->tag, strlen(g->tag), g->in.v[i].jlabel.p,
+		    g->in.v[i].jlabel.len);
 }
 
 /* A record read from input i: parsed, timed, and given to the merge. */
@@ -207,22 +190,15 @@ emit(struct mg *g, const struct rt_mrec *mr)
 	struct rt_rec r = { .p = mr->p, .len = mr->len, .raw = mr->p,
 	    .rawlen = mr->len, .source = g->in.v[mr->input].name,
 	    .line = mr->line };
-	size_t close = mr->aux - 1, k = close;
 
 	if (mr->aux == 0) {
 		rt_cli_emit(g->cli, &r, mr->p, mr->len);
 		return;
 	}
-	while (k > 0 && (mr->p[k - 1] == ' ' || mr->p[k - 1] == '\t' ||
-	    mr->p[k - 1] == '\r' || mr->p[k - 1] == '\n'))
-		k--;
 	g->out.len = 0;
-	rt_buf_add(&g->out, mr->p, close);
-	if (mr->p[k - 1] != '{')
-		rt_buf_addc(&g->out, ',');
-	rt_buf_add(&g->out, g->tagkey.p, g->tagkey.len);
-	rt_buf_add(&g->out, g->tagv[mr->input].p, g->tagv[mr->input].len);
-	rt_buf_add(&g->out, mr->p + close, mr->len - close);
+	rt_jedit_append_member(&g->out, mr->p, mr->len, mr->aux - 1,
+	    g->tagkey.p, g->tagkey.len, g->in.v[mr->input].jlabel.p,
+	    g->in.v[mr->input].jlabel.len);
 	rt_cli_emit(g->cli, &r, g->out.p, g->out.len);
 }
 
@@ -233,18 +209,6 @@ drain(struct mg *g, int64_t now, int flush)
 
 	while (rt_merge_pop(g->m, now, flush, &mr))
 		emit(g, &mr);
-}
-
-/* A control line goes on at once, flushed. */
-static void
-pass_line(struct mg *g, const char *p, size_t n)
-{
-	struct rt_out *o = &g->cli->out;
-
-	if (g->cli->ofmt == RT_FMT_NDJSON &&
-	    (rt_out_write(o, p, n) == -1 || rt_out_putc(o, '\n') == -1))
-		rt_cli_fatal(g->cli, "stdout: %s", strerror(o->err));
-	rt_cli_idle(g->cli);
 }
 
 /* Is r, from input i, a control record?  A barrier blocks i until every
@@ -258,30 +222,26 @@ control(struct mg *g, int i, const struct rt_rec *r)
 
 	if (r->doc || r->bad || !rt_ctl_parse(&g->doc, r->p, r->len, &c))
 		return 0;
-	if (c.kind != RT_CTL_BARRIER) {
-		pass_line(g, r->p, r->len);
-	} else if (c.id > g->bar_last || g->bar_last == 0) {
-		rt_merge_block(g->m, i, 1);
-		if (g->bar.len == 0)
-			rt_buf_add(&g->bar, r->p, r->len);
-	}
+	if (c.kind != RT_CTL_BARRIER)
+		rt_cli_pass_control(g->cli, r->p, r->len);
+	else
+		rt_merge_barrier(g->m, i, r->p, r->len, c.id);
 	return 1;
 }
 
-/* Every input delivered the barrier: what is held goes, then it. */
+/* When every input delivered the barrier (or at the end): what is held
+ * goes, then it. */
 static void
-release(struct mg *g, int64_t now)
+release(struct mg *g, int64_t now, int end)
 {
-	struct rt_ctl c;
-	int i;
+	size_t n;
+	const char *bar = rt_merge_barrier_due(g->m, now, end, &n);
 
+	if (bar == NULL)
+		return;
 	drain(g, now, 1);
-	if (rt_ctl_parse(&g->doc, g->bar.p, g->bar.len, &c))
-		g->bar_last = c.id;
-	pass_line(g, g->bar.p, g->bar.len);
-	g->bar.len = 0;
-	for (i = 0; i < g->n; i++)
-		rt_merge_block(g->m, i, 0);
+	rt_cli_pass_control(g->cli, bar, n);
+	rt_merge_barrier_passed(g->m);
 }
 
 /* Read input i once (its held views copied first). */
@@ -290,7 +250,7 @@ read_one(void *arg, int i)
 {
 	struct mg *g = arg;
 	struct rt_rec r;
-	int64_t now = g->idle ? clock_us() : 0;
+	int64_t now = g->idle ? rt_time_mono_us() : 0;
 	int k;
 
 	rt_merge_pin(g->m, i);
@@ -352,9 +312,8 @@ run(struct mg *g)
 			rt_cli_print_stats(cli);
 		}
 		if (g->idle)
-			now = clock_us();
-		if (g->bar.len && rt_merge_aligned(g->m, now))
-			release(g, now);
+			now = rt_time_mono_us();
+		release(g, now, 0);
 		drain(g, now, 0);
 		i = rt_merge_next(g->m, now);
 		if (i < 0 || rt_merge_is_quiet(g->m, i)) {
@@ -370,8 +329,7 @@ run(struct mg *g)
 				wait_inputs(g, now, 0);
 		}
 	}
-	if (g->bar.len)
-		release(g, now);
+	release(g, now, 1);
 	drain(g, now, 1);
 }
 
@@ -410,7 +368,7 @@ setup(struct mg *g, struct rt_cli *cli, int argc, char **argv)
 		rt_cli_usage_error(cli, "more than 65535 inputs");
 	tag_values(g);
 	g->m = rt_merge_new(g->n, g->max_delay, g->idle,
-	    g->idle ? clock_us() : 0);
+	    g->idle ? rt_time_mono_us() : 0);
 }
 
 int
@@ -418,9 +376,10 @@ main(int argc, char *argv[])
 {
 	static struct rt_cli cli;
 	static struct mg g;
-	int k, status;
+	int status;
 
 	rt_cli_init(&cli, "rt-merge", usage);
+	cli.longopts = longopts;
 	g.cli = &cli;
 	g.time_field = "ts";
 	options(&cli, &g, argc, argv);
@@ -428,9 +387,6 @@ main(int argc, char *argv[])
 	run(&g);
 	rt_late_close(&g.late);
 	status = rt_cli_finish(&cli);
-	for (k = 0; k < g.n; k++)
-		rt_buf_release(&g.tagv[k]);
-	free(g.tagv);
 	rt_buf_release(&g.tagkey);
 	rt_msrcs_release(&g.in);
 	rt_merge_free(g.m);
@@ -438,6 +394,5 @@ main(int argc, char *argv[])
 	rt_jedit_release(&g.edit);
 	rt_buf_release(&g.tmp);
 	rt_buf_release(&g.out);
-	rt_buf_release(&g.bar);
 	return status;
 }

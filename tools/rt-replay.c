@@ -316,6 +316,7 @@ main(int argc, char *argv[])
 	int k;
 
 	rt_cli_init(&cli, "rt-replay", usage);
+	cli.longopts = longopts;
 	memset(&rp, 0, sizeof rp);
 	rp.time_field = "ts";
 	rp.speed = 1;

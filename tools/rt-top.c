@@ -290,6 +290,7 @@ main(int argc, char *argv[])
 	int rc = RT_EXIT_OK;
 
 	rt_cli_init(&cli, "rt-top", usage);
+	cli.longopts = longopts;
 	memset(&t, 0, sizeof t);
 	t.interval = RT_US_PER_S;
 	opterr = 0;

@@ -107,12 +107,9 @@ options(struct validate *v, int argc, char **argv)
 		case OPT_SCHEMA: v->schema_path = optarg; break;
 		case OPT_SCHEMA_DIR: v->so.dir = optarg; break;
 		case OPT_DRAFT:
-			if (strcmp(optarg, "2020-12") == 0)
-				v->so.draft = RT_DRAFT_2020;
-			else if (strcmp(optarg, "7") == 0)
-				v->so.draft = RT_DRAFT_7;
-			else
-				err = "expected 2020-12 or 7";
+			v->so.draft = rt_cli_word(v->cli, "--draft", optarg,
+			    (const char *const[]){ "2020-12", "7", NULL }) ?
+			    RT_DRAFT_7 : RT_DRAFT_2020;
 			break;
 		case OPT_FORMATS: v->so.formats = 1; break;
 		case OPT_MAX_ERRORS:
@@ -242,12 +239,12 @@ errors_json(struct validate *v, size_t nerr)
 /* The reason of a reject: the first error, with values from the record
  * only under --verbose ("/amount: maximum: must be <= 10000"). */
 static const char *
-reason(struct validate *v, size_t nerr)
+reason(struct validate *v, const struct rt_jdoc *d, size_t nerr)
 {
 	const struct rt_serr *e = rt_sval_error(v->val, 0);
 
 	rt_buf_clear(&v->reason);
-	rt_buf_adds(&v->reason, *e->inst ? e->inst : "/");
+	rt_sval_where(v->schema, d, e->inst, v->verbose, &v->reason, &v->out);
 	rt_buf_adds(&v->reason, ": ");
 	rt_buf_adds(&v->reason, e->keyword);
 	rt_buf_adds(&v->reason, ": ");
@@ -262,63 +259,11 @@ reason(struct validate *v, size_t nerr)
 	return v->reason.p;
 }
 
-/*
- * A CSV row typed by the schema: a field whose property allows number,
- * integer, boolean or null but not string is written as that JSON value
- * when its text reads as one; everything else stays a string.
- */
-static const struct rt_jdoc *
-type_csv(struct validate *v, const struct rt_jdoc *d)
-{
-	struct rt_buf *b = &v->typed;
-	uint32_t k;
-	size_t n;
-	int first = 1;
-
-	rt_buf_clear(b);
-	rt_buf_addc(b, '{');
-	for (k = rt_jdoc_first(d, 0); k < d->v[0].next; k = rt_jdoc_after(d,
-	    k + 1)) {
-		const char *kt = rt_jdoc_text(d, k), *vt;
-		unsigned t;
-
-		if (!first)
-			rt_buf_addc(b, ',');
-		first = 0;
-		rt_buf_add(b, kt, d->v[k].len);
-		rt_buf_addc(b, ':');
-		vt = rt_jdoc_text(d, k + 1);
-		n = d->v[k + 1].len;
-		t = d->v[k + 1].type == RT_JSTR && !(d->v[k].flags &
-		    RT_JF_ESC) ? rt_schema_prop_types(v->schema, kt + 1,
-		    d->v[k].len - 2) : 0;
-		if (t & RT_ST_STR || d->v[k + 1].flags & RT_JF_ESC)
-			t = 0;
-		if (n == 2 && (t & RT_ST_NULL))
-			rt_buf_adds(b, "null");
-		else if ((t & (RT_ST_NUM | RT_ST_INT)) && n > 2 &&
-		    rt_json_valid(vt + 1, n - 2, NULL, NULL) == 0 &&
-		    ((vt[1] >= '0' && vt[1] <= '9') || vt[1] == '-'))
-			rt_buf_add(b, vt + 1, n - 2);
-		else if ((t & RT_ST_BOOL) && n == 6 && memcmp(vt, "\"true\"",
-		    6) == 0)
-			rt_buf_adds(b, "true");
-		else if ((t & RT_ST_BOOL) && n == 7 && memcmp(vt, "\"false\"",
-		    7) == 0)
-			rt_buf_adds(b, "false");
-		else
-			rt_buf_add(b, vt, n);
-	}
-	rt_buf_addc(b, '}');
-	if (rt_jdoc_parse(&v->tdoc, b->p, b->len) == -1)
-		return d;	/* cannot happen: every piece is JSON */
-	return &v->tdoc;
-}
-
 static void
 invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
 {
 	size_t nerr = rt_sval_errors(v->val, d, v->max_errors);
+	const char *why;
 
 	if (nerr == 0)	/* the two passes disagree: a bug, say so */
 		rt_cli_fatal(v->cli, "internal error: record judged invalid "
@@ -338,10 +283,11 @@ invalid(struct validate *v, const struct rt_rec *r, const struct rt_jdoc *d)
 		rt_cli_emit(v->cli, r, d->p, d->len);
 		return;
 	}
+	why = reason(v, d, nerr);	/* before out: it is scratch there */
 	rt_buf_clear(&v->out);
 	rt_buf_adds(&v->out, ",\"errors\":");
 	rt_buf_add(&v->out, v->errs.p, v->errs.len);
-	rt_cli_reject_ex(v->cli, r, reason(v, nerr), v->out.p, v->out.len);
+	rt_cli_reject_ex(v->cli, r, why, v->out.p, v->out.len);
 }
 
 static void
@@ -354,7 +300,7 @@ validate_one(struct validate *v, const struct rt_rec *r)
 		return;
 	}
 	if (r->doc != NULL && d->v[0].type == RT_JOBJ)
-		d = type_csv(v, d);
+		d = rt_schema_type_row(v->schema, d, &v->typed, &v->tdoc);
 	if (rt_sval_check(v->val, d) == 1) {
 		if (d == &v->tdoc)
 			rt_cli_emit(v->cli, r, d->p, d->len);
@@ -379,6 +325,7 @@ main(int argc, char *argv[])
 	v.so.draft = RT_DRAFT_2020;
 	v.max_errors = 10;
 	rt_cli_init(&cli, "rt-validate", usage);
+	cli.longopts = longopts;
 	options(&v, argc, argv);
 	load_schema(&v);
 	rt_jdoc_init(&v.doc, 0);

@@ -188,8 +188,9 @@ feed(const struct rt_wconf *c, struct rt_win *w, struct rt_jdoc *d,
 	struct rt_jdoc rec;
 	struct rt_jedit e;
 	struct rt_buf out = RT_BUF_INIT;
-	int64_t t0 = rt_win_maxt(w) == INT64_MIN ? 1709294400000000LL :
-	    rt_win_maxt(w);
+	const struct rt_clock *clk = rt_win_clock(w);
+	int64_t t0 = !rt_clock_started(clk) ? 1709294400000000LL :
+	    rt_clock_newest(clk);
 
 	rt_jdoc_init(&rec, 0);
 	rt_jedit_init(&e);
@@ -201,7 +202,7 @@ feed(const struct rt_wconf *c, struct rt_win *w, struct rt_jdoc *d,
 		memset(&ev, 0, sizeof ev);
 		ev.t = t0 + step[i] * MIN_US + (int64_t)(x % 7) * 1000000;
 		if (ev.t < -62167219200000000LL || ev.t > 253402300799999999LL ||
-		    rt_win_is_late(w, ev.t))
+		    rt_clock_is_late(clk, ev.t))
 			continue;
 		ev.key = c->nkeys ? keys[x % 3] : "";
 		ev.klen = strlen(ev.key);

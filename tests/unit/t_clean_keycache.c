@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clean.h"
+#include "reject.h"
 #include "source.h"
 #include "tap.h"
 
@@ -43,7 +44,8 @@ main(void)
 		}
 		ok(allok, "%d records with distinct keys pass", i);
 		ok(clean(&c, "{\"x\":1,\"y\":1,\"z\":1,\"x\":2}", &why) ==
-		    RT_CLEAN_REJECT && strcmp(why, "duplicate key 'x'") == 0,
+		    RT_CLEAN_REJECT && strcmp(why, "duplicate key " RT_REJ_KEY "'x' " RT_REJ_KEYEND
+		    "(member 4)") == 0,
 		    "a duplicate key is found across a cache clear (%d)", k);
 		ok(clean(&c, "{\"x\":1,\"y\":1}", &why) == RT_CLEAN_OUT &&
 		    c.reslen == 13 && memcmp(c.res, "{\"x\":1,\"y\":1}", 13) == 0,

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "reject.h"
 #include "json.h"
 #include "source.h"
 #include "tap.h"
@@ -557,7 +558,8 @@ test_writer(void)
 	    "columns: only a comma");
 	ok(rt_csvw_set_columns(&w, "b,a") == NULL, "columns: b,a");
 	err = put_rec(&w, "{\"c\":1}", &out);
-	is_str(err, "key 'c' is not in --columns", "columns: a key not in them");
+	is_str(err, "key " RT_REJ_KEY "'c' " RT_REJ_KEYEND "(member 1) is not in "
+	    "--columns", "columns: a key not in them");
 	is_str(rt_buf_cstr(&out), "pre|", "columns: nothing, not even the header");
 	err = put_rec(&w, "{\"a\":\"x;y\",\"b\":\"it's \\\"q\\\"\"}", &out);
 	is_str(rt_buf_cstr(&out), "pre|b;a\n'it''s \"q\"';'x;y'\n",
@@ -565,7 +567,8 @@ test_writer(void)
 	err = put_rec(&w, "{\"a\":1}", &out);
 	is_str(rt_buf_cstr(&out), "pre|;1\n", "columns: a missing value is empty");
 	err = put_rec(&w, "{\"a\":1,\"\\u00e9\\u001b\":2}", &out);
-	is_str(err, "key '\xc3\xa9\\u001b' is not in --columns",
+	is_str(err, "key " RT_REJ_KEY "'\xc3\xa9\\u001b' " RT_REJ_KEYEND
+	    "(member 2) is not in --columns",
 	    "columns: the key escaped");
 	{
 		struct rt_buf k = RT_BUF_INIT;
@@ -576,7 +579,7 @@ test_writer(void)
 			rt_buf_adds(&k, "\xc3\xa9");	/* 120 bytes */
 		rt_buf_adds(&k, "\":2}");
 		err = put_rec(&w, rt_buf_cstr(&k), &out);
-		ok(err && strlen(err) == strlen("key '' is not in --columns") +
+		ok(err && strlen(err) == strlen("key \001'' \002(member 2) is not in --columns") +
 		    100 + 3 && strstr(err, "\xc3\xa9...'") != NULL,
 		    "columns: a long key cut at 100 bytes, on a character");
 		rt_buf_release(&k);
