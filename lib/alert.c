@@ -1,8 +1,9 @@
 /*
- * alert.c - rt-alert's engines together (see alert.h): event time and
- * the watermark, the --max-delay reorder buffer, rate caps and their
- * summaries, and the alerts' JSON text.  Suppression is alert_supp.c,
- * the top K alert_top.c, the state file alert_state.c.
+ * alert.c - rt-alert's engines together (see alert.h): what event time
+ * moving on (evclock.h: the watermark, the idle timer) closes, the
+ * --max-delay reorder buffer, rate caps and their summaries, and the
+ * alerts' JSON text.  Suppression is alert_supp.c, the top K
+ * alert_top.c, selection alert_sel.c, the state file alert_state.c.
  */
 #include "alert.h"
 
@@ -32,6 +33,7 @@ rt_alert_init(struct rt_alert *a, const struct rt_alert_conf *c,
 	memset(a, 0, sizeof *a);
 	a->c = *c;
 	a->h = *h;
+	rt_clock_init(&a->clock, c->max_delay, 0, c->idle);
 	rt_asupp_init(&a->supp, c->suppress, c->max_keys);
 	rt_atop_init(&a->top, c->top, c->per);
 	rt_heap_init(&a->held, sizeof(struct rt_apend), pend_less);
@@ -54,25 +56,11 @@ rt_alert_release(struct rt_alert *a)
 
 /* ---- event time ------------------------------------------------------ */
 
-/*
- * The newest event time is now maxt: the watermark, up to which nothing
- * more is waited for, is --max-delay behind it.  The one place the
- * watermark is computed (issue 15: lib/evclock will take it over).
- */
-static void
-clock_set(struct rt_alert *a, int64_t maxt)
-{
-	a->maxt = maxt;
-	a->have_t = 1;
-	a->wm = maxt - a->c.max_delay;
-}
-
 void
 rt_alert_set_clock(struct rt_alert *a, int have_t, int64_t maxt,
     uint64_t seq, int have_closed, int64_t closed_upto)
 {
-	clock_set(a, maxt);
-	a->have_t = have_t;
+	rt_clock_restore(&a->clock, have_t ? maxt : INT64_MIN);
 	a->seq = seq;
 	a->top.have_closed = have_closed;
 	a->top.closed_upto = closed_upto;
@@ -287,12 +275,12 @@ process(struct rt_alert *a, const struct rt_jdoc *d, const char *p, size_t n,
 static void
 drain(struct rt_alert *a, int all)
 {
-	while (a->held.n && (all ||
-	    ((struct rt_apend *)rt_heap_top(&a->held))->t <= a->wm)) {
+	while (a->held.n && (all || rt_clock_due(&a->clock,
+	    ((struct rt_apend *)rt_heap_top(&a->held))->t))) {
 		struct rt_apend e;
 
 		rt_heap_pop(&a->held, &e);
-		assert(all || e.t <= a->wm);
+		assert(all || rt_clock_due(&a->clock, e.t));
 		if (rt_jdoc_parse(&a->pdoc, e.text, e.len) != 0)
 			a->h.broken(a->h.arg, "held record");
 		process(a, &a->pdoc, e.text, e.len, e.t, e.seq, e.line);
@@ -313,15 +301,17 @@ rt_alert_hold(struct rt_alert *a, const char *p, size_t n, int64_t t,
 static void
 advance(struct rt_alert *a)
 {
-	assert(a->have_t && a->wm == a->maxt - a->c.max_delay);
+	int64_t wm = rt_clock_watermark(&a->clock);
+
+	assert(rt_clock_started(&a->clock));
 	if (a->c.max_delay)
 		drain(a, 0);
 	if (a->c.suppress)
-		rt_asupp_expire(&a->supp, a->wm);
+		rt_asupp_expire(&a->supp, wm);
 	if (a->c.rate_n && a->rhave && a->rthr &&
-	    (a->rcur + 1) * a->c.rate_per <= a->wm)
+	    rt_clock_due(&a->clock, (a->rcur + 1) * a->c.rate_per))
 		summary(a);
-	while (a->c.top && rt_atop_due(&a->top, a->wm))
+	while (a->c.top && rt_atop_due(&a->top, wm))
 		rt_atop_close(&a->top, emit_held, a);
 }
 
@@ -330,15 +320,13 @@ rt_alert_add(struct rt_alert *a, const struct rt_jdoc *d, const char *p,
     size_t n, int64_t t, uint64_t line)
 {
 	a->seq++;
-	if (!a->have_t || t > a->maxt) {
-		clock_set(a, t);
+	if (rt_clock_advance(&a->clock, t))
 		advance(a);
-	}
 	if (a->c.top && rt_atop_late(&a->top, t)) {
 		a->late++;
 		return RT_ALERT_LATE;
 	}
-	if (a->c.max_delay && t > a->wm) {
+	if (a->c.max_delay && !rt_clock_due(&a->clock, t)) {
 		rt_alert_hold(a, p, n, t, a->seq, line);
 		return RT_ALERT_TAKEN;
 	}
@@ -365,35 +353,18 @@ rt_alert_waiting(const struct rt_alert *a)
 
 /* ---- idle input ------------------------------------------------------ */
 
-/* Would event time move on with the wall clock once the input is quiet
- * for --idle-timeout? */
-static int
-idle_armed(const struct rt_alert *a)
-{
-	return a->c.idle && a->have_t && a->last_wall && rt_alert_waiting(a);
-}
-
 int
-rt_alert_idle_ms(const struct rt_alert *a, int64_t now)
+rt_alert_wait(struct rt_alert *a, struct pollfd *fds, nfds_t n, int timeout)
 {
-	int64_t left;
+	int64_t to;
+	int k = rt_clock_wait(&a->clock, fds, n, timeout, rt_alert_waiting(a),
+	    &to);
 
-	if (!idle_armed(a))
-		return -1;
-	left = a->last_wall + a->c.idle - now;
-	return left > 0 ? (int)((left + 999) / 1000) : 0;
-}
-
-void
-rt_alert_idle(struct rt_alert *a, int64_t now)
-{
-	if (!idle_armed(a) || now < a->last_wall + a->c.idle)
-		return;
 	/* Quiet for the idle timeout: event time moves on with the wall
 	 * clock. */
-	clock_set(a, a->maxt + (now - a->last_wall));
-	a->last_wall = now;
-	advance(a);
+	if (to != INT64_MIN && rt_clock_advance(&a->clock, to))
+		advance(a);
+	return k;
 }
 
 /* ---- held records, for the state file ------------------------------- */

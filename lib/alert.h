@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "evclock.h"
 #include "fcheck.h"
 #include "field.h"
 #include "hash.h"
@@ -248,11 +249,10 @@ struct rt_alert_hooks {
 struct rt_alert {
 	struct rt_alert_conf c;
 	struct rt_alert_hooks h;
-	/* Event time: the newest time seen and the watermark behind it. */
-	int have_t;
-	int64_t maxt, wm;
+	/* Event time: the newest time seen, the watermark --max-delay
+	 * behind it, the idle timer (evclock.h). */
+	struct rt_clock clock;
 	uint64_t seq;		/* records timed so far */
-	int64_t last_wall;	/* wall clock of the last record (idle) */
 	struct rt_asupp supp;
 	/* --rate: the current period (index), its alerts and what it held
 	 * back (throttled, and the suppressed counts they carried). */
@@ -299,24 +299,23 @@ int rt_alert_waiting(const struct rt_alert *a);
 static inline int64_t
 rt_alert_newest(const struct rt_alert *a)
 {
-	return a->have_t ? a->maxt : INT64_MIN;
+	return rt_clock_newest(&a->clock);
 }
 
-/* --idle-timeout: a record came at wall-clock time now (us). */
+/* A record came: the --idle-timeout timer starts again. */
 static inline void
-rt_alert_wall(struct rt_alert *a, int64_t now)
+rt_alert_touch(struct rt_alert *a)
 {
-	a->last_wall = now;
+	rt_clock_touch(&a->clock);
 }
 
-/* The poll timeout (ms) until event time may move on with the wall
- * clock (now): -1 when nothing waits for it, or without --idle-timeout. */
-int rt_alert_idle_ms(const struct rt_alert *a, int64_t now);
-
-/* The input was quiet: once it has been for --idle-timeout and something
- * waits, event time moves on by the wall-clock time since the last
- * record, and what the watermark passes goes out. */
-void rt_alert_idle(struct rt_alert *a, int64_t now);
+/* Nothing to read: poll(2) fds[0, n) for at most timeout ms (-1: no
+ * limit of the caller's), and, when something waits for event time, no
+ * longer than --idle-timeout since the last record: then event time
+ * moves on with the wall clock, and what the watermark passes goes out.
+ * Returns poll's result (-1 with errno). */
+int rt_alert_wait(struct rt_alert *a, struct pollfd *fds, nfds_t n,
+    int timeout);
 
 /* The records held for --max-delay, in the order they go out (the
  * caller frees the array, not the records; *n of them). */

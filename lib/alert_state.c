@@ -88,8 +88,8 @@ rt_alert_save(const struct rt_alert *a, struct rt_buf *b)
 
 	memset(&l, 0, sizeof l);
 	l.tag = 't';
-	l.have_t = a->have_t;
-	l.maxt = a->maxt;
+	l.have_t = rt_clock_started(&a->clock);
+	l.maxt = l.have_t ? rt_clock_newest(&a->clock) : 0;
 	l.seq = a->seq;
 	l.have_closed = a->top.have_closed;
 	l.closed_upto = a->top.closed_upto;

@@ -326,18 +326,14 @@ wait_input(struct al *a)
 {
 	struct pollfd pfd[64] = { { rt_src_fd(&a->cli->src), POLLIN, 0 },
 	    { rt_cli_term_fd(), POLLIN, 0 } };
-	int n = 2, timeout = -1, ms, k;
+	int n = 2, timeout = -1;
 
 	rt_cli_idle(a->cli);
 	rt_deliver_quiet(&a->dl);
 	n += rt_deliver_pollfds(&a->dl, pfd + 2, 62, &timeout);
-	ms = rt_alert_idle_ms(&a->eng, rt_time_now_us());
-	if (ms >= 0 && (timeout < 0 || ms < timeout))
-		timeout = ms;
-	if ((k = poll(pfd, (nfds_t)n, timeout)) == -1 && errno != EINTR)
+	if (rt_alert_wait(&a->eng, pfd, (nfds_t)n, timeout) == -1 &&
+	    errno != EINTR)
 		rt_cli_fatal(a->cli, "poll: %s", strerror(errno));
-	if (k == 0)
-		rt_alert_idle(&a->eng, rt_time_now_us());
 	rt_deliver_service(&a->dl);
 }
 
@@ -382,8 +378,7 @@ main(int argc, char *argv[])
 	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
 		if (k == 1) {
 			record(&a, &rec);
-			if (a.opt.c.idle)
-				rt_alert_wall(&a.eng, rt_time_now_us());
+			rt_alert_touch(&a.eng);
 			rt_deliver_tick(&a.dl);
 			continue;
 		}

@@ -108,7 +108,6 @@ static const struct tcase cases[] = {
 struct got {
 	char out[512];
 	uint64_t drops;
-	int64_t wall;		/* the test's wall clock */
 };
 
 static unsigned long long
@@ -173,6 +172,16 @@ start(struct rt_alert *a, const struct tcase *tc, struct got *g)
 	rt_alert_init(a, &c, &h);
 }
 
+/* The input has been quiet for sec seconds: the last record came that
+ * long ago by the wall clock, and the wait for input times out at once. */
+static void
+quiet(struct rt_alert *a, long sec)
+{
+	a->clock.last_wall = rt_time_now_us() - sec * S;
+	if (rt_alert_wait(a, NULL, 0, 0) != 0)
+		abort();
+}
+
 /* Feed token tok (record number *line when a record). */
 static void
 feed(struct rt_alert *a, struct got *g, const char *tok, uint64_t *line)
@@ -181,10 +190,8 @@ feed(struct rt_alert *a, struct got *g, const char *tok, uint64_t *line)
 	long sec, score = 50;
 	struct rt_jdoc d;
 
-	g->wall += S / 1000;	/* records come 1 ms apart */
 	if (tok[0] == '~') {
-		g->wall += atol(tok + 1) * S;
-		rt_alert_idle(a, g->wall);
+		quiet(a, atol(tok + 1));
 		return;
 	}
 	if (sscanf(tok, "%15[^@]@%ld/%ld", key, &sec, &score) < 2)
@@ -200,7 +207,7 @@ feed(struct rt_alert *a, struct got *g, const char *tok, uint64_t *line)
 		snprintf(key, sizeof key, "L%llu", (unsigned long long)*line);
 		put(g, key);
 	}
-	rt_alert_wall(a, g->wall);
+	rt_alert_touch(a);
 	rt_jdoc_release(&d);
 }
 
@@ -282,9 +289,9 @@ one_case(const struct tcase *tc)
 	    "cuts", tc->name, cuts);
 }
 
-/* The idle timer's poll timeout. */
+/* The idle timer (its poll timeout is t_evclock's). */
 static void
-idle_timeout(void)
+idle_timer(void)
 {
 	struct rt_alert a;
 	struct got g;
@@ -296,21 +303,21 @@ idle_timeout(void)
 	memset(&g, 0, sizeof g);
 	rt_alert_init(&a, &c, &(struct rt_alert_hooks){ on_emit, on_drop,
 	    on_broken, &g });
-	ok(rt_alert_idle_ms(&a, 0) == -1, "idle: no timeout before a record");
+	quiet(&a, 40);
+	ok(rt_alert_newest(&a) == INT64_MIN, "idle: no time before a record");
 	rt_jdoc_init(&d, 0);
 	rt_jdoc_parse(&d, rec, strlen(rec));
 	rt_alert_add(&a, &d, rec, strlen(rec), 10 * S, 1);
-	rt_alert_wall(&a, 100 * S);
-	ok(rt_alert_idle_ms(&a, 100 * S) == 30000, "idle: 30 s to wait");
-	ok(rt_alert_idle_ms(&a, 129 * S + 1) == 1000, "idle: rounded up to "
-	    "the next ms");
-	ok(rt_alert_idle_ms(&a, 140 * S) == 0, "idle: due");
-	rt_alert_idle(&a, 129 * S);
-	ok(a.held.n == 1, "idle: nothing moves before the timeout");
-	rt_alert_idle(&a, 130 * S);
+	rt_alert_touch(&a);
+	quiet(&a, 25);
+	ok(a.held.n == 1 && rt_alert_newest(&a) == 10 * S,
+	    "idle: nothing moves before the timeout");
+	quiet(&a, 31);
 	ok(a.held.n == 0 && strcmp(g.out, "1") == 0 &&
-	    rt_alert_newest(&a) == 40 * S, "idle: event time on by 30 s");
-	ok(rt_alert_idle_ms(&a, 130 * S) == -1, "idle: nothing waits now");
+	    rt_alert_newest(&a) >= 41 * S && rt_alert_newest(&a) < 42 * S,
+	    "idle: event time on by the quiet time");
+	quiet(&a, 100);
+	ok(rt_alert_newest(&a) < 42 * S, "idle: nothing waits, time stays");
 	rt_jdoc_release(&d);
 	rt_alert_release(&a);
 }
@@ -343,7 +350,7 @@ main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		one_case(&cases[i]);
-	idle_timeout();
+	idle_timer();
 	load_refused();
 	return done_testing();
 }
