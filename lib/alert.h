@@ -229,7 +229,7 @@ struct rt_apend {
 };
 
 /*
- * The caller's hooks, called from rt_alert_add, rt_alert_idle and
+ * The caller's hooks, called from rt_alert_add, rt_alert_wait and
  * rt_alert_flush.  emit gets an alert's JSON text (no newline; valid
  * until it returns) with its record's input line, or a summary of
  * throttled alerts (summary = 1, line 0); drop is called once for each
@@ -341,8 +341,8 @@ void rt_alert_config(const struct rt_alert *a, struct rt_buf *b);
 void rt_alert_save(const struct rt_alert *a, struct rt_buf *b);
 
 /* Take the body p[0, n) of a checked state file into a fresh engine:
- * 0, or -1 with why it is refused in why ("line 3: damaged: a key
- * twice"; the lines before it are taken). */
+ * 0, or -1 with why it is refused in why ("damaged: line 3: bad value",
+ * "line 4: damaged: a key twice"; the lines before it are taken). */
 int rt_alert_load(struct rt_alert *a, const char *p, size_t n,
     struct rt_buf *why);
 
