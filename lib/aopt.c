@@ -16,6 +16,7 @@ rt_aopt_init(struct rt_aopt *o, struct rt_cli *cli)
 	memset(o, 0, sizeof *o);
 	o->cli = cli;
 	o->c.by = "_score";
+	o->time_field = "ts";
 }
 
 /* -k F[,F...]: the fields, kept for the run. */
@@ -61,6 +62,10 @@ rt_aopt_opt(struct rt_aopt *o, int opt, const char *arg)
 
 	switch (opt) {
 	case 'k': key_option(o, arg); break;
+	case RT_AOPT_TIME:
+		o->time_field = strcmp(arg, "arrival") == 0 ? NULL : arg;
+		o->time_given = 1;
+		break;
 	case RT_AOPT_SUPPRESS: c->suppress = rt_cli_dur(cli, "suppress", arg, 0); break;
 	case RT_AOPT_MAXDELAY: c->max_delay = rt_cli_dur(cli, "max-delay", arg, 1); break;
 	case RT_AOPT_RATE: rate_option(o, arg); break;

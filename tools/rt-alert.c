@@ -23,7 +23,7 @@
 #include "jqb.h"
 #include "rule.h"
 
-enum { OPT_WHEN = RT_OPT_TOOL, OPT_TIME, OPT_EXITSTATUS, OPT_NOFAST };
+enum { OPT_WHEN = RT_OPT_TOOL, OPT_EXITSTATUS, OPT_NOFAST };
 
 static const struct option longopts[] = {
 	RT_CLI_LONGOPTS,
@@ -31,7 +31,7 @@ static const struct option longopts[] = {
 	{ "when", required_argument, NULL, OPT_WHEN },
 	{ "key", required_argument, NULL, 'k' },
 	{ "suppress", required_argument, NULL, RT_AOPT_SUPPRESS },
-	{ "time", required_argument, NULL, OPT_TIME },
+	{ "time", required_argument, NULL, RT_AOPT_TIME },
 	{ "max-delay", required_argument, NULL, RT_AOPT_MAXDELAY },
 	{ "rate", required_argument, NULL, RT_AOPT_RATE },
 	{ "top", required_argument, NULL, RT_AOPT_TOP },
@@ -123,8 +123,6 @@ struct al {
 	const char *when;	/* --when */
 	int no_fast;
 	struct rt_rules rs;
-	const char *time_field;	/* NULL: arrival */
-	int time_given;		/* --time was given: the field must be there */
 	int exit_status;
 	int lock_fd;		/* the state's lock, held to the end */
 };
@@ -141,11 +139,6 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_WHEN: a->when = optarg; break;
-		case OPT_TIME:
-			a->time_field = strcmp(optarg, "arrival") == 0 ? NULL :
-			    optarg;
-			a->time_given = 1;
-			break;
 		case OPT_EXITSTATUS: a->exit_status = 1; break;
 		case OPT_NOFAST: a->no_fast = 1; break;
 		case '?':
@@ -286,12 +279,11 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	rt_cli_init(cli, "rt-alert", usage);
 	cli->longopts = longopts;
 	a->cli = cli;
-	a->time_field = "ts";
 	rt_aopt_init(&a->opt, cli);
 	rt_deliver_init(&a->dl, cli);
 	options(cli, a, argc, argv);
-	rt_asel_init(&a->sel, NULL, c->keys, c->nkeys, a->time_field,
-	    a->time_given, &cli->topt);
+	rt_asel_init(&a->sel, NULL, c->keys, c->nkeys, a->opt.time_field,
+	    a->opt.time_given, &cli->topt);
 	rt_deliver_check_cmd(&a->dl);
 	if (a->when && rt_rules_cond(&a->rs, "--when", a->when, a->no_fast,
 	    &err) != 0)
@@ -299,7 +291,7 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	err.len = 0;
 	a->sel.when = a->when ? &a->rs : NULL;
 	c->when = a->when ? a->when : "";
-	c->time_field = a->time_field ? a->time_field : "";
+	c->time_field = a->opt.time_field ? a->opt.time_field : "";
 	rt_alert_init(&a->eng, c, &h);
 	if (a->opt.state_path) {
 		a->lock_fd = rt_cli_state_lock(cli, a->opt.state_path);

@@ -24,20 +24,22 @@ struct tcase {
 
 static const struct tcase cases[] = {
 	{ { NULL }, "keys= suppress=0 max-keys=0 max-delay=0 rate=0/0 "
-	  "top=0/0 idle=0 by=_score state= flush=0" },
+	  "top=0/0 idle=0 by=_score state= flush=0 time=ts/0" },
 	{ { "-k", "card,shop", "-k", "x", "--suppress", "30m", "--max-keys",
 	    "7", NULL }, "keys=card,shop,x, suppress=1800 max-keys=7 "
-	  "max-delay=0 rate=0/0 top=0/0 idle=0 by=_score state= flush=0" },
-	{ { "--rate", "10/h", "--max-delay", "0", "--by", "amount",
+	  "max-delay=0 rate=0/0 top=0/0 idle=0 by=_score state= flush=0 "
+	  "time=ts/0" },
+	{ { "--time", "when", "--rate", "10/h", "--max-delay", "0", "--by", "amount",
 	    "--idle-timeout", "1m", NULL }, "keys= suppress=0 max-keys=0 "
 	  "max-delay=0 rate=10/3600 top=0/0 idle=60 by=amount state= "
-	  "flush=0" },
+	  "flush=0 time=when/1" },
 	{ { "--rate", "3/90s", "--max-delay", "5s", "--state", "st",
-	    "--flush", "", NULL }, "keys= suppress=0 max-keys=0 max-delay=5 "
-	  "rate=3/90 top=0/0 idle=0 by=_score state=st flush=1" },
+	    "--flush", "", "--time", "arrival", NULL }, "keys= suppress=0 "
+	  "max-keys=0 max-delay=5 rate=3/90 top=0/0 idle=0 by=_score "
+	  "state=st flush=1 time=(arrival)/1" },
 	{ { "--top", "5", "--per", "1d", NULL }, "keys= suppress=0 "
 	  "max-keys=0 max-delay=0 rate=0/0 top=5/86400 idle=0 by=_score "
-	  "state= flush=0" },
+	  "state= flush=0 time=ts/0" },
 	/* Usage errors, checked in rt-alert's order. */
 	{ { "--top", "5", NULL }, "!--top needs --per DUR" },
 	{ { "--per", "1h", NULL }, "!--per goes with --top K" },
@@ -59,7 +61,7 @@ static const struct { const char *name; int opt; } names[] = {
 	{ "--top", RT_AOPT_TOP }, { "--per", RT_AOPT_PER },
 	{ "--by", RT_AOPT_BY }, { "--idle-timeout", RT_AOPT_IDLE },
 	{ "--max-keys", RT_AOPT_MAXKEYS }, { "--state", RT_AOPT_STATE },
-	{ "--flush", RT_AOPT_FLUSH },
+	{ "--flush", RT_AOPT_FLUSH }, { "--time", RT_AOPT_TIME },
 };
 
 static void
@@ -93,12 +95,14 @@ config_text(const struct rt_aopt *o, char *b, size_t n)
 	for (int i = 0; i < c->nkeys; i++)
 		k += (size_t)snprintf(b + k, n - k, "%s,", c->keys[i]);
 	snprintf(b + k, n - k, " suppress=%lld max-keys=%u max-delay=%lld "
-	    "rate=%llu/%lld top=%zu/%lld idle=%lld by=%s state=%s flush=%d",
+	    "rate=%llu/%lld top=%zu/%lld idle=%lld by=%s state=%s flush=%d "
+	    "time=%s/%d",
 	    (long long)(c->suppress / S), c->max_keys,
 	    (long long)(c->max_delay / S), (unsigned long long)c->rate_n,
 	    (long long)(c->rate_per / S), c->top, (long long)(c->per / S),
 	    (long long)(c->idle / S), c->by,
-	    o->state_path ? o->state_path : "", o->flush);
+	    o->state_path ? o->state_path : "", o->flush,
+	    o->time_field ? o->time_field : "(arrival)", o->time_given);
 }
 
 /* The case in a child: its first line on stderr and its status. */
