@@ -188,6 +188,25 @@ queue(struct rt_exec *x, struct rt_exec_job *j)
 	x->q[x->nq++] = j;
 }
 
+/* Split on blanks: no quoting, no shell. */
+char **
+rt_exec_split(const char *s)
+{
+	char *copy = rt_xstrdup(s), *tok, *save = NULL;
+	char **v = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, " \t", &save); tok;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		v = rt_xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = tok;
+		v[n] = NULL;
+	}
+	if (n == 0)
+		free(copy);
+	return v;
+}
+
 const char *
 rt_exec_check(const char *cmd)
 {

@@ -44,6 +44,11 @@ struct rt_exec {
 	int64_t open_since;	/* when its first item came (monotonic us) */
 };
 
+/* The argv of command line s ('CMD ARG...'): split on blanks and tabs,
+ * no quoting, no shell.  NULL when s holds no word; else v[0] owns the
+ * words' storage, and v and v[0] are the caller's to free. */
+char **rt_exec_split(const char *s);
+
 /* NULL when cmd can be run (found in PATH when it has no '/'), else why
  * not: "command not found", or strerror's text for a path ("No such file
  * or directory", "Permission denied", "Is a directory"). */

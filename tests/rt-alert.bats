@@ -676,3 +676,15 @@ for i in range(250):
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 4 ]
 }
+
+@test "-k with more fields than are checked: a record with no ts still takes its arrival time" {
+	printf '{"_class":"f","ts":"2024-01-01T00:00:00Z","a":1}\n{"_class":"f","a":2}\n' > in.ndjson
+	run --separate-stderr rt-alert -k a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s --stats in.ndjson
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -c .key.a <<<"${lines[1]}")" = 2 ]
+	[[ "$stderr" == *'"rejected":0'* ]]
+	# Names beyond the 16 checked are not reported.
+	[[ "$stderr" == *"field 'p' is in none"* ]]
+	[[ "$stderr" != *"field 'q' is in none"* ]]
+}
