@@ -18,8 +18,10 @@ C="$RT_ROOT/tests/classify"
 	[ "$(stat_field 'classes.fraud')" = 2 ] && [ "$(stat_field 'classes.ok')" = 0 ]
 	[ "$(stat_field fast_rules)" = 4 ]
 	# --combine max, --default-label
-	run rt-classify --rules classify.rules --combine max --default-label fine classify-txns.ndjson
+	run --separate-stderr rt-classify --rules classify.rules --combine max --default-label fine classify-txns.ndjson
 	[ "$(printf '%s\n' "$output" | jq -c '[._score, ._class]' | tr '\n' ' ')" = '[40,"fine"] [50,"fine"] [100,"fine"] [40,"fine"] ' ]
+	# Without --label every record gets the default label: said at start.
+	[ "$stderr" = "rt-classify: warning: no --label: every record will be labelled 'fine', so rt-alert raises nothing on _class (give --label NAME=THRESHOLD, e.g. --label fraud=50)" ]
 }
 
 @test "NDJSON rules give the same result as text rules" {

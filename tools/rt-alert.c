@@ -31,6 +31,7 @@
 #include "mem.h"
 #include "number.h"
 #include "rule.h"
+#include "rulecli.h"
 #include "astate.h"
 #include "state.h"
 
@@ -45,6 +46,7 @@ enum {
 static const struct option longopts[] = {
 	RT_CLI_LONGOPTS,
 	RT_CLI_TIMEOPTS,
+	RT_RULE_LONGOPTS,
 	{ "when", required_argument, NULL, OPT_WHEN },
 	{ "key", required_argument, NULL, 'k' },
 	{ "suppress", required_argument, NULL, OPT_SUPPRESS },
@@ -122,8 +124,10 @@ usage(void)
 	    "      --exit-status        exit 0 if an alert was raised, else 1\n"
 	    "      --latency-from F     F holds an ingest stamp (epoch us):\n"
 	    "                           --stats reports stamp-to-alert delays\n"
-	    "      --no-fast-path       evaluate --when with libjq only\n\n",
+	    "      --no-fast-path       evaluate --when with libjq only\n",
 	    stdout);
+	fputs(rt_rule_help, stdout);
+	fputs("\n", stdout);
 	fputs(rt_cli_common_help, stdout);
 	fputs(rt_cli_time_help, stdout);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
@@ -194,6 +198,7 @@ struct al {
 	int facility;
 	const char *state_path;
 	int flush, exit_status, no_fast;
+	struct rt_rule_opts ro;
 	int64_t idle;		/* --idle-timeout */
 	int64_t last_wall;	/* wall clock of the last record */
 	const char *latency_from;
@@ -526,7 +531,8 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case ':':
 			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
+			if (!rt_rulecli_opt(cli, &a->ro, opt, optarg) &&
+			    !rt_cli_opt(cli, opt, optarg))
 				rt_cli_bad_option(cli, argv, opt);
 		}
 	}
@@ -1407,7 +1413,10 @@ record(struct al *a, const struct rt_rec *r)
 	 * clock of suppression, rates and periods (and others cost no time
 	 * parse). */
 	if (!worthy(a, d)) {
-		rt_cli_drop(cli);
+		if (a->when && a->rs.over >= 0)
+			rt_cli_reject(cli, r, "--when: over the evaluation budget");
+		else
+			rt_cli_drop(cli);
 		return;
 	}
 	a->worthy++;
@@ -1797,6 +1806,7 @@ main(int argc, char *argv[])
 	a.retry_delay = 100000;
 	a.retries = 2;
 	a.exec_conc = 1;
+	rt_rule_opts_init(&a.ro);
 	options(&cli, &a, argc, argv);
 	for (int i = 0; i < a.nkeys; i++)
 		a.fc_key[i] = rt_fcheck_add(&a.fc, "-k", a.keys[i]);
@@ -1809,7 +1819,8 @@ main(int argc, char *argv[])
 			rt_cli_fatal(&cli, "--exec: '%s': %s", a.exec_argv[0],
 			    why);
 	}
-	if (a.when && rt_rules_cond(&a.rs, "--when", a.when, a.no_fast,
+	rt_rulecli_done(&cli, &a.ro, a.no_fast);
+	if (a.when && rt_rules_cond(&a.rs, "--when", a.when, &a.ro,
 	    &err) != 0)
 		rt_cli_usage_error(&cli, "%s", rt_buf_cstr(&err));
 	rt_buf_release(&err);
