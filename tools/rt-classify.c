@@ -316,11 +316,6 @@ options(struct rt_cli *cli, struct cls *c, int argc, char **argv)
 	if (c->sc.by_prob && c->model_path == NULL)
 		rt_cli_usage_error(cli, "--label-by prob needs --model");
 	rt_rulecli_done(cli, &c->ro, 0);
-	if (c->sc.nlabels == 0)
-		rt_cli_warn(cli, "warning: no --label: every record will be "
-		    "labelled '%s', so rt-alert raises nothing on _class (give "
-		    "--label NAME=THRESHOLD, e.g. --label fraud=50)",
-		    c->sc.deflabel);
 }
 
 static void
@@ -362,6 +357,11 @@ main(int argc, char *argv[])
 	rt_score_init(&c.sc);
 	options(&cli, &c, argc, argv);
 	load(&c, 1);
+	if (c.sc.nlabels == 0)
+		rt_cli_warn(&cli, "warning: no --label: every record will be "
+		    "labelled '%s', so rt-alert raises nothing on _class (give "
+		    "--label NAME=THRESHOLD, e.g. --label fraud=50)",
+		    c.sc.deflabel);
 	rt_jdoc_init(&c.doc, 0);
 	rt_jedit_init(&c.edit);
 	cli.st.extra = extra_stats;
