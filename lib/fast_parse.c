@@ -436,26 +436,37 @@ parse_term(struct ps *s)
 	return NULL;
 }
 
-static struct rt_fnode *
-parse_unary(struct ps *s)
-{
-	if (eat(s, "-")) {
-		struct rt_fnode *t = parse_unary(s);
+static struct rt_fnode *parse_mul(struct ps *s);
 
-		return t ? node(F_NEG, t, NULL) : NULL;
-	}
-	return parse_term(s);
+/*
+ * A '*' or '/' operand: a term, or unary minus.  In jq 1.6's grammar
+ * unary minus has the precedence of binary minus, so it takes the whole
+ * product after it: -a * b is -(a * b), and a / -b / c is a / -(b / c).
+ * *rest: the minus took the rest of the product.
+ */
+static struct rt_fnode *
+parse_factor(struct ps *s, int *rest)
+{
+	struct rt_fnode *t;
+
+	*rest = 0;
+	if (peek(s, "-=") || !eat(s, "-"))
+		return parse_term(s);
+	*rest = 1;
+	t = parse_mul(s);
+	return t ? node(F_NEG, t, NULL) : NULL;
 }
 
 static struct rt_fnode *
 parse_mul(struct ps *s)
 {
-	struct rt_fnode *a = parse_unary(s);
+	int rest;
+	struct rt_fnode *a = parse_factor(s, &rest), *b;
 
-	while (a) {
+	while (a && !rest) {
 		enum op op;
 
-		if (peek(s, "//"))
+		if (peek(s, "//") || peek(s, "*=") || peek(s, "/="))
 			return a;
 		if (eat(s, "*"))
 			op = F_MUL;
@@ -467,15 +478,13 @@ parse_mul(struct ps *s)
 			return NULL;
 		} else
 			return a;
-		struct rt_fnode *b = parse_unary(s);
-
-		if (b == NULL) {
+		if ((b = parse_factor(s, &rest)) == NULL) {
 			rt_fast_free(a);
 			return NULL;
 		}
 		a = node(op, a, b);
 	}
-	return NULL;
+	return a;
 }
 
 static struct rt_fnode *

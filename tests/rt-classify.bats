@@ -420,3 +420,11 @@ EOF2
 	[ "$status" -eq 0 ] && [ -z "$stderr" ]
 	[ "$(jq -r ._class <<<"$output")" = fraud ]
 }
+
+@test "differential, seeded: fast path, libjq and the jq binary on random rules and records" {
+	# 2 rule sets of 30 rules, 100 records each: 6000 cases.
+	run python3 "$C/diff.py" --seed "${RT_DIFF_SEED:-7}" --runs 2 --rules 30 --records 100 --bin "$RT_BIN"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "6000 cases, 0 disagreements" ]
+}

@@ -107,6 +107,13 @@ test_semantics(void)
 	    "errors, same words");
 	agree("a 1 .x[1.5] == null\nb 1 .x | has(-0.5)\nc 1 .x[-1] == 3\n",
 	    "{\"x\":[1,2,3]}", "ttt", "indexes as jq truncates them");
+	/* Unary minus takes the product after it, as in jq's grammar (a
+	 * fast path that bound it tighter said -1 and "cannot be
+	 * negated"). */
+	agree("a 1 .a / -.b / .c == -4\nb 1 -.a * .b + .c == -30\n"
+	    "c 1 .a - -.b - .c == 10\nd 1 (-.s / .) == 1\ne 1 -.s * 2\n",
+	    "{\"a\":8,\"b\":4,\"c\":2,\"s\":\"x\"}", "tttee",
+	    "unary minus");
 }
 
 static void
