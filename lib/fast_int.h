@@ -31,6 +31,11 @@ enum op {
 	F_HAS, F_IN
 };
 
+/* Limits that keep the parser's and the evaluator's recursion shallow:
+ * a condition nested deeper, or a tree higher, is libjq's. */
+#define RT_FAST_NEST 200
+#define RT_FAST_HEIGHT 1000
+
 struct rt_fnode {
 	enum op op;
 	struct rt_fnode *a, *b;	/* operands; F_FIELD/F_INDEX: a is the input */
@@ -38,6 +43,7 @@ struct rt_fnode {
 	struct fv *list;	/* F_IN */
 	int nlist;
 	struct rt_jqre *re;	/* F_TEST */
+	int height;		/* of the tree below, this node included */
 	int top;		/* F_FIELD of the record itself */
 	int slot;		/* its slot in the per-record field cache */
 };

@@ -19,6 +19,7 @@ struct ps {
 	const char *p, *end;
 	int bad;		/* outside the subset (not an error) */
 	int depth;		/* pipes to the left: fields are not top-level */
+	int nest;		/* parse_pipe, parse_alt, unary minus inside */
 	char ***fields;
 	int *nfields;
 };
@@ -68,15 +69,44 @@ eat(struct ps *s, const char *tok)
 	return 1;
 }
 
-static struct rt_fnode *
-node(enum op op, struct rt_fnode *a, struct rt_fnode *b)
-{
-	struct rt_fnode *n = rt_xcalloc(1, sizeof *n);
+void rt_fast_free(struct rt_fnode *n);
 
+/* A node over a and b (consumed), or NULL (s->bad, a and b freed) when
+ * the tree would be higher than RT_FAST_HEIGHT. */
+static struct rt_fnode *
+node(struct ps *s, enum op op, struct rt_fnode *a, struct rt_fnode *b)
+{
+	struct rt_fnode *n;
+	int h = 0;
+
+	if (a && a->height > h)
+		h = a->height;
+	if (b && b->height > h)
+		h = b->height;
+	if (h >= RT_FAST_HEIGHT) {
+		s->bad = 1;
+		rt_fast_free(a);
+		rt_fast_free(b);
+		return NULL;
+	}
+	n = rt_xcalloc(1, sizeof *n);
 	n->op = op;
 	n->a = a;
 	n->b = b;
+	n->height = h + 1;
 	return n;
+}
+
+/* Enter a recursive rule: 0, or -1 (s->bad) when nested too deep. */
+static int
+enter(struct ps *s)
+{
+	if (++s->nest > RT_FAST_NEST) {
+		s->nest--;
+		s->bad = 1;
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -201,10 +231,16 @@ note_field(struct ps *s, const struct fv *k)
 static struct rt_fnode *
 key_node(struct ps *s, struct rt_fnode *t, struct fv *k)
 {
-	struct rt_fnode *n = node(k->t == V_STR ? F_FIELD : F_INDEX, t, NULL);
+	int top = t->op == F_DOT;
+	struct rt_fnode *n = node(s, k->t == V_STR ? F_FIELD : F_INDEX, t, NULL);
 
+	if (n == NULL) {
+		if (k->t == V_STR)
+			free((char *)k->s);
+		return NULL;
+	}
 	n->lit = *k;
-	if (k->t == V_STR && t->op == F_DOT) {
+	if (k->t == V_STR && top) {
 		note_field(s, k);
 		n->top = s->depth == 0;
 	}
@@ -273,7 +309,8 @@ parse_suffix(struct ps *s, struct rt_fnode *t)
 		}
 		if (rc != 0)
 			break;
-		t = key_node(s, t, &k);
+		if ((t = key_node(s, t, &k)) == NULL)
+			return NULL;
 	}
 	s->bad = 1;
 	rt_fast_free(t);
@@ -329,7 +366,7 @@ parse_func(struct ps *s, const char *name, size_t n)
 		s->bad = 1;
 		return NULL;
 	}
-	f = node(fn[i].op, NULL, NULL);
+	f = node(s, fn[i].op, NULL, NULL);
 	if (fn[i].args == 0) {
 		if (peek(s, "(")) {
 			s->bad = 1;
@@ -386,7 +423,7 @@ parse_term(struct ps *s)
 			s->bad = 1;
 			return NULL;
 		}
-		t = node(F_DOT, NULL, NULL);
+		t = node(s, F_DOT, NULL, NULL);
 		/* ".a" and ".[...]" and "." */
 		if (s->p + 1 < s->end && (isalpha((unsigned char)s->p[1]) ||
 		    s->p[1] == '_' || s->p[1] == '[' || s->p[1] == '"'))
@@ -396,7 +433,10 @@ parse_term(struct ps *s)
 	}
 	if (*s->p == '(') {
 		s->p++;
+		if (enter(s) != 0)
+			return NULL;
 		t = parse_pipe(s);
+		s->nest--;
 		if (t == NULL || !eat(s, ")")) {
 			rt_fast_free(t);
 			s->bad = 1;
@@ -405,7 +445,7 @@ parse_term(struct ps *s)
 		return parse_suffix(s, t);
 	}
 	if (*s->p == '"' || isdigit((unsigned char)*s->p)) {
-		t = node(F_LIT, NULL, NULL);
+		t = node(s, F_LIT, NULL, NULL);
 		if (parse_literal(s, &t->lit)) {
 			rt_fast_free(t);
 			return NULL;
@@ -420,7 +460,7 @@ parse_term(struct ps *s)
 		if ((q - s->p == 4 && memcmp(s->p, "true", 4) == 0) ||
 		    (q - s->p == 5 && memcmp(s->p, "false", 5) == 0) ||
 		    (q - s->p == 4 && memcmp(s->p, "null", 4) == 0)) {
-			t = node(F_LIT, NULL, NULL);
+			t = node(s, F_LIT, NULL, NULL);
 			parse_literal(s, &t->lit);
 			return parse_suffix(s, t);
 		}
@@ -453,8 +493,11 @@ parse_factor(struct ps *s, int *rest)
 	if (peek(s, "-=") || !eat(s, "-"))
 		return parse_term(s);
 	*rest = 1;
+	if (enter(s) != 0)
+		return NULL;
 	t = parse_mul(s);
-	return t ? node(F_NEG, t, NULL) : NULL;
+	s->nest--;
+	return t ? node(s, F_NEG, t, NULL) : NULL;
 }
 
 static struct rt_fnode *
@@ -482,7 +525,7 @@ parse_mul(struct ps *s)
 			rt_fast_free(a);
 			return NULL;
 		}
-		a = node(op, a, b);
+		a = node(s, op, a, b);
 	}
 	return a;
 }
@@ -512,7 +555,7 @@ parse_add(struct ps *s)
 			rt_fast_free(a);
 			return NULL;
 		}
-		a = node(op, a, b);
+		a = node(s, op, a, b);
 	}
 	return NULL;
 }
@@ -539,7 +582,7 @@ parse_cmp(struct ps *s)
 		rt_fast_free(a);
 		return NULL;
 	}
-	return node(ops[i].op, a, b);
+	return node(s, ops[i].op, a, b);
 }
 
 static struct rt_fnode *
@@ -555,7 +598,7 @@ parse_and(struct ps *s)
 			rt_fast_free(a);
 			return NULL;
 		}
-		a = node(F_AND, a, b);
+		a = node(s, F_AND, a, b);
 	}
 	return a;
 }
@@ -573,7 +616,7 @@ parse_or(struct ps *s)
 			rt_fast_free(a);
 			return NULL;
 		}
-		a = node(F_OR, a, b);
+		a = node(s, F_OR, a, b);
 	}
 	return a;
 }
@@ -590,12 +633,17 @@ parse_alt(struct ps *s)
 		rt_fast_free(a);
 		return NULL;
 	}
+	if (enter(s) != 0) {
+		rt_fast_free(a);
+		return NULL;
+	}
 	b = parse_alt(s);	/* right associative */
+	s->nest--;
 	if (b == NULL) {
 		rt_fast_free(a);
 		return NULL;
 	}
-	return node(F_ALT, a, b);
+	return node(s, F_ALT, a, b);
 }
 
 static struct rt_fnode *
@@ -612,20 +660,25 @@ parse_pipe(struct ps *s)
 	}
 	if (!eat(s, "|"))
 		return a;
+	if (enter(s) != 0) {
+		rt_fast_free(a);
+		return NULL;
+	}
 	s->depth++;
 	b = parse_pipe(s);
 	s->depth--;
+	s->nest--;
 	if (b == NULL) {
 		rt_fast_free(a);
 		return NULL;
 	}
-	return node(F_PIPE, a, b);
+	return node(s, F_PIPE, a, b);
 }
 
 struct rt_fnode *
 rt_fast_compile(const char *cond, size_t n, char ***fields, int *nfields)
 {
-	struct ps s = { cond, cond + n, 0, 0, fields, nfields };
+	struct ps s = { cond, cond + n, 0, 0, 0, fields, nfields };
 	struct rt_fnode *t = parse_pipe(&s);
 
 	skip_ws(&s);
