@@ -423,23 +423,30 @@ finish(struct rt_rules *rs, int rc, struct rt_buf *err)
 }
 
 int
+rt_rules_read(struct rt_rules *rs, FILE *f, const char *name,
+    const struct rt_rule_opts *o, struct rt_buf *err)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->path = rt_xstrdup(name);
+	rs->opts = *o;
+	return finish(rs, read_rules(rs, f, err), err);
+}
+
+int
 rt_rules_load(struct rt_rules *rs, const char *path,
     const struct rt_rule_opts *o, struct rt_buf *err)
 {
 	FILE *f;
 	int rc;
 
-	memset(rs, 0, sizeof *rs);
-	rs->path = rt_xstrdup(path);
-	rs->opts = *o;
 	if ((f = fopen(path, "r")) == NULL) {
+		memset(rs, 0, sizeof *rs);
 		rt_buf_printf(err, "%s: %s", path, strerror(errno));
-		rt_rules_free(rs);
 		return -1;
 	}
-	rc = read_rules(rs, f, err);
+	rc = rt_rules_read(rs, f, path, o, err);
 	fclose(f);
-	return finish(rs, rc, err);
+	return rc;
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "field.h"
@@ -121,6 +122,9 @@ enum {
  * the file is an error ("rules.txt:3: NUL byte").
  */
 int rt_rules_load(struct rt_rules *rs, const char *path,
+    const struct rt_rule_opts *o, struct rt_buf *err);
+/* The same from the open stream f (not closed), named name in messages. */
+int rt_rules_read(struct rt_rules *rs, FILE *f, const char *name,
     const struct rt_rule_opts *o, struct rt_buf *err);
 void rt_rules_free(struct rt_rules *rs);
 
