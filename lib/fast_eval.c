@@ -631,12 +631,9 @@ eval(struct rt_fast_ev *e, const struct rt_fnode *n, const struct fv *in,
 }
 
 /* The shapes most rules are made of, decided in place without eval's
- * values: comparisons of fields with literals or fields (numbers, and
- * strings without escapes), and, or, and a field piped into IN of
- * strings, startswith or endswith.  1 true, 0 false, or -1: another
- * shape here (eval decides, and words any error). */
-static int
-quick(struct rt_fast_ev *e, const struct rt_fnode *n)
+ * values (fast.h). */
+int
+rt_fast_quick(struct rt_fast_ev *e, const struct rt_fnode *n)
 {
 	const struct rt_fnode *b;
 	const char *p, *q;
@@ -646,11 +643,11 @@ quick(struct rt_fast_ev *e, const struct rt_fnode *n)
 	switch (n->op) {
 	case F_AND:
 	case F_OR:
-		if ((a = quick(e, n->a)) < 0)
+		if ((a = rt_fast_quick(e, n->a)) < 0)
 			return -1;
 		if (a == (n->op == F_OR))
 			return a;	/* false and ..., true or ... */
-		return quick(e, n->b);
+		return rt_fast_quick(e, n->b);
 	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE:
 		if (!num_lit_cmp(e, n, &c)) {
 			if (!plain_str(e, n->a, &p, &pl) ||
@@ -691,7 +688,7 @@ rt_fast_run(struct rt_fast_ev *e, const struct rt_fnode *t)
 	struct fv in, out;
 	int st;
 
-	if ((st = quick(e, t)) >= 0)
+	if ((st = rt_fast_quick(e, t)) >= 0)
 		return st ? RT_FAST_TRUE : RT_FAST_FALSE;
 	memset(&in, 0, sizeof in);
 	in.t = V_OBJ;

@@ -472,8 +472,9 @@ keep_msg(struct rt_rules *rs, size_t i, const char *msg, size_t n)
 }
 
 /* The fast path on every rule that has one; the others (and those it
- * hands over) are marked in rs->want.  Returns how many are wanted, or
- * (size_t)-1 when one went over the budget. */
+ * hands over) are marked in rs->want.  Counts matches and errors.
+ * Returns how many are wanted, or (size_t)-1 when one went over the
+ * budget. */
 static size_t
 run_fast(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 {
@@ -493,16 +494,24 @@ run_fast(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 		e.cache = rs->cache;
 	}
 	for (size_t i = 0; i < rs->n; i++) {
-		int st = rs->r[i].fast ? rt_fast_run(&e, rs->r[i].fast) :
-		    RT_FAST_SLOW;
+		struct rt_rule *r = &rs->r[i];
+		int st = r->fast ? rt_fast_quick(&e, r->fast) : RT_FAST_SLOW;
 
-		rs->want[i] = st == RT_FAST_SLOW;
-		slow += rs->want[i];
-		res[i] = st == RT_FAST_TRUE ? RT_RULE_TRUE : RT_RULE_FALSE;
-		if (st == RT_FAST_ERROR) {
+		if (st < 0)
+			st = rt_fast_run(&e, r->fast);
+
+		rs->want[i] = 0;
+		if (st <= RT_FAST_TRUE) {	/* RT_RULE_FALSE, _TRUE */
+			res[i] = (unsigned char)st;
+			r->matches += (uint64_t)st;
+		} else if (st == RT_FAST_SLOW) {
+			rs->want[i] = 1;
+			slow++;
+		} else if (st == RT_FAST_ERROR) {
 			res[i] = RT_RULE_ERROR;
+			r->errors++;
 			keep_msg(rs, i, rs->tmp.p, rs->tmp.len);
-		} else if (st == RT_FAST_OVER) {
+		} else {
 			res[i] = RT_RULE_OVER;
 			rs->over = (long)i;
 			return (size_t)-1;
@@ -511,7 +520,7 @@ run_fast(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 	return slow;
 }
 
-/* libjq on the rules marked in rs->want. */
+/* libjq on the rules marked in rs->want.  Counts matches and errors. */
 static void
 run_slow(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 {
@@ -525,9 +534,13 @@ run_slow(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 		if (!rs->want[i])
 			continue;
 		switch (jr[i]) {
-		case RT_JQB_TRUE: res[i] = RT_RULE_TRUE; break;
+		case RT_JQB_TRUE:
+			res[i] = RT_RULE_TRUE;
+			rs->r[i].matches++;
+			break;
 		case RT_JQB_ERROR:
 			res[i] = RT_RULE_ERROR;
+			rs->r[i].errors++;
 			m = rt_jqb_errmsg(rs->jq, i, &n);
 			keep_msg(rs, i, m, n);
 			break;
@@ -535,9 +548,27 @@ run_slow(struct rt_rules *rs, const struct rt_jdoc *d, unsigned char *res)
 			res[i] = RT_RULE_OVER;
 			rs->over = (long)i;
 			return;
-		default: res[i] = RT_RULE_FALSE; break;
+		default:
+			res[i] = RT_RULE_FALSE;
 		}
 	}
+}
+
+/* A record over the budget counts for no rule: take back what the rules
+ * before the one over counted. */
+static void
+uncount(struct rt_rules *rs, const unsigned char *res)
+{
+	for (size_t i = 0; i < (size_t)rs->over; i++) {
+		rs->r[i].matches -= res[i] == RT_RULE_TRUE;
+		rs->r[i].errors -= res[i] == RT_RULE_ERROR;
+	}
+	/* Those after it that the fast path counted. */
+	for (size_t i = (size_t)rs->over + 1; i < rs->n; i++)
+		if (!rs->want[i]) {
+			rs->r[i].matches -= res[i] == RT_RULE_TRUE;
+			rs->r[i].errors -= res[i] == RT_RULE_ERROR;
+		}
 }
 
 size_t
@@ -556,15 +587,13 @@ rt_rules_eval(struct rt_rules *rs, const struct rt_jdoc *d,
 			rs->before_slow(rs->before_slow_arg);
 		run_slow(rs, d, res);
 	}
-	if (rs->over >= 0)
-		return 0;	/* not scored: nothing counted */
-	for (size_t i = 0; i < rs->n; i++) {
-		rs->r[i].matches += res[i] == RT_RULE_TRUE;
-		if (res[i] == RT_RULE_ERROR) {
-			rs->r[i].errors++;
-			nerr++;
-		}
+	if (rs->over >= 0) {
+		uncount(rs, res);
+		return 0;
 	}
+	if (rs->msg.len)	/* some error was kept */
+		for (size_t i = 0; i < rs->n; i++)
+			nerr += res[i] == RT_RULE_ERROR;
 	return nerr;
 }
 
