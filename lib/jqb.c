@@ -14,6 +14,7 @@
 
 #include <jq.h>
 
+#include "bigstack.h"
 #include "jqmsg.h"
 #include "jqre.h"
 #include "mem.h"
@@ -130,6 +131,58 @@ state(void)
 }
 
 /*
+ * Every call into the jq state runs on the big stack (bigstack.h): jq
+ * frees, compares and prints nested values recursively, and a value
+ * nested deep within the budget would overflow the process's stack when
+ * the next jq_start (or the compile of the next program, or the
+ * teardown) frees it.
+ */
+struct on_stack {
+	const char *text;	/* compile */
+	int ok;
+	struct rt_jqb_prog *p;	/* run */
+	jv in;
+	unsigned char *res;
+	size_t nerr;
+};
+
+static void
+compile_call(void *a)
+{
+	struct on_stack *c = a;
+
+	c->ok = jq_compile(jqs, c->text) != 0;
+}
+
+static int
+on_big_stack_compile(const char *text)
+{
+	struct on_stack c;
+
+	c.text = text;
+	rt_bigstack_call(compile_call, &c);
+	return c.ok;
+}
+
+static size_t outputs(struct rt_jqb_prog *p, unsigned char *res);
+
+static void
+run_call(void *a)
+{
+	struct on_stack *c = a;
+
+	jq_start(jqs, c->in, 0);
+	c->nerr = outputs(c->p, c->res);
+}
+
+static void
+teardown_call(void *a)
+{
+	(void)a;
+	jq_teardown(&jqs);
+}
+
+/*
  * Compile text into the jq state.  jq 1.6 imports ~/.jq into every
  * program when $HOME is set, so HOME is hidden for the compile (the
  * tools are single-threaded) and put back after.  1 or 0.
@@ -144,7 +197,7 @@ compile(const char *text)
 	state();
 	errs.len = 0;
 	unsetenv("HOME");
-	ok = jq_compile(jqs, text) != 0;
+	ok = on_big_stack_compile(text);
 	if (saved) {
 		setenv("HOME", saved, 1);
 		free(saved);
@@ -483,8 +536,17 @@ rt_jqb_run(struct rt_jqb_prog *p, jv rec, const unsigned char *want,
 		jv_free(rec);
 		return fail_all(p, want, res, "the conditions do not compile");
 	}
-	jq_start(jqs, JV_ARRAY(want_array(p, want), rec), 0);
-	return outputs(p, res);
+	{
+		struct on_stack c;
+
+		c.p = p;
+		c.in = JV_ARRAY(want_array(p, want), rec);
+		c.res = res;
+		rt_bigstack_call(run_call, &c);
+		if (fired)
+			rt_bigstack_trim();	/* perhaps deep, surely rare */
+		return c.nerr;
+	}
 }
 
 const char *
@@ -554,7 +616,7 @@ rt_jqb_shutdown(void)
 		timer_delete(timer);
 	timer_made = 0;
 	if (jqs)
-		jq_teardown(&jqs);
+		rt_bigstack_call(teardown_call, NULL);
 	jqs = NULL;
 	loaded = NULL;
 	rt_buf_release(&errs);

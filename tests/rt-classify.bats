@@ -428,3 +428,13 @@ EOF2
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "6000 cases, 0 disagreements" ]
 }
+
+@test "a value nested a million deep within the budget does not crash libjq's recursive free" {
+	printf 'deep 1 .n > 0 and (reduce range(1e9) as $x (null; [.]) | length) > 0\n' > deep.rules
+	printf '%s\n' '{"n":1}' '{"n":0}' > in.ndjson
+	# jq 1.6 itself dies of this at 300,000 levels on an 8 MiB stack.
+	run --separate-stderr rt-classify --rules deep.rules --label x=1 --max-eval-ms 600 in.ndjson
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "rt-classify: in.ndjson:1: rule deep: over the evaluation budget" ]
+	[ "$(jq -c .n <<<"$output")" = 0 ]
+}
