@@ -2,7 +2,7 @@
  * rulecli.h - the rules' options (rule.h's RT_RULE_LONGOPTS: --no-env,
  * --env, --max-eval-ms, --max-regex-steps) at the edge of a tool that
  * takes jq conditions: like cli.h, this side may exit on a usage error.
- * rtpipe(7), "Sandbox"; rt-classify(1) and rt-alert(1), "Budget".
+ * rtpipe(7), "Sandbox"; rt-classify(1), "Budget"; rt-alert(1), --when.
  */
 #ifndef RT_RULECLI_H
 #define RT_RULECLI_H
