@@ -347,10 +347,14 @@ eval_field(struct rt_fast_ev *e, const struct rt_fnode *n,
 	memset(out, 0, sizeof *out);
 	if (a.t == V_NULL)
 		return E_OK;
-	if (a.t != V_OBJ)
+	if (a.t != V_OBJ) {
+		/* jq 1.6 names a key of fewer than 30 bytes, as a C string. */
+		if (n->lit.len >= 30)
+			return fail(e, "Cannot index %s with string", tname[a.t]);
 		return e->keys ? fail(e, "Cannot index %s with string \"%.*s\"",
-		    tname[a.t], (int)n->lit.len, n->lit.s) :
+		    tname[a.t], (int)strnlen(n->lit.s, n->lit.len), n->lit.s) :
 		    fail(e, "Cannot index %s with string \"...\"", tname[a.t]);
+	}
 	i = rt_jdoc_get(e->d, a.node, n->lit.s, n->lit.len);
 	return i ? from_node(e, i, out) : E_OK;
 }

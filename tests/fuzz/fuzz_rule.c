@@ -136,11 +136,12 @@ load(struct rt_rules *rs, const char *text, size_t n, int no_fast)
 /* Rule j on record i disagrees: say how, and stop. */
 static void
 differ(struct rt_rules *rs, size_t i, size_t j, int a, int b,
-    const char *mb)
+    const char *mb, size_t mblen)
 {
 	fprintf(stderr, "record %zu rule %zu ('%s'): fast path %d '%s', libjq "
-	    "%d '%s'\n", i, j, rs->r[j].cond, a, a == RT_RULE_ERROR ?
-	    rt_rules_errmsg(rs, j) : "", b, b == RT_RULE_ERROR ? mb : "");
+	    "%d '%.*s'\n", i, j, rs->r[j].cond, a, a == RT_RULE_ERROR ?
+	    rt_rules_errmsg(rs, j) : "", b, b == RT_RULE_ERROR ? (int)mblen : 0,
+	    mb);
 	abort();
 }
 
@@ -177,7 +178,7 @@ both_ways(const char *text, size_t n)
 			if (res[j] != b || (b == RT_RULE_ERROR &&
 			    (strlen(rt_rules_errmsg(&rs, j)) != len ||
 			    memcmp(rt_rules_errmsg(&rs, j), m, len) != 0)))
-				differ(&rs, i, j, res[j], b, m);
+				differ(&rs, i, j, res[j], b, m, len);
 		}
 	}
 	free(res);

@@ -107,6 +107,10 @@ test_semantics(void)
 	    "errors, same words");
 	agree("a 1 .x[1.5] == null\nb 1 .x | has(-0.5)\nc 1 .x[-1] == 3\n",
 	    "{\"x\":[1,2,3]}", "ttt", "indexes as jq truncates them");
+	/* jq names a key only when shorter than 30 bytes (fuzz_rule). */
+	agree("a 1 .s.wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwnd\n"
+	    "b 1 .s.wwwwwwwwwwwwwwwwwwwwwwwwwwwww\n", "{\"s\":\"x\"}", "ee",
+	    "a long key");
 	/* Unary minus takes the product after it, as in jq's grammar (a
 	 * fast path that bound it tighter said -1 and "cannot be
 	 * negated"). */
