@@ -554,7 +554,7 @@ eval_has(struct rt_fast_ev *e, const struct rt_fnode *n,
 	if (in->t == V_OBJ && k->t == V_STR)
 		c = rt_jdoc_get(e->d, in->node, k->s, k->len) != 0;
 	else if (in->t == V_ARR && k->t == V_NUM)
-		c = k->n > -1 && k->n < e->d->v[in->node].n;
+		c = k->n > -1 && trunc(k->n) < e->d->v[in->node].n;
 	else if (in->t == V_NULL)
 		c = 0;
 	else

@@ -53,18 +53,23 @@ static volatile sig_atomic_t in_eval, fired;
  * Definitions put before every condition: builtins that would write to
  * standard error themselves (stderr, debug) become identities, and those
  * that would stop the whole program (halt, input) become errors.  The
- * builtins whose single step can take long from small inputs are bounded
- * (jqb.h): string repetition (_multiply, behind every "*", evaluated in
- * jq's order: right operand first) and assignment to an array index
- * (setpath, and jq 1.6's own _assign and _modify, behind "=", "|=",
- * "+=" ..., restated to call the bounded setpath).  The match wrapper:
- * true when an output is true, without computing more.
+ * match wrapper: true when an output is true, without computing more.
+ * Under a budget, the builtins whose single step can take long from
+ * small inputs are bounded (jqb.h): string repetition (_multiply, behind
+ * every "*", evaluated in jq's order: right operand first) and
+ * assignment to an array index (setpath, and jq 1.6's own _assign and
+ * _modify, behind "=", "|=", "+=" ..., restated to call the bounded
+ * setpath).
  */
 static const char prelude[] =
     "def stderr: .; def debug: .; "
     "def input: error(\"input is not available in rules\"); "
     "def halt: error(\"halt is not available in rules\"); "
     "def halt_error: halt; def halt_error($c): halt; "
+    "def _rt_m(f): try ([first(f | select(.))] | length > 0) catch [.];\n";
+
+/* With RT_JQB_BOUNDED (a budget in force), after the prelude. */
+static const char bounded_defs[] =
     "def _rt_over: error(\"" RT_JQB_OVER_MSG "\"); "
     "def _rt_mul($a; $b): $a * $b; "
     "def _rt_big($s; $n): $n - 1 >= 1 and (($s | utf8bytelength) * $n | "
@@ -81,8 +86,7 @@ static const char prelude[] =
     "(.; _rt_setpath($p; $v)); "
     "def _modify(paths; update): reduce path(paths) as $p (.; label $out | "
     "(_rt_setpath($p; getpath($p) | update) | ., break $out), "
-    "delpaths([$p])); "
-    "def _rt_m(f): try ([first(f | select(.))] | length > 0) catch [.];\n";
+    "delpaths([$p]));\n";
 
 /* With RT_JQB_NO_ENV, after the prelude and before the conditions. */
 static const char no_env_defs[] = "def env: {}; ";
@@ -245,6 +249,7 @@ rt_jqb_check(const char *cond, size_t n, struct rt_buf *why)
 	int ok;
 
 	rt_buf_adds(&b, prelude);
+	rt_buf_adds(&b, bounded_defs);
 	rt_buf_adds(&b, no_env_defs);
 	rt_buf_adds(&b, no_env_bind);
 	wrap(&b, cond, n);
@@ -262,6 +267,7 @@ rt_jqb_check_all(const char *const *conds, const size_t *lens, size_t n)
 	int ok;
 
 	rt_buf_adds(&b, prelude);
+	rt_buf_adds(&b, bounded_defs);
 	rt_buf_adds(&b, no_env_defs);
 	rt_buf_adds(&b, no_env_bind);
 	rt_buf_addc(&b, '[');
@@ -290,6 +296,8 @@ rt_jqb_prog_new(const char *const *conds, const size_t *lens, size_t n,
 	size_t i;
 
 	rt_buf_adds(&b, prelude);
+	if (flags & RT_JQB_BOUNDED)
+		rt_buf_adds(&b, bounded_defs);
 	if (flags & RT_JQB_NO_ENV) {
 		rt_buf_adds(&b, no_env_defs);
 		rt_buf_adds(&b, no_env_bind);

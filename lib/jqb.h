@@ -35,11 +35,12 @@ enum {
 /* Flags of a program. */
 enum {
 	RT_JQB_NO_ENV = 1 << 0,	/* $ENV and env are {} */
-	RT_JQB_KEYS = 1 << 1	/* messages name object keys (--verbose) */
+	RT_JQB_KEYS = 1 << 1,	/* messages name object keys (--verbose) */
+	RT_JQB_BOUNDED = 1 << 2	/* a budget: the long builtins bounded */
 };
 
-/* The message of the error the prelude raises when a builtin would go
- * over the budget in one step (a string repeated into more than
+/* The message of the error the prelude raises, with RT_JQB_BOUNDED,
+ * when a builtin would go over the budget in one step (a string repeated into more than
  * RT_JQB_REPEAT_MAX bytes, an array index of RT_JQB_INDEX_MAX or more
  * set).  Conditions can catch it like any error. */
 #define RT_JQB_OVER_MSG "over the evaluation budget"

@@ -393,6 +393,8 @@ compile(struct rt_rules *rs)
 		flags |= RT_JQB_NO_ENV;
 	if (rs->opts.keys)
 		flags |= RT_JQB_KEYS;
+	if (rs->opts.max_eval_us > 0)
+		flags |= RT_JQB_BOUNDED;
 	rs->jq = rt_jqb_prog_new(conds, lens, rs->n, flags);
 	free(conds);
 	free(lens);

@@ -105,8 +105,10 @@ test_semantics(void)
 	    "e 1 .o | has(1)\nf 1 .n / 0\ng 1 .t | length\n",
 	    "{\"s\":\"x\",\"n\":1,\"o\":{},\"t\":true}", "eeefeee",
 	    "errors, same words");
-	agree("a 1 .x[1.5] == null\nb 1 .x | has(-0.5)\nc 1 .x[-1] == 3\n",
-	    "{\"x\":[1,2,3]}", "ttt", "indexes as jq truncates them");
+	agree("a 1 .x[1.5] == null\nb 1 .x | has(-0.5)\nc 1 .x[-1] == 3\n"
+	    "d 1 .y | has(-0.5)\ne 1 .x | has(2.9)\nf 1 .x | has(3)\n",
+	    "{\"x\":[1,2,3],\"y\":[]}", "tttftf",
+	    "indexes as jq truncates them");
 	/* jq names a key only when shorter than 30 bytes (fuzz_rule). */
 	agree("a 1 .s.wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwnd\n"
 	    "b 1 .s.wwwwwwwwwwwwwwwwwwwwwwwwwwwww\n", "{\"s\":\"x\"}", "ee",
