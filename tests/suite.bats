@@ -26,7 +26,7 @@ args_for() {
 	case $1 in
 	rt-validate) echo "--schema $FIX/suite/any.schema.json" ;;
 	rt-window) echo "--sliding 1h --time arrival" ;;
-	rt-classify) echo "--rules $FIX/suite/any.rules --check-fields 0" ;;
+	rt-classify) echo "--rules $FIX/suite/any.rules --check-fields 0 --label x=1" ;;
 	rt-join) echo "--table $FIX/suite/join.ndjson --on customer_id" ;;
 	*) echo "" ;;
 	esac

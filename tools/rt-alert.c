@@ -22,12 +22,14 @@
 #include "deliver.h"
 #include "jqb.h"
 #include "rule.h"
+#include "rulecli.h"
 
 enum { OPT_WHEN = RT_OPT_TOOL, OPT_EXITSTATUS, OPT_NOFAST };
 
 static const struct option longopts[] = {
 	RT_CLI_LONGOPTS,
 	RT_CLI_TIMEOPTS,
+	RT_RULE_LONGOPTS,
 	{ "when", required_argument, NULL, OPT_WHEN },
 	{ "key", required_argument, NULL, 'k' },
 	{ "suppress", required_argument, NULL, RT_AOPT_SUPPRESS },
@@ -105,8 +107,10 @@ usage(void)
 	    "      --exit-status        exit 0 if an alert was raised, else 1\n"
 	    "      --latency-from F     F holds an ingest stamp (epoch us):\n"
 	    "                           --stats reports stamp-to-alert delays\n"
-	    "      --no-fast-path       evaluate --when with libjq only\n\n",
+	    "      --no-fast-path       evaluate --when with libjq only\n",
 	    stdout);
+	fputs(rt_rule_help, stdout);
+	fputs("\n", stdout);
 	fputs(rt_cli_common_help, stdout);
 	fputs(rt_cli_time_help, stdout);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
@@ -122,6 +126,7 @@ struct al {
 	struct rt_deliver dl;	/* formats, --exec, syslog */
 	const char *when;	/* --when */
 	int no_fast;
+	struct rt_rule_opts ro;	/* --max-eval-ms, --no-env ... */
 	struct rt_rules rs;
 	int exit_status;
 	int lock_fd;		/* the state's lock, held to the end */
@@ -145,7 +150,8 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case ':':
 			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
+			if (!rt_rulecli_opt(cli, &a->ro, opt, optarg) &&
+			    !rt_cli_opt(cli, opt, optarg))
 				rt_cli_bad_option(cli, argv, opt);
 		}
 	}
@@ -180,7 +186,9 @@ record(struct al *a, const struct rt_rec *r)
 
 	if (a->sel.note)
 		notes(a);
-	if (k == RT_ASEL_DROP)
+	if (k == RT_ASEL_DROP && a->when && a->rs.over >= 0)
+		rt_cli_reject(cli, r, "--when: over the evaluation budget");
+	else if (k == RT_ASEL_DROP)
 		rt_cli_drop(cli);
 	else if (k == RT_ASEL_BAD_JSON)
 		rt_cli_reject_json(cli, r, &a->sel.doc);
@@ -281,11 +289,13 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	a->cli = cli;
 	rt_aopt_init(&a->opt, cli);
 	rt_deliver_init(&a->dl, cli);
+	rt_rule_opts_init(&a->ro);
 	options(cli, a, argc, argv);
 	rt_asel_init(&a->sel, NULL, c->keys, c->nkeys, a->opt.time_field,
 	    a->opt.time_given, &cli->topt);
 	rt_deliver_check_cmd(&a->dl);
-	if (a->when && rt_rules_cond(&a->rs, "--when", a->when, a->no_fast,
+	rt_rulecli_done(cli, &a->ro, a->no_fast);
+	if (a->when && rt_rules_cond(&a->rs, "--when", a->when, &a->ro,
 	    &err) != 0)
 		rt_cli_usage_error(cli, "%s", rt_buf_cstr(&err));
 	err.len = 0;
