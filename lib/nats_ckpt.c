@@ -155,9 +155,8 @@ field_u64(const char **p, const char *end, const char *word, uint64_t *v)
 	return errno || *e ? -1 : 0;
 }
 
-/* Remove the carried files of dir (made if missing). */
-static int
-clear_dir(const char *dir)
+int
+rt_nckpt_clear(const char *dir)
 {
 	char **v, path[4096];
 	size_t n, i;
@@ -253,7 +252,7 @@ rt_nckpt_decode(const char *p, size_t n, struct rt_nckpt *c, const char *dir)
 	    field_u64(&p, end, "files", &nfiles) == -1)
 		return "damaged checkpoint (header)";
 	c->part = (uint32_t)part;
-	if (dir && clear_dir(dir) == -1)
+	if (dir && rt_nckpt_clear(dir) == -1)
 		return strerror(errno);
 	return decode_files(p, end, nfiles, dir);
 }
@@ -481,4 +480,27 @@ rt_nckpt_store(kvStore *kv, uint32_t part, const struct rt_buf *blob,
 	memcpy(tag, newtag, sizeof newtag);
 	*rev = nrev;
 	return 0;
+}
+
+int
+rt_nckpt_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+	struct stat st;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			rt_nckpt_remove(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	return rmdir(dir);
 }

@@ -39,6 +39,13 @@ int rt_nckpt_encode(const struct rt_nckpt *c, const char *dir,
 const char *rt_nckpt_decode(const char *p, size_t n, struct rt_nckpt *c,
     const char *dir);
 
+/* Make directory dir if missing and remove the files a checkpoint
+ * carries from it: 0, or -1 with errno. */
+int rt_nckpt_clear(const char *dir);
+
+/* Remove directory dir and everything below it: 0, or -1. */
+int rt_nckpt_remove(const char *dir);
+
 /* A manifest for a blob of total bytes in nchunks chunks named tag:
  * format and read; read returns 0, or -1 when p is not one. */
 void rt_nckpt_manifest(struct rt_buf *out, uint32_t nchunks, uint64_t total,
