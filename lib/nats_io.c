@@ -189,26 +189,44 @@ rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, struct rt_npub *pub,
 	return r.trouble ? -1 : rc;
 }
 
-/* The pull subscription for o: NATS_OK or the status (jerr set). */
+/* The pull subscription for o: NATS_OK or the status (jerr set).  A
+ * durable consumer is made first (anew when asked to start again) and
+ * bound to. */
 static natsStatus
 sub_open(natsSubscription **sub, struct rt_nconn *c,
     const struct rt_nsubopt *o, jsErrCode *jerr)
 {
 	jsSubOptions so;
+	jsConsumerConfig cc;
+	jsConsumerInfo *ci = NULL;
+	natsStatus s;
 
+	jsConsumerConfig_Init(&cc);
+	cc.AckPolicy = o->durable ? js_AckAll : js_AckNone;
+	cc.MaxAckPending = -1;
+	cc.DeliverPolicy = js_DeliverAll;
+	if (o->from_seq) {
+		cc.DeliverPolicy = js_DeliverByStartSequence;
+		cc.OptStartSeq = o->from_seq;
+	}
 	jsSubOptions_Init(&so);
 	so.Stream = o->stream;
 	so.ManualAck = true;
-	so.Config.AckPolicy = o->durable ? js_AckAll : js_AckNone;
-	so.Config.MaxAckPending = -1;
-	so.Config.DeliverPolicy = js_DeliverAll;
-	if (o->from_seq) {
-		so.Config.DeliverPolicy = js_DeliverByStartSequence;
-		so.Config.OptStartSeq = o->from_seq;
+	if (o->durable) {
+		if (o->from_start || o->from_seq)
+			js_DeleteConsumer(c->js, o->stream, o->durable, NULL, NULL);
+		cc.Durable = o->durable;
+		cc.FilterSubject = o->subject;
+		s = js_AddConsumer(&ci, c->js, o->stream, &cc, NULL, jerr);
+		if (s != NATS_OK && *jerr != JSConsumerNameExistErr &&
+		    *jerr != JSConsumerExistingActiveErr && *jerr != 10148)
+			return s;
+		jsConsumerInfo_Destroy(ci);
+		so.Consumer = o->durable;
+		*jerr = 0;
+	} else {
+		so.Config = cc;
 	}
-	/* A durable consumer asked to start again is made anew. */
-	if (o->durable && (o->from_start || o->from_seq))
-		js_DeleteConsumer(c->js, o->stream, o->durable, NULL, NULL);
 	return js_PullSubscribe(sub, c->js, o->subject, o->durable, NULL, &so,
 	    jerr);
 }
@@ -261,8 +279,9 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 	uint64_t left = 1;
 	int i, done = 0;
 
-	if (s != NATS_OK)
+	if (s != NATS_OK) {
 		return rt_nconn_err(s, jerr, err, errlen);
+	}
 	while (!done && !rt_cli_term) {
 		s = natsSubscription_Fetch(&list, sub, 1024, 250, &jerr);
 		if (s == NATS_TIMEOUT) {

@@ -219,17 +219,16 @@ watch_held(struct run *r)
 {
 	struct rt_nwork *w;
 	uint32_t p;
-	int held = 0, st, k = 9;
+	int held = 0, st;
 
 	for (p = 0; p < r->o->parts; p++) {
 		w = &r->w[p];
 		if (!w->held)
 			continue;
-		if (!w->lost && (k = rt_nlease_renew(r->leases, p, r->me,
-		    r->o->lease_us, &w->lease)) == 0)
+		if (!w->lost && rt_nlease_renew(r->leases, p, r->me,
+		    r->o->lease_us, &w->lease) == 0)
 			w->lost = 1;
 		if (w->lost || rt_nconn_now() >= w->lease.valid_until) {
-			if (getenv("RT_NATS_DEBUG") && w->stop != RT_NW_ABORT) fprintf(stderr, "lost p%u: lost=%d k=%d late=%lld\n", p, w->lost, k, (long long)(rt_nconn_now() - w->lease.valid_until));
 			w->lost = 1;
 			rt_nwork_stop(w, RT_NW_ABORT);
 		}
@@ -323,11 +322,8 @@ tick(struct run *r)
 	if ((k = connected(r)) == -1 || k == 0)
 		return;
 	held = watch_held(r);
-	if (rt_nlease_alive(r->leases, r->me, r->o->lease_us, &alive) == -1) {
-		if (getenv("RT_NATS_DEBUG")) fprintf(stderr, "alive failed: %s\n", nats_GetLastError(NULL));
+	if (rt_nlease_alive(r->leases, r->me, r->o->lease_us, &alive) == -1)
 		return;
-	}
-	if (getenv("RT_NATS_DEBUG")) fprintf(stderr, "tick held %d alive %d\n", held, alive);
 	share = (int)((r->o->parts + (uint32_t)alive - 1) / (uint32_t)alive);
 	/* The first ticks: let workers started together see each other. */
 	if (++r->ticks > 2 && r->status == 0)

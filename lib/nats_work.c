@@ -513,8 +513,6 @@ checkpoint(struct rt_nwork *w, uint64_t id, uint64_t seq)
 		    w->why, sizeof w->why)) == -1 && lease_ok(w); tries++)
 			rt_nconn_sleep(200000);
 	rt_buf_release(&blob);
-	if (getenv("RT_NATS_DEBUG"))
-		fprintf(stderr, "ckpt p%u bar %llu k=%d why=%s\n", w->part, (unsigned long long)id, k, w->why);
 	if (k == 1)
 		w->lost = 1;
 	if (k != 0)

@@ -349,6 +349,7 @@ do_sub(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 	char err[400];
 	int rc;
 
+	o->sub.stream = o->stream;
 	rt_cli_start(cli, argc, argv, argc);
 	connect_or_die(cli, o, &c);
 	stream_or_die(cli, o, &c);
