@@ -208,14 +208,29 @@ rt_nconn_close(struct rt_nconn *c)
 	c->nc = NULL;
 }
 
+/* A JetStream request failed for want of a leader for a moment (one
+ * is being elected): worth asking again. */
+static int
+transient(natsStatus s, jsErrCode jerr)
+{
+	return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS ||
+	    jerr == JSClusterNotAvailErr || jerr == JSStreamOfflineErr;
+}
+
 int
 rt_nconn_stream(struct rt_nconn *c, const char *name, char *err,
     size_t errlen)
 {
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
-	natsStatus s = js_GetStreamInfo(&si, c->js, name, NULL, &jerr);
+	natsStatus s;
+	int64_t until = rt_nconn_now() + 15000000;
 
+	while ((s = js_GetStreamInfo(&si, c->js, name, NULL, &jerr)) !=
+	    NATS_OK && transient(s, jerr) && rt_nconn_now() < until) {
+		rt_nconn_sleep(250000);
+		jerr = 0;
+	}
 	if (s == NATS_OK) {
 		jsStreamInfo_Destroy(si);
 		return 1;
@@ -234,6 +249,7 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
 	natsStatus s;
+	int64_t until;
 	int k = rt_nconn_stream(c, name, err, errlen);
 
 	if (k != 0)
@@ -246,7 +262,12 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	cfg.Replicas = replicas;
 	cfg.Duplicates = dup_us * 1000;
 	cfg.AllowDirect = true;
-	s = js_AddStream(&si, c->js, &cfg, NULL, &jerr);
+	until = rt_nconn_now() + 15000000;
+	while ((s = js_AddStream(&si, c->js, &cfg, NULL, &jerr)) != NATS_OK &&
+	    transient(s, jerr) && rt_nconn_now() < until) {
+		rt_nconn_sleep(250000);
+		jerr = 0;
+	}
 	if (s == NATS_OK) {
 		jsStreamInfo_Destroy(si);
 		return NULL;

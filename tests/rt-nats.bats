@@ -31,6 +31,7 @@ teardown() {
 	local p
 	for p in $(jobs -p); do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	wait 2>/dev/null || true
+	"$RT_ROOT/tests/nats/cluster.sh" heal "$NATS_DIR"
 }
 
 # pub FILE [ARGS]: publish FILE into stream $S, 8 partitions by customer.
@@ -48,6 +49,7 @@ worker() {
 	env "$@" rt-nats run --worker "$name" --server "$NATS_URLS" --stream "$S" \
 		--subject "$S" --partitions 8 --out-subject "o$S" --create --replicas 3 \
 		--lease 2s --checkpoint-every 5 --state-dir "st.$name" --stats \
+		--kv-value-max "${KVMAX:-1M}" \
 		-- "$PIPELINE" 2>>"$name.err" &
 	eval "PID_$name=$!"
 }
@@ -149,4 +151,110 @@ golden_n() { wc -l <golden.all; }
 	[ "$(total checkpoints)" -gt 0 ]
 	[ "$(total in)" = 7778 ]
 	[ "$(total out)" = "$(golden_n)" ]
+}
+
+@test "rt-nats: kill -9 a worker after a checkpoint, restart it: equal to golden (chunked state)" {
+	pub txns.ndjson
+	worker a RT_NATS_FAULT=checkpoint:4
+	worker b
+	wait "$PID_a" || true
+	grep -q '^{' a.err && { echo "a was not killed"; return 1; }
+	KVMAX=1K worker a
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
+	sleep 0.5
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+}
+
+@test "rt-nats: kill -9 after a publish, before its ack: the new owner drops what was stored" {
+	pub txns.ndjson
+	worker a RT_NATS_FAULT=publish:3
+	worker b
+	wait "$PID_a" || true
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
+	sleep 0.5
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+	[ "$(total duplicates)" -gt 0 ] || { cat b.err; return 1; }
+	[ "$(total leases_lost)" = 0 ]
+}
+
+@test "rt-nats: the stream leader's server killed mid-run: equal to golden" {
+	local l
+	pub first.ndjson
+	worker a
+	worker b
+	wait_out "${S}_out" "o$S.*" 100 60
+	l=$("$RT_ROOT/tests/nats/cluster.sh" leader "$NATS_DIR" "$S")
+	"$RT_ROOT/tests/nats/cluster.sh" kill "$NATS_DIR" "$l"
+	pub second.ndjson
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 90
+	sleep 0.5
+	stop_workers
+	"$RT_ROOT/tests/nats/cluster.sh" restart "$NATS_DIR" "$l"
+	same_as_golden "${S}_out" "o$S" 8 || { cp -r . /tmp/leaderfail; cat a.err b.err >&2; return 1; }
+}
+
+@test "rt-nats: a worker paused past its lease (SIGSTOP) writes nothing after it" {
+	pub first.ndjson
+	worker a
+	worker b
+	wait_out "${S}_out" "o$S.*" 100 60
+	sleep 0.5
+	kill -STOP "$PID_a"
+	pub second.ndjson
+	sleep 3.5
+	kill -CONT "$PID_a"
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
+	sleep 1
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+	[ "$(grep '^{' a.err | jq .leases_lost)" -gt 0 ] || { cat a.err; return 1; }
+}
+
+@test "rt-nats: lines that are not JSON go to the reject subject, sourced by stream sequence" {
+	pub first.ndjson
+	printf '%s\n' '{"customer_id":7,"ts":"2018-04-25T00:00:00Z","amount":999}' 'SECRET not json' >bad
+	python3 "$RT_ROOT/tests/nats/rawpub.py" "$NATS_URL1" "$S.5" bad
+	seq=$(rt-nats sub --server "$NATS_URLS" --stream "$S" --subject "$S.*" | wc -l)
+	worker a
+	wait_out "${S}_out" "o$S.rejects" 1 60
+	sleep 0.5
+	stop_workers
+	rt-nats sub --server "$NATS_URLS" --stream "${S}_out" --subject "o$S.rejects" >rej
+	[ "$(jq -r '[.tool, .line, .raw] | @tsv' rej)" = "rt-nats	2	SECRET not json" ]
+	jq -r .source rej | grep -qx "$S:[0-9]*"
+	[ "$(grep '^{' a.err | jq .rejected)" = 1 ]
+	! grep -q SECRET a.err
+	# The good line of that message was fed: its alert came out.
+	rt-nats sub --server "$NATS_URLS" --stream "${S}_out" --subject "o$S.*" | grep -q '"amount":999'
+}
+
+@test "rt-nats: errors: no server, no stream, bad credentials, a failing pipeline (exit 2)" {
+	run --separate-stderr rt-nats pub --server nats://127.0.0.1:1 --connect-timeout 500ms --subject x txns.ndjson
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-nats: cannot connect to 'nats://127.0.0.1:1': "* ]]
+	run --separate-stderr rt-nats sub --server "$NATS_URLS" --stream nope --subject x
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rt-nats: stream 'nope' not found (--create makes it)" ]
+	run --separate-stderr rt-nats run --server "$NATS_URLS" --stream nope --subject x --out-subject y -- cat
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-nats: stream 'nope': not found"* ]]
+	run --separate-stderr rt-nats sub --server "$NATS_URLS" --creds /no/such.creds --stream nope --subject x
+	[ "$status" -eq 2 ]
+	# A server that wants a password.
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	nats-server -a 127.0.0.1 -p "$port" --user u --pass right >auth.log 2>&1 &
+	sleep 0.5
+	run --separate-stderr rt-nats pub --server "nats://u:wrong@127.0.0.1:$port" --subject x txns.ndjson
+	kill %nats-server 2>/dev/null || kill "$(jobs -p | tail -1)"
+	[ "$status" -eq 2 ]
+	grep -qi "authorization" <<<"$stderr" || { echo "$stderr"; return 1; }
+	# A pipeline that fails: reported, its lease released, exit 2.
+	pub first.ndjson
+	run --separate-stderr timeout 30 rt-nats run --server "$NATS_URLS" --stream "$S" --subject "$S" \
+		--partitions 8 --out-subject "o$S" --create --lease 2s -- 'head -c 1 >/dev/null; exit 3'
+	[ "$status" -eq 2 ]
+	grep -q "^rt-nats: partition [0-7]: pipeline exited with status 3 (lease released, checkpoint kept)" <<<"$stderr" ||
+		{ echo "$stderr"; return 1; }
 }

@@ -6,6 +6,7 @@
 #   tests/nats/cluster.sh stop DIR    stop the servers it started
 #   tests/nats/cluster.sh kill DIR N  kill -9 server N (1-3)
 #   tests/nats/cluster.sh restart DIR N   start server N again
+#   tests/nats/cluster.sh heal DIR      start again the servers not running
 #   tests/nats/cluster.sh leader DIR STREAM   the node (1-3) leading STREAM
 # DIR/env sets NATS_URLS (all three), NATS_URL1..3 and NATS_HTTP1..3.
 # The servers' account maps rtpart.<key> to rtpart.<p>.<key> with
@@ -122,6 +123,16 @@ restart)
 	# shellcheck disable=SC1091
 	. "$dir/env"
 	start_one "$n"
+	wait_ready 3
+	;;
+heal)
+	# Start again any server that is not running.
+	. "$dir/env"
+	for n in 1 2 3; do
+		if [ ! -f "$dir/n$n.pid" ] || ! kill -0 "$(cat "$dir/n$n.pid")" 2>/dev/null; then
+			start_one "$n"
+		fi
+	done
 	wait_ready 3
 	;;
 leader)
