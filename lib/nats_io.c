@@ -16,7 +16,8 @@
 
 struct pubrun {
 	struct rt_cli *cli;
-	struct rt_npub *pub;
+	struct rt_npub *pub;	/* one per partition (ordered), and */
+	jsCtx **js;		/* its context */
 	const struct rt_npubopt *o;
 	struct rt_nbatch *b;	/* one per partition */
 	uint32_t nb;
@@ -44,7 +45,7 @@ pub_flush(struct pubrun *r, uint32_t p)
 	rt_buf_cstr(&r->subj);
 	if (r->o->msgid)
 		rt_nbatch_msgid(b, p, &r->mid);
-	if (rt_npub_send(r->pub, r->subj.p, r->o->msgid ? r->mid.p : NULL,
+	if (rt_npub_send(&r->pub[p], r->subj.p, r->o->msgid ? r->mid.p : NULL,
 	    NULL, NULL, b->b.p, b->b.len) == -1)
 		r->trouble = 1;
 	rt_nbatch_clear(b);
@@ -117,28 +118,54 @@ pub_idle(struct pubrun *r)
 		{ rt_cli_term_fd(), POLLIN, 0 }
 	};
 
+	uint32_t p;
+
 	if (!r->o->msgid)
 		pub_flush_all(r);
-	rt_npub_resend(r->pub);
+	for (p = 0; p < r->nb; p++)
+		rt_npub_resend(&r->pub[p]);
 	rt_cli_idle(r->cli);
 	if (pfd[0].fd >= 0 && !rt_cli_term)
 		(void)poll(pfd, 2, 200);
 }
 
+/* A publishing context for partition p, its acks counted in pub[p]. */
+static int
+pub_ctx(struct pubrun *r, natsConnection *nc, uint32_t p)
+{
+	jsOptions jo;
+
+	jsOptions_Init(&jo);
+	jo.Wait = 10000;
+	jo.PublishAsync.AckHandler = rt_npub_ack;
+	jo.PublishAsync.AckHandlerClosure = &r->pub[p];
+	jo.PublishAsync.StallWait = 10000;
+	if (natsConnection_JetStream(&r->js[p], nc, &jo) != NATS_OK)
+		return -1;
+	rt_npub_init(&r->pub[p], r->js[p]);
+	r->pub[p].order_wait_ms = r->o->ack_wait_ms;
+	return 0;
+}
+
 static void
-pub_setup(struct pubrun *r, struct rt_cli *cli, struct rt_npub *pub,
+pub_setup(struct pubrun *r, struct rt_cli *cli, natsConnection *nc,
     const struct rt_npubopt *o)
 {
 	uint32_t p;
 
 	memset(r, 0, sizeof *r);
 	r->cli = cli;
-	r->pub = pub;
 	r->o = o;
 	r->nb = o->key ? o->parts : 1;
 	r->b = rt_xcalloc(r->nb, sizeof *r->b);
-	for (p = 0; p < r->nb; p++)
+	r->pub = rt_xcalloc(r->nb, sizeof *r->pub);
+	r->js = rt_xcalloc(r->nb, sizeof *r->js);
+	for (p = 0; p < r->nb; p++) {
 		rt_nbatch_init(&r->b[p]);
+		if (pub_ctx(r, nc, p) == -1)
+			rt_cli_fatal(cli, "JetStream: %s",
+			    natsStatus_GetText(NATS_ERR));
+	}
 	rt_jdoc_init(&r->doc, 0);
 	rt_fset_init(&r->fs);
 	if (o->key)
@@ -152,9 +179,14 @@ pub_release(struct pubrun *r)
 {
 	uint32_t p;
 
-	for (p = 0; p < r->nb; p++)
+	for (p = 0; p < r->nb; p++) {
 		rt_nbatch_release(&r->b[p]);
+		rt_npub_release(&r->pub[p]);
+		jsCtx_Destroy(r->js[p]);
+	}
 	free(r->b);
+	free(r->pub);
+	free(r->js);
 	rt_jdoc_release(&r->doc);
 	rt_buf_release(&r->key);
 	rt_buf_release(&r->id);
@@ -162,16 +194,83 @@ pub_release(struct pubrun *r)
 	rt_buf_release(&r->mid);
 }
 
-int
-rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, struct rt_npub *pub,
-    const struct rt_npubopt *o)
+/* The counts of every partition's publisher added up. */
+static void
+pub_total(struct pubrun *r, struct rt_npub *t)
 {
+	uint32_t p;
+
+	memset(t, 0, sizeof *t);
+	for (p = 0; p < r->nb; p++) {
+		struct rt_npub *q = &r->pub[p];
+
+		pthread_mutex_lock(&q->mu);
+		t->stored += q->stored;
+		t->dups += q->dups;
+		t->stored_recs += q->stored_recs;
+		t->dup_recs += q->dup_recs;
+		t->retried += q->retried;
+		t->failed += q->failed + q->inflight + (uint64_t)q->nretry;
+		if (q->lasterr[0])
+			memcpy(t->lasterr, q->lasterr, sizeof t->lasterr);
+		pthread_mutex_unlock(&q->mu);
+	}
+}
+
+static void
+stats_of(struct rt_buf *b, const struct rt_npub *t);
+
+/* While publishing: the live counts. */
+static void
+pub_stats(struct rt_buf *b, void *arg)
+{
+	struct rt_npub t;
+
+	pub_total(arg, &t);
+	stats_of(b, &t);
+}
+
+/* After: the counts kept (arg is a struct rt_npub). */
+static void
+pub_stats_final(struct rt_buf *b, void *arg)
+{
+	stats_of(b, arg);
+}
+
+static void
+stats_of(struct rt_buf *b, const struct rt_npub *t)
+{
+	rt_stats_member(b, "messages", t->stored + t->dups);
+	rt_stats_member(b, "duplicates", t->dups);
+	rt_stats_member(b, "duplicate_records", t->dup_recs);
+	rt_stats_member(b, "retried", t->retried);
+	rt_stats_member(b, "failed", t->failed);
+}
+
+/* Wait for every partition's last acks, until the deadline. */
+static void
+pub_wait(struct pubrun *r)
+{
+	int64_t until = rt_nconn_now() + r->o->ack_wait_ms * 1000;
+	uint32_t p;
+
+	for (p = 0; p < r->nb; p++)
+		rt_npub_wait(&r->pub[p], (until - rt_nconn_now()) / 1000 + 1);
+}
+
+int
+rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, const struct rt_npubopt *o,
+    char *err, size_t errlen)
+{
+	static struct rt_npub t;	/* the counts, for --stats at the end */
 	struct pubrun r;
 	struct rt_rec rec;
-	int k, rc;
+	int k;
 
-	(void)c;
-	pub_setup(&r, cli, pub, o);
+	snprintf(err, errlen, "the client refused a message");
+	pub_setup(&r, cli, c->nc, o);
+	cli->st.extra = pub_stats;
+	cli->st.extra_arg = &r;
 	while (!rt_cli_term && (k = rt_cli_next(cli, &rec)) != 0) {
 		if (k == RT_IN_AGAIN)
 			pub_idle(&r);
@@ -179,14 +278,17 @@ rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, struct rt_npub *pub,
 			pub_record(&r, &rec);
 	}
 	pub_flush_all(&r);
-	rc = rt_npub_wait(pub, o->ack_wait_ms);
-	pthread_mutex_lock(&pub->mu);
-	cli->st.out += pub->stored_recs + pub->dup_recs;
-	if (pub->failed)
-		rc = -1;
-	pthread_mutex_unlock(&pub->mu);
+	pub_wait(&r);
+	pub_total(&r, &t);
+	cli->st.out += t.stored_recs + t.dup_recs;
+	if (t.failed)
+		snprintf(err, errlen, "%llu message(s) not stored: %s",
+		    (unsigned long long)t.failed, t.lasterr[0] ? t.lasterr :
+		    "no acknowledgement");
+	cli->st.extra = pub_stats_final;
+	cli->st.extra_arg = &t;
 	pub_release(&r);
-	return r.trouble ? -1 : rc;
+	return t.failed || r.trouble ? -1 : 0;
 }
 
 /* The pull subscription for o: NATS_OK or the status (jerr set).  A
@@ -199,8 +301,11 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 	jsSubOptions so;
 	jsConsumerConfig cc;
 	jsConsumerInfo *ci = NULL;
+	jsOptions jo;
 	natsStatus s;
 
+	jsOptions_Init(&jo);
+	jo.Wait = 2000;		/* asked again when unanswered */
 	jsConsumerConfig_Init(&cc);
 	cc.AckPolicy = o->durable ? js_AckAll : js_AckNone;
 	cc.MaxAckPending = -1;
@@ -217,7 +322,7 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 			js_DeleteConsumer(c->js, o->stream, o->durable, NULL, NULL);
 		cc.Durable = o->durable;
 		cc.FilterSubject = o->subject;
-		s = js_AddConsumer(&ci, c->js, o->stream, &cc, NULL, jerr);
+		s = js_AddConsumer(&ci, c->js, o->stream, &cc, &jo, jerr);
 		if (s != NATS_OK && *jerr != JSConsumerNameExistErr &&
 		    *jerr != JSConsumerExistingActiveErr && *jerr != 10148)
 			return s;
@@ -227,7 +332,7 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 	} else {
 		so.Config = cc;
 	}
-	return js_PullSubscribe(sub, c->js, o->subject, o->durable, NULL, &so,
+	return js_PullSubscribe(sub, c->js, o->subject, o->durable, &jo, &so,
 	    jerr);
 }
 
@@ -275,10 +380,16 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 	natsSubscription *sub = NULL;
 	natsMsgList list;
 	jsErrCode jerr = 0;
-	natsStatus s = sub_open(&sub, c, o, &jerr);
+	natsStatus s;
 	uint64_t left = 1;
 	int i, done = 0;
+	int64_t until = rt_nconn_now() + 30000000;
 
+	/* A consumer's creation can go unanswered while a server of the
+	 * cluster is down: ask again. */
+	while ((s = sub_open(&sub, c, o, &jerr)) == NATS_TIMEOUT &&
+	    rt_nconn_now() < until)
+		jerr = 0;
 	if (s != NATS_OK) {
 		return rt_nconn_err(s, jerr, err, errlen);
 	}

@@ -26,11 +26,14 @@ struct rt_npubopt {
  * object, lacks the key or the --msg-id field is rejected.  Without
  * --msg-id, partial batches go out when the input would block; with it,
  * batch boundaries depend on the records only (deterministic ids).
- * Counts records stored as out.  Returns 0 when every message was
- * stored, -1 (reason in pub->lasterr) when some were not.
+ * Each partition has one message in flight at a time, so a partition's
+ * records are stored in input order whatever the cluster goes through.
+ * Counts records stored as out, and sets cli's --stats members.
+ * Returns 0 when every message was stored, -1 (the reason in err) when
+ * some were not.
  */
-int rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, struct rt_npub *pub,
-    const struct rt_npubopt *o);
+int rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c,
+    const struct rt_npubopt *o, char *err, size_t errlen);
 
 struct rt_nsubopt {
 	const char *stream, *subject;

@@ -20,6 +20,8 @@ rt_npub_init(struct rt_npub *p, jsCtx *js)
 	p->js = js;
 	p->ack_wait_ms = 5000;
 	p->max_tries = 150;
+	p->ordered = 1;
+	p->order_wait_ms = 30000;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 }
@@ -123,8 +125,14 @@ rt_npub_send(struct rt_npub *p, const char *subject, const char *id,
     const char *hdr, const char *hval, const void *data, size_t n)
 {
 	natsMsg *m = NULL;
-	natsStatus s = natsMsg_Create(&m, subject, NULL, data, (int)n);
+	natsStatus s;
 
+	if (p->ordered && (rt_npub_wait(p, p->order_wait_ms) == -1 || p->failed)) {
+		if (p->lasterr[0] == '\0')
+			snprintf(p->lasterr, sizeof p->lasterr, "not acknowledged");
+		return -1;
+	}
+	s = natsMsg_Create(&m, subject, NULL, data, (int)n);
 	if (s == NATS_OK && id)
 		s = natsMsgHeader_Set(m, "Nats-Msg-Id", id);
 	if (s == NATS_OK && hdr)
@@ -185,7 +193,8 @@ rt_npub_wait(struct rt_npub *p, int64_t timeout_ms)
 		pthread_mutex_unlock(&p->mu);
 		if (done)
 			return 0;
-		if (rt_nconn_now() >= deadline)
+		if (rt_nconn_now() >= deadline ||
+		    (p->cancel && p->cancel(p->cancel_arg)))
 			return -1;
 	}
 }

@@ -19,6 +19,15 @@ struct rt_npub {
 	jsCtx *js;
 	int64_t ack_wait_ms;	/* for one publish (default 5000) */
 	int max_tries;		/* publishes of one message (default 150, 200 ms apart) */
+	/* One message in flight at a time: a failed one is published again
+	 * before the next, so what is stored keeps the order sent, with no
+	 * gap, whatever the server went through (default 1). */
+	int ordered;
+	int64_t order_wait_ms;	/* ordered: how long to wait for the one
+				 * before (default 30 s) */
+	/* Called while waiting: a non-zero answer gives up the wait. */
+	int (*cancel)(void *arg);
+	void *cancel_arg;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	/* Under mu (the ack handler runs on the client's thread): */
@@ -42,9 +51,10 @@ void rt_npub_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
 
 /*
  * Publish data[0, n) on subject, with msg-id id and header hdr=hval
- * (either may be NULL).  Does not wait for the ack; blocks only while
- * too many are in flight.  Returns 0, or -1 with p->lasterr set when the
- * client refused the message (the connection is closed).
+ * (either may be NULL).  Does not wait for its ack; when ordered, waits
+ * for the one before it.  Returns 0, or -1 with p->lasterr set when the
+ * client refused the message (the connection is closed) or, ordered,
+ * the one before could not be stored.
  */
 int rt_npub_send(struct rt_npub *p, const char *subject, const char *id,
     const char *hdr, const char *hval, const void *data, size_t n);

@@ -641,6 +641,15 @@ reader_main(void *arg)
 	return NULL;
 }
 
+/* Waits for acks give up when the partition is stopped or lost. */
+static int
+cancelled(void *arg)
+{
+	const struct rt_nwork *w = arg;
+
+	return w->stop == RT_NW_ABORT || w->lost;
+}
+
 /* This partition's publishing context, its acks counted in w->pub. */
 static int
 pub_ctx(struct rt_nwork *w)
@@ -655,6 +664,9 @@ pub_ctx(struct rt_nwork *w)
 	jo.PublishAsync.AckHandlerClosure = &w->pub;
 	jo.PublishAsync.StallWait = 10000;
 	rt_npub_init(&w->pub, NULL);
+	w->pub.order_wait_ms = 3600 * 1000;
+	w->pub.cancel = cancelled;
+	w->pub.cancel_arg = w;
 	if ((s = natsConnection_JetStream(&w->js, w->x->nc, &jo)) != NATS_OK) {
 		rt_nconn_err(s, 0, w->why, sizeof w->why);
 		rt_npub_release(&w->pub);
@@ -768,6 +780,9 @@ rt_nwork_finish(struct rt_nwork *w)
 	pthread_join(w->feeder, NULL);
 	pthread_join(w->reader, NULL);
 	reap(w);
+	natsMsg_Destroy(w->bar_msg);	/* a barrier that never came out */
+	w->bar_msg = NULL;
+	w->pub.cancel = NULL;
 	rt_npub_wait(&w->pub, 2000);
 	unstart(w);
 	pthread_mutex_destroy(&w->mu);

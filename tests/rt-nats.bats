@@ -61,6 +61,18 @@ stop_workers() {
 	wait 2>/dev/null || true
 }
 
+# died NAME: wait (at most 60 s) for worker NAME to die by its fault.
+died() {
+	local i pid
+	eval "pid=\$PID_$1"
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || { wait "$pid" || true; return 0; }
+		sleep 0.1
+	done
+	echo "worker $1 did not die" >&2
+	return 1
+}
+
 # total FIELD: the sum of FIELD over the workers' stats lines.
 total() { cat ./*.err | grep '^{' | jq -s "map(.$1) | add"; }
 
@@ -156,8 +168,8 @@ golden_n() { wc -l <golden.all; }
 @test "rt-nats: kill -9 a worker after a checkpoint, restart it: equal to golden (chunked state)" {
 	pub txns.ndjson
 	worker a RT_NATS_FAULT=checkpoint:4
+	died a
 	worker b
-	wait "$PID_a" || true
 	grep -q '^{' a.err && { echo "a was not killed"; return 1; }
 	KVMAX=1K worker a
 	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
@@ -169,8 +181,8 @@ golden_n() { wc -l <golden.all; }
 @test "rt-nats: kill -9 after a publish, before its ack: the new owner drops what was stored" {
 	pub txns.ndjson
 	worker a RT_NATS_FAULT=publish:3
+	died a
 	worker b
-	wait "$PID_a" || true
 	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
 	sleep 0.5
 	stop_workers
@@ -191,16 +203,16 @@ golden_n() { wc -l <golden.all; }
 	wait_out "${S}_out" "o$S.*" "$(golden_n)" 90
 	sleep 0.5
 	stop_workers
-	"$RT_ROOT/tests/nats/cluster.sh" restart "$NATS_DIR" "$l"
-	same_as_golden "${S}_out" "o$S" 8 || { cp -r . /tmp/leaderfail; cat a.err b.err >&2; return 1; }
+	same_as_golden "${S}_out" "o$S" 8
+	# (teardown starts the server again)
 }
 
 @test "rt-nats: a worker paused past its lease (SIGSTOP) writes nothing after it" {
 	pub first.ndjson
 	worker a
-	worker b
 	wait_out "${S}_out" "o$S.*" 100 60
-	sleep 0.5
+	worker b
+	sleep 3	# a hands half its partitions over
 	kill -STOP "$PID_a"
 	pub second.ndjson
 	sleep 3.5

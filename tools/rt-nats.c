@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "nats_conn.h"
 #include "nats_io.h"
-#include "nats_pub.h"
 #include "nats_run.h"
 
 enum {
@@ -299,46 +298,24 @@ stream_or_die(struct rt_cli *cli, struct opts *o, struct rt_nconn *c)
 		    o->stream);
 }
 
-static void
-pub_stats(struct rt_buf *b, void *arg)
-{
-	struct rt_npub *p = arg;
-
-	rt_stats_member(b, "messages", p->stored + p->dups);
-	rt_stats_member(b, "duplicates", p->dups);
-	rt_stats_member(b, "duplicate_records", p->dup_recs);
-	rt_stats_member(b, "retried", p->retried);
-	rt_stats_member(b, "failed", p->failed);
-}
-
 static int
 do_pub(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 {
-	static struct rt_npub pub;
 	struct rt_nconn c;
+	char err[300];
 	int rc;
 
-	o->conf.ack = rt_npub_ack;
-	o->conf.ack_arg = &pub;
-	o->conf.max_pending = 256;
 	cli->nowait = 1;
 	cli->ctl_sink = 1;	/* control records do not travel on NATS */
 	rt_cli_start(cli, argc, argv, optind);
 	connect_or_die(cli, o, &c);
 	stream_or_die(cli, o, &c);
-	rt_npub_init(&pub, c.js);
-	cli->st.extra = pub_stats;
-	cli->st.extra_arg = &pub;
-	rc = rt_nats_pub(cli, &c, &pub, &o->pub);
-	if (rc == -1) {
-		rt_cli_warn(cli, "%llu message(s) not stored: %s",
-		    (unsigned long long)(pub.failed + pub.inflight + pub.nretry),
-		    pub.lasterr[0] ? pub.lasterr : "no acknowledgement");
+	if (rt_nats_pub(cli, &c, &o->pub, err, sizeof err) == -1) {
+		rt_cli_warn(cli, "%s", err);
 		cli->trouble = 1;
 	}
 	rc = rt_cli_finish(cli);
 	rt_nconn_close(&c);
-	rt_npub_release(&pub);
 	return rc;
 }
 
