@@ -270,3 +270,21 @@ golden_n() { wc -l <golden.all; }
 	grep -q "^rt-nats: partition [0-7]: pipeline exited with status 3 (lease released, checkpoint kept)" <<<"$stderr" ||
 		{ echo "$stderr"; return 1; }
 }
+
+@test "rt-nats: the man page's examples run" {
+	export NATS_URL=$NATS_URLS
+	check_man_examples "$RT_ROOT/man/rt-nats.1"
+}
+
+@test "rt-nats: the sandbox: pub may open sockets, not run programs; run may both" {
+	echo '{"k":1}' >in.ndjson
+	RT_SANDBOX_PROBE=$T/x run --separate-stderr rt-nats pub --server "$NATS_URLS" \
+		--subject "$S" --key k in.ndjson
+	grep -qx "rt-nats: probe: inet socket: allowed" <<<"$stderr" || { echo "$stderr"; return 1; }
+	grep -qx "rt-nats: probe: exec: Operation not permitted" <<<"$stderr" || { echo "$stderr"; return 1; }
+	RT_SANDBOX_PROBE=$T/x run --separate-stderr rt-nats run --server "$NATS_URLS" \
+		--stream nope --subject x --out-subject y -- cat
+	[ "$status" -eq 2 ]
+	grep -qx "rt-nats: probe: inet socket: allowed" <<<"$stderr" || { echo "$stderr"; return 1; }
+	grep -qx "rt-nats: probe: exec: allowed" <<<"$stderr" || { echo "$stderr"; return 1; }
+}
