@@ -257,9 +257,9 @@ take(struct run *r, int held, int share)
 	struct rt_nwork *w;
 	int started = 0;
 
-	/* Two a tick: starting one takes a few round trips, and the leases
+	/* Four a tick: starting one takes a few round trips, and the leases
 	 * held already must be renewed in time. */
-	for (i = 0; i < n && held < share && started < 2 && !rt_cli_term;
+	for (i = 0; i < n && held < share && started < 4 && !rt_cli_term;
 	    i++) {
 		p = (start + i) % n;
 		w = &r->w[p];

@@ -272,14 +272,16 @@ reject(struct rt_nwork *w, uint64_t seq, uint64_t line, const char *p,
 }
 
 /* Feed the records of message m (sequence seq) to the pipeline; lines
- * that are not JSON go to the rejects.  0, or -1 when the pipe broke. */
+ * that are not JSON go to the rejects, the others on, as they are when
+ * every line is good.  0, or -1 when the pipe broke. */
 static int
 feed(struct rt_nwork *w, natsMsg *m, uint64_t seq, struct rt_jdoc *d,
     struct rt_buf *good)
 {
-	const char *p = natsMsg_GetData(m), *end = p + natsMsg_GetDataLength(m);
-	const char *nl;
+	const char *p0 = natsMsg_GetData(m), *p = p0, *nl, *err;
+	const char *end = p + natsMsg_GetDataLength(m);
 	uint64_t line = 0, recs = 0;
+	size_t off;
 	int bad = 0;
 
 	good->len = 0;
@@ -287,19 +289,28 @@ feed(struct rt_nwork *w, natsMsg *m, uint64_t seq, struct rt_jdoc *d,
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		line++;
-		if (rt_jdoc_parse(d, p, (size_t)(nl - p)) == -1) {
+		if (rt_json_valid(p, (size_t)(nl - p), &err, &off) != 0 ||
+		    nl == p) {
+			if (!bad)	/* the good lines before this one */
+				rt_buf_add(good, p0, (size_t)(p - p0));
+			rt_jdoc_parse(d, p, (size_t)(nl - p));
 			reject(w, seq, line, p, (size_t)(nl - p), d);
 			bad = 1;
 			continue;
 		}
 		recs++;
-		rt_buf_add(good, p, (size_t)(nl - p));
-		rt_buf_addc(good, '\n');
+		if (bad) {
+			rt_buf_add(good, p, (size_t)(nl - p));
+			rt_buf_addc(good, '\n');
+		}
 	}
-	(void)bad;
 	ADD(w->x->in_recs, recs);
 	ADD(w->x->in_msgs, 1);
-	return write_all(w->to_fd, good->p, good->len);
+	if (bad)
+		return write_all(w->to_fd, good->p, good->len);
+	if (write_all(w->to_fd, p0, (size_t)(end - p0)) == -1)
+		return -1;
+	return end > p0 && end[-1] != '\n' ? write_all(w->to_fd, "\n", 1) : 0;
 }
 
 /* Put barrier id after message m (kept to be acked) into the pipe. */
