@@ -57,50 +57,67 @@ nats_workers() {
 	[ "$n" -ge "$WANT" ] || SECS=nan
 }
 
+# nats_measure STREAM OUTSTREAM RATE: the records of nats-lat.ndjson
+# at RATE a second into STREAM, their alerts read back from OUTSTREAM;
+# sets RES (nats-lat.py's JSON).  The workers run already.
+nats_measure() {
+	local s=$1 o=$2 rate=$3 sub
+	rt-nats sub --stream "$o" --subject '>' --follow 2>/dev/null |
+		python3 bench/nats-lat.py 2990 _sent > "$NATS_BENCH/$s.lat" &
+	sub=$!
+	sleep 0.5
+	( cd "$OUT" && rt-replay --rate "$rate" --stamp _sent nats-lat.ndjson |
+		rt-nats pub --stream "$s" --subject "$s" --key card_id --partitions 8 )
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$NATS_BENCH/$s.lat" ] && break
+		sleep 0.1
+	done
+	RES=$(cat "$NATS_BENCH/$s.lat" 2>/dev/null || echo '{}')
+}
+
+# nats_worker NAME STREAM: a worker of the latency pipeline (every
+# record an alert), its pid in WPID.
+nats_worker() {
+	( cd "$OUT" && exec rt-nats run --worker "$1" --stream "$2" --subject "$2" \
+		--partitions 8 --out-subject "o$2" --out-stream "$2_out" --create \
+		--replicas 3 --state-dir "$NATS_BENCH/st-$2-$1" \
+		-- 'rt-classify --rules nats-lat.rules --label fraud=1 | rt-alert' \
+		2>>"$NATS_BENCH/$2-$1.err" ) &
+	WPID=$!
+}
+
 # nats_latency: 3,000 records at 1,000/s, pub -> worker -> output stream.
 nats_latency() {
-	printf 'every 1 .amount > 0\n' > "$OUT/nats-lat.rules"
-	head -n 3000 "$NDJSON" > "$OUT/nats-lat.ndjson"
-	( cd "$OUT" && exec rt-nats run --stream LAT --subject lat --partitions 8 \
-		--out-subject olat --out-stream LAT_out --create --replicas 3 --state-dir "$NATS_BENCH/st-lat" \
-		-- 'rt-classify --rules nats-lat.rules --label fraud=1 | rt-alert' 2>>"$NATS_BENCH/lat.err" ) &
-	rt-nats pub --stream LAT --create --replicas 3 --subject lat --key card_id \
+	rt-nats pub --stream LAT --create --replicas 3 --subject LAT --key card_id \
 		--partitions 8 < /dev/null
-	sleep 3
-	( cd "$OUT" && rt-replay --rate 1000 --stamp _sent nats-lat.ndjson |
-		rt-nats pub --stream LAT --subject lat --key card_id --partitions 8 ) &
-	LAT=$(rt-nats sub --stream LAT_out --subject 'olat.*' --follow 2>/dev/null |
-		python3 bench/nats-lat.py 2990 _sent)
+	nats_worker a LAT
+	sleep 4
+	nats_measure LAT LAT_out 1000
+	LAT=$RES
 	kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
 }
 
-# nats_takeover: two workers on a stream fed at 200 records/s; kill -9
-# one; the longest wait of a record through the takeover.
+# nats_takeover: two workers, records at 200/s; kill -9 one after 5 s;
+# the longest wait of a record is the takeover time (lease 5 s).
 nats_takeover() {
-	local w
-	printf 'every 1 .amount > 0\n' > "$OUT/nats-lat.rules"
-	head -n 3000 "$NDJSON" > "$OUT/nats-to.ndjson"
-	rt-nats pub --stream TKO --create --replicas 3 --subject tko --key card_id \
+	local a
+	rt-nats pub --stream TKO --create --replicas 3 --subject TKO --key card_id \
 		--partitions 8 < /dev/null
-	for w in a b; do
-		( cd "$OUT" && exec rt-nats run --worker "$w" --stream TKO --subject tko \
-			--partitions 8 --out-subject otko --out-stream TKO_out --create --replicas 3 \
-			--state-dir "$NATS_BENCH/st-tko-$w" \
-			-- 'rt-classify --rules nats-lat.rules --label fraud=1 | rt-alert' 2>>"$NATS_BENCH/tko.err" ) &
-		eval "TKO_$w=\$!"
-	done
-	sleep 4
-	( cd "$OUT" && rt-replay --rate 200 --stamp _sent nats-to.ndjson |
-		rt-nats pub --stream TKO --subject tko --key card_id --partitions 8 ) &
-	( sleep 5; kill -9 "$TKO_a" ) &
-	TKO=$(rt-nats sub --stream TKO_out --subject 'otko.*' --follow 2>/dev/null |
-		python3 bench/nats-lat.py 2990 _sent)
+	nats_worker a TKO
+	a=$WPID
+	nats_worker b TKO
+	sleep 5
+	( sleep 5; kill -9 "$a" ) &
+	nats_measure TKO TKO_out 200
+	TKO=$RES
 	kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
 }
 
 section_nats() {
 	rm -rf "$NATS_BENCH"
 	cp bench/classify.rules "$OUT/classify.rules"
+	printf 'every 1 .amount > 0\n' > "$OUT/nats-lat.rules"
+	head -n 3000 "$NDJSON" > "$OUT/nats-lat.ndjson"
 	tests/nats/cluster.sh start "$NATS_BENCH" >&2
 	# shellcheck disable=SC1091
 	. "$NATS_BENCH/env"
