@@ -31,7 +31,7 @@ records() {
 	local t
 	records >in.ndjson
 	for t in $(tools); do
-		case $t in rt-gen | rt-top | rt-eval) continue ;; esac
+		case $t in rt-gen | rt-top | rt-eval | rt-nats) continue ;; esac
 		run --separate-stderr "$t" $(args_for "$t") --stats in.ndjson
 		[ "$status" -eq 0 ] || { echo "$t: status $status: $stderr"; return 1; }
 		[ "$(sed -n 2p <<<"$output")" = '{"$rt":"barrier","id":7}' ] ||

@@ -8,7 +8,7 @@ load helpers
 tools() { (cd "$RT_BIN" && ls rt-*); }
 
 # Tools that make records rather than read them.
-is_source() { [ "$1" = rt-gen ] || [ "$1" = rt-top ]; }
+is_source() { [ "$1" = rt-gen ] || [ "$1" = rt-top ] || [ "$1" = rt-nats ]; }
 # rt-eval consumes records into one report: with no good record, the
 # report counts none.
 is_report() { [ "$1" = rt-eval ]; }
@@ -210,7 +210,7 @@ Try '$t --help' for more information." ]] ||
 	rt-gen --seed 3 --limit 60000 | jq -c '. + {_class: "fraud", _score: 1}' > big.ndjson
 	local t reader
 	for t in $(tools); do
-		[ "$t" = rt-top ] && continue	# writes no records
+		case $t in rt-top | rt-nats) continue ;; esac	# no records out
 		reader="head -1"
 		# rt-eval writes one report at the end: its reader has gone.
 		is_report "$t" && reader=true

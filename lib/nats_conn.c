@@ -1,0 +1,279 @@
+/*
+ * nats_conn.c - connecting to NATS with retries, authentication and
+ * streams; see nats_conn.h and rt-nats(1).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mem.h"
+#include "nats_conn.h"
+
+int64_t
+rt_nconn_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+rt_nconn_sleep(int64_t us)
+{
+	struct timespec ts = { (time_t)(us / 1000000),
+	    (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+const char *
+rt_nconf_servers(const struct rt_nconf *f)
+{
+	const char *e = getenv("NATS_URL");
+
+	if (f->servers && *f->servers)
+		return f->servers;
+	return e && *e ? e : "nats://127.0.0.1:4222";
+}
+
+const char *
+rt_nconn_err(natsStatus s, jsErrCode jerr, char *err, size_t errlen)
+{
+	const char *last = nats_GetLastError(NULL), *q;
+
+	/* The client's text starts "(conn.c:2088): ": not for users. */
+	if (last && *last == '(' && (q = strstr(last, "): ")) != NULL)
+		last = q + 3;
+	if (jerr)
+		snprintf(err, errlen, "%s (JetStream error %d)",
+		    last && *last ? last : natsStatus_GetText(s), (int)jerr);
+	else
+		snprintf(err, errlen, "%s", last && *last ? last :
+		    natsStatus_GetText(s));
+	return err;
+}
+
+/* Split "a,b,c" into the array the client takes (owned by *v). */
+static int
+split_urls(const char *s, char **copy, const char ***v)
+{
+	int n = 1, k = 0;
+	char *p;
+
+	*copy = rt_xstrdup(s);
+	for (p = *copy; *p; p++)
+		n += *p == ',';
+	*v = rt_xcalloc((size_t)n, sizeof **v);
+	for (p = strtok(*copy, ","); p; p = strtok(NULL, ","))
+		(*v)[k++] = p;
+	return k;
+}
+
+/* The authentication and TLS options; a status or NATS_OK. */
+static natsStatus
+auth_opts(natsOptions *o, const struct rt_nconf *f)
+{
+	natsStatus s = NATS_OK;
+
+	if (f->creds)
+		s = natsOptions_SetUserCredentialsFromFiles(o, f->creds, NULL);
+	if (s == NATS_OK && f->nkey) {
+		char *pub = rt_xstrdup(f->nkey), *seed = strchr(pub, ':');
+
+		if (seed == NULL) {
+			free(pub);
+			return NATS_INVALID_ARG;
+		}
+		*seed++ = '\0';
+		s = natsOptions_SetNKeyFromSeed(o, pub, seed);
+		free(pub);
+	}
+	if (s == NATS_OK && (f->tls || f->tls_ca || f->tls_cert))
+		s = natsOptions_SetSecure(o, true);
+	if (s == NATS_OK && f->tls_ca)
+		s = natsOptions_LoadCATrustedCertificates(o, f->tls_ca);
+	if (s == NATS_OK && f->tls_cert)
+		s = natsOptions_LoadCertificatesChain(o, f->tls_cert,
+		    f->tls_key ? f->tls_key : f->tls_cert);
+	return s;
+}
+
+static natsStatus
+make_opts(natsOptions **o, const struct rt_nconf *f, const char **urls, int n)
+{
+	natsStatus s = natsOptions_Create(o);
+
+	if (s == NATS_OK)
+		s = natsOptions_SetServers(*o, urls, n);
+	if (s == NATS_OK)
+		s = natsOptions_SetName(*o, f->name ? f->name : "rt-nats");
+	if (s == NATS_OK)
+		s = natsOptions_SetMaxReconnect(*o, -1);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectWait(*o, 100);
+	if (s == NATS_OK)
+		s = natsOptions_SetTimeout(*o, 2000);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectBufSize(*o, 64 * 1024 * 1024);
+	if (s == NATS_OK)
+		s = natsOptions_SetIOBufSize(*o, 256 * 1024);
+	if (s == NATS_OK)
+		s = auth_opts(*o, f);
+	return s;
+}
+
+/* Connect, retrying while no server answers: NATS_OK or the status. */
+static natsStatus
+connect_retry(struct rt_nconn *c, natsOptions *o, int64_t wait_us)
+{
+	int64_t deadline = rt_nconn_now() + wait_us, backoff = 100000;
+	natsStatus s;
+
+	for (;;) {
+		c->tries++;
+		s = natsConnection_Connect(&c->nc, o);
+		if (s != NATS_NO_SERVER && s != NATS_TIMEOUT && s != NATS_IO_ERROR)
+			return s;
+		if (rt_nconn_now() + backoff > deadline)
+			return s;
+		rt_nconn_sleep(backoff);
+		backoff = backoff * 2 > 2000000 ? 2000000 : backoff * 2;
+	}
+}
+
+static natsStatus
+open_js(struct rt_nconn *c, const struct rt_nconf *f)
+{
+	jsOptions jo;
+
+	jsOptions_Init(&jo);
+	jo.Wait = 10000;
+	if (f->max_pending)
+		jo.PublishAsync.MaxPending = f->max_pending;
+	jo.PublishAsync.AckHandler = f->ack;
+	jo.PublishAsync.AckHandlerClosure = f->ack_arg;
+	jo.PublishAsync.StallWait = 10000;
+	return natsConnection_JetStream(&c->js, c->nc, &jo);
+}
+
+const char *
+rt_nconn_open(struct rt_nconn *c, const struct rt_nconf *f, char *err,
+    size_t errlen)
+{
+	natsOptions *o = NULL;
+	const char **urls;
+	char *copy;
+	int n = split_urls(rt_nconf_servers(f), &copy, &urls);
+	natsStatus s;
+
+	memset(c, 0, sizeof *c);
+	s = make_opts(&o, f, urls, n);
+	if (s == NATS_INVALID_ARG && f->nkey && !strchr(f->nkey, ':'))
+		snprintf(err, errlen, "--nkey: expected PUBKEY:SEEDFILE");
+	else if (s != NATS_OK)
+		rt_nconn_err(s, 0, err, errlen);
+	if (s == NATS_OK && (s = connect_retry(c, o, f->wait_us)) != NATS_OK) {
+		char why[200];
+
+		snprintf(err, errlen, "cannot connect to '%s': %s%s",
+		    rt_nconf_servers(f), rt_nconn_err(s, 0, why, sizeof why),
+		    s == NATS_NO_SERVER ? " (gave up retrying)" : "");
+	}
+	if (s == NATS_OK && (s = open_js(c, f)) != NATS_OK)
+		rt_nconn_err(s, 0, err, errlen);
+	natsOptions_Destroy(o);
+	free(urls);
+	free(copy);
+	if (s != NATS_OK) {
+		rt_nconn_close(c);
+		return err;
+	}
+	return NULL;
+}
+
+void
+rt_nconn_close(struct rt_nconn *c)
+{
+	if (c->js)
+		jsCtx_Destroy(c->js);
+	if (c->nc) {
+		natsConnection_Close(c->nc);
+		natsConnection_Destroy(c->nc);
+	}
+	c->js = NULL;
+	c->nc = NULL;
+}
+
+/* A JetStream request failed for want of a leader for a moment (one
+ * is being elected): worth asking again. */
+static int
+transient(natsStatus s, jsErrCode jerr)
+{
+	return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS ||
+	    jerr == JSClusterNotAvailErr || jerr == JSStreamOfflineErr;
+}
+
+int
+rt_nconn_stream(struct rt_nconn *c, const char *name, char *err,
+    size_t errlen)
+{
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int64_t until = rt_nconn_now() + 15000000;
+
+	while ((s = js_GetStreamInfo(&si, c->js, name, NULL, &jerr)) !=
+	    NATS_OK && transient(s, jerr) && rt_nconn_now() < until) {
+		rt_nconn_sleep(250000);
+		jerr = 0;
+	}
+	if (s == NATS_OK) {
+		jsStreamInfo_Destroy(si);
+		return 1;
+	}
+	if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr)
+		return 0;
+	rt_nconn_err(s, jerr, err, errlen);
+	return -1;
+}
+
+const char *
+rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
+    int n, int replicas, int64_t dup_us, char *err, size_t errlen)
+{
+	jsStreamConfig cfg;
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int64_t until;
+	int k = rt_nconn_stream(c, name, err, errlen);
+
+	if (k != 0)
+		return k == 1 ? NULL : err;
+	jsStreamConfig_Init(&cfg);
+	cfg.Name = name;
+	cfg.Subjects = subj;
+	cfg.SubjectsLen = n;
+	cfg.Storage = js_FileStorage;
+	cfg.Replicas = replicas;
+	cfg.Duplicates = dup_us * 1000;
+	cfg.AllowDirect = true;
+	until = rt_nconn_now() + 15000000;
+	while ((s = js_AddStream(&si, c->js, &cfg, NULL, &jerr)) != NATS_OK &&
+	    transient(s, jerr) && rt_nconn_now() < until) {
+		rt_nconn_sleep(250000);
+		jerr = 0;
+	}
+	if (s == NATS_OK) {
+		jsStreamInfo_Destroy(si);
+		return NULL;
+	}
+	/* Another worker made it first. */
+	if (rt_nconn_stream(c, name, err, errlen) == 1)
+		return NULL;
+	return rt_nconn_err(s, jerr, err, errlen);
+}
