@@ -204,6 +204,19 @@ rt_jtab_free(struct rt_jtab *jt)
 	free(jt);
 }
 
+void *
+rt_jtab_reload(void *conf, char *err, size_t errlen)
+{
+	return rt_jtab_load(conf, err, errlen);
+}
+
+void
+rt_jtab_drop(void *conf, void *jt)
+{
+	(void)conf;
+	rt_jtab_free(jt);
+}
+
 void
 rt_jtab_use(struct rt_jtab *jt, struct rt_join *j)
 {
