@@ -138,7 +138,7 @@ rt_jconf_schema(struct rt_jconf *c, const char *p, size_t n)
 	struct rt_buf name = RT_BUF_INIT;
 	const char *why = NULL;
 	struct rt_jdoc d;
-	uint32_t props, k, ty;
+	uint32_t props = 0, k, ty;
 
 	rt_jdoc_init(&d, 0);
 	if (rt_jdoc_parse(&d, p, n) == -1 || d.v[0].type != RT_JOBJ ||
