@@ -449,7 +449,8 @@ collides(struct rt_join *j, const struct rt_jdoc *d)
 			    memcmp(j->name.p, j->as, j->name.len) == 0;
 			continue;
 		}
-		if (j->name.len < plen || memcmp(j->name.p, j->prefix, plen))
+		if (j->name.len < plen ||
+		    memcmp(j->name.p, j->prefix, plen) != 0)
 			continue;
 		c = rt_tcols_find(j->cols, j->name.p + plen,
 		    j->name.len - plen);

@@ -138,7 +138,7 @@ rt_jconf_schema(struct rt_jconf *c, const char *p, size_t n)
 	struct rt_buf name = RT_BUF_INIT;
 	const char *why = NULL;
 	struct rt_jdoc d;
-	uint32_t props, k, ty;
+	uint32_t props = 0, k, ty;
 
 	rt_jdoc_init(&d, 0);
 	if (rt_jdoc_parse(&d, p, n) == -1 || d.v[0].type != RT_JOBJ ||
@@ -202,6 +202,19 @@ rt_jtab_free(struct rt_jtab *jt)
 	else
 		rt_table_release(&jt->t);
 	free(jt);
+}
+
+void *
+rt_jtab_reload(void *conf, char *err, size_t errlen)
+{
+	return rt_jtab_load(conf, err, errlen);
+}
+
+void
+rt_jtab_drop(void *conf, void *jt)
+{
+	(void)conf;
+	rt_jtab_free(jt);
 }
 
 void

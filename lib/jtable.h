@@ -64,6 +64,9 @@ struct rt_jtab {
 struct rt_jtab *rt_jtab_load(const struct rt_jconf *c, char *err,
     size_t errlen);
 void rt_jtab_free(struct rt_jtab *jt);
+/* The same as reload.h's functions (arg: the struct rt_jconf). */
+void *rt_jtab_reload(void *conf, char *err, size_t errlen);
+void rt_jtab_drop(void *conf, void *jt);
 /* Join with jt from the next record on. */
 void rt_jtab_use(struct rt_jtab *jt, struct rt_join *j);
 /* Append jt's --stats members: table_rows and table_rejected, or

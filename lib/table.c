@@ -496,7 +496,7 @@ row_key(struct rt_table *t, const struct rt_jdoc *d, size_t nm,
 	size_t n, i;
 
 	for (i = 0; i < nm; i++) {
-		int kp = t->role[t->mem[i].col].keypart;
+		int kp = (int)t->role[t->mem[i].col].keypart;
 
 		if (kp >= 0) {
 			node[kp] = t->mem[i].node;

@@ -91,6 +91,7 @@ struct jn {
 	struct rt_cli *cli;
 	struct rt_join j;
 	struct rt_jconf c;
+	struct rt_timeopt ttopt;	/* the table's: loads run in a thread */
 	const char *schema;
 	int watch;
 	int64_t interval;
@@ -195,20 +196,6 @@ schema_types(struct jn *g)
 	if ((why = rt_jconf_schema(&g->c, b.p ? b.p : "", b.len)) != NULL)
 		rt_cli_fatal(g->cli, "%s: %s", g->schema, why);
 	rt_buf_release(&b);
-}
-
-static void
-drop(void *arg, void *obj)
-{
-	(void)arg;
-	rt_jtab_free(obj);
-}
-
-/* Load the table (the reload thread too). */
-static void *
-load(void *arg, char *err, size_t errlen)
-{
-	return rt_jtab_load(&((struct jn *)arg)->c, err, errlen);
 }
 
 /* Put table jt in force; say which rows it refused. */
@@ -320,7 +307,7 @@ setup(struct jn *g, int argc, char **argv)
 	struct rt_tspec *s = &g->c.spec;
 	const char *why;
 	char err[512];
-	void *jt;
+	struct rt_jtab *jt;
 	int opt, li = 0;
 
 	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
@@ -332,12 +319,17 @@ setup(struct jn *g, int argc, char **argv)
 		schema_types(g);
 	s->delim = s->delim ? s->delim : cli->delim;
 	s->quote = cli->quote;
-	s->topt = g->j.topt = &cli->topt;
+	/* The reload thread reads the table's times: a copy of its own. */
+	g->ttopt = cli->topt;
+	g->ttopt.check = 0;
+	s->topt = &g->ttopt;
+	g->j.topt = &cli->topt;
 	s->strict = cli->strict;
 	rt_join_setup(&g->j);
-	if (rt_reload_init(&g->rl, g->c.path, g->interval, load, drop, g) == -1)
+	if (rt_reload_init(&g->rl, g->c.path, g->interval, rt_jtab_reload,
+	    rt_jtab_drop, &g->c) == -1)
 		rt_cli_fatal(cli, "pipe: %s", strerror(errno));
-	if ((jt = load(g, err, sizeof err)) == NULL)
+	if ((jt = rt_jtab_load(&g->c, err, sizeof err)) == NULL)
 		rt_cli_fatal(cli, "%s: %s", g->c.path, err);
 	use(g, jt);
 	/* Read again after a SIGHUP or a change, perhaps replaced by

@@ -45,7 +45,7 @@ cpu() {
 	u=$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	say "  $id: $u s of CPU"
 	printf '| %s | %s | %s |\n' "$id" "$u" \
-		"$(awk -v n="$recs" -v s="$u" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')" \
+		"$(awk -v n="$recs" -v s="$u" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
 		>> "$OUT/cpu.md"
 }
 
