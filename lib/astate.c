@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "evclock.h"
 #include "number.h"
 #include "rtime.h"
 #include "state.h"
@@ -199,8 +200,14 @@ held_times(struct rt_aread *r, struct rt_aline *l)
 	if (get_time(r, l->tag == 'h' ? 3 : 1, &l->t) || l->t > r->t.maxt ||
 	    !r->t.have_t)
 		return fail(r, "a time out of range");
-	if (l->tag == 'p' && l->t <= r->t.maxt - r->c.max_delay)
-		return fail(r, "a time out of range");
+	if (l->tag == 'p') {	/* held for --max-delay: not yet due */
+		struct rt_clock k;
+
+		rt_clock_init(&k, r->c.max_delay, 0, 0);
+		rt_clock_restore(&k, r->t.maxt);
+		if (rt_clock_due(&k, l->t))
+			return fail(r, "a time out of range");
+	}
 	if (l->tag == 'h' && (l->start != rt_floor_div(l->t, r->c.per) *
 	    r->c.per || (r->t.have_closed &&
 	    l->start + r->c.per <= r->t.closed_upto)))

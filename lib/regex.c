@@ -243,6 +243,37 @@ esc_common(struct tr *t, char c)
 	}
 }
 
+/* Write the class of items (neg: negated), in which \\S (nonws) cannot
+ * sit inside brackets: it becomes an alternative. */
+static void
+class_put(struct rt_buf *out, const struct rt_buf *items, int neg,
+    int nonws)
+{
+	if (!nonws && items->len == 0) {
+		rt_buf_adds(out, neg ? "[\\x{0}-\\x{10ffff}]" : "(?!)");
+	} else if (!nonws) {
+		rt_buf_adds(out, neg ? "[^" : "[");
+		rt_buf_add(out, items->p, items->len);
+		rt_buf_addc(out, ']');
+	} else if (!neg) {
+		rt_buf_adds(out, "(?:[^" WS "]");
+		if (items->len) {
+			rt_buf_adds(out, "|[");
+			rt_buf_add(out, items->p, items->len);
+			rt_buf_addc(out, ']');
+		}
+		rt_buf_addc(out, ')');
+	} else {
+		rt_buf_adds(out, "(?:");
+		if (items->len) {
+			rt_buf_adds(out, "(?![");
+			rt_buf_add(out, items->p, items->len);
+			rt_buf_adds(out, "])");
+		}
+		rt_buf_adds(out, "[" WS "])");
+	}
+}
+
 /* A class: t->p after '['. */
 static int
 tr_class(struct tr *t)
@@ -296,31 +327,7 @@ tr_class(struct tr *t)
 		}
 	}
 	t->out = save;
-	if (!nonws) {
-		if (items.len == 0)
-			rt_buf_adds(t->out, neg ? "[\\x{0}-\\x{10ffff}]" : "(?!)");
-		else {
-			rt_buf_adds(t->out, neg ? "[^" : "[");
-			rt_buf_add(t->out, items.p, items.len);
-			rt_buf_addc(t->out, ']');
-		}
-	} else if (!neg) {
-		rt_buf_adds(t->out, "(?:[^" WS "]");
-		if (items.len) {
-			rt_buf_adds(t->out, "|[");
-			rt_buf_add(t->out, items.p, items.len);
-			rt_buf_addc(t->out, ']');
-		}
-		rt_buf_addc(t->out, ')');
-	} else {
-		rt_buf_adds(t->out, "(?:");
-		if (items.len) {
-			rt_buf_adds(t->out, "(?![");
-			rt_buf_add(t->out, items.p, items.len);
-			rt_buf_adds(t->out, "])");
-		}
-		rt_buf_adds(t->out, "[" WS "])");
-	}
+	class_put(t->out, &items, neg, nonws);
 	rc = 0;
 done:
 	t->out = save;
