@@ -103,9 +103,11 @@ $(FUZZ_BUILD)/lib/metaschema.o: $(SCHEMA_DATA)
 $(FUZZ_BUILD)/librtpipe.a: $(FUZZ_LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
+# libc comes first: libonig also defines regcomp and regexec (its POSIX
+# API), and a harness's own POSIX regexes must be glibc's.
 $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/librtpipe.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_BUILD)/librtpipe.a \
-		$(RT_LIBS) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wl,--as-needed $< \
+		$(FUZZ_BUILD)/librtpipe.a -lc $(RT_LIBS) -o $@
 $(FUZZ_BUILD)/lib:
 	mkdir -p $@
 

@@ -57,8 +57,8 @@ static const char *const whole[] = {
 	"strflocaltime/1 requires parsed datetime inputs",
 	"strflocaltime/1 requires a string format",
 	"strptime/1 requires string inputs and arguments",
-	"Invalid string: control characters from U+0000 through U+001F "
-	    "must be escaped",
+	("Invalid string: control characters from U+0000 through U+001F "
+	    "must be escaped"),
 };
 
 static int
