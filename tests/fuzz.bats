@@ -44,6 +44,18 @@ FB="$RT_ROOT/build/fuzz"
 	[ "$(printf '%s\n' "${lines[@]}" | grep -c ' executions ([0-9]*/s), cov [0-9]*, ft [0-9]*, 0 crashes$')" -eq "$n" ]
 }
 
+@test "fuzz: the inputs of past findings (corpus/*/regress-*) pass" {
+	local f n count=0
+	for f in "$RT_ROOT"/tests/fuzz/corpus/*/regress-*; do
+		n=fuzz_$(basename "$(dirname "$f")")
+		run "$FB/$n" "$f"
+		[ "$status" -eq 0 ] || { echo "$n $f:"; echo "$output" | tail -5; return 1; }
+		count=$((count + 1))
+	done
+	echo "# $count findings replayed" >&3
+	[ "$count" -ge 3 ]
+}
+
 @test "fuzz: run.sh reports a crash, keeps its reproducer and fails" {
 	mkdir b
 	cat >crash.c <<-'EOF'
