@@ -91,7 +91,7 @@ check: deps-test all units fuzz-build
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
-FUZZ_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(RT_CFLAGS)) \
+FUZZ_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=% -DNDEBUG,$(RT_CFLAGS)) \
 	-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_LIB_OBJ := $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
