@@ -80,6 +80,7 @@ rt_npub_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
 	(void)js;
 	pthread_mutex_lock(&p->mu);
 	p->inflight--;
+	p->progress_at = rt_nconn_now();
 	if (pa && pa->Duplicate) {
 		p->dups++;
 		p->dup_recs += recs;
@@ -102,11 +103,12 @@ send_msg(struct rt_npub *p, natsMsg **m)
 	jsPubOptions o;
 	natsStatus s;
 
+	/* No MaxWait: the wait for the ack is timed by expire(). */
 	jsPubOptions_Init(&o);
-	o.MaxWait = p->ack_wait_ms;
 	pthread_mutex_lock(&p->mu);
 	p->sent++;
-	p->inflight++;
+	if (p->inflight++ == 0)
+		p->progress_at = rt_nconn_now();
 	pthread_mutex_unlock(&p->mu);
 	s = js_PublishMsgAsync(p->js, m, &o);
 	if (s == NATS_OK)
@@ -146,6 +148,42 @@ rt_npub_send(struct rt_npub *p, const char *subject, const char *id,
 	return send_msg(p, &m);
 }
 
+/*
+ * The client's own timeout (jsPubOptions.MaxWait) posts a message for
+ * every publish to the reply subscription when its deadline passes,
+ * acknowledged or not, and one posted while the connection closes is
+ * never freed (libnats 3.4).  So the wait is timed here instead: when
+ * no ack came for ack_wait_ms, what is still pending is taken back from
+ * the client and handled as failed by a timeout (published again).
+ */
+static void
+expire(struct rt_npub *p)
+{
+	natsMsgList l = { 0 };
+	jsPubAckErr pae;
+	int64_t now = rt_nconn_now();
+	int i, late;
+
+	pthread_mutex_lock(&p->mu);
+	late = p->inflight > 0 && now - p->progress_at >= p->ack_wait_ms * 1000;
+	pthread_mutex_unlock(&p->mu);
+	if (!late || js_PublishAsyncGetPendingList(&l, p->js) != NATS_OK)
+		return;
+	memset(&pae, 0, sizeof pae);
+	pae.Err = NATS_TIMEOUT;
+	pae.ErrText = "no acknowledgement in time";
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < l.Count; i++) {
+		p->inflight--;
+		failed_locked(p, l.Msgs[i], &pae);
+		l.Msgs[i] = NULL;	/* ours now: kept or destroyed */
+	}
+	p->progress_at = now;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	natsMsgList_Destroy(&l);
+}
+
 int
 rt_npub_resend(struct rt_npub *p)
 {
@@ -153,6 +191,7 @@ rt_npub_resend(struct rt_npub *p)
 	char v[16];
 	int rc = 0;
 
+	expire(p);
 	pthread_mutex_lock(&p->mu);
 	while (p->nretry > 0 && rt_nconn_now() >= p->retry_at) {
 		m = p->retry[0];

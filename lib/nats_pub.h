@@ -34,6 +34,7 @@ struct rt_npub {
 	uint64_t sent, stored, dups, failed, retried;
 	uint64_t stored_recs, dup_recs;	/* records in those messages */
 	uint64_t inflight;
+	int64_t progress_at;	/* last send into an empty flight, or ack */
 	natsMsg **retry;	/* failed messages to publish again (owned) */
 	int nretry, capretry;
 	int64_t retry_at;	/* not before (rt_nconn_now) */
