@@ -247,36 +247,62 @@ watch_held(struct run *r)
 	return held;
 }
 
+static void *
+prepare_main(void *arg)
+{
+	struct rt_nwork *w = arg;
+
+	w->failed = rt_nwork_prepare(w) == -1;
+	return NULL;
+}
+
 /* Take free partitions up to the share, starting at a place of our
- * own so that workers starting together spread out. */
+ * own so that workers starting together spread out.  The leases are
+ * taken one by one (one round trip each); the partitions then prepare
+ * at once, a thread each (making a consumer takes hundreds of ms), and
+ * their pipelines start from this thread. */
 static void
 take(struct run *r, int held, int share)
 {
 	uint32_t n = r->o->parts, i, p, start = rt_fnv1a32(r->me,
 	    strlen(r->me)) % n;
+	uint32_t *got = rt_xcalloc(n, sizeof *got);
+	pthread_t *t = rt_xcalloc(n, sizeof *t);
+	char *threaded = rt_xcalloc(n, 1);
 	struct rt_nwork *w;
-	int started = 0;
+	uint32_t k, ngot = 0;
 
-	/* Four a tick: starting one takes a few round trips, and the leases
-	 * held already must be renewed in time. */
-	for (i = 0; i < n && held < share && started < 4 && !rt_cli_term;
-	    i++) {
+	for (i = 0; i < n && held + (int)ngot < share && !rt_cli_term; i++) {
 		p = (start + i) % n;
 		w = &r->w[p];
 		if (w->held || rt_nlease_take(r->leases, p, r->me,
 		    r->o->lease_us, &w->lease) != 1)
 			continue;
 		w->held = 1;
-		if (rt_nwork_start(w) == -1) {
-			rt_cli_warn(r->cli, "partition %" PRIu32 ": %s", p, w->why);
-			rt_nlease_release(r->leases, p, &w->lease);
+		got[ngot++] = p;
+	}
+	for (k = 0; k < ngot; k++)
+		threaded[k] = pthread_create(&t[k], NULL, prepare_main,
+		    &r->w[got[k]]) == 0;
+	for (k = 0; k < ngot; k++) {
+		w = &r->w[got[k]];
+		if (threaded[k])
+			pthread_join(t[k], NULL);
+		else
+			prepare_main(w);	/* no thread to be had: here */
+		if (w->failed || rt_nwork_launch(w) == -1) {
+			rt_cli_warn(r->cli, "partition %" PRIu32 ": %s", got[k],
+			    w->why);
+			rt_nlease_release(r->leases, got[k], &w->lease);
 			w->held = 0;
+			w->failed = 0;
 			continue;
 		}
 		r->taken++;
-		held++;
-		started++;
 	}
+	free(got);
+	free(t);
+	free(threaded);
 }
 
 /* Over our share (another worker came): hand one partition over. */

@@ -2,6 +2,7 @@
  * nats_work.c - one partition of rt-nats run: restore, pipeline,
  * feeder, reader, checkpoints; see nats_work.h and rt-nats(1).
  */
+#define _GNU_SOURCE 1	/* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -189,17 +190,13 @@ spawn(struct rt_nwork *w)
 	char *argv[] = { "sh", "-c", (char *)w->x->pipeline, NULL };
 	char part[48], state[1100], **env;
 
-	/* Only this thread starts programs: no other can inherit them. */
-	if (pipe(in) == -1)
+	/* Close-on-exec from the start: no other pipeline inherits them. */
+	if (pipe2(in, O_CLOEXEC) == -1)
 		return -1;
-	if (pipe(out) == -1) {
+	if (pipe2(out, O_CLOEXEC) == -1) {
 		close(in[0]);
 		close(in[1]);
 		return -1;
-	}
-	for (rc = 0; rc < 2; rc++) {
-		fcntl(in[rc], F_SETFD, FD_CLOEXEC);
-		fcntl(out[rc], F_SETFD, FD_CLOEXEC);
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
@@ -700,7 +697,7 @@ unstart(struct rt_nwork *w)
 }
 
 int
-rt_nwork_start(struct rt_nwork *w)
+rt_nwork_prepare(struct rt_nwork *w)
 {
 	struct rt_nwctx *x = w->x;
 	uint64_t bar = 0;
@@ -720,9 +717,18 @@ rt_nwork_start(struct rt_nwork *w)
 		return -1;
 	w->bar_id = bar;
 	published_end(w);
-	if (consume(w) == -1 || spawn(w) == -1) {
-		if (w->why[0] == '\0')
-			snprintf(w->why, sizeof w->why, "sh: %s", strerror(errno));
+	if (consume(w) == -1) {
+		unstart(w);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rt_nwork_launch(struct rt_nwork *w)
+{
+	if (spawn(w) == -1) {
+		snprintf(w->why, sizeof w->why, "sh: %s", strerror(errno));
 		unstart(w);
 		return -1;
 	}

@@ -72,9 +72,14 @@ struct rt_nwork {
 };
 
 /* Restore partition w->part from its checkpoint, claim the checkpoint
- * (compare-and-set: fences off the previous owner), make its consumer,
- * start the pipeline and the threads.  0, or -1 with w->why. */
-int rt_nwork_start(struct rt_nwork *w);
+ * (compare-and-set: fences off the previous owner) and make its
+ * consumer: round trips only, so several partitions may prepare at once,
+ * each in a thread of its own.  0, or -1 with w->why. */
+int rt_nwork_prepare(struct rt_nwork *w);
+
+/* Then start the pipeline of a prepared partition and its threads (from
+ * the main thread).  0, or -1 with w->why (the preparation undone). */
+int rt_nwork_launch(struct rt_nwork *w);
 
 /* Has the pipeline ended?  Reaps it: 1 and its wait status, or 0. */
 int rt_nwork_exited(struct rt_nwork *w, int *status);
