@@ -463,6 +463,13 @@ time_opt(struct rt_cli *c, int opt, const char *arg)
 	return 0;
 }
 
+void
+rt_cli_other(struct rt_cli *c, char **argv, int opt, const char *arg)
+{
+	if (opt == '?' || opt == ':' || !rt_cli_opt(c, opt, arg))
+		rt_cli_bad_option(c, argv, opt);
+}
+
 int
 rt_cli_opt(struct rt_cli *c, int opt, const char *arg)
 {

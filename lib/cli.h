@@ -156,6 +156,11 @@ int rt_cli_opt(struct rt_cli *c, int opt, const char *arg);
 void rt_cli_bad_option(struct rt_cli *c, char **argv, int opt)
 	__attribute__((noreturn));
 
+/* The default of a tool's option switch, after its own options: a
+ * common option (rt_cli_opt), else getopt's complaint or an option the
+ * tool does not know (rt_cli_bad_option: exits 2). */
+void rt_cli_other(struct rt_cli *c, char **argv, int opt, const char *arg);
+
 /* The index of arg in words (NULL-terminated), the value of option opt
  * (spelt as in the message: "-o", "--emit"); another value is a usage
  * error: "unknown value 'ndjsn' for -o; did you mean 'ndjson'?", or the

@@ -146,13 +146,9 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 		case OPT_WHEN: a->when = optarg; break;
 		case OPT_EXITSTATUS: a->exit_status = 1; break;
 		case OPT_NOFAST: a->no_fast = 1; break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_rulecli_opt(cli, &a->ro, opt, optarg) &&
-			    !rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			if (!rt_rulecli_opt(cli, &a->ro, opt, optarg))
+				rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	rt_aopt_check(&a->opt);

@@ -283,13 +283,9 @@ option(struct rt_cli *cli, struct cls *c, int opt, char **argv)
 			rt_cli_usage_error(cli, "--check-fields: '%s' is not a "
 			    "count", optarg);
 		break;
-	case '?':
-	case ':':
-		rt_cli_bad_option(cli, argv, opt);
 	default:
-		if (!rt_rulecli_opt(cli, &c->ro, opt, optarg) &&
-		    !rt_cli_opt(cli, opt, optarg))
-			rt_cli_bad_option(cli, argv, opt);
+		if (!rt_rulecli_opt(cli, &c->ro, opt, optarg))
+			rt_cli_other(cli, argv, opt, optarg);
 	}
 }
 

@@ -172,12 +172,8 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 				err = "expected a count from 1";
 			dd->max = (size_t)n;
 			break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 		if (err)
 			rt_cli_usage_error(cli, "--%s: %s: '%s'", name, err, optarg);

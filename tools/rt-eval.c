@@ -108,12 +108,8 @@ options(struct ev *e, int argc, char **argv)
 			e->period = (long)rt_cli_count(cli, "period-days", optarg,
 			    1, INT32_MAX);
 			break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	if (cli->columns)

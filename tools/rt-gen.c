@@ -105,12 +105,8 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 				rt_cli_usage_error(cli, "--radius: '%s' is not a "
 				    "distance over 0 and up to 200", optarg);
 			break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	if (optind < argc)

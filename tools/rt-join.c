@@ -173,12 +173,8 @@ option(struct jn *g, int opt, const char *arg, char **argv, const char *name)
 	case OPT_INTERVAL:
 		g->interval = rt_cli_dur(cli, "watch-interval", arg, 0);
 		break;
-	case '?':
-	case ':':
-		rt_cli_bad_option(cli, argv, opt);
 	default:
-		if (!rt_cli_opt(cli, opt, arg))
-			rt_cli_bad_option(cli, argv, opt);
+		rt_cli_other(cli, argv, opt, arg);
 	}
 }
 

@@ -96,12 +96,8 @@ options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
 		case OPT_LATEPASS: g->late_pass = 1; break;
 		case OPT_TAG: g->tag = optarg; break;
 		case OPT_TAGNAMES: g->tag_names = optarg; break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	if (g->late_path && g->late_pass)

@@ -227,8 +227,6 @@ options(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
 	    &li)) != -1) {
-		if (opt == '?' || opt == ':')
-			rt_cli_bad_option(cli, argv, opt);
 		if (opt == OPT_BATCH) {
 			if ((v = rt_cli_size(optarg)) < 1 || v > (64 << 20))
 				rt_cli_usage_error(cli, "--batch-bytes: expected "
@@ -236,10 +234,8 @@ options(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 			o->pub.batch_bytes = (size_t)v;
 		} else if (!opt_common(cli, o, opt, optarg) &&
 		    !opt_pubsub(cli, o, opt, optarg) &&
-		    !opt_run(cli, o, opt, optarg) &&
-		    !rt_cli_opt(cli, opt, optarg)) {
-			rt_cli_bad_option(cli, argv, opt);
-		}
+		    !opt_run(cli, o, opt, optarg))
+			rt_cli_other(cli, argv, opt, optarg);
 	}
 }
 

@@ -285,12 +285,8 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 				rt_cli_usage_error(cli, "--rate: '%s' is not a "
 				    "positive rate (N or N/s)", optarg);
 			break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	/* After the time options, which say how to read these. */

@@ -264,12 +264,8 @@ options(struct rt_cli *cli, struct top *t, int argc, char **argv)
 		case OPT_INTERVAL:
 			t->interval = rt_cli_dur(cli, "interval", optarg, 0);
 			break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(cli, argv, opt);
 		default:
-			if (!rt_cli_opt(cli, opt, optarg))
-				rt_cli_bad_option(cli, argv, opt);
+			rt_cli_other(cli, argv, opt, optarg);
 		}
 	}
 	if (optind < argc)

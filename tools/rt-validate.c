@@ -120,12 +120,8 @@ options(struct validate *v, int argc, char **argv)
 			break;
 		case OPT_ANNOTATE: v->annotate = 1; break;
 		case OPT_QUIET_UNKNOWN: v->quiet_unknown = 1; break;
-		case '?':
-		case ':':
-			rt_cli_bad_option(v->cli, argv, opt);
 		default:
-			if (!rt_cli_opt(v->cli, opt, optarg))
-				rt_cli_bad_option(v->cli, argv, opt);
+			rt_cli_other(v->cli, argv, opt, optarg);
 		}
 		if (err)
 			rt_cli_usage_error(v->cli, "--%s: %s: '%s'",

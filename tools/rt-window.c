@@ -119,8 +119,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	    &li)) != -1) {
 		if (rt_wopts_opt(&rw->o, cli, opt, optarg))
 			continue;
-		if (opt == '?' || opt == ':' || !rt_cli_opt(cli, opt, optarg))
-			rt_cli_bad_option(cli, argv, opt);
+		rt_cli_other(cli, argv, opt, optarg);
 	}
 	if ((err = rt_wopts_finish(&rw->o)) != NULL)
 		rt_cli_usage_error(cli, "%s", err);
