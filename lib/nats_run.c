@@ -33,6 +33,8 @@ struct run {
 	int64_t tick_us, down_since;
 	uint64_t taken, lost, dup_acks;
 	int status, ticks, tmpdir;
+	int alive;		/* workers seen at the last count */
+	int64_t alive_at;	/* then (rt_nconn_now) */
 };
 
 /* s with the characters a bucket or consumer name cannot hold as '_'. */
@@ -225,8 +227,10 @@ watch_held(struct run *r)
 		w = &r->w[p];
 		if (!w->held)
 			continue;
-		if (!w->lost && rt_nlease_renew(r->leases, p, r->me,
-		    r->o->lease_us, &w->lease) == 0)
+		/* Renewed when a quarter of it has passed: soon enough. */
+		if (!w->lost && w->lease.valid_until - rt_nconn_now() <=
+		    r->o->lease_us * 3 / 4 && rt_nlease_renew(r->leases, p,
+		    r->me, r->o->lease_us, &w->lease) == 0)
 			w->lost = 1;
 		if (w->lost || rt_nconn_now() >= w->lease.valid_until) {
 			w->lost = 1;
@@ -348,8 +352,17 @@ tick(struct run *r)
 	if ((k = connected(r)) == -1 || k == 0)
 		return;
 	held = watch_held(r);
-	if (rt_nlease_alive(r->leases, r->me, r->o->lease_us, &alive) == -1)
-		return;
+	/* Our own heartbeat and the count of workers: every lease/4 is soon
+	 * enough (each is a few round trips and a listing of the bucket). */
+	if (r->alive_at == 0 || rt_nconn_now() - r->alive_at >=
+	    r->o->lease_us / 4) {
+		if (rt_nlease_alive(r->leases, r->me, r->o->lease_us,
+		    &alive) == -1)
+			return;
+		r->alive = alive;
+		r->alive_at = rt_nconn_now();
+	}
+	alive = r->alive;
 	share = (int)((r->o->parts + (uint32_t)alive - 1) / (uint32_t)alive);
 	/* The first ticks: let workers started together see each other. */
 	if (++r->ticks > 2 && r->status == 0)

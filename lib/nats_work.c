@@ -391,7 +391,7 @@ feed_some(struct rt_nwork *w, struct feeder *f, struct rt_jdoc *d,
 	jsMsgMetaData *meta;
 	uint64_t seq;
 	int i, rc = 0;
-	natsStatus s = natsSubscription_Fetch(&l, w->sub, 64, 100, NULL);
+	natsStatus s = natsSubscription_Fetch(&l, w->sub, 64, 500, NULL);
 
 	if (s != NATS_OK) {
 		if (s != NATS_TIMEOUT)
