@@ -138,31 +138,48 @@ rt_nlease_release(kvStore *kv, uint32_t part, struct rt_nlease *l)
 	    0 : -1;
 }
 
+/*
+ * The workers' keys are read by a watch of w.* alone, bounded in time:
+ * kvStore_Keys watches the whole bucket, where the leases' renewals keep
+ * coming, and waited for the end of the initial values with no bound
+ * (a worker's main loop hung there, past SIGTERM and its leases).
+ */
+#define ALIVE_WAIT_MS 2000
+
 int
 rt_nlease_alive(kvStore *kv, const char *me, int64_t lease_us, int *n)
 {
 	char key[300], v[32];
-	kvKeysList keys;
+	kvWatchOptions o;
+	kvWatcher *w = NULL;
 	kvEntry *e;
-	int i, alive = 0;
-	int64_t now = rt_nlease_wall_ms();
+	int alive = 0, rc = -1;
+	int64_t now = rt_nlease_wall_ms(), until = rt_nconn_now() +
+	    ALIVE_WAIT_MS * 1000LL, left;
 
 	snprintf(key, sizeof key, "w.%s", me);
 	snprintf(v, sizeof v, "%" PRId64, now + lease_us / 1000);
 	if (kvStore_PutString(NULL, kv, key, v) != NATS_OK)
 		return -1;
-	if (kvStore_Keys(&keys, kv, NULL) != NATS_OK)
+	kvWatchOptions_Init(&o);
+	o.IgnoreDeletes = true;
+	if (kvStore_Watch(&w, kv, "w.*", &o) != NATS_OK)
 		return -1;
-	for (i = 0; i < keys.Count; i++) {
-		if (strncmp(keys.Keys[i], "w.", 2) != 0 ||
-		    kvStore_Get(&e, kv, keys.Keys[i]) != NATS_OK)
-			continue;
+	while ((left = (until - rt_nconn_now()) / 1000) > 0) {
+		e = NULL;
+		if (kvWatcher_Next(&e, w, left) != NATS_OK)
+			break;
+		if (e == NULL) {	/* the initial values are all in */
+			rc = 0;
+			break;
+		}
 		alive += strtoll(kvEntry_ValueString(e), NULL, 10) >= now;
 		kvEntry_Destroy(e);
 	}
-	kvKeysList_Destroy(&keys);
-	*n = alive > 0 ? alive : 1;
-	return 0;
+	kvWatcher_Destroy(w);
+	if (rc == 0)
+		*n = alive > 0 ? alive : 1;
+	return rc;
 }
 
 int
