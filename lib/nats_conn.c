@@ -277,3 +277,65 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 		return NULL;
 	return rt_nconn_err(s, jerr, err, errlen);
 }
+
+void
+rt_nconn_nodrop(natsSubscription *sub)
+{
+	natsSubscription_SetPendingLimits(sub, -1, -1);
+}
+
+int
+rt_nconn_dropped(natsSubscription *sub)
+{
+	int64_t n = 0;
+
+	return natsSubscription_GetDropped(sub, &n) == NATS_OK && n > 0;
+}
+
+static natsStatus
+fetch_req(natsMsgList *l, natsSubscription *sub, int batch, int64_t mb,
+    int64_t timeout_ms, bool nowait, jsErrCode *jerr)
+{
+	jsFetchRequest r;
+	natsStatus s;
+
+	jsFetchRequest_Init(&r);
+	r.Batch = batch;
+	r.MaxBytes = mb;
+	r.Expires = timeout_ms * 1000000;
+	r.NoWait = nowait;
+	if (jerr)
+		*jerr = 0;
+	s = natsSubscription_FetchRequest(l, sub, &r);
+	return s == NATS_NOT_FOUND ? NATS_TIMEOUT : s;
+}
+
+natsStatus
+rt_nconn_fetch(natsMsgList *l, natsSubscription *sub, natsConnection *nc,
+    int batch, int64_t timeout_ms, jsErrCode *jerr)
+{
+	int64_t mb = 4 << 20, mp = natsConnection_GetMaxPayload(nc);
+	natsStatus s;
+
+	if (2 * mp + 4096 > mb)
+		mb = 2 * mp + 4096;
+	/* What is there at once; else wait for the first (as the client's
+	 * own natsSubscription_Fetch does). */
+	s = fetch_req(l, sub, batch, mb, timeout_ms, true, jerr);
+	if (s == NATS_TIMEOUT)
+		s = fetch_req(l, sub, batch, mb, timeout_ms, false, jerr);
+	return s;
+}
+
+void
+rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer)
+{
+	jsMsgMetaData *meta = NULL;
+
+	*stream = *consumer = 0;
+	if (natsMsg_GetMetaData(&meta, m) != NATS_OK)
+		return;
+	*stream = meta->Sequence.Stream;
+	*consumer = meta->Sequence.Consumer;
+	jsMsgMetaData_Destroy(meta);
+}

@@ -58,6 +58,31 @@ const char *rt_nconn_create(struct rt_nconn *c, const char *name,
     size_t errlen);
 
 /* A NATS status and JetStream error code as text, into err. */
+/*
+ * Fetch at most batch messages of sub, waiting at most timeout_ms for
+ * the first: NATS_OK with l filled, NATS_TIMEOUT when none came, or the
+ * error.  The client drops what an earlier fetch asked for when it
+ * arrives after that fetch gave up, and a consumer counts those as
+ * delivered: so a fetch asks for about 4 MB at most (at least two of
+ * the largest messages nc takes), which come well within the wait.
+ * Messages still lost so show as a gap in the consumer's sequence
+ * (rt_nconn_cseq).
+ */
+natsStatus rt_nconn_fetch(natsMsgList *l, natsSubscription *sub,
+    natsConnection *nc, int batch, int64_t timeout_ms, jsErrCode *jerr);
+
+/* The stream and consumer sequences of m (0, 0 when it has none). */
+void rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer);
+
+/* A pull subscription keeps every message fetched: no pending limits
+ * (a fetch bounds what comes; the client's default limits would drop
+ * messages of a large batch silently). */
+void rt_nconn_nodrop(natsSubscription *sub);
+
+/* Has the client dropped a message of sub (a slow consumer)?  Then what
+ * it fetched has a gap: nothing after it may be acknowledged. */
+int rt_nconn_dropped(natsSubscription *sub);
+
 const char *rt_nconn_err(natsStatus s, jsErrCode jerr, char *err,
     size_t errlen);
 

@@ -332,13 +332,17 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 	} else {
 		so.Config = cc;
 	}
-	return js_PullSubscribe(sub, c->js, o->subject, o->durable, &jo, &so,
+	s = js_PullSubscribe(sub, c->js, o->subject, o->durable, &jo, &so,
 	    jerr);
+	if (s == NATS_OK)
+		rt_nconn_nodrop(*sub);
+	return s;
 }
 
-/* Write the records of message m; its NumPending into *left. */
+/* Write the records of message m; its NumPending into *left, its
+ * stream sequence into *seq. */
 static void
-sub_write(struct rt_cli *cli, natsMsg *m, uint64_t *left)
+sub_write(struct rt_cli *cli, natsMsg *m, uint64_t *left, uint64_t *seq)
 {
 	const char *p = natsMsg_GetData(m);
 	size_t n = (size_t)natsMsg_GetDataLength(m);
@@ -347,6 +351,7 @@ sub_write(struct rt_cli *cli, natsMsg *m, uint64_t *left)
 
 	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
 		*left = meta->NumPending;
+		*seq = meta->Sequence.Stream;
 		jsMsgMetaData_Destroy(meta);
 	}
 	cli->st.in += k;
@@ -359,18 +364,41 @@ sub_write(struct rt_cli *cli, natsMsg *m, uint64_t *left)
 	rt_out_end(&cli->out);
 }
 
-/* Nothing came for a while: are we caught up?  1, 0, or -1. */
+/* Nothing came for a while: are we caught up?  1, 0, or -1.  Not
+ * while the server has delivered past seq, the last message received:
+ * the rest is on its way (a fetch that timed out as it came). */
 static int
-sub_caught_up(natsSubscription *sub)
+sub_caught_up(natsSubscription *sub, uint64_t seq)
 {
 	jsConsumerInfo *ci = NULL;
 	int k;
 
 	if (natsSubscription_GetConsumerInfo(&ci, sub, NULL, NULL) != NATS_OK)
 		return -1;
-	k = ci->NumPending == 0;
+	k = ci->NumPending == 0 && ci->Delivered.Stream <= seq;
 	jsConsumerInfo_Destroy(ci);
 	return k;
+}
+
+/* A gap in the consumer's sequence (messages the client lost): the
+ * subscription made again from the message after seq.  NATS_OK or why
+ * not. */
+static natsStatus
+sub_again(natsSubscription **sub, struct rt_nconn *c,
+    const struct rt_nsubopt *o, uint64_t seq, jsErrCode *jerr)
+{
+	struct rt_nsubopt again = *o;
+	int64_t until = rt_nconn_now() + 30000000;
+	natsStatus s;
+
+	natsSubscription_Destroy(*sub);
+	*sub = NULL;
+	again.from_seq = seq + 1;
+	again.from_start = 0;
+	while ((s = sub_open(sub, c, &again, jerr)) == NATS_TIMEOUT &&
+	    rt_nconn_now() < until)
+		*jerr = 0;
+	return s;
 }
 
 const char *
@@ -381,8 +409,8 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 	natsMsgList list;
 	jsErrCode jerr = 0;
 	natsStatus s;
-	uint64_t left = 1;
-	int i, done = 0;
+	uint64_t left = 1, seq = 0, cseq = 0, s1, c1;
+	int i, done = 0, gap;
 	int64_t until = rt_nconn_now() + 30000000;
 
 	/* A consumer's creation can go unanswered while a server of the
@@ -394,26 +422,49 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 		return rt_nconn_err(s, jerr, err, errlen);
 	}
 	while (!done && !rt_cli_term) {
-		s = natsSubscription_Fetch(&list, sub, 1024, 250, &jerr);
+		s = rt_nconn_fetch(&list, sub, c->nc, 1024, 250, &jerr);
 		if (s == NATS_TIMEOUT) {
 			rt_cli_idle(cli);
-			if (!o->follow && sub_caught_up(sub) == 1)
+			if (!o->follow && sub_caught_up(sub, seq) == 1)
 				break;
 			continue;
+		}
+		if (s == NATS_OK && rt_nconn_dropped(sub)) {
+			natsMsgList_Destroy(&list);
+			snprintf(err, errlen, "messages were dropped on their "
+			    "way to this client (its pending limits)");
+			s = NATS_ERR;
+			break;
 		}
 		if (s != NATS_OK) {
 			rt_nconn_err(s, jerr, err, errlen);
 			break;
 		}
-		for (i = 0; i < list.Count; i++)
-			sub_write(cli, list.Msgs[i], &left);
-		if (o->durable && list.Count > 0)
-			natsMsg_Ack(list.Msgs[list.Count - 1], NULL);
+		for (i = 0, gap = 0; i < list.Count && !gap; i++) {
+			rt_nconn_seqs(list.Msgs[i], &s1, &c1);
+			if (cseq && c1 != cseq + 1)
+				gap = 1;	/* i is the first not written */
+			else
+				sub_write(cli, list.Msgs[i], &left, &seq);
+			cseq = c1;
+		}
+		i -= gap;
+		if (o->durable && i > 0)
+			natsMsg_Ack(list.Msgs[i - 1], NULL);
 		natsMsgList_Destroy(&list);
+		if (gap) {
+			if ((s = sub_again(&sub, c, o, seq, &jerr)) != NATS_OK) {
+				rt_nconn_err(s, jerr, err, errlen);
+				break;
+			}
+			cseq = 0;
+			continue;
+		}
 		done = left == 0 && !o->follow;
 		if (left == 0)
 			rt_cli_idle(cli);
 	}
-	natsSubscription_Destroy(sub);
+	if (sub)
+		natsSubscription_Destroy(sub);
 	return s == NATS_OK || s == NATS_TIMEOUT ? NULL : err;
 }

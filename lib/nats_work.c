@@ -149,6 +149,8 @@ consume(struct rt_nwork *w)
 		so.ManualAck = true;
 		s = js_PullSubscribe(&w->sub, w->x->js, w->in_subj, w->consumer,
 		    NULL, &so, &jerr);
+		if (s == NATS_OK)
+			rt_nconn_nodrop(w->sub);
 	}
 	if (s != NATS_OK) {
 		rt_nconn_err(s, jerr, w->why, sizeof w->why);
@@ -350,6 +352,7 @@ struct feeder {
 	uint64_t msgs;		/* messages since */
 	int64_t bar_at;		/* when */
 	natsMsg *last;		/* the last message fed, owned */
+	uint64_t cseq;		/* the consumer's sequence of the last one */
 };
 
 /* Is a barrier due after the message just fed? */
@@ -368,6 +371,14 @@ maybe_barrier(struct rt_nwork *w, struct feeder *f, int final)
 {
 	if (!final && !due(w, f))
 		return 0;
+	/* A barrier acknowledges the input up to it: never over a gap. */
+	if (rt_nconn_dropped(w->sub)) {
+		snprintf(w->why, sizeof w->why, "input messages were dropped "
+		    "on their way (client pending limits); the checkpoint is "
+		    "kept");
+		w->failed = 1;
+		return -1;
+	}
 	f->bar_id++;
 	f->bar_seq = w->fed_seq;
 	f->msgs = 0;
@@ -388,10 +399,9 @@ feed_some(struct rt_nwork *w, struct feeder *f, struct rt_jdoc *d,
     struct rt_buf *good)
 {
 	natsMsgList l;
-	jsMsgMetaData *meta;
-	uint64_t seq;
+	uint64_t seq, cseq;
 	int i, rc = 0;
-	natsStatus s = natsSubscription_Fetch(&l, w->sub, 64, 500, NULL);
+	natsStatus s = rt_nconn_fetch(&l, w->sub, w->x->nc, 64, 500, NULL);
 
 	if (s != NATS_OK) {
 		if (s != NATS_TIMEOUT)
@@ -399,11 +409,22 @@ feed_some(struct rt_nwork *w, struct feeder *f, struct rt_jdoc *d,
 		return maybe_barrier(w, f, 0);
 	}
 	for (i = 0; i < l.Count && rc == 0; i++) {
-		meta = NULL;
-		if (natsMsg_GetMetaData(&meta, l.Msgs[i]) != NATS_OK)
+		rt_nconn_seqs(l.Msgs[i], &seq, &cseq);
+		if (seq == 0)
 			continue;
-		seq = meta->Sequence.Stream;
-		jsMsgMetaData_Destroy(meta);
+		/* A delivery the client lost: nothing after it may be fed (a
+		 * barrier would acknowledge it); the partition stops, its
+		 * checkpoint kept. */
+		if (f->cseq && cseq != f->cseq + 1) {
+			snprintf(w->why, sizeof w->why, "input message(s) lost on "
+			    "their way from the server (consumer sequence %"
+			    PRIu64 " after %" PRIu64 "); the checkpoint is kept",
+			    cseq, f->cseq);
+			w->failed = 1;
+			rc = -1;
+			break;
+		}
+		f->cseq = cseq;
 		if (seq <= w->fed_seq)		/* delivered again */
 			continue;
 		if ((rc = feed(w, l.Msgs[i], seq, d, good)) == 0) {
@@ -423,7 +444,7 @@ static void *
 feeder_main(void *arg)
 {
 	struct rt_nwork *w = arg;
-	struct feeder f = { w->bar_id, w->fed_seq, 0, rt_nconn_now(), NULL };
+	struct feeder f = { w->bar_id, w->fed_seq, 0, rt_nconn_now(), NULL, 0 };
 	struct rt_jdoc d;
 	struct rt_buf good;
 
