@@ -51,7 +51,7 @@ rate_option(struct rt_aopt *o, const char *arg)
 	free(n);
 	snprintf(d, sizeof d, "%s%s", slash[1] >= '0' && slash[1] <= '9' ?
 	    "" : "1", slash + 1);
-	o->c.rate_per = rt_cli_dur(o->cli, "rate", d, 0);
+	o->c.rate_per = rt_cli_dur(o->cli, "rate", d, RT_DUR_POSITIVE);
 }
 
 int
@@ -66,18 +66,25 @@ rt_aopt_opt(struct rt_aopt *o, int opt, const char *arg)
 		o->time_field = strcmp(arg, "arrival") == 0 ? NULL : arg;
 		o->time_given = 1;
 		break;
-	case RT_AOPT_SUPPRESS: c->suppress = rt_cli_dur(cli, "suppress", arg, 0); break;
-	case RT_AOPT_MAXDELAY: c->max_delay = rt_cli_dur(cli, "max-delay", arg, 1); break;
+	case RT_AOPT_SUPPRESS:
+		c->suppress = rt_cli_dur(cli, "suppress", arg, RT_DUR_POSITIVE);
+		break;
+	case RT_AOPT_MAXDELAY:
+		c->max_delay = rt_cli_dur(cli, "max-delay", arg,
+		    RT_DUR_ZERO_OK);
+		break;
 	case RT_AOPT_RATE: rate_option(o, arg); break;
 	case RT_AOPT_TOP:
 		c->top = (size_t)rt_cli_count(cli, "top", arg, 1, INT32_MAX);
 		break;
 	case RT_AOPT_PER:
-		c->per = rt_cli_dur(cli, "per", arg, 0);
+		c->per = rt_cli_dur(cli, "per", arg, RT_DUR_POSITIVE);
 		o->have_per = 1;
 		break;
 	case RT_AOPT_BY: c->by = arg; break;
-	case RT_AOPT_IDLE: c->idle = rt_cli_dur(cli, "idle-timeout", arg, 0); break;
+	case RT_AOPT_IDLE:
+		c->idle = rt_cli_dur(cli, "idle-timeout", arg, RT_DUR_POSITIVE);
+		break;
 	case RT_AOPT_MAXKEYS:
 		c->max_keys = (uint32_t)rt_cli_count(cli, "max-keys", arg, 1,
 		    UINT32_MAX - 1);

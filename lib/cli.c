@@ -220,8 +220,10 @@ rt_cli_size(const char *s)
 }
 
 int64_t
-rt_cli_dur(struct rt_cli *c, const char *opt, const char *s, int zero_ok)
+rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
+    enum rt_dur_zero zero)
 {
+	int zero_ok = zero == RT_DUR_ZERO_OK;
 	int64_t us;
 	const char *err = rt_dur_parse(s, &us);
 
@@ -429,7 +431,8 @@ report_opt(struct rt_cli *c, int opt, const char *arg)
 		c->st.name = arg;
 		return 1;
 	case RT_OPT_STATS_EVERY:
-		c->watch.every = rt_cli_dur(c, "stats-every", arg, 0);
+		c->watch.every = rt_cli_dur(c, "stats-every", arg,
+		    RT_DUR_POSITIVE);
 		c->stats = 1;
 		return 1;
 	}

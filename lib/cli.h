@@ -184,11 +184,14 @@ void rt_cli_warn(struct rt_cli *c, const char *fmt, ...)
 /* Parse a size with an optional K, M or G suffix; -1 if invalid. */
 long long rt_cli_size(const char *s);
 
+/* Whether a duration option takes 0. */
+enum rt_dur_zero { RT_DUR_POSITIVE, RT_DUR_ZERO_OK };
+
 /* The value of option --opt: a duration (250ms, 30s, 5m, 1h30m, 7d; 0
- * only when zero_ok) in microseconds, or a count in [min, max].  A bad
- * value is a usage error (exit 2) naming the option. */
+ * only with RT_DUR_ZERO_OK) in microseconds, or a count in [min, max].
+ * A bad value is a usage error (exit 2) naming the option. */
 int64_t rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
-    int zero_ok);
+    enum rt_dur_zero zero);
 long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
     long long min, long long max);
 /* The same for an unsigned whole number, with the range in the message

@@ -171,7 +171,8 @@ option(struct jn *g, int opt, const char *arg, char **argv, const char *name)
 	case OPT_ASOF: g->j.asof = arg; break;
 	case OPT_WATCH: g->watch = 1; break;
 	case OPT_INTERVAL:
-		g->interval = rt_cli_dur(cli, "watch-interval", arg, 0);
+		g->interval = rt_cli_dur(cli, "watch-interval", arg,
+		    RT_DUR_POSITIVE);
 		break;
 	default:
 		rt_cli_other(cli, argv, opt, arg);

@@ -87,10 +87,12 @@ options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
 		switch (opt) {
 		case OPT_TIME: g->time_field = optarg; break;
 		case OPT_MAXDELAY:
-			g->max_delay = rt_cli_dur(cli, "max-delay", optarg, 1);
+			g->max_delay = rt_cli_dur(cli, "max-delay", optarg,
+			    RT_DUR_ZERO_OK);
 			break;
 		case OPT_IDLE:
-			g->idle = rt_cli_dur(cli, "idle-timeout", optarg, 0);
+			g->idle = rt_cli_dur(cli, "idle-timeout", optarg,
+			    RT_DUR_POSITIVE);
 			break;
 		case OPT_LATE: g->late_path = optarg; break;
 		case OPT_LATEPASS: g->late_pass = 1; break;

@@ -142,7 +142,8 @@ opt_common(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 	case OPT_TLSCERT: o->conf.tls_cert = arg; break;
 	case OPT_TLSKEY: o->conf.tls_key = arg; break;
 	case OPT_WAIT:
-		o->conf.wait_us = rt_cli_dur(cli, "connect-timeout", arg, 1);
+		o->conf.wait_us = rt_cli_dur(cli, "connect-timeout", arg,
+		    RT_DUR_ZERO_OK);
 		break;
 	case OPT_STREAM: o->stream = arg; break;
 	case OPT_SUBJECT: o->pub.subject = o->sub.subject = arg; break;
@@ -150,7 +151,9 @@ opt_common(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 	case OPT_REPLICAS:
 		o->replicas = (int)rt_cli_count(cli, "replicas", arg, 1, 5);
 		break;
-	case OPT_DUPWIN: o->dup_us = rt_cli_dur(cli, "dup-window", arg, 0); break;
+	case OPT_DUPWIN:
+		o->dup_us = rt_cli_dur(cli, "dup-window", arg, RT_DUR_POSITIVE);
+		break;
 	case OPT_PARTS:
 		o->pub.parts = (uint32_t)rt_cli_count(cli, "partitions", arg, 1,
 		    4096);
@@ -172,7 +175,8 @@ opt_pubsub(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 		    arg, 1, 64 << 20);
 		break;
 	case OPT_ACKWAIT:
-		o->pub.ack_wait_ms = rt_cli_dur(cli, "ack-wait", arg, 0) / 1000;
+		o->pub.ack_wait_ms = rt_cli_dur(cli, "ack-wait", arg,
+		    RT_DUR_POSITIVE) / 1000;
 		break;
 	case OPT_DURABLE: o->sub.durable = arg; break;
 	case OPT_FROMSTART: o->sub.from_start = 1; break;
@@ -201,10 +205,13 @@ opt_run(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 			    "checkpoint-every", arg, 1, INT64_MAX);
 		else
 			o->run.ckpt_us = rt_cli_dur(cli, "checkpoint-every",
-			    arg, 0);
+			    arg, RT_DUR_POSITIVE);
 		break;
 	case OPT_STATEDIR: o->run.state_dir = arg; break;
-	case OPT_LEASE: o->run.lease_us = rt_cli_dur(cli, "lease", arg, 0); break;
+	case OPT_LEASE:
+		o->run.lease_us = rt_cli_dur(cli, "lease", arg,
+		    RT_DUR_POSITIVE);
+		break;
 	case OPT_WORKER: o->run.worker = arg; break;
 	case OPT_GROUP: o->run.group = arg; break;
 	case OPT_REJSUBJ: o->run.reject_subject = arg; break;

@@ -262,7 +262,8 @@ options(struct rt_cli *cli, struct top *t, int argc, char **argv)
 		switch (opt) {
 		case OPT_ONCE: t->once = 1; break;
 		case OPT_INTERVAL:
-			t->interval = rt_cli_dur(cli, "interval", optarg, 0);
+			t->interval = rt_cli_dur(cli, "interval", optarg,
+			    RT_DUR_POSITIVE);
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
