@@ -18,6 +18,7 @@
 #include "fcheck.h"
 #include "ctl.h"
 #include "jedit.h"
+#include "opttab.h"
 #include "json.h"
 #include "reject.h"
 #include "rtime.h"
@@ -52,6 +53,14 @@ enum {
 	RT_OPT_COLUMNS,
 	RT_OPT_TOOL = 1100
 };
+
+/* The options every tool takes (-i, -o, -d, -u, --reject, --stats, ...,
+ * ending with rt_cli_info_opts), headed "Common options:"; the time
+ * options, for tools that read event time, headed "Time options:"; -h
+ * and -V alone.  Groups for a tool's table (opttab.h). */
+extern const struct rt_optdef rt_cli_common_opts[];
+extern const struct rt_optdef rt_cli_time_opts[];
+extern const struct rt_optdef rt_cli_info_opts[];
 
 /* Short options every tool takes: start the tool's own string with it
  * (the leading ':' makes getopt report a missing value as ':'). */
@@ -104,9 +113,11 @@ struct rt_cli {
 	size_t max_record;
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
-	/* The tool's getopt_long table, for "did you mean" (set it after
-	 * rt_cli_init; without it, unknown options get no suggestion). */
+	/* The tool's getopt_long table, for "did you mean" (rt_cli_options
+	 * sets it; without it, unknown options get no suggestion). */
 	const struct option *longopts;
+	struct option lopts[RT_OPTTAB_MAX + 1];	/* rt_cli_options' */
+	char sopts[3 * RT_OPTTAB_MAX + 2];
 	int no_sandbox;		/* --no-sandbox */
 	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
 	int verbose;		/* --verbose: every diagnostic, with keys */
@@ -143,6 +154,15 @@ struct rt_cli {
 
 /* Defaults; sets rt_progname.  usage prints the tool's help to stdout. */
 void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void));
+
+/* Take t (opttab.h) as the tool's options: c->longopts and the short
+ * option string are made from it (exits 2 if it has more than
+ * RT_OPTTAB_MAX).  Call after rt_cli_init. */
+void rt_cli_options(struct rt_cli *c, const struct rt_optdef *t);
+/* getopt_long over argv with those tables (li as getopt_long's). */
+int rt_cli_getopt(struct rt_cli *c, int argc, char **argv, int *li);
+/* Print the --help lines of t on stdout, for a tool's usage(). */
+void rt_cli_help(const struct rt_optdef *t);
 
 /* Handle a common option returned by getopt_long.  Returns 1 if it was
  * one (exits for --help, --version and bad values), 0 if not. */
