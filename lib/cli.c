@@ -225,6 +225,13 @@ rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	exit(RT_EXIT_TROUBLE);
 }
 
+void
+rt_cli_bad_value(struct rt_cli *c, const char *opt, const char *s,
+    const char *what)
+{
+	rt_cli_usage_error(c, "--%s: '%s' is not %s", opt, s, what);
+}
+
 /* An unknown long option arg (name: n bytes after the "--"), an
  * ambiguous prefix, or an option given a value it does not take. */
 static void __attribute__((noreturn))
@@ -319,9 +326,9 @@ rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
 	const char *err = rt_dur_parse(s, &us);
 
 	if (err || us < 0 || (!zero_ok && us == 0))
-		rt_cli_usage_error(c, "--%s: '%s' is not a %sduration "
-		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
-		    zero_ok ? "" : "positive ");
+		rt_cli_bad_value(c, opt, s, zero_ok ? "a duration (250ms, 30s, "
+		    "5m, 1h30m, 7d)" : "a positive duration (250ms, 30s, 5m, "
+		    "1h30m, 7d)");
 	return us;
 }
 
@@ -335,8 +342,8 @@ rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max)
-		rt_cli_usage_error(c, "--%s: '%s' is not a %scount", opt, s,
-		    min > 0 ? "positive " : "");
+		rt_cli_bad_value(c, opt, s, min > 0 ? "a positive count" :
+		    "a count");
 	return v;
 }
 
@@ -351,9 +358,13 @@ rt_cli_ucount(struct rt_cli *c, const char *opt, const char *s,
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || !(s[0] >= '0' && s[0] <= '9') ||
-	    v < min || v > max)
-		rt_cli_usage_error(c, "--%s: '%s' is not a whole number from "
-		    "%llu to %llu", opt, s, min, max);
+	    v < min || v > max) {
+		char what[96];
+
+		snprintf(what, sizeof what, "a whole number from %llu to %llu",
+		    min, max);
+		rt_cli_bad_value(c, opt, s, what);
+	}
 	return v;
 }
 
@@ -445,8 +456,8 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 
 	if (opt == 'd') {
 		if (v < 0)
-			rt_cli_usage_error(c, "--delimiter: '%s' is not one byte "
-			    "(or tab)", arg);
+			rt_cli_bad_value(c, "delimiter", arg,
+			    "one byte (or tab)");
 		if (v == '\n' || v == '\r')
 			rt_cli_usage_error(c, "--delimiter: a line end cannot be "
 			    "the delimiter");
@@ -454,7 +465,7 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 		return;
 	}
 	if (v < 0 || strcmp(arg, "tab") == 0)
-		rt_cli_usage_error(c, "--quote: '%s' is not one byte", arg);
+		rt_cli_bad_value(c, "quote", arg, "one byte");
 	if (v == '\n' || v == '\r')
 		rt_cli_usage_error(c, "--quote: a line end cannot be the quote");
 	c->quote = (char)v;
@@ -492,8 +503,8 @@ io_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_MAXREC:
 		n = rt_cli_size(arg);
 		if (n < 16 || n > (1LL << 30))
-			rt_cli_usage_error(c, "--max-record-bytes: '%s' is not "
-			    "a size from 16 to 1G", arg);
+			rt_cli_bad_value(c, "max-record-bytes", arg,
+			    "a size from 16 to 1G");
 		c->max_record = (size_t)n;
 		return 1;
 	}
@@ -517,8 +528,8 @@ report_opt(struct rt_cli *c, int opt, const char *arg)
 		return 1;
 	case RT_OPT_NAME:
 		if (*arg == '\0' || strchr(arg, '/'))
-			rt_cli_usage_error(c, "--name: '%s' is not a name "
-			    "(no '/', not empty)", arg);
+			rt_cli_bad_value(c, "name", arg,
+			    "a name (no '/', not empty)");
 		c->st.name = arg;
 		return 1;
 	case RT_OPT_STATS_EVERY:

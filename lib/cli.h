@@ -194,6 +194,11 @@ void rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
 /* "rt-x: <msg>" and the hint to --help on stderr; exit 2. */
 void rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
+/* The one wording of a bad option value: "rt-x: --opt: 's' is not
+ * <what>" (what: "a positive count") and the hint to --help; exit 2.
+ * opt is the long name without "--". */
+void rt_cli_bad_value(struct rt_cli *c, const char *opt, const char *s,
+    const char *what) __attribute__((noreturn));
 /* "rt-x: <msg>" on stderr; exit 2 (after closing the reject file). */
 void rt_cli_fatal(struct rt_cli *c, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));

@@ -20,34 +20,35 @@ enum {
 	OPT_STAMP
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "speed", required_argument, NULL, OPT_SPEED },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "stamp", required_argument, NULL, OPT_STAMP },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	{ "time", required_argument, OPT_TIME, "F", "event time field "
+	  "(default ts)", NULL, NULL },
+	{ "speed", required_argument, OPT_SPEED, "X", "X times real time "
+	  "(default 1; 60: an hour\na minute; max: no pacing)", NULL, NULL },
+	{ "rate", required_argument, OPT_RATE, "N[/s]", "N records a second, "
+	  "whatever their times", NULL, NULL },
+	{ "from", required_argument, OPT_FROM, "TIME", "drop records before "
+	  "TIME", NULL, NULL },
+	{ "to", required_argument, OPT_TO, "TIME", "drop records at or after "
+	  "TIME", NULL, NULL },
+	{ "stamp", required_argument, OPT_STAMP, "F", "add field F: the "
+	  "wall-clock send time, in\nmicroseconds since the epoch", NULL,
+	  NULL },
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
 	fputs("Usage: rt-replay [OPTION]... [FILE]...\n"
-	    "Play records back in event-time pace, or at a fixed rate.\n\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --speed X            X times real time (default 1; 60: an hour\n"
-	    "                           a minute; max: no pacing)\n"
-	    "      --rate N[/s]         N records a second, whatever their times\n"
-	    "      --from TIME          drop records before TIME\n"
-	    "      --to TIME            drop records at or after TIME\n"
-	    "      --stamp F            add field F: the wall-clock send time, in\n"
-	    "                           microseconds since the epoch\n\n",
+	    "Play records back in event-time pace, or at a fixed rate.\n\n",
 	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
+	rt_cli_help(opts);
+	fputs("\n", stdout);
+	rt_cli_help(rt_cli_time_opts);
+	rt_cli_help(rt_cli_common_opts);
 	fputs("\nExit status: 0 all records played, 1 some rejected, "
 	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n", stdout);
 }
@@ -260,8 +261,7 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 	char *end;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_TIME: rp->time_field = optarg; break;
 		case OPT_STAMP: rp->stamp = optarg; break;
@@ -275,15 +275,15 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 			rp->speed = strtod(optarg, &end);
 			if (*end || end == optarg || !(rp->speed > 0) ||
 			    isinf(rp->speed))
-				rt_cli_usage_error(cli, "--speed: '%s' is not a "
-				    "positive number or max", optarg);
+				rt_cli_bad_value(cli, "speed", optarg,
+				    "a positive number or max");
 			break;
 		case OPT_RATE:
 			rp->rate = strtod(optarg, &end);
 			if ((*end && strcmp(end, "/s") != 0) || end == optarg ||
 			    !(rp->rate > 0) || isinf(rp->rate))
-				rt_cli_usage_error(cli, "--rate: '%s' is not a "
-				    "positive rate (N or N/s)", optarg);
+				rt_cli_bad_value(cli, "rate", optarg,
+				    "a positive rate (N or N/s)");
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
@@ -312,7 +312,7 @@ main(int argc, char *argv[])
 	int k;
 
 	rt_cli_init(&cli, "rt-replay", usage);
-	cli.longopts = longopts;
+	rt_cli_options(&cli, opts);
 	memset(&rp, 0, sizeof rp);
 	rp.time_field = "ts";
 	rp.speed = 1;
