@@ -22,42 +22,6 @@
 
 volatile sig_atomic_t rt_cli_usr1;
 
-const char rt_cli_common_help[] =
-    "Common options:\n"
-    "  -i, --input-format FMT   ndjson, csv or tsv (default: by file extension,\n"
-    "                           else ndjson)\n"
-    "  -o, --output-format FMT  ndjson (default), csv or tsv\n"
-    "  -d, --delimiter C        CSV/TSV field separator, in and out: one byte,\n"
-    "                           or tab (default: ',' for CSV, tab for TSV)\n"
-    "      --quote C            CSV/TSV quote character (default '\"')\n"
-    "      --columns A,B,...    -o csv|tsv: this header; a record with another\n"
-    "                           key is rejected (default: a new header block)\n"
-    "  -u, --unbuffered         flush after every record\n"
-    "      --reject FILE        write rejected records to FILE as JSON objects\n"
-    "      --stats              print counts as JSON on stderr at exit (and on\n"
-    "                           SIGUSR1)\n"
-    "      --strict             stop at the first rejected record\n"
-    "      --max-record-bytes N longest record accepted (default 1M)\n"
-    "      --no-sandbox         do not confine the tool (seccomp, Landlock)\n"
-    "      --max-diagnostics N  show the first N rejects of each kind on\n"
-    "                           stderr, then count them (default 10, 0: all)\n"
-    "      --verbose            every diagnostic, naming record keys and values\n"
-    "      --name NAME          label the stats (and the --stats-dir file)\n"
-    "      --stats-every DUR    print the --stats line every DUR too\n"
-    "      --stats-dir DIR      keep the counters in DIR/NAME.PID.json, about\n"
-    "                           once a second, for rt-top (default $RT_STATS_DIR)\n"
-    "      --progress           a progress line on stderr when it is a terminal\n"
-    "  -h, --help               show this help\n"
-    "  -V, --version            show the version\n";
-
-const char rt_cli_time_help[] =
-    "Time options:\n"
-    "      --time-unit UNIT     unit of epoch numbers: s (default), ms, us, ns\n"
-    "      --time-format FMT    strptime-like format for time text (%Y %m %d\n"
-    "                           %H %M %S %f %z %b %j %p %s %T %F)\n"
-    "      --tz ZONE            zone of times without an offset (UTC, +02:00,\n"
-    "                           Europe/Paris; default UTC)\n";
-
 #define RA required_argument
 #define NA no_argument
 

@@ -62,42 +62,6 @@ extern const struct rt_optdef rt_cli_common_opts[];
 extern const struct rt_optdef rt_cli_time_opts[];
 extern const struct rt_optdef rt_cli_info_opts[];
 
-/* Short options every tool takes: start the tool's own string with it
- * (the leading ':' makes getopt report a missing value as ':'). */
-#define RT_CLI_SHORTOPTS ":i:o:d:uhV"
-
-/* Put inside a tool's struct option array. */
-#define RT_CLI_LONGOPTS \
-	{ "input-format", required_argument, NULL, 'i' }, \
-	{ "output-format", required_argument, NULL, 'o' }, \
-	{ "delimiter", required_argument, NULL, 'd' }, \
-	{ "quote", required_argument, NULL, RT_OPT_QUOTE }, \
-	{ "columns", required_argument, NULL, RT_OPT_COLUMNS }, \
-	{ "unbuffered", no_argument, NULL, 'u' }, \
-	{ "reject", required_argument, NULL, RT_OPT_REJECT }, \
-	{ "stats", no_argument, NULL, RT_OPT_STATS }, \
-	{ "strict", no_argument, NULL, RT_OPT_STRICT }, \
-	{ "max-record-bytes", required_argument, NULL, RT_OPT_MAXREC }, \
-	{ "no-sandbox", no_argument, NULL, RT_OPT_NO_SANDBOX }, \
-	{ "max-diagnostics", required_argument, NULL, RT_OPT_MAXDIAG }, \
-	{ "verbose", no_argument, NULL, RT_OPT_VERBOSE }, \
-	{ "name", required_argument, NULL, RT_OPT_NAME }, \
-	{ "stats-every", required_argument, NULL, RT_OPT_STATS_EVERY }, \
-	{ "stats-dir", required_argument, NULL, RT_OPT_STATS_DIR }, \
-	{ "progress", no_argument, NULL, RT_OPT_PROGRESS }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
-
-/* The time options, for tools that read event time. */
-#define RT_CLI_TIMEOPTS \
-	{ "time-unit", required_argument, NULL, RT_OPT_TIME_UNIT }, \
-	{ "time-format", required_argument, NULL, RT_OPT_TIME_FORMAT }, \
-	{ "tz", required_argument, NULL, RT_OPT_TZ }
-
-/* Help text for the common options, for a tool's usage(). */
-extern const char rt_cli_common_help[];
-extern const char rt_cli_time_help[];
-
 struct rt_cli {
 	const char *tool;
 	/* Options. */

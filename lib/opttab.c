@@ -113,7 +113,7 @@ left(const struct rt_optdef *o, struct rt_buf *b)
 	rt_buf_adds(b, "--");
 	rt_buf_adds(b, o->name);
 	if (o->arg) {
-		if (o->arg[0] != '[' && o->arg[0] != ',')
+		if (strncmp(o->arg, "[=", 2) != 0 && o->arg[0] != ',')
 			rt_buf_addc(b, ' ');
 		rt_buf_adds(b, o->arg);
 	}

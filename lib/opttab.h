@@ -32,7 +32,7 @@ struct rt_optdef {
 	int val;		/* what getopt_long returns: a letter or
 				 * digit is also the short option */
 	/* In --help: what follows "--name": the value ("DUR"), after a
-	 * blank unless it starts with '[' or ','; NULL: nothing. */
+	 * blank unless it starts with "[=" or ','; NULL: nothing. */
 	const char *arg;
 	/* The description, its lines separated by '\n' (a leading '\n'
 	 * puts it under the option); NULL: the option has no line of its
@@ -44,6 +44,11 @@ struct rt_optdef {
 	const struct rt_optdef *group;
 };
 
+/* The two common kinds: an option with a value, a flag. */
+#define RT_OPTTAB_ARG(name, val, arg, help) \
+	{ (name), required_argument, (val), (arg), (help), NULL, NULL }
+#define RT_OPTTAB_FLAG(name, val, help) \
+	{ (name), no_argument, (val), NULL, (help), NULL, NULL }
 #define RT_OPTTAB_GROUP(g) { NULL, 0, 0, NULL, NULL, NULL, (g) }
 #define RT_OPTTAB_SPLICE(g) { NULL, 1, 0, NULL, NULL, NULL, (g) }
 #define RT_OPTTAB_END { NULL, 0, 0, NULL, NULL, NULL, NULL }

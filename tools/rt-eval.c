@@ -24,20 +24,31 @@ enum {
 	OPT_SKIP, OPT_ALERTS, OPT_ID, OPT_PERIOD, OPT_PLOT
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "score", required_argument, NULL, OPT_SCORE },
-	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "card", required_argument, NULL, OPT_CARD },
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "top", required_argument, NULL, OPT_K },
-	{ "skip-days", required_argument, NULL, OPT_SKIP },
-	{ "alerts", required_argument, NULL, OPT_ALERTS },
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "period-days", required_argument, NULL, OPT_PERIOD },
-	{ "plot", required_argument, NULL, OPT_PLOT },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_ARG("score", OPT_SCORE, "F", "score field (default _score)"),
+	RT_OPTTAB_ARG("label", OPT_LABEL, "F", "label field, 1 = fraud "
+	    "(default is_fraud)"),
+	RT_OPTTAB_ARG("card", OPT_CARD, "F", "card field for card "
+	    "precision@k\n(default customer_id)"),
+	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("top", OPT_K, "K", "k of card precision@k (default "
+	    "100)"),
+	RT_OPTTAB_ARG("skip-days", OPT_SKIP, "N", "leave the first N days out "
+	    "(default 0)"),
+	RT_OPTTAB_ARG("period-days", OPT_PERIOD, "N", "test periods of N "
+	    "days: known compromised\ncards are forgotten at each start\n"
+	    "(default 7, as the handbook's test week)"),
+	RT_OPTTAB_ARG("alerts", OPT_ALERTS, "FILE", "rt-alert's output: "
+	    "precision and recall\nof the alerts"),
+	RT_OPTTAB_ARG("id", OPT_ID, "F", "field that identifies a record in "
+	    "the\nalerts (default tx_id)"),
+	RT_OPTTAB_ARG("plot", OPT_PLOT, "FILE", "also draw ROC and "
+	    "precision-recall curves,\n"
+	    "card precision@k by day and the score\n"
+	    "histogram by class into FILE, as SVG"),
+	RT_OPTTAB_END
 };
 
 static void
@@ -45,27 +56,12 @@ usage(void)
 {
 	fputs("Usage: rt-eval [OPTION]... [FILE]...\n"
 	    "Measure detection quality on scored, labelled records; write a\n"
-	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n"
-	    "      --score F            score field (default _score)\n"
-	    "      --label F            label field, 1 = fraud (default is_fraud)\n"
-	    "      --card F             card field for card precision@k\n"
-	    "                           (default customer_id)\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --top K              k of card precision@k (default 100)\n"
-	    "      --skip-days N        leave the first N days out (default 0)\n"
-	    "      --period-days N      test periods of N days: known compromised\n"
-	    "                           cards are forgotten at each start\n"
-	    "                           (default 7, as the handbook's test week)\n"
-	    "      --alerts FILE        rt-alert's output: precision and recall\n"
-	    "                           of the alerts\n"
-	    "      --id F               field that identifies a record in the\n"
-	    "                           alerts (default tx_id)\n"
-	    "      --plot FILE          also draw ROC and precision-recall curves,\n"
-	    "                           card precision@k by day and the score\n"
-	    "                           histogram by class into FILE, as SVG\n\n",
+	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n",
 	    stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs(rt_cli_time_help, stdout);
+	rt_cli_help(opts);
+	fputs("\n", stdout);
+	rt_cli_help(rt_cli_common_opts);
+	rt_cli_help(rt_cli_time_opts);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
 	    "2 trouble.\nSee rt-eval(1) and rtpipe(7).\n", stdout);
 }
@@ -86,8 +82,7 @@ options(struct ev *e, int argc, char **argv)
 	struct rt_cli *cli = e->cli;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_SCORE: e->score = optarg; break;
 		case OPT_LABEL: e->label = optarg; break;
@@ -269,7 +264,7 @@ main(int argc, char *argv[])
 	int rc;
 
 	rt_cli_init(&cli, "rt-eval", usage);
-	cli.longopts = longopts;
+	rt_cli_options(&cli, opts);
 	e.cli = &cli;
 	e.score = "_score";
 	e.label = "is_fraud";

@@ -23,17 +23,23 @@ enum {
 	OPT_TAG, OPT_TAGNAMES
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "max-delay", required_argument, NULL, OPT_MAXDELAY },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-	{ "late", required_argument, NULL, OPT_LATE },
-	{ "late-pass", no_argument, NULL, OPT_LATEPASS },
-	{ "tag", required_argument, NULL, OPT_TAG },
-	{ "tag-names", required_argument, NULL, OPT_TAGNAMES },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("max-delay", OPT_MAXDELAY, "DUR", "disorder tolerated "
+	    "within each input: its\n"
+	    "watermark = newest time - DUR (default 0)"),
+	RT_OPTTAB_ARG("idle-timeout", OPT_IDLE, "DUR", "an input quiet for "
+	    "DUR no longer holds the\nothers back"),
+	RT_OPTTAB_ARG("late", OPT_LATE, "FILE", "write late records to FILE"),
+	RT_OPTTAB_FLAG("late-pass", OPT_LATEPASS, "pass late records on with "
+	    "\"_late\":true"),
+	RT_OPTTAB_ARG("tag", OPT_TAG, "F", "add member F naming each record's "
+	    "input"),
+	RT_OPTTAB_ARG("tag-names", OPT_TAGNAMES, "A,B,...", "the names "
+	    "(default: the operands)"),
+	RT_OPTTAB_END
 };
 
 static void
@@ -42,19 +48,12 @@ usage(void)
 	fputs("Usage: rt-merge [OPTION]... [[FMT:]FILE]...\n"
 	    "Merge several inputs into one stream ordered by event time; a\n"
 	    "record goes out once every input has passed its time.  FMT: (csv:,\n"
-	    "tsv:, ndjson:) gives one input's format.\n\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --max-delay DUR      disorder tolerated within each input: its\n"
-	    "                           watermark = newest time - DUR (default 0)\n"
-	    "      --idle-timeout DUR   an input quiet for DUR no longer holds the\n"
-	    "                           others back\n"
-	    "      --late FILE          write late records to FILE\n"
-	    "      --late-pass          pass late records on with \"_late\":true\n"
-	    "      --tag F              add member F naming each record's input\n"
-	    "      --tag-names A,B,...  the names (default: the operands)\n\n",
+	    "tsv:, ndjson:) gives one input's format.\n\n",
 	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
+	rt_cli_help(opts);
+	fputs("\n", stdout);
+	rt_cli_help(rt_cli_time_opts);
+	rt_cli_help(rt_cli_common_opts);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
 	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n", stdout);
 }
@@ -82,8 +81,7 @@ options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
 {
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_TIME: g->time_field = optarg; break;
 		case OPT_MAXDELAY:
@@ -377,7 +375,7 @@ main(int argc, char *argv[])
 	int status;
 
 	rt_cli_init(&cli, "rt-merge", usage);
-	cli.longopts = longopts;
+	rt_cli_options(&cli, opts);
 	g.cli = &cli;
 	g.time_field = "ts";
 	options(&cli, &g, argc, argv);

@@ -23,19 +23,15 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	{ "time", required_argument, OPT_TIME, "F", "event time field "
-	  "(default ts)", NULL, NULL },
-	{ "speed", required_argument, OPT_SPEED, "X", "X times real time "
-	  "(default 1; 60: an hour\na minute; max: no pacing)", NULL, NULL },
-	{ "rate", required_argument, OPT_RATE, "N[/s]", "N records a second, "
-	  "whatever their times", NULL, NULL },
-	{ "from", required_argument, OPT_FROM, "TIME", "drop records before "
-	  "TIME", NULL, NULL },
-	{ "to", required_argument, OPT_TO, "TIME", "drop records at or after "
-	  "TIME", NULL, NULL },
-	{ "stamp", required_argument, OPT_STAMP, "F", "add field F: the "
-	  "wall-clock send time, in\nmicroseconds since the epoch", NULL,
-	  NULL },
+	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("speed", OPT_SPEED, "X", "X times real time (default 1; "
+	    "60: an hour\na minute; max: no pacing)"),
+	RT_OPTTAB_ARG("rate", OPT_RATE, "N[/s]", "N records a second, "
+	    "whatever their times"),
+	RT_OPTTAB_ARG("from", OPT_FROM, "TIME", "drop records before TIME"),
+	RT_OPTTAB_ARG("to", OPT_TO, "TIME", "drop records at or after TIME"),
+	RT_OPTTAB_ARG("stamp", OPT_STAMP, "F", "add field F: the wall-clock "
+	    "send time, in\nmicroseconds since the epoch"),
 	RT_OPTTAB_END
 };
 
