@@ -26,62 +26,71 @@ volatile sig_atomic_t rt_cli_usr1;
 #define NA no_argument
 
 const struct rt_optdef rt_cli_info_opts[] = {
-	{ "help", NA, 'h', NULL, "show this help", NULL, NULL },
-	{ "version", NA, 'V', NULL, "show the version", NULL, NULL },
+	{ "help", NA, 'h',
+	  NULL, "show this help", NULL, NULL },
+	{ "version", NA, 'V',
+	  NULL, "show the version", NULL, NULL },
 	RT_OPTTAB_END
 };
 
 const struct rt_optdef rt_cli_common_opts[] = {
-	{ "input-format", RA, 'i', "FMT", "ndjson, csv or tsv (default: by "
-	  "file extension,\nelse ndjson)", "Common options:", NULL },
-	{ "output-format", RA, 'o', "FMT", "ndjson (default), csv or tsv",
-	  NULL, NULL },
-	{ "delimiter", RA, 'd', "C", "CSV/TSV field separator, in and out: "
-	  "one byte,\nor tab (default: ',' for CSV, tab for TSV)", NULL,
+	{ "input-format", RA, 'i',
+	  "FMT", "ndjson, csv or tsv (default: by file extension,\n"
+	  "else ndjson)", "Common options:", NULL },
+	{ "output-format", RA, 'o',
+	  "FMT", "ndjson (default), csv or tsv", NULL, NULL },
+	{ "delimiter", RA, 'd',
+	  "C", "CSV/TSV field separator, in and out: one byte,\n"
+	  "or tab (default: ',' for CSV, tab for TSV)", NULL, NULL },
+	{ "quote", RA, RT_OPT_QUOTE,
+	  "C", "CSV/TSV quote character (default '\"')", NULL, NULL },
+	{ "columns", RA, RT_OPT_COLUMNS,
+	  "A,B,...", "-o csv|tsv: this header; a record with another\n"
+	  "key is rejected (default: a new header block)", NULL, NULL },
+	{ "unbuffered", NA, 'u',
+	  NULL, "flush after every record", NULL, NULL },
+	{ "reject", RA, RT_OPT_REJECT,
+	  "FILE", "write rejected records to FILE as JSON objects", NULL,
 	  NULL },
-	{ "quote", RA, RT_OPT_QUOTE, "C", "CSV/TSV quote character (default "
-	  "'\"')", NULL, NULL },
-	{ "columns", RA, RT_OPT_COLUMNS, "A,B,...", "-o csv|tsv: this "
-	  "header; a record with another\nkey is rejected (default: a new "
-	  "header block)", NULL, NULL },
-	{ "unbuffered", NA, 'u', NULL, "flush after every record", NULL,
+	{ "stats", NA, RT_OPT_STATS,
+	  NULL, "print counts as JSON on stderr at exit (and on\n"
+	  "SIGUSR1)", NULL, NULL },
+	{ "strict", NA, RT_OPT_STRICT,
+	  NULL, "stop at the first rejected record", NULL, NULL },
+	{ "max-record-bytes", RA, RT_OPT_MAXREC,
+	  "N", "longest record accepted (default 1M)", NULL, NULL },
+	{ "no-sandbox", NA, RT_OPT_NO_SANDBOX,
+	  NULL, "do not confine the tool (seccomp, Landlock)", NULL, NULL },
+	{ "max-diagnostics", RA, RT_OPT_MAXDIAG,
+	  "N", "show the first N rejects of each kind on\n"
+	  "stderr, then count them (default 10, 0: all)", NULL, NULL },
+	{ "verbose", NA, RT_OPT_VERBOSE,
+	  NULL, "every diagnostic, naming record keys and values", NULL,
 	  NULL },
-	{ "reject", RA, RT_OPT_REJECT, "FILE", "write rejected records to "
-	  "FILE as JSON objects", NULL, NULL },
-	{ "stats", NA, RT_OPT_STATS, NULL, "print counts as JSON on stderr "
-	  "at exit (and on\nSIGUSR1)", NULL, NULL },
-	{ "strict", NA, RT_OPT_STRICT, NULL, "stop at the first rejected "
-	  "record", NULL, NULL },
-	{ "max-record-bytes", RA, RT_OPT_MAXREC, "N", "longest record "
-	  "accepted (default 1M)", NULL, NULL },
-	{ "no-sandbox", NA, RT_OPT_NO_SANDBOX, NULL, "do not confine the "
-	  "tool (seccomp, Landlock)", NULL, NULL },
-	{ "max-diagnostics", RA, RT_OPT_MAXDIAG, "N", "show the first N "
-	  "rejects of each kind on\nstderr, then count them (default 10, 0: "
-	  "all)", NULL, NULL },
-	{ "verbose", NA, RT_OPT_VERBOSE, NULL, "every diagnostic, naming "
-	  "record keys and values", NULL, NULL },
-	{ "name", RA, RT_OPT_NAME, "NAME", "label the stats (and the "
-	  "--stats-dir file)", NULL, NULL },
-	{ "stats-every", RA, RT_OPT_STATS_EVERY, "DUR", "print the --stats "
-	  "line every DUR too", NULL, NULL },
-	{ "stats-dir", RA, RT_OPT_STATS_DIR, "DIR", "keep the counters in "
-	  "DIR/NAME.PID.json, about\nonce a second, for rt-top (default "
-	  "$RT_STATS_DIR)", NULL, NULL },
-	{ "progress", NA, RT_OPT_PROGRESS, NULL, "a progress line on stderr "
-	  "when it is a terminal", NULL, NULL },
+	{ "name", RA, RT_OPT_NAME,
+	  "NAME", "label the stats (and the --stats-dir file)", NULL, NULL },
+	{ "stats-every", RA, RT_OPT_STATS_EVERY,
+	  "DUR", "print the --stats line every DUR too", NULL, NULL },
+	{ "stats-dir", RA, RT_OPT_STATS_DIR,
+	  "DIR", "keep the counters in DIR/NAME.PID.json, about\n"
+	  "once a second, for rt-top (default $RT_STATS_DIR)", NULL, NULL },
+	{ "progress", NA, RT_OPT_PROGRESS,
+	  NULL, "a progress line on stderr when it is a terminal", NULL,
+	  NULL },
 	RT_OPTTAB_SPLICE(rt_cli_info_opts),
 	RT_OPTTAB_END
 };
 
 const struct rt_optdef rt_cli_time_opts[] = {
-	{ "time-unit", RA, RT_OPT_TIME_UNIT, "UNIT", "unit of epoch numbers: "
-	  "s (default), ms, us, ns", "Time options:", NULL },
-	{ "time-format", RA, RT_OPT_TIME_FORMAT, "FMT", "strptime-like "
-	  "format for time text (%Y %m %d\n%H %M %S %f %z %b %j %p %s %T %F)",
-	  NULL, NULL },
-	{ "tz", RA, RT_OPT_TZ, "ZONE", "zone of times without an offset "
-	  "(UTC, +02:00,\nEurope/Paris; default UTC)", NULL, NULL },
+	{ "time-unit", RA, RT_OPT_TIME_UNIT,
+	  "UNIT", "unit of epoch numbers: s (default), ms, us, ns", "Time "
+	  "options:", NULL },
+	{ "time-format", RA, RT_OPT_TIME_FORMAT,
+	  "FMT", "strptime-like format for time text (%Y %m %d\n"
+	  "%H %M %S %f %z %b %j %p %s %T %F)", NULL, NULL },
+	{ "tz", RA, RT_OPT_TZ,
+	  "ZONE", "zone of times without an offset (UTC, +02:00,\n"
+	  "Europe/Paris; default UTC)", NULL, NULL },
 	RT_OPTTAB_END
 };
 
@@ -812,6 +821,23 @@ rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
 	snprintf(why, sizeof why, "invalid JSON: %s at byte %zu", d->err,
 	    d->erroff + 1);
 	rt_cli_reject(c, r, why);
+}
+
+const struct rt_jdoc *
+rt_cli_object(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jdoc *scratch)
+{
+	const struct rt_jdoc *d = rt_rec_parse(r, scratch);
+
+	if (d == NULL) {
+		rt_cli_reject_json(c, r, scratch);
+		return NULL;
+	}
+	if (d->v[0].type != RT_JOBJ) {
+		rt_cli_reject(c, r, "not a JSON object");
+		return NULL;
+	}
+	return d;
 }
 
 /* If r is a control record, hand it to the tool and pass it on: 1; 0

@@ -241,6 +241,12 @@ void rt_cli_reject_ex(struct rt_cli *c, const struct rt_rec *r,
 void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
     const struct rt_jdoc *d);
 
+/* r as a JSON object: parsed into scratch (see rt_rec_parse), or NULL
+ * when it is not one, after rejecting it ("invalid JSON: ...", "not a
+ * JSON object"). */
+const struct rt_jdoc *rt_cli_object(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jdoc *scratch);
+
 /* Write one record (JSON text, no newline) to the output, in the -o
  * format; counts it out.  A write error is fatal (exit 2). */
 void rt_cli_emit(struct rt_cli *c, const struct rt_rec *r, const char *p,

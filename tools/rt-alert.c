@@ -30,63 +30,77 @@ static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
 	RT_OPTTAB_GROUP(rt_rule_opts),
-	RT_OPTTAB_ARG("when", OPT_WHEN, "COND", "jq condition for "
-	    "alert-worthy records\n"
+	RT_OPTTAB_ARG("when", OPT_WHEN,
+	    "COND", "jq condition for alert-worthy records\n"
 	    "(default: ._class is there and not \"ok\")"),
-	RT_OPTTAB_ARG("key", 'k', "F[,F...]", "incidents are per key "
-	    "(default: one)"),
-	RT_OPTTAB_ARG("suppress", RT_AOPT_SUPPRESS, "DUR", "after an alert, "
-	    "suppress the key's\nalerts within DUR of event time"),
-	RT_OPTTAB_ARG("time", RT_AOPT_TIME, "F|arrival", "event time field "
-	    "(default ts, and arrival\nfor records without one)"),
-	RT_OPTTAB_ARG("max-delay", RT_AOPT_MAXDELAY, "DUR", "hold records to "
-	    "put up to DUR of\ndisorder back in event-time order"),
-	RT_OPTTAB_ARG("rate", RT_AOPT_RATE, "N/DUR", "at most N alerts per "
-	    "DUR (event time);\nwhat is held back goes in a summary"),
-	RT_OPTTAB_ARG("top", RT_AOPT_TOP, "K --per DUR", "the K best alerts "
-	    "of each period"),
-	RT_OPTTAB_ARG("by", RT_AOPT_BY, "F", "score field for alerts and "
-	    "--top\n(default _score)"),
-	RT_OPTTAB_ARG("format", RT_DLV_OPT_FORMAT, "FMT", "json (default), "
-	    "csv or text"),
-	RT_OPTTAB_ARG("template", RT_DLV_OPT_TEMPLATE, "TEXT", "text alerts: "
-	    "{alert_id}, {key}, {_rules},\n"
+	RT_OPTTAB_ARG("key", 'k',
+	    "F[,F...]", "incidents are per key (default: one)"),
+	RT_OPTTAB_ARG("suppress", RT_AOPT_SUPPRESS,
+	    "DUR", "after an alert, suppress the key's\n"
+	    "alerts within DUR of event time"),
+	RT_OPTTAB_ARG("time", RT_AOPT_TIME,
+	    "F|arrival", "event time field (default ts, and arrival\n"
+	    "for records without one)"),
+	RT_OPTTAB_ARG("max-delay", RT_AOPT_MAXDELAY,
+	    "DUR", "hold records to put up to DUR of\n"
+	    "disorder back in event-time order"),
+	RT_OPTTAB_ARG("rate", RT_AOPT_RATE,
+	    "N/DUR", "at most N alerts per DUR (event time);\n"
+	    "what is held back goes in a summary"),
+	RT_OPTTAB_ARG("top", RT_AOPT_TOP,
+	    "K --per DUR", "the K best alerts of each period"),
+	RT_OPTTAB_ARG("by", RT_AOPT_BY,
+	    "F", "score field for alerts and --top\n"
+	    "(default _score)"),
+	RT_OPTTAB_ARG("format", RT_DLV_OPT_FORMAT,
+	    "FMT", "json (default), csv or text"),
+	RT_OPTTAB_ARG("template", RT_DLV_OPT_TEMPLATE,
+	    "TEXT", "text alerts: {alert_id}, {key}, {_rules},\n"
 	    "any field of the record ... (values\n"
 	    "with control characters escaped)"),
-	RT_OPTTAB_ARG("exec", RT_DLV_OPT_EXEC, "'CMD ARG...'", "run CMD per "
-	    "alert (no shell): the\nalert on stdin, short fields in\n"
+	RT_OPTTAB_ARG("exec", RT_DLV_OPT_EXEC,
+	    "'CMD ARG...'", "run CMD per alert (no shell): the\n"
+	    "alert on stdin, short fields in\n"
 	    "RT_ALERT_* variables"),
-	RT_OPTTAB_ARG("exec-batch", RT_DLV_OPT_EXEC_BATCH, "N|DUR|N/DUR",
-	    "one run of CMD for up to N alerts\n"
-	    "(default 1000), or those of DUR, as\nNDJSON on its stdin"),
-	RT_OPTTAB_ARG("exec-timeout", RT_DLV_OPT_EXEC_TIMEOUT, "DUR", "kill a "
-	    "delivery after DUR (default 10s)"),
-	RT_OPTTAB_ARG("exec-concurrency", RT_DLV_OPT_EXEC_CONC, "N",
-	    "deliveries at once (default 1)"),
-	RT_OPTTAB_ARG("retries", RT_DLV_OPT_RETRIES, "N", "retries of a "
-	    "failed delivery (default 2)"),
-	RT_OPTTAB_ARG("retry-delay", RT_DLV_OPT_RETRY_DELAY, "DUR", "first "
-	    "retry after DUR, doubling\n(default 100ms)"),
-	{ "syslog", optional_argument, RT_DLV_OPT_SYSLOG, "[=FACILITY]", "log "
-	  "alerts to syslog (default user)", NULL, NULL },
-	RT_OPTTAB_FLAG("tee", RT_DLV_OPT_TEE, "with --exec or --syslog: write "
-	    "the\nalerts on stdout too"),
-	RT_OPTTAB_ARG("idle-timeout", RT_AOPT_IDLE, "DUR", "when input is "
-	    "quiet for DUR, event time\n"
-	    "moves on with the wall clock (periods\nclose, summaries go out)"),
-	RT_OPTTAB_ARG("max-keys", RT_AOPT_MAXKEYS, "N", "with --suppress: "
-	    "keep at most N keys (the\nleast recently seen is forgotten)"),
-	RT_OPTTAB_ARG("state", RT_AOPT_STATE, "FILE", "keep suppression, rate "
-	    "and top-K state\nbetween runs"),
-	RT_OPTTAB_FLAG("flush", RT_AOPT_FLUSH, "with --state: close "
-	    "everything at the end"),
-	RT_OPTTAB_FLAG("exit-status", OPT_EXITSTATUS, "exit 0 if an alert was "
-	    "raised, else 1"),
-	RT_OPTTAB_ARG("latency-from", RT_DLV_OPT_LATENCY, "F", "F holds an "
-	    "ingest stamp (epoch us):\n--stats reports stamp-to-alert delays"),
-	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST, "evaluate --when with "
-	    "libjq only"),
-	RT_OPTTAB_ARG("per", RT_AOPT_PER, NULL, NULL),
+	RT_OPTTAB_ARG("exec-batch", RT_DLV_OPT_EXEC_BATCH,
+	    "N|DUR|N/DUR", "one run of CMD for up to N alerts\n"
+	    "(default 1000), or those of DUR, as\n"
+	    "NDJSON on its stdin"),
+	RT_OPTTAB_ARG("exec-timeout", RT_DLV_OPT_EXEC_TIMEOUT,
+	    "DUR", "kill a delivery after DUR (default 10s)"),
+	RT_OPTTAB_ARG("exec-concurrency", RT_DLV_OPT_EXEC_CONC,
+	    "N", "deliveries at once (default 1)"),
+	RT_OPTTAB_ARG("retries", RT_DLV_OPT_RETRIES,
+	    "N", "retries of a failed delivery (default 2)"),
+	RT_OPTTAB_ARG("retry-delay", RT_DLV_OPT_RETRY_DELAY,
+	    "DUR", "first retry after DUR, doubling\n"
+	    "(default 100ms)"),
+	{ "syslog", optional_argument, RT_DLV_OPT_SYSLOG,
+	  "[=FACILITY]", "log alerts to syslog (default user)", NULL, NULL },
+	RT_OPTTAB_FLAG("tee", RT_DLV_OPT_TEE,
+	    "with --exec or --syslog: write the\n"
+	    "alerts on stdout too"),
+	RT_OPTTAB_ARG("idle-timeout", RT_AOPT_IDLE,
+	    "DUR", "when input is quiet for DUR, event time\n"
+	    "moves on with the wall clock (periods\n"
+	    "close, summaries go out)"),
+	RT_OPTTAB_ARG("max-keys", RT_AOPT_MAXKEYS,
+	    "N", "with --suppress: keep at most N keys (the\n"
+	    "least recently seen is forgotten)"),
+	RT_OPTTAB_ARG("state", RT_AOPT_STATE,
+	    "FILE", "keep suppression, rate and top-K state\n"
+	    "between runs"),
+	RT_OPTTAB_FLAG("flush", RT_AOPT_FLUSH,
+	    "with --state: close everything at the end"),
+	RT_OPTTAB_FLAG("exit-status", OPT_EXITSTATUS,
+	    "exit 0 if an alert was raised, else 1"),
+	RT_OPTTAB_ARG("latency-from", RT_DLV_OPT_LATENCY,
+	    "F", "F holds an ingest stamp (epoch us):\n"
+	    "--stats reports stamp-to-alert delays"),
+	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST,
+	    "evaluate --when with libjq only"),
+	RT_OPTTAB_ARG("per", RT_AOPT_PER,
+	    NULL, NULL),
 	RT_OPTTAB_END
 };
 

@@ -29,24 +29,27 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_rule_opts),
-	RT_OPTTAB_ARG("rules", OPT_RULES, "FILE", "NAME SCORE CONDITION "
-	    "lines, or NDJSON\n{\"name\",\"score\",\"when\"} objects"),
-	RT_OPTTAB_ARG("combine", OPT_COMBINE, "MODE", "sum (default) or max "
-	    "of matched scores"),
-	RT_OPTTAB_ARG("label", OPT_LABEL, "NAME=T", "class NAME when the "
-	    "score is >= T\n(repeat; the highest T met wins)"),
-	RT_OPTTAB_ARG("default-label", OPT_DEFLABEL, "NAME", "class below "
-	    "every threshold (default ok)"),
-	RT_OPTTAB_ARG("model", OPT_MODEL, "FILE", "logistic regression "
-	    "(JSON): adds _prob"),
-	RT_OPTTAB_ARG("label-by", OPT_LABELBY, "WHAT", "score (default) or "
-	    "prob"),
-	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST, "evaluate every rule with "
-	    "libjq"),
-	RT_OPTTAB_ARG("fields-from", OPT_FIELDSFROM, "SCHEMA", "rule fields "
-	    "must be properties of SCHEMA"),
-	RT_OPTTAB_ARG("check-fields", OPT_CHECKN, "N", "warn about rule "
-	    "fields absent from the\nfirst N records (default 1000; 0: off)"),
+	RT_OPTTAB_ARG("rules", OPT_RULES,
+	    "FILE", "NAME SCORE CONDITION lines, or NDJSON\n"
+	    "{\"name\",\"score\",\"when\"} objects"),
+	RT_OPTTAB_ARG("combine", OPT_COMBINE,
+	    "MODE", "sum (default) or max of matched scores"),
+	RT_OPTTAB_ARG("label", OPT_LABEL,
+	    "NAME=T", "class NAME when the score is >= T\n"
+	    "(repeat; the highest T met wins)"),
+	RT_OPTTAB_ARG("default-label", OPT_DEFLABEL,
+	    "NAME", "class below every threshold (default ok)"),
+	RT_OPTTAB_ARG("model", OPT_MODEL,
+	    "FILE", "logistic regression (JSON): adds _prob"),
+	RT_OPTTAB_ARG("label-by", OPT_LABELBY,
+	    "WHAT", "score (default) or prob"),
+	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST,
+	    "evaluate every rule with libjq"),
+	RT_OPTTAB_ARG("fields-from", OPT_FIELDSFROM,
+	    "SCHEMA", "rule fields must be properties of SCHEMA"),
+	RT_OPTTAB_ARG("check-fields", OPT_CHECKN,
+	    "N", "warn about rule fields absent from the\n"
+	    "first N records (default 1000; 0: off)"),
 	RT_OPTTAB_END
 };
 
@@ -201,18 +204,12 @@ static void
 record(struct cls *c, const struct rt_rec *r)
 {
 	struct rt_cli *cli = c->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &c->doc);
+	const struct rt_jdoc *d;
 	char why[160];
 	double prob;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &c->doc);
+	if ((d = rt_cli_object(cli, r, &c->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	if (rt_rules_eval(&c->rs, d, c->res))
 		report_errors(c, r);
 	if (c->rs.over >= 0) {

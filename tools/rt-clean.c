@@ -25,39 +25,47 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	{ "keys", required_argument, OPT_KEYS, "MODE", "asis (default), lower "
-	  "or snake", "Keys:", NULL },
-	RT_OPTTAB_ARG("rename", OPT_RENAME, "OLD=NEW", "rename a field (OLD "
-	    "as --keys made it); a\ncomma-separated list of pairs, or repeat"),
-	RT_OPTTAB_ARG("select", OPT_SELECT, "F", "keep only these fields"),
-	RT_OPTTAB_ARG("drop", OPT_DROP, "F", "remove these fields"),
-	{ "no-trim", no_argument, OPT_NO_TRIM, NULL, "keep spaces around "
-	  "strings and keys", "Values:", NULL },
-	RT_OPTTAB_FLAG("drop-empty", OPT_DROP_EMPTY, "remove fields that are "
-	    "\"\" or null"),
-	RT_OPTTAB_ARG("number", OPT_NUMBER, "F", "make F a number (1,234.50 "
-	    "$12 (3.00))"),
-	RT_OPTTAB_FLAG("decimal-comma", OPT_DECIMAL_COMMA, "read 12,50 as "
-	    "12.50 in --number fields"),
-	RT_OPTTAB_ARG("integer", OPT_INTEGER, "F", "make F a whole number"),
-	RT_OPTTAB_ARG("bool", OPT_BOOL, "F", "make F true/false "
-	    "(yes/no/y/n/1/0/on/off)"),
-	RT_OPTTAB_ARG("time", OPT_TIME, "F", "make F RFC 3339 UTC with "
-	    "milliseconds"),
-	RT_OPTTAB_ARG("upper", OPT_UPPER, "F", "upper-case F (ASCII)"),
-	RT_OPTTAB_ARG("lower", OPT_LOWER, "F", "lower-case F (ASCII)"),
-	RT_OPTTAB_ARG("default", OPT_DEFAULT, "F=V", "V when F is missing, "
-	    "null or \"\""),
-	RT_OPTTAB_ARG("require", OPT_REQUIRE, "F", "reject records where F is "
-	    "missing or empty"),
-	{ "dedupe", required_argument, OPT_DEDUPE, "F", "drop records whose F "
-	  "was already seen", "Duplicates:", NULL },
-	RT_OPTTAB_ARG("dedupe-window", OPT_DEDUPE_WINDOW, "DUR", "...within "
-	    "DUR of event time (first --time\nfield, else ts)"),
-	RT_OPTTAB_ARG("dedupe-max", OPT_DEDUPE_MAX, "N", "remember at most N "
-	    "ids (default 1000000)"),
-	RT_OPTTAB_ARG("state", OPT_STATE, "FILE", "load the ids seen from "
-	    "FILE, save them there\nat the end (and on SIGTERM or SIGINT)"),
+	{ "keys", required_argument, OPT_KEYS,
+	  "MODE", "asis (default), lower or snake", "Keys:", NULL },
+	RT_OPTTAB_ARG("rename", OPT_RENAME,
+	    "OLD=NEW", "rename a field (OLD as --keys made it); a\n"
+	    "comma-separated list of pairs, or repeat"),
+	RT_OPTTAB_ARG("select", OPT_SELECT,
+	    "F", "keep only these fields"),
+	RT_OPTTAB_ARG("drop", OPT_DROP,
+	    "F", "remove these fields"),
+	{ "no-trim", no_argument, OPT_NO_TRIM,
+	  NULL, "keep spaces around strings and keys", "Values:", NULL },
+	RT_OPTTAB_FLAG("drop-empty", OPT_DROP_EMPTY,
+	    "remove fields that are \"\" or null"),
+	RT_OPTTAB_ARG("number", OPT_NUMBER,
+	    "F", "make F a number (1,234.50 $12 (3.00))"),
+	RT_OPTTAB_FLAG("decimal-comma", OPT_DECIMAL_COMMA,
+	    "read 12,50 as 12.50 in --number fields"),
+	RT_OPTTAB_ARG("integer", OPT_INTEGER,
+	    "F", "make F a whole number"),
+	RT_OPTTAB_ARG("bool", OPT_BOOL,
+	    "F", "make F true/false (yes/no/y/n/1/0/on/off)"),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "make F RFC 3339 UTC with milliseconds"),
+	RT_OPTTAB_ARG("upper", OPT_UPPER,
+	    "F", "upper-case F (ASCII)"),
+	RT_OPTTAB_ARG("lower", OPT_LOWER,
+	    "F", "lower-case F (ASCII)"),
+	RT_OPTTAB_ARG("default", OPT_DEFAULT,
+	    "F=V", "V when F is missing, null or \"\""),
+	RT_OPTTAB_ARG("require", OPT_REQUIRE,
+	    "F", "reject records where F is missing or empty"),
+	{ "dedupe", required_argument, OPT_DEDUPE,
+	  "F", "drop records whose F was already seen", "Duplicates:", NULL },
+	RT_OPTTAB_ARG("dedupe-window", OPT_DEDUPE_WINDOW,
+	    "DUR", "...within DUR of event time (first --time\n"
+	    "field, else ts)"),
+	RT_OPTTAB_ARG("dedupe-max", OPT_DEDUPE_MAX,
+	    "N", "remember at most N ids (default 1000000)"),
+	RT_OPTTAB_ARG("state", OPT_STATE,
+	    "FILE", "load the ids seen from FILE, save them there\n"
+	    "at the end (and on SIGTERM or SIGINT)"),
 	RT_OPTTAB_END
 };
 

@@ -27,25 +27,31 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	RT_OPTTAB_ARG("score", OPT_SCORE, "F", "score field (default _score)"),
-	RT_OPTTAB_ARG("label", OPT_LABEL, "F", "label field, 1 = fraud "
-	    "(default is_fraud)"),
-	RT_OPTTAB_ARG("card", OPT_CARD, "F", "card field for card "
-	    "precision@k\n(default customer_id)"),
-	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
-	RT_OPTTAB_ARG("top", OPT_K, "K", "k of card precision@k (default "
-	    "100)"),
-	RT_OPTTAB_ARG("skip-days", OPT_SKIP, "N", "leave the first N days out "
-	    "(default 0)"),
-	RT_OPTTAB_ARG("period-days", OPT_PERIOD, "N", "test periods of N "
-	    "days: known compromised\ncards are forgotten at each start\n"
+	RT_OPTTAB_ARG("score", OPT_SCORE,
+	    "F", "score field (default _score)"),
+	RT_OPTTAB_ARG("label", OPT_LABEL,
+	    "F", "label field, 1 = fraud (default is_fraud)"),
+	RT_OPTTAB_ARG("card", OPT_CARD,
+	    "F", "card field for card precision@k\n"
+	    "(default customer_id)"),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("top", OPT_K,
+	    "K", "k of card precision@k (default 100)"),
+	RT_OPTTAB_ARG("skip-days", OPT_SKIP,
+	    "N", "leave the first N days out (default 0)"),
+	RT_OPTTAB_ARG("period-days", OPT_PERIOD,
+	    "N", "test periods of N days: known compromised\n"
+	    "cards are forgotten at each start\n"
 	    "(default 7, as the handbook's test week)"),
-	RT_OPTTAB_ARG("alerts", OPT_ALERTS, "FILE", "rt-alert's output: "
-	    "precision and recall\nof the alerts"),
-	RT_OPTTAB_ARG("id", OPT_ID, "F", "field that identifies a record in "
-	    "the\nalerts (default tx_id)"),
-	RT_OPTTAB_ARG("plot", OPT_PLOT, "FILE", "also draw ROC and "
-	    "precision-recall curves,\n"
+	RT_OPTTAB_ARG("alerts", OPT_ALERTS,
+	    "FILE", "rt-alert's output: precision and recall\n"
+	    "of the alerts"),
+	RT_OPTTAB_ARG("id", OPT_ID,
+	    "F", "field that identifies a record in the\n"
+	    "alerts (default tx_id)"),
+	RT_OPTTAB_ARG("plot", OPT_PLOT,
+	    "FILE", "also draw ROC and precision-recall curves,\n"
 	    "card precision@k by day and the score\n"
 	    "histogram by class into FILE, as SVG"),
 	RT_OPTTAB_END
@@ -161,7 +167,7 @@ static void
 record(struct ev *e, const struct rt_rec *r)
 {
 	struct rt_cli *cli = e->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &e->doc);
+	const struct rt_jdoc *d;
 	uint32_t k;
 	double s, y;
 	int64_t t;
@@ -169,14 +175,8 @@ record(struct ev *e, const struct rt_rec *r)
 	char why[128];
 	int has_id;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &e->doc);
+	if ((d = rt_cli_object(cli, r, &e->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	k = rt_jdoc_get(d, 0, e->label, strlen(e->label));
 	if (k == 0 || !rt_field_num(d, k, &y)) {
 		snprintf(why, sizeof why, "%.60s: no label", e->label);

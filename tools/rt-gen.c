@@ -20,31 +20,36 @@ enum {
 /* The few common options rt-gen takes, first in getopt's table (the
  * order of "did you mean"), last in --help. */
 static const struct rt_optdef out_opts[] = {
-	RT_OPTTAB_ARG("output-format", 'o', "FMT", "ndjson (default; csv with "
-	    "--messy) or csv"),
-	RT_OPTTAB_FLAG("unbuffered", 'u', "flush after every record"),
-	RT_OPTTAB_FLAG("stats", RT_OPT_STATS, "print counts as JSON on stderr "
-	    "at exit"),
+	RT_OPTTAB_ARG("output-format", 'o',
+	    "FMT", "ndjson (default; csv with --messy) or csv"),
+	RT_OPTTAB_FLAG("unbuffered", 'u',
+	    "flush after every record"),
+	RT_OPTTAB_FLAG("stats", RT_OPT_STATS,
+	    "print counts as JSON on stderr at exit"),
 	RT_OPTTAB_SPLICE(rt_cli_info_opts),
 	RT_OPTTAB_END
 };
 
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(out_opts),
-	RT_OPTTAB_ARG("seed", OPT_SEED, "N", "random seed (default 1)"),
-	RT_OPTTAB_ARG("customers", OPT_CUSTOMERS, "N", "customers (default "
-	    "5000)"),
-	RT_OPTTAB_ARG("terminals", OPT_TERMINALS, "N", "terminals (default "
-	    "10000)"),
-	RT_OPTTAB_ARG("days", OPT_DAYS, "N", "days of transactions (default "
-	    "183)"),
-	RT_OPTTAB_ARG("start", OPT_START, "DATE", "first day (default "
-	    "2018-04-01)"),
-	RT_OPTTAB_ARG("radius", OPT_RADIUS, "R", "customers use terminals "
-	    "this close, on a\n100 x 100 plane (default 5)"),
-	RT_OPTTAB_ARG("limit", OPT_LIMIT, "N", "stop after N transactions"),
-	RT_OPTTAB_FLAG("messy", OPT_MESSY, "write the dirt real exports have "
-	    "(CSV, or\nNDJSON with -o ndjson)"),
+	RT_OPTTAB_ARG("seed", OPT_SEED,
+	    "N", "random seed (default 1)"),
+	RT_OPTTAB_ARG("customers", OPT_CUSTOMERS,
+	    "N", "customers (default 5000)"),
+	RT_OPTTAB_ARG("terminals", OPT_TERMINALS,
+	    "N", "terminals (default 10000)"),
+	RT_OPTTAB_ARG("days", OPT_DAYS,
+	    "N", "days of transactions (default 183)"),
+	RT_OPTTAB_ARG("start", OPT_START,
+	    "DATE", "first day (default 2018-04-01)"),
+	RT_OPTTAB_ARG("radius", OPT_RADIUS,
+	    "R", "customers use terminals this close, on a\n"
+	    "100 x 100 plane (default 5)"),
+	RT_OPTTAB_ARG("limit", OPT_LIMIT,
+	    "N", "stop after N transactions"),
+	RT_OPTTAB_FLAG("messy", OPT_MESSY,
+	    "write the dirt real exports have (CSV, or\n"
+	    "NDJSON with -o ndjson)"),
 	RT_OPTTAB_END
 };
 

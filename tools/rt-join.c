@@ -25,48 +25,56 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	{ "table", required_argument, OPT_TABLE, "FILE", "CSV, TSV, NDJSON or "
-	  "SQLite (by extension)", "Table:", NULL },
-	RT_OPTTAB_ARG("table-format", OPT_TFMT, "FMT", "csv, tsv, ndjson or "
-	    "sqlite"),
-	RT_OPTTAB_ARG("table-delimiter", OPT_TDELIM, "C", "the table's CSV "
-	    "delimiter (default -d, ',')"),
-	RT_OPTTAB_ARG("sql", OPT_SQL, "QUERY, --table-name T", "SQLite: the "
-	    "rows of QUERY, of table T"),
-	RT_OPTTAB_ARG("cache", OPT_CACHE, "N", "SQLite: look keys up, keep N "
-	    "of them"),
-	RT_OPTTAB_ARG("number", OPT_NUMBER, ", --integer, --bool COLS",
-	    "\nread CSV columns as numbers, whole, true/false"),
-	RT_OPTTAB_FLAG("decimal-comma", OPT_DECCOMMA, "read 12,50 as 12.50 in "
-	    "--number columns"),
-	RT_OPTTAB_ARG("schema", OPT_SCHEMA, "FILE", "column types from a JSON "
-	    "Schema's properties"),
-	RT_OPTTAB_FLAG("watch", OPT_WATCH, "load the table again when it "
-	    "changes"),
-	RT_OPTTAB_ARG("watch-interval", OPT_INTERVAL, "DUR", "how often to "
-	    "look (default 1s)"),
-	{ "on", required_argument, OPT_ON, "F[=COL],...", "record field F "
-	  "equals table column COL", "Join:", NULL },
-	RT_OPTTAB_ARG("as", OPT_AS, "NAME", "nest the columns under member "
-	    "NAME"),
-	RT_OPTTAB_ARG("select", OPT_SELECT, "COLS", "the columns to add, in "
-	    "this order"),
-	RT_OPTTAB_ARG("prefix", OPT_PREFIX, "P", "put P before the names of "
-	    "the columns"),
-	RT_OPTTAB_ARG("missing", OPT_MISSING, "MODE", "no match: pass "
-	    "(default), drop or reject"),
-	RT_OPTTAB_ARG("default", OPT_DEFAULT, "COL=V", "V for COL when no row "
-	    "matched, or it is null"),
-	RT_OPTTAB_ARG("many", OPT_MANY, "MODE", "several rows: first "
-	    "(default), last or all"),
-	RT_OPTTAB_ARG("as-of", OPT_ASOF, "F --valid-from COL", "the row valid "
-	    "at the time F: the\nlatest with COL <= F"),
-	RT_OPTTAB_ARG("range", OPT_RANGE, "LO,HI", "the row whose [LO, HI] "
-	    "holds the --on value"),
-	RT_OPTTAB_ARG("integer", OPT_INTEGER, NULL, NULL),
-	RT_OPTTAB_ARG("bool", OPT_BOOL, NULL, NULL),
-	RT_OPTTAB_ARG("valid-from", OPT_VALIDFROM, NULL, NULL),
-	RT_OPTTAB_ARG("table-name", OPT_TNAME, NULL, NULL),
+	{ "table", required_argument, OPT_TABLE,
+	  "FILE", "CSV, TSV, NDJSON or SQLite (by extension)", "Table:",
+	  NULL },
+	RT_OPTTAB_ARG("table-format", OPT_TFMT,
+	    "FMT", "csv, tsv, ndjson or sqlite"),
+	RT_OPTTAB_ARG("table-delimiter", OPT_TDELIM,
+	    "C", "the table's CSV delimiter (default -d, ',')"),
+	RT_OPTTAB_ARG("sql", OPT_SQL,
+	    "QUERY, --table-name T", "SQLite: the rows of QUERY, of table T"),
+	RT_OPTTAB_ARG("cache", OPT_CACHE,
+	    "N", "SQLite: look keys up, keep N of them"),
+	RT_OPTTAB_ARG("number", OPT_NUMBER,
+	    ", --integer, --bool COLS", "\n"
+	    "read CSV columns as numbers, whole, true/false"),
+	RT_OPTTAB_FLAG("decimal-comma", OPT_DECCOMMA,
+	    "read 12,50 as 12.50 in --number columns"),
+	RT_OPTTAB_ARG("schema", OPT_SCHEMA,
+	    "FILE", "column types from a JSON Schema's properties"),
+	RT_OPTTAB_FLAG("watch", OPT_WATCH,
+	    "load the table again when it changes"),
+	RT_OPTTAB_ARG("watch-interval", OPT_INTERVAL,
+	    "DUR", "how often to look (default 1s)"),
+	{ "on", required_argument, OPT_ON,
+	  "F[=COL],...", "record field F equals table column COL", "Join:",
+	  NULL },
+	RT_OPTTAB_ARG("as", OPT_AS,
+	    "NAME", "nest the columns under member NAME"),
+	RT_OPTTAB_ARG("select", OPT_SELECT,
+	    "COLS", "the columns to add, in this order"),
+	RT_OPTTAB_ARG("prefix", OPT_PREFIX,
+	    "P", "put P before the names of the columns"),
+	RT_OPTTAB_ARG("missing", OPT_MISSING,
+	    "MODE", "no match: pass (default), drop or reject"),
+	RT_OPTTAB_ARG("default", OPT_DEFAULT,
+	    "COL=V", "V for COL when no row matched, or it is null"),
+	RT_OPTTAB_ARG("many", OPT_MANY,
+	    "MODE", "several rows: first (default), last or all"),
+	RT_OPTTAB_ARG("as-of", OPT_ASOF,
+	    "F --valid-from COL", "the row valid at the time F: the\n"
+	    "latest with COL <= F"),
+	RT_OPTTAB_ARG("range", OPT_RANGE,
+	    "LO,HI", "the row whose [LO, HI] holds the --on value"),
+	RT_OPTTAB_ARG("integer", OPT_INTEGER,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("bool", OPT_BOOL,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("valid-from", OPT_VALIDFROM,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("table-name", OPT_TNAME,
+	    NULL, NULL),
 	RT_OPTTAB_END
 };
 
@@ -235,21 +243,15 @@ static void
 join_one(struct jn *g, const struct rt_rec *r)
 {
 	struct rt_cli *cli = g->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
+	const struct rt_jdoc *d;
 	const char *why, *ahead;
 	uint32_t i, n;
 	size_t an;
 
 	if ((an = rt_src_ahead(&cli->src, &ahead)) > 0)
 		rt_join_hint(&g->j, ahead, an);
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &g->doc);
+	if ((d = rt_cli_object(cli, r, &g->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	switch (rt_join_record(&g->j, d, &why)) {
 	case RT_JOIN_PASS:
 		rt_cli_emit(cli, r, r->p, r->len);

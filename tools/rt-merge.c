@@ -26,19 +26,22 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
-	RT_OPTTAB_ARG("max-delay", OPT_MAXDELAY, "DUR", "disorder tolerated "
-	    "within each input: its\n"
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("max-delay", OPT_MAXDELAY,
+	    "DUR", "disorder tolerated within each input: its\n"
 	    "watermark = newest time - DUR (default 0)"),
-	RT_OPTTAB_ARG("idle-timeout", OPT_IDLE, "DUR", "an input quiet for "
-	    "DUR no longer holds the\nothers back"),
-	RT_OPTTAB_ARG("late", OPT_LATE, "FILE", "write late records to FILE"),
-	RT_OPTTAB_FLAG("late-pass", OPT_LATEPASS, "pass late records on with "
-	    "\"_late\":true"),
-	RT_OPTTAB_ARG("tag", OPT_TAG, "F", "add member F naming each record's "
-	    "input"),
-	RT_OPTTAB_ARG("tag-names", OPT_TAGNAMES, "A,B,...", "the names "
-	    "(default: the operands)"),
+	RT_OPTTAB_ARG("idle-timeout", OPT_IDLE,
+	    "DUR", "an input quiet for DUR no longer holds the\n"
+	    "others back"),
+	RT_OPTTAB_ARG("late", OPT_LATE,
+	    "FILE", "write late records to FILE"),
+	RT_OPTTAB_FLAG("late-pass", OPT_LATEPASS,
+	    "pass late records on with \"_late\":true"),
+	RT_OPTTAB_ARG("tag", OPT_TAG,
+	    "F", "add member F naming each record's input"),
+	RT_OPTTAB_ARG("tag-names", OPT_TAGNAMES,
+	    "A,B,...", "the names (default: the operands)"),
 	RT_OPTTAB_END
 };
 
@@ -139,21 +142,15 @@ static void
 record(struct mg *g, int i, const struct rt_rec *r, int64_t now)
 {
 	struct rt_cli *cli = g->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
+	const struct rt_jdoc *d;
 	struct rt_mrec mr = { r->p, r->len, 0, r->line, (uint32_t)i, 0 };
 	const char *err;
 	char why[160];
 	int64_t behind;
 	int copy = r->doc != NULL;	/* CSV rows live in a scratch buffer */
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &g->doc);
+	if ((d = rt_cli_object(cli, r, &g->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	rt_fset_find(&g->fs, d, g->node);
 	if ((err = rt_field_time_at(d, g->node[g->tslot], &cli->topt, &g->tmp,
 	    &mr.t)) != NULL) {

@@ -24,65 +24,78 @@ enum {
 
 static const struct rt_optdef table[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
-	{ "server", required_argument, OPT_SERVER, "URLS", "comma-separated "
-	  "(default $NATS_URL, else\nnats://127.0.0.1:4222)", "Connecting:",
+	{ "server", required_argument, OPT_SERVER,
+	  "URLS", "comma-separated (default $NATS_URL, else\n"
+	  "nats://127.0.0.1:4222)", "Connecting:", NULL },
+	RT_OPTTAB_ARG("creds", OPT_CREDS,
+	    "FILE", "a credentials file (JWT and NKey seed)"),
+	RT_OPTTAB_ARG("nkey", OPT_NKEY,
+	    "PUB:SEEDFILE", "an NKey public key and its seed file"),
+	RT_OPTTAB_FLAG("tls", OPT_TLS,
+	    "require TLS"),
+	RT_OPTTAB_ARG("tls-ca", OPT_TLSCA,
+	    "FILE", "trust these CA certificates"),
+	RT_OPTTAB_ARG("tls-cert", OPT_TLSCERT,
+	    "FILE", "a client certificate (chain)"),
+	RT_OPTTAB_ARG("tls-key", OPT_TLSKEY,
+	    "FILE", "its private key"),
+	RT_OPTTAB_ARG("connect-timeout", OPT_WAIT,
+	    "DUR", "keep retrying so long (default 10s)"),
+	{ "stream", required_argument, OPT_STREAM,
+	  "NAME", "the stream (pub: checked, or made with\n"
+	  "--create)", "Streams:", NULL },
+	RT_OPTTAB_ARG("subject", OPT_SUBJECT,
+	    "S", "the subject (pub, run: S.<p> per partition)"),
+	RT_OPTTAB_FLAG("create", OPT_CREATE,
+	    "make the stream(s) when missing"),
+	RT_OPTTAB_ARG("replicas", OPT_REPLICAS,
+	    "N", "copies of a stream made (default 1)"),
+	RT_OPTTAB_ARG("dup-window", OPT_DUPWIN,
+	    "DUR", "a stream made deduplicates msg-ids so long\n"
+	    "(default 2m)"),
+	{ "key", required_argument, OPT_KEY,
+	  "F", "partition by field F", "pub:  ", NULL },
+	RT_OPTTAB_ARG("partitions", OPT_PARTS,
+	    "P", "number of partitions (default 1)"),
+	RT_OPTTAB_ARG("msg-id", OPT_MSGID,
+	    "F", "message ids from field F: batches depend on\n"
+	    "the records only, a re-run is deduplicated"),
+	RT_OPTTAB_ARG("batch-bytes", OPT_BATCH,
+	    "N", "bytes per message at most (default 64K)"),
+	RT_OPTTAB_ARG("ack-wait", OPT_ACKWAIT,
+	    "DUR", "wait so long for the last acks (default 30s)"),
+	{ "durable", required_argument, OPT_DURABLE,
+	  "NAME", "a durable consumer (resumes where it was)", "sub:  ",
 	  NULL },
-	RT_OPTTAB_ARG("creds", OPT_CREDS, "FILE", "a credentials file (JWT "
-	    "and NKey seed)"),
-	RT_OPTTAB_ARG("nkey", OPT_NKEY, "PUB:SEEDFILE", "an NKey public key "
-	    "and its seed file"),
-	RT_OPTTAB_FLAG("tls", OPT_TLS, "require TLS"),
-	RT_OPTTAB_ARG("tls-ca", OPT_TLSCA, "FILE", "trust these CA "
-	    "certificates"),
-	RT_OPTTAB_ARG("tls-cert", OPT_TLSCERT, "FILE", "a client certificate "
-	    "(chain)"),
-	RT_OPTTAB_ARG("tls-key", OPT_TLSKEY, "FILE", "its private key"),
-	RT_OPTTAB_ARG("connect-timeout", OPT_WAIT, "DUR", "keep retrying so "
-	    "long (default 10s)"),
-	{ "stream", required_argument, OPT_STREAM, "NAME", "the stream (pub: "
-	  "checked, or made with\n--create)", "Streams:", NULL },
-	RT_OPTTAB_ARG("subject", OPT_SUBJECT, "S", "the subject (pub, run: "
-	    "S.<p> per partition)"),
-	RT_OPTTAB_FLAG("create", OPT_CREATE, "make the stream(s) when "
-	    "missing"),
-	RT_OPTTAB_ARG("replicas", OPT_REPLICAS, "N", "copies of a stream made "
-	    "(default 1)"),
-	RT_OPTTAB_ARG("dup-window", OPT_DUPWIN, "DUR", "a stream made "
-	    "deduplicates msg-ids so long\n(default 2m)"),
-	{ "key", required_argument, OPT_KEY, "F", "partition by field F",
-	  "pub:  ", NULL },
-	RT_OPTTAB_ARG("partitions", OPT_PARTS, "P", "number of partitions "
-	    "(default 1)"),
-	RT_OPTTAB_ARG("msg-id", OPT_MSGID, "F", "message ids from field F: "
-	    "batches depend on\nthe records only, a re-run is deduplicated"),
-	RT_OPTTAB_ARG("batch-bytes", OPT_BATCH, "N", "bytes per message at "
-	    "most (default 64K)"),
-	RT_OPTTAB_ARG("ack-wait", OPT_ACKWAIT, "DUR", "wait so long for the "
-	    "last acks (default 30s)"),
-	{ "durable", required_argument, OPT_DURABLE, "NAME", "a durable "
-	  "consumer (resumes where it was)", "sub:  ", NULL },
-	RT_OPTTAB_FLAG("from-start", OPT_FROMSTART, "from the first message"),
-	RT_OPTTAB_ARG("from-seq", OPT_FROMSEQ, "N", "from stream sequence N"),
-	RT_OPTTAB_FLAG("follow", OPT_FOLLOW, "wait for more at the end (else "
-	    "exit once\ncaught up)"),
-	{ "out-subject", required_argument, OPT_OUTSUBJ, "O", "output to "
-	  "O.<p> (msg-ids from positions)", "run:  ", NULL },
-	RT_OPTTAB_ARG("out-stream", OPT_OUTSTREAM, "NAME", "the stream "
-	    "holding O.> (default NAME_out)"),
-	RT_OPTTAB_ARG("checkpoint-every", OPT_CKPT, "DUR|N", "a barrier and a "
-	    "checkpoint so often, or\nevery N input messages (default 1s)"),
-	RT_OPTTAB_ARG("state-dir", OPT_STATEDIR, "DIR", "partitions' state, "
-	    "DIR/<p> (default a\ntemporary directory)"),
-	RT_OPTTAB_ARG("lease", OPT_LEASE, "DUR", "a partition's lease "
-	    "(default 5s)"),
-	RT_OPTTAB_ARG("worker", OPT_WORKER, "ID", "this worker's name "
-	    "(default host.pid)"),
-	RT_OPTTAB_ARG("group", OPT_GROUP, "NAME", "the buckets' and "
-	    "consumers' name (default\nfrom --out-subject)"),
-	RT_OPTTAB_ARG("kv-value-max", OPT_VALMAX, "N", "checkpoint chunks at "
-	    "most N bytes (default 1M)"),
-	RT_OPTTAB_ARG("reject-subject", OPT_REJSUBJ, "R", "non-NDJSON input "
-	    "goes to R (default\nO.rejects)"),
+	RT_OPTTAB_FLAG("from-start", OPT_FROMSTART,
+	    "from the first message"),
+	RT_OPTTAB_ARG("from-seq", OPT_FROMSEQ,
+	    "N", "from stream sequence N"),
+	RT_OPTTAB_FLAG("follow", OPT_FOLLOW,
+	    "wait for more at the end (else exit once\n"
+	    "caught up)"),
+	{ "out-subject", required_argument, OPT_OUTSUBJ,
+	  "O", "output to O.<p> (msg-ids from positions)", "run:  ", NULL },
+	RT_OPTTAB_ARG("out-stream", OPT_OUTSTREAM,
+	    "NAME", "the stream holding O.> (default NAME_out)"),
+	RT_OPTTAB_ARG("checkpoint-every", OPT_CKPT,
+	    "DUR|N", "a barrier and a checkpoint so often, or\n"
+	    "every N input messages (default 1s)"),
+	RT_OPTTAB_ARG("state-dir", OPT_STATEDIR,
+	    "DIR", "partitions' state, DIR/<p> (default a\n"
+	    "temporary directory)"),
+	RT_OPTTAB_ARG("lease", OPT_LEASE,
+	    "DUR", "a partition's lease (default 5s)"),
+	RT_OPTTAB_ARG("worker", OPT_WORKER,
+	    "ID", "this worker's name (default host.pid)"),
+	RT_OPTTAB_ARG("group", OPT_GROUP,
+	    "NAME", "the buckets' and consumers' name (default\n"
+	    "from --out-subject)"),
+	RT_OPTTAB_ARG("kv-value-max", OPT_VALMAX,
+	    "N", "checkpoint chunks at most N bytes (default 1M)"),
+	RT_OPTTAB_ARG("reject-subject", OPT_REJSUBJ,
+	    "R", "non-NDJSON input goes to R (default\n"
+	    "O.rejects)"),
 	RT_OPTTAB_END
 };
 

@@ -23,15 +23,20 @@ enum {
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	RT_OPTTAB_ARG("time", OPT_TIME, "F", "event time field (default ts)"),
-	RT_OPTTAB_ARG("speed", OPT_SPEED, "X", "X times real time (default 1; "
-	    "60: an hour\na minute; max: no pacing)"),
-	RT_OPTTAB_ARG("rate", OPT_RATE, "N[/s]", "N records a second, "
-	    "whatever their times"),
-	RT_OPTTAB_ARG("from", OPT_FROM, "TIME", "drop records before TIME"),
-	RT_OPTTAB_ARG("to", OPT_TO, "TIME", "drop records at or after TIME"),
-	RT_OPTTAB_ARG("stamp", OPT_STAMP, "F", "add field F: the wall-clock "
-	    "send time, in\nmicroseconds since the epoch"),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("speed", OPT_SPEED,
+	    "X", "X times real time (default 1; 60: an hour\n"
+	    "a minute; max: no pacing)"),
+	RT_OPTTAB_ARG("rate", OPT_RATE,
+	    "N[/s]", "N records a second, whatever their times"),
+	RT_OPTTAB_ARG("from", OPT_FROM,
+	    "TIME", "drop records before TIME"),
+	RT_OPTTAB_ARG("to", OPT_TO,
+	    "TIME", "drop records at or after TIME"),
+	RT_OPTTAB_ARG("stamp", OPT_STAMP,
+	    "F", "add field F: the wall-clock send time, in\n"
+	    "microseconds since the epoch"),
 	RT_OPTTAB_END
 };
 
@@ -186,16 +191,9 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 
 	/* Reading the time or adding the stamp needs an object; without
 	 * either (--rate alone), any line passes. */
-	if (timed || rp->stamp) {
-		if ((d = rt_rec_parse(r, &rp->doc)) == NULL) {
-			rt_cli_reject_json(cli, r, &rp->doc);
-			return;
-		}
-		if (d->v[0].type != RT_JOBJ) {
-			rt_cli_reject(cli, r, "not a JSON object");
-			return;
-		}
-	}
+	if ((timed || rp->stamp) &&
+	    (d = rt_cli_object(cli, r, &rp->doc)) == NULL)
+		return;
 	if (timed) {
 		if ((err = event_time(cli, rp, d, &t)) != NULL) {
 			snprintf(why, sizeof why, "%s: %s", rp->time_field, err);

@@ -21,9 +21,10 @@
 enum { OPT_ONCE = RT_OPT_TOOL, OPT_INTERVAL };
 
 static const struct rt_optdef opts[] = {
-	RT_OPTTAB_FLAG("once", OPT_ONCE, "print the table once and exit"),
-	RT_OPTTAB_ARG("interval", OPT_INTERVAL, "DUR", "refresh every DUR "
-	    "(default 1s)"),
+	RT_OPTTAB_FLAG("once", OPT_ONCE,
+	    "print the table once and exit"),
+	RT_OPTTAB_ARG("interval", OPT_INTERVAL,
+	    "DUR", "refresh every DUR (default 1s)"),
 	RT_OPTTAB_SPLICE(rt_cli_info_opts),
 	RT_OPTTAB_END
 };

@@ -23,19 +23,21 @@ enum {
 
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
-	RT_OPTTAB_ARG("schema", OPT_SCHEMA, "FILE", "the schema (required)"),
-	RT_OPTTAB_ARG("schema-dir", OPT_SCHEMA_DIR, "DIR", "resolve other "
-	    "$ref'd documents from DIR"),
-	RT_OPTTAB_ARG("draft", OPT_DRAFT, "2020-12|7", "draft of a schema "
-	    "without $schema\n(default 2020-12)"),
-	RT_OPTTAB_FLAG("formats", OPT_FORMATS, "assert \"format\" (else an "
-	    "annotation)"),
-	RT_OPTTAB_ARG("max-errors", OPT_MAX_ERRORS, "N", "errors kept per "
-	    "record (default 10)"),
-	RT_OPTTAB_FLAG("annotate", OPT_ANNOTATE, "pass invalid records too, "
-	    "with _errors"),
-	RT_OPTTAB_FLAG("quiet-unknown", OPT_QUIET_UNKNOWN, "no warning for "
-	    "unknown schema keywords"),
+	RT_OPTTAB_ARG("schema", OPT_SCHEMA,
+	    "FILE", "the schema (required)"),
+	RT_OPTTAB_ARG("schema-dir", OPT_SCHEMA_DIR,
+	    "DIR", "resolve other $ref'd documents from DIR"),
+	RT_OPTTAB_ARG("draft", OPT_DRAFT,
+	    "2020-12|7", "draft of a schema without $schema\n"
+	    "(default 2020-12)"),
+	RT_OPTTAB_FLAG("formats", OPT_FORMATS,
+	    "assert \"format\" (else an annotation)"),
+	RT_OPTTAB_ARG("max-errors", OPT_MAX_ERRORS,
+	    "N", "errors kept per record (default 10)"),
+	RT_OPTTAB_FLAG("annotate", OPT_ANNOTATE,
+	    "pass invalid records too, with _errors"),
+	RT_OPTTAB_FLAG("quiet-unknown", OPT_QUIET_UNKNOWN,
+	    "no warning for unknown schema keywords"),
 	RT_OPTTAB_END
 };
 

@@ -21,50 +21,60 @@
 static const struct rt_optdef opts[] = {
 	RT_OPTTAB_GROUP(rt_cli_common_opts),
 	RT_OPTTAB_GROUP(rt_cli_time_opts),
-	{ "sliding", required_argument, RT_WO_SLIDING, "DUR", "look back DUR "
-	  "from each record (repeat)", "Windows:", NULL },
-	RT_OPTTAB_ARG("rows", RT_WO_ROWS, "N", "the key's last N records "
-	    "(repeat)"),
-	RT_OPTTAB_ARG("lag", RT_WO_LAG, "DUR", "shift the previous --sliding "
-	    "DUR into\nthe past"),
-	RT_OPTTAB_ARG("closed", RT_WO_CLOSED, "MODE", "right (default: "
-	    "(t-size, t]) or both"),
-	RT_OPTTAB_ARG("tumble", RT_WO_TUMBLE, "DUR", "tumbling windows, "
-	    "emitted on close"),
-	RT_OPTTAB_ARG("hop", RT_WO_HOP, "DUR --size DUR", "hopping windows"),
-	RT_OPTTAB_ARG("session", RT_WO_SESSION, "GAP", "session windows"),
-	RT_OPTTAB_ARG("offset", RT_WO_OFFSET, "DUR", "align windows to the "
-	    "epoch plus DUR"),
-	RT_OPTTAB_ARG("emit", RT_WO_EMIT, "MODE", "enrich, close or both"),
-	{ "key", required_argument, 'k', "F[,F...]", "window per key "
-	  "(default: one global)", "Keys and aggregates:", NULL },
-	RT_OPTTAB_ARG("agg", 'a', "[NAME=]AGG", "count, sum:F, avg:F, min:F, "
-	    "max:F,\nstddev:F, distinct:F, first:F, last:F,\n"
+	{ "sliding", required_argument, RT_WO_SLIDING,
+	  "DUR", "look back DUR from each record (repeat)", "Windows:", NULL },
+	RT_OPTTAB_ARG("rows", RT_WO_ROWS,
+	    "N", "the key's last N records (repeat)"),
+	RT_OPTTAB_ARG("lag", RT_WO_LAG,
+	    "DUR", "shift the previous --sliding DUR into\n"
+	    "the past"),
+	RT_OPTTAB_ARG("closed", RT_WO_CLOSED,
+	    "MODE", "right (default: (t-size, t]) or both"),
+	RT_OPTTAB_ARG("tumble", RT_WO_TUMBLE,
+	    "DUR", "tumbling windows, emitted on close"),
+	RT_OPTTAB_ARG("hop", RT_WO_HOP,
+	    "DUR --size DUR", "hopping windows"),
+	RT_OPTTAB_ARG("session", RT_WO_SESSION,
+	    "GAP", "session windows"),
+	RT_OPTTAB_ARG("offset", RT_WO_OFFSET,
+	    "DUR", "align windows to the epoch plus DUR"),
+	RT_OPTTAB_ARG("emit", RT_WO_EMIT,
+	    "MODE", "enrich, close or both"),
+	{ "key", required_argument, 'k',
+	  "F[,F...]", "window per key (default: one global)", "Keys and "
+	  "aggregates:", NULL },
+	RT_OPTTAB_ARG("agg", 'a',
+	    "[NAME=]AGG", "count, sum:F, avg:F, min:F, max:F,\n"
+	    "stddev:F, distinct:F, first:F, last:F,\n"
 	    "count_if:F=VALUE, prev:F, since_prev"),
-	RT_OPTTAB_ARG("distinct-cap", RT_WO_DCAP, "N", "distinct values "
-	    "tracked per window\n(default 10000)"),
-	{ "time", required_argument, RT_WO_TIME, "F", "event time field "
-	  "(default ts), or\n'arrival' for the wall clock", "Time and state:",
-	  NULL },
-	RT_OPTTAB_ARG("max-delay", RT_WO_MAXDELAY, "DUR", "watermark = newest "
-	    "time - DUR (default 0)"),
-	RT_OPTTAB_ARG("allowed-lateness", RT_WO_LATENESS, "DUR", "accept "
-	    "records this far behind it"),
-	RT_OPTTAB_ARG("late", RT_WO_LATE, "FILE", "write late records to "
-	    "FILE"),
-	RT_OPTTAB_FLAG("late-pass", RT_WO_LATEPASS, "pass late records on "
-	    "with \"_late\":true"),
-	RT_OPTTAB_ARG("idle-timeout", RT_WO_IDLE, "DUR", "when input is "
-	    "quiet, advance time with\nthe wall clock"),
-	RT_OPTTAB_ARG("state", RT_WO_STATE, "FILE", "load and save the "
-	    "windows' state"),
-	RT_OPTTAB_FLAG("flush", RT_WO_FLUSH, "with --state: the input ends "
-	    "here, close\nevery window at the end"),
-	RT_OPTTAB_ARG("max-keys", RT_WO_MAXKEYS, "N", "keep at most N keys "
-	    "(least recent go)"),
-	RT_OPTTAB_ARG("ttl", RT_WO_TTL, "DUR", "forget keys idle for DUR of "
-	    "event time"),
-	RT_OPTTAB_ARG("size", RT_WO_SIZE, NULL, NULL),
+	RT_OPTTAB_ARG("distinct-cap", RT_WO_DCAP,
+	    "N", "distinct values tracked per window\n"
+	    "(default 10000)"),
+	{ "time", required_argument, RT_WO_TIME,
+	  "F", "event time field (default ts), or\n"
+	  "'arrival' for the wall clock", "Time and state:", NULL },
+	RT_OPTTAB_ARG("max-delay", RT_WO_MAXDELAY,
+	    "DUR", "watermark = newest time - DUR (default 0)"),
+	RT_OPTTAB_ARG("allowed-lateness", RT_WO_LATENESS,
+	    "DUR", "accept records this far behind it"),
+	RT_OPTTAB_ARG("late", RT_WO_LATE,
+	    "FILE", "write late records to FILE"),
+	RT_OPTTAB_FLAG("late-pass", RT_WO_LATEPASS,
+	    "pass late records on with \"_late\":true"),
+	RT_OPTTAB_ARG("idle-timeout", RT_WO_IDLE,
+	    "DUR", "when input is quiet, advance time with\n"
+	    "the wall clock"),
+	RT_OPTTAB_ARG("state", RT_WO_STATE,
+	    "FILE", "load and save the windows' state"),
+	RT_OPTTAB_FLAG("flush", RT_WO_FLUSH,
+	    "with --state: the input ends here, close\n"
+	    "every window at the end"),
+	RT_OPTTAB_ARG("max-keys", RT_WO_MAXKEYS,
+	    "N", "keep at most N keys (least recent go)"),
+	RT_OPTTAB_ARG("ttl", RT_WO_TTL,
+	    "DUR", "forget keys idle for DUR of event time"),
+	RT_OPTTAB_ARG("size", RT_WO_SIZE,
+	    NULL, NULL),
 	RT_OPTTAB_END
 };
 
@@ -179,18 +189,12 @@ static void
 record(struct rw *rw, const struct rt_rec *r)
 {
 	struct rt_cli *cli = rw->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &rw->doc);
+	const struct rt_jdoc *d;
 	struct rt_wev ev;
 	enum rt_wread_status k;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &rw->doc);
+	if ((d = rt_cli_object(cli, r, &rw->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	k = rt_wread_record(&rw->rd, d, &cli->topt, &ev);
 	if (rw->rd.fc_due)
 		rt_cli_fcheck(cli, &rw->rd.fc);
