@@ -108,12 +108,16 @@ rt_cli_help(const struct rt_optdef *t)
 }
 
 void
-rt_cli_options(struct rt_cli *c, const struct rt_optdef *t)
+rt_cli_usage(const char *head, const struct rt_optdef *opts,
+    const char *mid, const struct rt_optdef *const groups[],
+    const char *tail)
 {
-	if (rt_opttab_longopts(t, c->lopts, RT_OPTTAB_MAX + 1) == -1 ||
-	    rt_opttab_shortopts(t, c->sopts, sizeof c->sopts) == -1)
-		rt_cli_fatal(c, "too many options");	/* a tool's bug */
-	c->longopts = c->lopts;
+	fputs(head, stdout);
+	rt_cli_help(opts);
+	fputs(mid, stdout);
+	for (size_t i = 0; groups[i]; i++)
+		rt_cli_help(groups[i]);
+	fputs(tail, stdout);
 }
 
 int
@@ -130,11 +134,17 @@ on_usr1(int sig)
 }
 
 void
-rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
+rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void),
+    const struct rt_optdef *opts)
 {
 	memset(c, 0, sizeof *c);
 	c->tool = tool;
 	c->usage = usage;
+	if (opts && (rt_opttab_longopts(opts, c->lopts, RT_OPTTAB_MAX + 1) ==
+	    -1 || rt_opttab_shortopts(opts, c->sopts, sizeof c->sopts) == -1))
+		rt_cli_fatal(c, "too many options");	/* a tool's bug */
+	if (opts)
+		c->longopts = c->lopts;
 	c->ifmt = RT_FMT_AUTO;
 	c->ofmt = RT_FMT_NDJSON;
 	c->max_record = RT_MAX_RECORD_DEFAULT;
@@ -142,6 +152,16 @@ rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
 	c->st.tool = tool;
 	rt_timeopt_init(&c->topt);
 	rt_progname = tool;
+}
+
+void
+rt_cli_report(struct rt_cli *c, void (*extra)(struct rt_buf *, void *),
+    int64_t (*evtime)(void *), void *arg)
+{
+	c->st.extra = extra;
+	c->st.extra_arg = arg;
+	c->evtime = evtime;
+	c->evtime_arg = arg;
 }
 
 static void __attribute__((format(printf, 2, 0)))

@@ -77,10 +77,10 @@ struct rt_cli {
 	size_t max_record;
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
-	/* The tool's getopt_long table, for "did you mean" (rt_cli_options
-	 * sets it; without it, unknown options get no suggestion). */
+	/* The tool's getopt_long table, for "did you mean" (rt_cli_init
+	 * makes it; without it, unknown options get no suggestion). */
 	const struct option *longopts;
-	struct option lopts[RT_OPTTAB_MAX + 1];	/* rt_cli_options' */
+	struct option lopts[RT_OPTTAB_MAX + 1];	/* rt_cli_init's */
 	char sopts[3 * RT_OPTTAB_MAX + 2];
 	int no_sandbox;		/* --no-sandbox */
 	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
@@ -116,17 +116,34 @@ struct rt_cli {
 	struct rt_jdoc cdoc;	/* scratch: a control record parsed */
 };
 
-/* Defaults; sets rt_progname.  usage prints the tool's help to stdout. */
-void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void));
+/* Defaults; sets rt_progname.  usage prints the tool's help to stdout;
+ * opts (opttab.h), when not NULL, are the tool's options: the getopt
+ * tables of rt_cli_getopt and c->longopts are made from them (exits 2
+ * if there are more than RT_OPTTAB_MAX). */
+void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void),
+    const struct rt_optdef *opts);
 
-/* Take t (opttab.h) as the tool's options: c->longopts and the short
- * option string are made from it (exits 2 if it has more than
- * RT_OPTTAB_MAX).  Call after rt_cli_init. */
-void rt_cli_options(struct rt_cli *c, const struct rt_optdef *t);
-/* getopt_long over argv with those tables (li as getopt_long's). */
+/* What the tool adds to a run's reports: members of the --stats object
+ * (extra, as stats.h's) and the newest event time it has seen (evtime,
+ * for --progress and the stats file); both are called with arg, and
+ * either may be NULL. */
+void rt_cli_report(struct rt_cli *c, void (*extra)(struct rt_buf *, void *),
+    int64_t (*evtime)(void *), void *arg);
+
+/* getopt_long over argv with the tables of rt_cli_init's options (li
+ * as getopt_long's). */
 int rt_cli_getopt(struct rt_cli *c, int argc, char **argv, int *li);
 /* Print the --help lines of t on stdout, for a tool's usage(). */
 void rt_cli_help(const struct rt_optdef *t);
+/* Print a whole --help on stdout: head (the usage line and what the
+ * tool does), the lines of opts, mid, those of each group of groups
+ * (RT_CLI_GROUPS: the shared options, in that order), then tail (the
+ * exit status). */
+void rt_cli_usage(const char *head, const struct rt_optdef *opts,
+    const char *mid, const struct rt_optdef *const groups[],
+    const char *tail);
+#define RT_CLI_GROUPS(...) \
+	((const struct rt_optdef *const[]){ __VA_ARGS__, NULL })
 
 /* Handle a common option returned by getopt_long.  Returns 1 if it was
  * one (exits for --help, --version and bad values), 0 if not. */

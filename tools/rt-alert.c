@@ -282,8 +282,7 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	struct rt_alert_conf *c = &a->opt.c;
 	struct rt_buf err = RT_BUF_INIT;
 
-	rt_cli_init(cli, "rt-alert", usage);
-	rt_cli_options(cli, opts);
+	rt_cli_init(cli, "rt-alert", usage, opts);
 	a->cli = cli;
 	rt_aopt_init(&a->opt, cli);
 	rt_deliver_init(&a->dl, cli);
@@ -312,11 +311,8 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	}
 	rt_buf_release(&err);
 	rt_deliver_start(&a->dl);
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = a;
+	rt_cli_report(cli, extra_stats, newest, a);
 	cli->nowait = 1;
-	cli->evtime = newest;
-	cli->evtime_arg = a;
 }
 
 /* Nothing to read: flush, then wait for input, the commands, or the

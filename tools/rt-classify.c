@@ -329,8 +329,7 @@ main(int argc, char *argv[])
 	int rc;
 
 	memset(&c, 0, sizeof c);
-	rt_cli_init(&cli, "rt-classify", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-classify", usage, opts);
 	c.cli = &cli;
 	c.checkn = 1000;
 	c.outcomes = getenv("RT_CLASSIFY_OUTCOMES") != NULL;
@@ -345,8 +344,7 @@ main(int argc, char *argv[])
 		    c.sc.deflabel);
 	rt_jdoc_init(&c.doc, 0);
 	rt_jedit_init(&c.edit);
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &c;
+	rt_cli_report(&cli, extra_stats, NULL, &c);
 	/* Read again on SIGHUP, perhaps replaced by rename. */
 	rt_cli_allow(&cli, c.rules_path, RT_SB_READ | RT_SB_DIR);
 	if (c.model_path)

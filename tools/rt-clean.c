@@ -72,16 +72,13 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-clean [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-clean [OPTION]... [FILE]...\n"
 	    "Turn messy records (NDJSON, CSV, TSV) into canonical NDJSON.\n"
 	    "Field lists F may be comma-separated; options repeat.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_time_opts);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-clean(1) and rtpipe(7).\n", stdout);
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-clean(1) and rtpipe(7).\n");
 }
 
 /* Apply flags to each field of a comma-separated list. */
@@ -305,8 +302,7 @@ main(int argc, char *argv[])
 	struct saver sv = { &cli, &clean, NULL };
 	int k, warned = 0, lock = -1;
 
-	rt_cli_init(&cli, "rt-clean", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-clean", usage, opts);
 	rt_clean_init(&clean, &cli.topt);
 	options(&cli, &clean, &dd, argc, argv);
 	if (dd.state) {

@@ -60,16 +60,12 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-eval [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-eval [OPTION]... [FILE]...\n"
 	    "Measure detection quality on scored, labelled records; write a\n"
-	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_common_opts);
-	rt_cli_help(rt_cli_time_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-eval(1) and rtpipe(7).\n", stdout);
+	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts, rt_cli_time_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-eval(1) and rtpipe(7).\n");
 }
 
 struct ev {
@@ -259,20 +255,15 @@ main(int argc, char *argv[])
 {
 	/* Program-long state, reachable to the end (leak checkers). */
 	static struct rt_cli cli;
-	static struct ev e;
+	static struct ev e = {
+		.cli = &cli, .score = "_score", .label = "is_fraud",
+		.card = "customer_id", .time = "ts", .id = "tx_id", .k = 100,
+		.period = 7
+	};
 	struct rt_rec rec;
 	int rc;
 
-	rt_cli_init(&cli, "rt-eval", usage);
-	rt_cli_options(&cli, opts);
-	e.cli = &cli;
-	e.score = "_score";
-	e.label = "is_fraud";
-	e.card = "customer_id";
-	e.time = "ts";
-	e.id = "tx_id";
-	e.k = 100;
-	e.period = 7;
+	rt_cli_init(&cli, "rt-eval", usage, opts);
 	options(&e, argc, argv);
 	rt_eval_init(&e.e, e.k, e.skip, e.period);
 	rt_jdoc_init(&e.doc, 0);

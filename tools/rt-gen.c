@@ -146,16 +146,14 @@ main(int argc, char *argv[])
 	struct rt_out *out = &cli.out;
 	struct rt_tx t;
 
-	rt_cli_init(&cli, "rt-gen", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-gen", usage, opts);
 	memset(&g, 0, sizeof g);
 	rt_txsim_opts_default(&g.o);
 	g.limit = UINT64_MAX;
 	options(&cli, &g, argc, argv);
 	rt_out_init(out, STDOUT_FILENO, "stdout");
 	out->unbuffered = cli.unbuffered;
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &g;
+	rt_cli_report(&cli, extra_stats, NULL, &g);
 	rt_txsim_init(&sim, &g.o);
 	rt_txmess_init(&g.mess, g.o.seed);
 	/* --messy writes CSV unless -o says otherwise. */

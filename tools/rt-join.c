@@ -81,17 +81,13 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-join --table FILE --on F[=COL][,F2[=COL2]] [OPTION]... "
-	    "[FILE]...\n"
+	rt_cli_usage("Usage: rt-join --table FILE --on F[=COL][,F2[=COL2]] "
+	    "[OPTION]... [FILE]...\n"
 	    "Add to each record the columns of the table row whose key "
-	    "matches.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("The table is loaded again on SIGHUP.\n\n", stdout);
-	rt_cli_help(rt_cli_time_opts);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-join(1) and rtpipe(7).\n", stdout);
+	    "matches.\n\n", opts, "The table is loaded again on SIGHUP.\n\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-join(1) and rtpipe(7).\n");
 }
 
 struct jn {
@@ -332,8 +328,7 @@ setup(struct jn *g, int argc, char **argv)
 	/* Read again after a SIGHUP or a change, perhaps replaced by
 	 * rename; SQLite's journal files are next to the database. */
 	rt_cli_allow(cli, g->c.path, RT_SB_READ | RT_SB_DIR);
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = g;
+	rt_cli_report(cli, extra_stats, NULL, g);
 	cli->nowait = 1;
 	rt_cli_start(cli, argc, argv, optind);
 	if (rt_reload_start(&g->rl) == -1)
@@ -349,8 +344,7 @@ main(int argc, char *argv[])
 	struct rt_rec rec;
 	int k;
 
-	rt_cli_init(&cli, "rt-join", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-join", usage, opts);
 	g.cli = &cli;
 	rt_join_init(&g.j);
 	rt_jconf_init(&g.c);

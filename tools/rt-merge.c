@@ -48,17 +48,13 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-merge [OPTION]... [[FMT:]FILE]...\n"
+	rt_cli_usage("Usage: rt-merge [OPTION]... [[FMT:]FILE]...\n"
 	    "Merge several inputs into one stream ordered by event time; a\n"
 	    "record goes out once every input has passed its time.  FMT: (csv:,\n"
-	    "tsv:, ndjson:) gives one input's format.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_time_opts);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
-	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n", stdout);
+	    "tsv:, ndjson:) gives one input's format.\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected or late, "
+	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n");
 }
 
 struct mg {
@@ -347,8 +343,7 @@ setup(struct mg *g, struct rt_cli *cli, int argc, char **argv)
 	g->tslot = rt_fset_add(&g->fs, g->time_field, strlen(g->time_field));
 	g->gslot = g->tag ? rt_fset_add(&g->fs, g->tag, strlen(g->tag)) : 0;
 	rt_late_open(&g->late, cli, g->late_path, g->late_pass, "--max-delay");
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = g;
+	rt_cli_report(cli, extra_stats, NULL, g);
 	if ((err = rt_msrcs_init(&g->in, argv + optind, argc - optind,
 	    (enum rt_fmt)cli->ifmt, cli->max_record)) != NULL)
 		rt_cli_usage_error(cli, "%s", err);
@@ -371,8 +366,7 @@ main(int argc, char *argv[])
 	static struct mg g;
 	int status;
 
-	rt_cli_init(&cli, "rt-merge", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-merge", usage, opts);
 	g.cli = &cli;
 	g.time_field = "ts";
 	options(&cli, &g, argc, argv);

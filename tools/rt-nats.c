@@ -102,7 +102,8 @@ static const struct rt_optdef table[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-nats pub|sub|run [OPTION]... [FILE | -- PIPELINE]\n"
+	rt_cli_usage("Usage: rt-nats pub|sub|run [OPTION]... [FILE | -- "
+	    "PIPELINE]\n"
 	    "The bridge to NATS JetStream.\n"
 	    "  rt-nats pub --subject S [--key F --partitions P] [FILE]...\n"
 	    "      publish records in batches to S.<p>, p = FNV-1a(key) mod P\n"
@@ -111,14 +112,11 @@ usage(void)
 	    "  rt-nats run --stream NAME --subject S --partitions P\n"
 	    "      --out-subject O -- 'PIPELINE'\n"
 	    "      run PIPELINE (sh -c) for each partition this worker "
-	    "holds\n\n",
-	    stdout);
-	rt_cli_help(table);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all stored, 1 some records rejected, 2 trouble "
+	    "holds\n\n", table, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts),
+	    "\nExit status: 0 all stored, 1 some records rejected, 2 trouble "
 	    "(server\nunreachable, stream missing, a pipeline failed).\n"
-	    "See rt-nats(1) and rtpipe(7).\n", stdout);
+	    "See rt-nats(1) and rtpipe(7).\n");
 }
 
 struct opts {
@@ -367,8 +365,7 @@ main(int argc, char *argv[])
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int rc;
 
-	rt_cli_init(&cli, "rt-nats", usage);
-	rt_cli_options(&cli, table);
+	rt_cli_init(&cli, "rt-nats", usage, table);
 	o.conf.wait_us = 10 * RT_US_PER_S;
 	o.replicas = 1;
 	o.dup_us = 120 * RT_US_PER_S;

@@ -43,15 +43,12 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-replay [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-replay [OPTION]... [FILE]...\n"
 	    "Play records back in event-time pace, or at a fixed rate.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_time_opts);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records played, 1 some rejected, "
-	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n", stdout);
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records played, 1 some rejected, "
+	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n");
 }
 
 struct replay {
@@ -305,8 +302,7 @@ main(int argc, char *argv[])
 	struct rt_rec rec;
 	int k;
 
-	rt_cli_init(&cli, "rt-replay", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-replay", usage, opts);
 	memset(&rp, 0, sizeof rp);
 	rp.time_field = "ts";
 	rp.speed = 1;
@@ -314,11 +310,8 @@ main(int argc, char *argv[])
 	options(&cli, &rp, argc, argv);
 	rt_jdoc_init(&rp.doc, 0);
 	rt_jedit_init(&rp.edit);
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &rp;
+	rt_cli_report(&cli, extra_stats, position, &rp);
 	rp.at = INT64_MIN;
-	cli.evtime = position;
-	cli.evtime_arg = &rp;
 	cli.nowait = 1;
 	rt_cli_start(&cli, argc, argv, optind);
 	/* SIGTERM, SIGINT, SIGHUP: the line being written is finished (a

@@ -285,8 +285,7 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	int rc = RT_EXIT_OK;
 
-	rt_cli_init(&cli, "rt-top", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-top", usage, opts);
 	memset(&t, 0, sizeof t);
 	t.interval = RT_US_PER_S;
 	opterr = 0;

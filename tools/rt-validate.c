@@ -68,16 +68,13 @@ struct validate {
 static void
 usage(void)
 {
-	fputs("Usage: rt-validate --schema FILE [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-validate --schema FILE [OPTION]... [FILE]...\n"
 	    "Check each record against a JSON Schema (draft 2020-12 or 7):\n"
 	    "valid records pass untouched, invalid ones are rejected with\n"
-	    "every error.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records valid, 1 some invalid, "
-	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n", stdout);
+	    "every error.\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts),
+	    "\nExit status: 0 all records valid, 1 some invalid, "
+	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n");
 }
 
 /* --schema-dir must name a directory: a typo would otherwise only show
@@ -321,8 +318,7 @@ main(int argc, char *argv[])
 	v.cli = &cli;
 	v.so.draft = RT_DRAFT_2020;
 	v.max_errors = 10;
-	rt_cli_init(&cli, "rt-validate", usage);
-	rt_cli_options(&cli, opts);
+	rt_cli_init(&cli, "rt-validate", usage, opts);
 	options(&v, argc, argv);
 	load_schema(&v);
 	rt_jdoc_init(&v.doc, 0);
@@ -332,8 +328,7 @@ main(int argc, char *argv[])
 	rt_buf_init(&v.reason);
 	rt_buf_init(&v.out);
 	rt_jedit_init(&v.ed);
-	cli.st.extra = stats_extra;
-	cli.st.extra_arg = &v;
+	rt_cli_report(&cli, stats_extra, NULL, &v);
 	v.verbose = cli.verbose;
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1)

@@ -81,16 +81,13 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-window [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-window [OPTION]... [FILE]...\n"
 	    "Keyed event-time windows: look-back features on every record, or\n"
 	    "one record per key and window when the window closes.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_time_opts);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
-	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n", stdout);
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected or late, "
+	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n");
 }
 
 struct rw {
@@ -272,8 +269,7 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
 	const char *tf;
 
-	rt_cli_init(cli, "rt-window", usage);
-	rt_cli_options(cli, opts);
+	rt_cli_init(cli, "rt-window", usage, opts);
 	rw->cli = cli;
 	rt_wopts_init(&rw->o);
 	options(cli, rw, argc, argv);
@@ -291,11 +287,8 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	if (rw->o.late_path && rt_out_open(&rw->late, rw->o.late_path) == -1)
 		rt_cli_fatal(cli, "%s: %s", rw->o.late_path, strerror(errno));
 	rw->late.unbuffered = 1;
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = rw;
+	rt_cli_report(cli, extra_stats, newest, rw);
 	cli->nowait = 1;
-	cli->evtime = newest;
-	cli->evtime_arg = rw;
 }
 
 /* Nothing to read: save the state if asked (SIGUSR1), flush, then wait
