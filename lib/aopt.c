@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "opttab.h"
 #include "state.h"
 
 void
@@ -24,10 +25,11 @@ static void
 key_option(struct rt_aopt *o, const char *arg)
 {
 	struct rt_alert_conf *c = &o->c;
-	char *copy = rt_xstrdup(arg), *tok, *save;
+	char *copy = rt_xstrdup(arg), *tok, *at = copy;
 
-	for (tok = strtok_r(copy, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = rt_opttab_item(&at)) != NULL) {
+		if (*tok == '\0')
+			continue;
 		c->keys = rt_xreallocarray(c->keys, (size_t)c->nkeys + 1,
 		    sizeof *c->keys);
 		c->keys[c->nkeys++] = tok;

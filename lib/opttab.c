@@ -160,3 +160,19 @@ rt_opttab_help(const struct rt_optdef *t, struct rt_buf *b)
 		else if (t->name && t->help)
 			help_one(t, b);
 }
+
+char *
+rt_opttab_item(char **at)
+{
+	char *item = *at, *e;
+
+	if (item == NULL)
+		return NULL;
+	if ((e = strchr(item, ',')) != NULL) {
+		*e = '\0';
+		*at = e + 1;
+	} else {
+		*at = NULL;
+	}
+	return item;
+}

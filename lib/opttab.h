@@ -72,4 +72,12 @@ int rt_opttab_shortopts(const struct rt_optdef *t, char *out, size_t cap);
  * line of it indented to that column. */
 void rt_opttab_help(const struct rt_optdef *t, struct rt_buf *b);
 
+/* The next item of a comma-separated option value, split in place: *at
+ * starts at the list (a string the caller owns and lets be written);
+ * returns the item, NUL-terminated where its comma was, and moves *at
+ * past it, to NULL after the last item; NULL once *at is NULL.  Items
+ * may be empty: "a,,b" has three, "" one (callers that take none skip
+ * them).  Every comma-separated option is split here. */
+char *rt_opttab_item(char **at);
+
 #endif

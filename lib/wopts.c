@@ -11,6 +11,7 @@
 
 #include "hash.h"
 #include "mem.h"
+#include "opttab.h"
 #include "state.h"
 #include "suggest.h"
 
@@ -175,10 +176,11 @@ void
 rt_wopts_keys(struct rt_wopts *o, const char *arg)
 {
 	struct rt_wconf *c = &o->c;
-	char *s = own(o, arg), *tok, *save = NULL;
+	char *at = own(o, arg), *tok;
 
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",",
-	    &save)) {
+	while ((tok = rt_opttab_item(&at)) != NULL) {
+		if (*tok == '\0')
+			continue;
 		c->keys = rt_xreallocarray(c->keys, (size_t)c->nkeys + 1,
 		    sizeof *c->keys);
 		c->keys[c->nkeys++] = tok;

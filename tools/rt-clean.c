@@ -86,11 +86,11 @@ static void
 fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
     const char *list, unsigned flags)
 {
-	char *copy = rt_xstrdup(list), *f, *save = NULL;
+	char *copy = rt_xstrdup(list), *f, *at = copy;
 	const char *err;
 
-	for (f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
-		if ((err = rt_clean_field(c, f, flags)) != NULL)
+	while ((f = rt_opttab_item(&at)) != NULL)
+		if (*f != '\0' && (err = rt_clean_field(c, f, flags)) != NULL)
 			rt_cli_usage_error(cli, "--%s: %s: '%s'", opt, err, f);
 	free(copy);
 }
@@ -99,19 +99,12 @@ fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
 static void
 renames(struct rt_cli *cli, struct rt_clean *c, const char *list)
 {
-	char *copy = rt_xstrdup(list), *p = copy, *e;
+	char *copy = rt_xstrdup(list), *p, *at = copy;
 	const char *err;
 
-	for (;;) {
-		e = strchr(p, ',');
-		if (e)
-			*e = '\0';
+	while ((p = rt_opttab_item(&at)) != NULL)
 		if ((err = rt_clean_rename(c, p)) != NULL)
 			rt_cli_usage_error(cli, "--rename: %s: '%s'", err, p);
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
 	free(copy);
 }
 

@@ -1,8 +1,8 @@
 /*
  * t_opttab.c - option tables (lib/opttab.c): a table of option tables,
  * each with the struct option array, the short option string and the
- * --help lines it must give; and the shared groups of lib/cli.c, whose
- * help must read as rtpipe(7) has it.
+ * --help lines it must give; the shared groups of lib/cli.c, whose help
+ * must read as before; and the items of comma-separated lists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,7 @@ static const struct rt_optdef info[] = {
 static const struct rt_optdef plain[] = {
 	{ "time", RA, 1100, "F", "event time field (default ts)", NULL, NULL },
 	{ "key", RA, 'k', "F[,F...]", "window per key", NULL, NULL },
+	{ "agg", RA, 'a', "[NAME=]AGG", "count, sum:F", NULL, NULL },
 	{ "flush", NA, 1101, NULL, "close every window\nat the end", NULL,
 	  NULL },
 	RT_OPTTAB_END
@@ -58,10 +59,11 @@ struct tcase {
 };
 
 static const struct tcase cases[] = {
-	{ "own options only", plain, "time/1/1100 key/1/107 flush/0/1101",
-	  ":k:",
+	{ "own options only", plain,
+	  "time/1/1100 key/1/107 agg/1/97 flush/0/1101", ":k:a:",
 	  "      --time F             event time field (default ts)\n"
 	  "  -k, --key F[,F...]       window per key\n"
+	  "  -a, --agg [NAME=]AGG     count, sum:F\n"
 	  "      --flush              close every window\n"
 	  "                           at the end\n" },
 	{ "a group first, headings, wide and hidden options", grouped,
@@ -118,12 +120,13 @@ test_case(const struct tcase *c)
 static void
 test_limits(void)
 {
-	struct option lo[4];
+	struct option lo[5];
 	char so[4];
 
 	ok(rt_opttab_longopts(grouped, lo, 4) == -1, "8 options into 3: -1");
-	ok(rt_opttab_longopts(plain, lo, 4) == 3 && lo[3].name == NULL,
-	    "3 options into 3 and the end");
+	ok(rt_opttab_longopts(plain, lo, 5) == 4 && lo[4].name == NULL,
+	    "4 options into 4 and the end");
+	ok(rt_opttab_longopts(plain, lo, 4) == -1, "4 options into 3: -1");
 	ok(rt_opttab_shortopts(grouped, so, sizeof so) == -1,
 	    "short options too long: -1");
 }
@@ -180,6 +183,35 @@ test_groups(void)
 	rt_buf_release(&b);
 }
 
+/* Comma-separated lists: the items, '|' after each. */
+static const struct {
+	const char *list, *items;
+} lists[] = {
+	{ "a", "a|" },
+	{ "card_id,merchant", "card_id|merchant|" },
+	{ "a,,b", "a||b|" },
+	{ "", "|" },
+	{ ",", "||" },
+	{ "x=1,y=2,", "x=1|y=2||" },
+};
+
+static void
+test_items(void)
+{
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+		char copy[64], *at = copy, *item;
+		struct rt_buf b = RT_BUF_INIT;
+
+		snprintf(copy, sizeof copy, "%s", lists[i].list);
+		while ((item = rt_opttab_item(&at)) != NULL)
+			rt_buf_printf(&b, "%s|", item);
+		ok(strcmp(rt_buf_cstr(&b), lists[i].items) == 0 && at == NULL &&
+		    rt_opttab_item(&at) == NULL, "items of '%s': %s",
+		    lists[i].list, rt_buf_cstr(&b));
+		rt_buf_release(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -187,5 +219,6 @@ main(void)
 		test_case(&cases[i]);
 	test_limits();
 	test_groups();
+	test_items();
 	return done_testing();
 }
