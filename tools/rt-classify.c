@@ -275,8 +275,8 @@ option(struct rt_cli *cli, struct cls *c, int opt, char **argv)
 	case OPT_CHECKN:
 		c->checkn = strtoull(optarg, &end, 10);
 		if (*end || end == optarg || *optarg == '-')
-			rt_cli_usage_error(cli, "--check-fields: '%s' is not a "
-			    "count", optarg);
+			rt_cli_bad_value(cli, "check-fields", optarg,
+			    "a count");
 		break;
 	default:
 		if (!rt_rulecli_opt(cli, &c->ro, opt, optarg))

@@ -101,16 +101,15 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 			break;
 		case OPT_START:
 			if (rt_time_parse_iso(optarg, strlen(optarg), NULL, &us))
-				rt_cli_usage_error(cli, "--start: '%s' is not a "
-				    "date", optarg);
+				rt_cli_bad_value(cli, "start", optarg, "a date");
 			g->o.start = us;
 			break;
 		case OPT_RADIUS:
 			g->o.radius = strtod(optarg, &end);
 			if (*end || end == optarg || !(g->o.radius > 0 &&
 			    g->o.radius <= 200))
-				rt_cli_usage_error(cli, "--radius: '%s' is not a "
-				    "distance over 0 and up to 200", optarg);
+				rt_cli_bad_value(cli, "radius", optarg,
+				    "a distance over 0 and up to 200");
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
