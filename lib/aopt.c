@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "opttab.h"
 #include "state.h"
 
 void
@@ -24,10 +25,11 @@ static void
 key_option(struct rt_aopt *o, const char *arg)
 {
 	struct rt_alert_conf *c = &o->c;
-	char *copy = rt_xstrdup(arg), *tok, *save;
+	char *copy = rt_xstrdup(arg), *tok, *at = copy;
 
-	for (tok = strtok_r(copy, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = rt_opttab_item(&at)) != NULL) {
+		if (*tok == '\0')
+			continue;
 		c->keys = rt_xreallocarray(c->keys, (size_t)c->nkeys + 1,
 		    sizeof *c->keys);
 		c->keys[c->nkeys++] = tok;
@@ -51,7 +53,7 @@ rate_option(struct rt_aopt *o, const char *arg)
 	free(n);
 	snprintf(d, sizeof d, "%s%s", slash[1] >= '0' && slash[1] <= '9' ?
 	    "" : "1", slash + 1);
-	o->c.rate_per = rt_cli_dur(o->cli, "rate", d, 0);
+	o->c.rate_per = rt_cli_dur(o->cli, "rate", d, RT_DUR_POSITIVE);
 }
 
 int
@@ -66,18 +68,25 @@ rt_aopt_opt(struct rt_aopt *o, int opt, const char *arg)
 		o->time_field = strcmp(arg, "arrival") == 0 ? NULL : arg;
 		o->time_given = 1;
 		break;
-	case RT_AOPT_SUPPRESS: c->suppress = rt_cli_dur(cli, "suppress", arg, 0); break;
-	case RT_AOPT_MAXDELAY: c->max_delay = rt_cli_dur(cli, "max-delay", arg, 1); break;
+	case RT_AOPT_SUPPRESS:
+		c->suppress = rt_cli_dur(cli, "suppress", arg, RT_DUR_POSITIVE);
+		break;
+	case RT_AOPT_MAXDELAY:
+		c->max_delay = rt_cli_dur(cli, "max-delay", arg,
+		    RT_DUR_ZERO_OK);
+		break;
 	case RT_AOPT_RATE: rate_option(o, arg); break;
 	case RT_AOPT_TOP:
 		c->top = (size_t)rt_cli_count(cli, "top", arg, 1, INT32_MAX);
 		break;
 	case RT_AOPT_PER:
-		c->per = rt_cli_dur(cli, "per", arg, 0);
+		c->per = rt_cli_dur(cli, "per", arg, RT_DUR_POSITIVE);
 		o->have_per = 1;
 		break;
 	case RT_AOPT_BY: c->by = arg; break;
-	case RT_AOPT_IDLE: c->idle = rt_cli_dur(cli, "idle-timeout", arg, 0); break;
+	case RT_AOPT_IDLE:
+		c->idle = rt_cli_dur(cli, "idle-timeout", arg, RT_DUR_POSITIVE);
+		break;
 	case RT_AOPT_MAXKEYS:
 		c->max_keys = (uint32_t)rt_cli_count(cli, "max-keys", arg, 1,
 		    UINT32_MAX - 1);

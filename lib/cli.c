@@ -22,41 +22,109 @@
 
 volatile sig_atomic_t rt_cli_usr1;
 
-const char rt_cli_common_help[] =
-    "Common options:\n"
-    "  -i, --input-format FMT   ndjson, csv or tsv (default: by file extension,\n"
-    "                           else ndjson)\n"
-    "  -o, --output-format FMT  ndjson (default), csv or tsv\n"
-    "  -d, --delimiter C        CSV/TSV field separator, in and out: one byte,\n"
-    "                           or tab (default: ',' for CSV, tab for TSV)\n"
-    "      --quote C            CSV/TSV quote character (default '\"')\n"
-    "      --columns A,B,...    -o csv|tsv: this header; a record with another\n"
-    "                           key is rejected (default: a new header block)\n"
-    "  -u, --unbuffered         flush after every record\n"
-    "      --reject FILE        write rejected records to FILE as JSON objects\n"
-    "      --stats              print counts as JSON on stderr at exit (and on\n"
-    "                           SIGUSR1)\n"
-    "      --strict             stop at the first rejected record\n"
-    "      --max-record-bytes N longest record accepted (default 1M)\n"
-    "      --no-sandbox         do not confine the tool (seccomp, Landlock)\n"
-    "      --max-diagnostics N  show the first N rejects of each kind on\n"
-    "                           stderr, then count them (default 10, 0: all)\n"
-    "      --verbose            every diagnostic, naming record keys and values\n"
-    "      --name NAME          label the stats (and the --stats-dir file)\n"
-    "      --stats-every DUR    print the --stats line every DUR too\n"
-    "      --stats-dir DIR      keep the counters in DIR/NAME.PID.json, about\n"
-    "                           once a second, for rt-top (default $RT_STATS_DIR)\n"
-    "      --progress           a progress line on stderr when it is a terminal\n"
-    "  -h, --help               show this help\n"
-    "  -V, --version            show the version\n";
+#define RA required_argument
+#define NA no_argument
 
-const char rt_cli_time_help[] =
-    "Time options:\n"
-    "      --time-unit UNIT     unit of epoch numbers: s (default), ms, us, ns\n"
-    "      --time-format FMT    strptime-like format for time text (%Y %m %d\n"
-    "                           %H %M %S %f %z %b %j %p %s %T %F)\n"
-    "      --tz ZONE            zone of times without an offset (UTC, +02:00,\n"
-    "                           Europe/Paris; default UTC)\n";
+const struct rt_optdef rt_cli_info_opts[] = {
+	{ "help", NA, 'h',
+	  NULL, "show this help", NULL, NULL },
+	{ "version", NA, 'V',
+	  NULL, "show the version", NULL, NULL },
+	RT_OPTTAB_END
+};
+
+const struct rt_optdef rt_cli_common_opts[] = {
+	{ "input-format", RA, 'i',
+	  "FMT", "ndjson, csv or tsv (default: by file extension,\n"
+	  "else ndjson)", "Common options:", NULL },
+	{ "output-format", RA, 'o',
+	  "FMT", "ndjson (default), csv or tsv", NULL, NULL },
+	{ "delimiter", RA, 'd',
+	  "C", "CSV/TSV field separator, in and out: one byte,\n"
+	  "or tab (default: ',' for CSV, tab for TSV)", NULL, NULL },
+	{ "quote", RA, RT_OPT_QUOTE,
+	  "C", "CSV/TSV quote character (default '\"')", NULL, NULL },
+	{ "columns", RA, RT_OPT_COLUMNS,
+	  "A,B,...", "-o csv|tsv: this header; a record with another\n"
+	  "key is rejected (default: a new header block)", NULL, NULL },
+	{ "unbuffered", NA, 'u',
+	  NULL, "flush after every record", NULL, NULL },
+	{ "reject", RA, RT_OPT_REJECT,
+	  "FILE", "write rejected records to FILE as JSON objects", NULL,
+	  NULL },
+	{ "stats", NA, RT_OPT_STATS,
+	  NULL, "print counts as JSON on stderr at exit (and on\n"
+	  "SIGUSR1)", NULL, NULL },
+	{ "strict", NA, RT_OPT_STRICT,
+	  NULL, "stop at the first rejected record", NULL, NULL },
+	{ "max-record-bytes", RA, RT_OPT_MAXREC,
+	  "N", "longest record accepted (default 1M)", NULL, NULL },
+	{ "no-sandbox", NA, RT_OPT_NO_SANDBOX,
+	  NULL, "do not confine the tool (seccomp, Landlock)", NULL, NULL },
+	{ "max-diagnostics", RA, RT_OPT_MAXDIAG,
+	  "N", "show the first N rejects of each kind on\n"
+	  "stderr, then count them (default 10, 0: all)", NULL, NULL },
+	{ "verbose", NA, RT_OPT_VERBOSE,
+	  NULL, "every diagnostic, naming record keys and values", NULL,
+	  NULL },
+	{ "name", RA, RT_OPT_NAME,
+	  "NAME", "label the stats (and the --stats-dir file)", NULL, NULL },
+	{ "stats-every", RA, RT_OPT_STATS_EVERY,
+	  "DUR", "print the --stats line every DUR too", NULL, NULL },
+	{ "stats-dir", RA, RT_OPT_STATS_DIR,
+	  "DIR", "keep the counters in DIR/NAME.PID.json, about\n"
+	  "once a second, for rt-top (default $RT_STATS_DIR)", NULL, NULL },
+	{ "progress", NA, RT_OPT_PROGRESS,
+	  NULL, "a progress line on stderr when it is a terminal", NULL,
+	  NULL },
+	RT_OPTTAB_SPLICE(rt_cli_info_opts),
+	RT_OPTTAB_END
+};
+
+const struct rt_optdef rt_cli_time_opts[] = {
+	{ "time-unit", RA, RT_OPT_TIME_UNIT,
+	  "UNIT", "unit of epoch numbers: s (default), ms, us, ns", "Time "
+	  "options:", NULL },
+	{ "time-format", RA, RT_OPT_TIME_FORMAT,
+	  "FMT", "strptime-like format for time text (%Y %m %d\n"
+	  "%H %M %S %f %z %b %j %p %s %T %F)", NULL, NULL },
+	{ "tz", RA, RT_OPT_TZ,
+	  "ZONE", "zone of times without an offset (UTC, +02:00,\n"
+	  "Europe/Paris; default UTC)", NULL, NULL },
+	RT_OPTTAB_END
+};
+
+#undef RA
+#undef NA
+
+void
+rt_cli_help(const struct rt_optdef *t)
+{
+	struct rt_buf b = RT_BUF_INIT;
+
+	rt_opttab_help(t, &b);
+	fwrite(b.p, 1, b.len, stdout);
+	rt_buf_release(&b);
+}
+
+void
+rt_cli_usage(const char *head, const struct rt_optdef *opts,
+    const char *mid, const struct rt_optdef *const groups[],
+    const char *tail)
+{
+	fputs(head, stdout);
+	rt_cli_help(opts);
+	fputs(mid, stdout);
+	for (size_t i = 0; groups[i]; i++)
+		rt_cli_help(groups[i]);
+	fputs(tail, stdout);
+}
+
+int
+rt_cli_getopt(struct rt_cli *c, int argc, char **argv, int *li)
+{
+	return getopt_long(argc, argv, c->sopts, c->lopts, li);
+}
 
 static void
 on_usr1(int sig)
@@ -66,11 +134,17 @@ on_usr1(int sig)
 }
 
 void
-rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
+rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void),
+    const struct rt_optdef *opts)
 {
 	memset(c, 0, sizeof *c);
 	c->tool = tool;
 	c->usage = usage;
+	if (opts && (rt_opttab_longopts(opts, c->lopts, RT_OPTTAB_MAX + 1) ==
+	    -1 || rt_opttab_shortopts(opts, c->sopts, sizeof c->sopts) == -1))
+		rt_cli_fatal(c, "too many options");	/* a tool's bug */
+	if (opts)
+		c->longopts = c->lopts;
 	c->ifmt = RT_FMT_AUTO;
 	c->ofmt = RT_FMT_NDJSON;
 	c->max_record = RT_MAX_RECORD_DEFAULT;
@@ -78,6 +152,16 @@ rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void))
 	c->st.tool = tool;
 	rt_timeopt_init(&c->topt);
 	rt_progname = tool;
+}
+
+void
+rt_cli_report(struct rt_cli *c, void (*extra)(struct rt_buf *, void *),
+    int64_t (*evtime)(void *), void *arg)
+{
+	c->st.extra = extra;
+	c->st.extra_arg = arg;
+	c->evtime = evtime;
+	c->evtime_arg = arg;
 }
 
 static void __attribute__((format(printf, 2, 0)))
@@ -132,6 +216,13 @@ rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", c->tool);
 	exit(RT_EXIT_TROUBLE);
+}
+
+void
+rt_cli_bad_value(struct rt_cli *c, const char *opt, const char *s,
+    const char *what)
+{
+	rt_cli_usage_error(c, "--%s: '%s' is not %s", opt, s, what);
 }
 
 /* An unknown long option arg (name: n bytes after the "--"), an
@@ -220,15 +311,17 @@ rt_cli_size(const char *s)
 }
 
 int64_t
-rt_cli_dur(struct rt_cli *c, const char *opt, const char *s, int zero_ok)
+rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
+    enum rt_dur_zero zero)
 {
+	int zero_ok = zero == RT_DUR_ZERO_OK;
 	int64_t us;
 	const char *err = rt_dur_parse(s, &us);
 
 	if (err || us < 0 || (!zero_ok && us == 0))
-		rt_cli_usage_error(c, "--%s: '%s' is not a %sduration "
-		    "(250ms, 30s, 5m, 1h30m, 7d)", opt, s,
-		    zero_ok ? "" : "positive ");
+		rt_cli_bad_value(c, opt, s, zero_ok ? "a duration (250ms, 30s, "
+		    "5m, 1h30m, 7d)" : "a positive duration (250ms, 30s, 5m, "
+		    "1h30m, 7d)");
 	return us;
 }
 
@@ -242,8 +335,8 @@ rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max)
-		rt_cli_usage_error(c, "--%s: '%s' is not a %scount", opt, s,
-		    min > 0 ? "positive " : "");
+		rt_cli_bad_value(c, opt, s, min > 0 ? "a positive count" :
+		    "a count");
 	return v;
 }
 
@@ -258,9 +351,13 @@ rt_cli_ucount(struct rt_cli *c, const char *opt, const char *s,
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || !(s[0] >= '0' && s[0] <= '9') ||
-	    v < min || v > max)
-		rt_cli_usage_error(c, "--%s: '%s' is not a whole number from "
-		    "%llu to %llu", opt, s, min, max);
+	    v < min || v > max) {
+		char what[96];
+
+		snprintf(what, sizeof what, "a whole number from %llu to %llu",
+		    min, max);
+		rt_cli_bad_value(c, opt, s, what);
+	}
 	return v;
 }
 
@@ -352,8 +449,8 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 
 	if (opt == 'd') {
 		if (v < 0)
-			rt_cli_usage_error(c, "--delimiter: '%s' is not one byte "
-			    "(or tab)", arg);
+			rt_cli_bad_value(c, "delimiter", arg,
+			    "one byte (or tab)");
 		if (v == '\n' || v == '\r')
 			rt_cli_usage_error(c, "--delimiter: a line end cannot be "
 			    "the delimiter");
@@ -361,7 +458,7 @@ csv_char_opt(struct rt_cli *c, int opt, const char *arg)
 		return;
 	}
 	if (v < 0 || strcmp(arg, "tab") == 0)
-		rt_cli_usage_error(c, "--quote: '%s' is not one byte", arg);
+		rt_cli_bad_value(c, "quote", arg, "one byte");
 	if (v == '\n' || v == '\r')
 		rt_cli_usage_error(c, "--quote: a line end cannot be the quote");
 	c->quote = (char)v;
@@ -399,8 +496,8 @@ io_opt(struct rt_cli *c, int opt, const char *arg)
 	case RT_OPT_MAXREC:
 		n = rt_cli_size(arg);
 		if (n < 16 || n > (1LL << 30))
-			rt_cli_usage_error(c, "--max-record-bytes: '%s' is not "
-			    "a size from 16 to 1G", arg);
+			rt_cli_bad_value(c, "max-record-bytes", arg,
+			    "a size from 16 to 1G");
 		c->max_record = (size_t)n;
 		return 1;
 	}
@@ -424,12 +521,13 @@ report_opt(struct rt_cli *c, int opt, const char *arg)
 		return 1;
 	case RT_OPT_NAME:
 		if (*arg == '\0' || strchr(arg, '/'))
-			rt_cli_usage_error(c, "--name: '%s' is not a name "
-			    "(no '/', not empty)", arg);
+			rt_cli_bad_value(c, "name", arg,
+			    "a name (no '/', not empty)");
 		c->st.name = arg;
 		return 1;
 	case RT_OPT_STATS_EVERY:
-		c->watch.every = rt_cli_dur(c, "stats-every", arg, 0);
+		c->watch.every = rt_cli_dur(c, "stats-every", arg,
+		    RT_DUR_POSITIVE);
 		c->stats = 1;
 		return 1;
 	}
@@ -743,6 +841,23 @@ rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
 	snprintf(why, sizeof why, "invalid JSON: %s at byte %zu", d->err,
 	    d->erroff + 1);
 	rt_cli_reject(c, r, why);
+}
+
+const struct rt_jdoc *
+rt_cli_object(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jdoc *scratch)
+{
+	const struct rt_jdoc *d = rt_rec_parse(r, scratch);
+
+	if (d == NULL) {
+		rt_cli_reject_json(c, r, scratch);
+		return NULL;
+	}
+	if (d->v[0].type != RT_JOBJ) {
+		rt_cli_reject(c, r, "not a JSON object");
+		return NULL;
+	}
+	return d;
 }
 
 /* If r is a control record, hand it to the tool and pass it on: 1; 0

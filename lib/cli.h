@@ -18,6 +18,7 @@
 #include "fcheck.h"
 #include "ctl.h"
 #include "jedit.h"
+#include "opttab.h"
 #include "json.h"
 #include "reject.h"
 #include "rtime.h"
@@ -53,41 +54,13 @@ enum {
 	RT_OPT_TOOL = 1100
 };
 
-/* Short options every tool takes: start the tool's own string with it
- * (the leading ':' makes getopt report a missing value as ':'). */
-#define RT_CLI_SHORTOPTS ":i:o:d:uhV"
-
-/* Put inside a tool's struct option array. */
-#define RT_CLI_LONGOPTS \
-	{ "input-format", required_argument, NULL, 'i' }, \
-	{ "output-format", required_argument, NULL, 'o' }, \
-	{ "delimiter", required_argument, NULL, 'd' }, \
-	{ "quote", required_argument, NULL, RT_OPT_QUOTE }, \
-	{ "columns", required_argument, NULL, RT_OPT_COLUMNS }, \
-	{ "unbuffered", no_argument, NULL, 'u' }, \
-	{ "reject", required_argument, NULL, RT_OPT_REJECT }, \
-	{ "stats", no_argument, NULL, RT_OPT_STATS }, \
-	{ "strict", no_argument, NULL, RT_OPT_STRICT }, \
-	{ "max-record-bytes", required_argument, NULL, RT_OPT_MAXREC }, \
-	{ "no-sandbox", no_argument, NULL, RT_OPT_NO_SANDBOX }, \
-	{ "max-diagnostics", required_argument, NULL, RT_OPT_MAXDIAG }, \
-	{ "verbose", no_argument, NULL, RT_OPT_VERBOSE }, \
-	{ "name", required_argument, NULL, RT_OPT_NAME }, \
-	{ "stats-every", required_argument, NULL, RT_OPT_STATS_EVERY }, \
-	{ "stats-dir", required_argument, NULL, RT_OPT_STATS_DIR }, \
-	{ "progress", no_argument, NULL, RT_OPT_PROGRESS }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
-
-/* The time options, for tools that read event time. */
-#define RT_CLI_TIMEOPTS \
-	{ "time-unit", required_argument, NULL, RT_OPT_TIME_UNIT }, \
-	{ "time-format", required_argument, NULL, RT_OPT_TIME_FORMAT }, \
-	{ "tz", required_argument, NULL, RT_OPT_TZ }
-
-/* Help text for the common options, for a tool's usage(). */
-extern const char rt_cli_common_help[];
-extern const char rt_cli_time_help[];
+/* The options every tool takes (-i, -o, -d, -u, --reject, --stats, ...,
+ * ending with rt_cli_info_opts), headed "Common options:"; the time
+ * options, for tools that read event time, headed "Time options:"; -h
+ * and -V alone.  Groups for a tool's table (opttab.h). */
+extern const struct rt_optdef rt_cli_common_opts[];
+extern const struct rt_optdef rt_cli_time_opts[];
+extern const struct rt_optdef rt_cli_info_opts[];
 
 struct rt_cli {
 	const char *tool;
@@ -104,9 +77,11 @@ struct rt_cli {
 	size_t max_record;
 	struct rt_timeopt topt;	/* --time-unit, --time-format, --tz */
 	void (*usage)(void);	/* the tool's --help text */
-	/* The tool's getopt_long table, for "did you mean" (set it after
-	 * rt_cli_init; without it, unknown options get no suggestion). */
+	/* The tool's getopt_long table, for "did you mean" (rt_cli_init
+	 * makes it; without it, unknown options get no suggestion). */
 	const struct option *longopts;
+	struct option lopts[RT_OPTTAB_MAX + 1];	/* rt_cli_init's */
+	char sopts[3 * RT_OPTTAB_MAX + 2];
 	int no_sandbox;		/* --no-sandbox */
 	uint64_t max_diag;	/* --max-diagnostics: per kind, 0 = all */
 	int verbose;		/* --verbose: every diagnostic, with keys */
@@ -141,8 +116,34 @@ struct rt_cli {
 	struct rt_jdoc cdoc;	/* scratch: a control record parsed */
 };
 
-/* Defaults; sets rt_progname.  usage prints the tool's help to stdout. */
-void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void));
+/* Defaults; sets rt_progname.  usage prints the tool's help to stdout;
+ * opts (opttab.h), when not NULL, are the tool's options: the getopt
+ * tables of rt_cli_getopt and c->longopts are made from them (exits 2
+ * if there are more than RT_OPTTAB_MAX). */
+void rt_cli_init(struct rt_cli *c, const char *tool, void (*usage)(void),
+    const struct rt_optdef *opts);
+
+/* What the tool adds to a run's reports: members of the --stats object
+ * (extra, as stats.h's) and the newest event time it has seen (evtime,
+ * for --progress and the stats file); both are called with arg, and
+ * either may be NULL. */
+void rt_cli_report(struct rt_cli *c, void (*extra)(struct rt_buf *, void *),
+    int64_t (*evtime)(void *), void *arg);
+
+/* getopt_long over argv with the tables of rt_cli_init's options (li
+ * as getopt_long's). */
+int rt_cli_getopt(struct rt_cli *c, int argc, char **argv, int *li);
+/* Print the --help lines of t on stdout, for a tool's usage(). */
+void rt_cli_help(const struct rt_optdef *t);
+/* Print a whole --help on stdout: head (the usage line and what the
+ * tool does), the lines of opts, mid, those of each group of groups
+ * (RT_CLI_GROUPS: the shared options, in that order), then tail (the
+ * exit status). */
+void rt_cli_usage(const char *head, const struct rt_optdef *opts,
+    const char *mid, const struct rt_optdef *const groups[],
+    const char *tail);
+#define RT_CLI_GROUPS(...) \
+	((const struct rt_optdef *const[]){ __VA_ARGS__, NULL })
 
 /* Handle a common option returned by getopt_long.  Returns 1 if it was
  * one (exits for --help, --version and bad values), 0 if not. */
@@ -174,6 +175,11 @@ void rt_cli_bad_word(struct rt_cli *c, const char *opt, const char *arg,
 /* "rt-x: <msg>" and the hint to --help on stderr; exit 2. */
 void rt_cli_usage_error(struct rt_cli *c, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
+/* The one wording of a bad option value: "rt-x: --opt: 's' is not
+ * <what>" (what: "a positive count") and the hint to --help; exit 2.
+ * opt is the long name without "--". */
+void rt_cli_bad_value(struct rt_cli *c, const char *opt, const char *s,
+    const char *what) __attribute__((noreturn));
 /* "rt-x: <msg>" on stderr; exit 2 (after closing the reject file). */
 void rt_cli_fatal(struct rt_cli *c, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
@@ -184,11 +190,14 @@ void rt_cli_warn(struct rt_cli *c, const char *fmt, ...)
 /* Parse a size with an optional K, M or G suffix; -1 if invalid. */
 long long rt_cli_size(const char *s);
 
+/* Whether a duration option takes 0. */
+enum rt_dur_zero { RT_DUR_POSITIVE, RT_DUR_ZERO_OK };
+
 /* The value of option --opt: a duration (250ms, 30s, 5m, 1h30m, 7d; 0
- * only when zero_ok) in microseconds, or a count in [min, max].  A bad
- * value is a usage error (exit 2) naming the option. */
+ * only with RT_DUR_ZERO_OK) in microseconds, or a count in [min, max].
+ * A bad value is a usage error (exit 2) naming the option. */
 int64_t rt_cli_dur(struct rt_cli *c, const char *opt, const char *s,
-    int zero_ok);
+    enum rt_dur_zero zero);
 long long rt_cli_count(struct rt_cli *c, const char *opt, const char *s,
     long long min, long long max);
 /* The same for an unsigned whole number, with the range in the message
@@ -248,6 +257,12 @@ void rt_cli_reject_ex(struct rt_cli *c, const struct rt_rec *r,
 /* Reject with "invalid JSON: <what> at byte N". */
 void rt_cli_reject_json(struct rt_cli *c, const struct rt_rec *r,
     const struct rt_jdoc *d);
+
+/* r as a JSON object: parsed into scratch (see rt_rec_parse), or NULL
+ * when it is not one, after rejecting it ("invalid JSON: ...", "not a
+ * JSON object"). */
+const struct rt_jdoc *rt_cli_object(struct rt_cli *c, const struct rt_rec *r,
+    struct rt_jdoc *scratch);
 
 /* Write one record (JSON text, no newline) to the output, in the -o
  * format; counts it out.  A write error is fatal (exit 2). */

@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "mem.h"
+#include "opttab.h"
 #include "reject.h"
 
 /* libcsv would trim spaces around unquoted fields: rtpipe keeps every
@@ -437,34 +438,49 @@ csvw_header(struct rt_csvw *w, struct rt_buf *out)
 	w->started = 1;
 }
 
+/* Is p[0, n) one of w's column names? */
+static int
+csvw_named(const struct rt_csvw *w, const char *p, size_t n)
+{
+	for (size_t i = 0; i < w->nk; i++)
+		if (w->noff[i + 1] - w->noff[i] == n &&
+		    memcmp(w->names.p + w->noff[i], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Add p[0, n) to w's column names. */
+static void
+csvw_name(struct rt_csvw *w, const char *p, size_t n)
+{
+	csvw_reserve(w, w->nk + 1);
+	w->noff[w->nk] = w->names.len;
+	rt_buf_add(&w->names, p, n);
+	w->noff[++w->nk] = w->names.len;
+}
+
 const char *
 rt_csvw_set_columns(struct rt_csvw *w, const char *list)
 {
-	const char *p = list, *e;
-	size_t i;
+	char *copy = rt_xstrdup(list), *at = copy, *p;
+	const char *why = NULL;
+	size_t n;
 
 	w->names.len = 0;
 	w->nk = 0;
-	for (;;) {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		if (e == p)
-			return "an empty column name";
-		for (i = 0; i < w->nk; i++)
-			if (w->noff[i + 1] - w->noff[i] == (size_t)(e - p) &&
-			    memcmp(w->names.p + w->noff[i], p, (size_t)(e - p)) == 0)
-				return "a column named twice";
-		csvw_reserve(w, w->nk + 1);
-		w->noff[w->nk] = w->names.len;
-		rt_buf_add(&w->names, p, (size_t)(e - p));
-		w->noff[++w->nk] = w->names.len;
-		if (*e == '\0')
-			break;
-		p = e + 1;
+	while (why == NULL && (p = rt_opttab_item(&at)) != NULL) {
+		n = strlen(p);
+		if (n == 0)
+			why = "an empty column name";
+		else if (csvw_named(w, p, n))
+			why = "a column named twice";
+		else
+			csvw_name(w, p, n);
 	}
-	w->fixed = 1;
-	return NULL;
+	free(copy);
+	if (why == NULL)
+		w->fixed = 1;
+	return why;
 }
 
 /* Column of key node k, trying position i first; nk if none. */

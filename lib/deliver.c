@@ -95,13 +95,15 @@ batch_option(struct rt_deliver *d, const char *arg)
 	d->batch = 1;
 	d->batch_n = 1000;
 	if (slash == NULL && arg[strspn(arg, "0123456789")] != '\0') {
-		d->batch_us = rt_cli_dur(d->cli, "exec-batch", arg, 0);
+		d->batch_us = rt_cli_dur(d->cli, "exec-batch", arg,
+		    RT_DUR_POSITIVE);
 		return;
 	}
 	snprintf(n, sizeof n, "%.*s", slash ? (int)(slash - arg) : 31, arg);
 	d->batch_n = (size_t)rt_cli_count(d->cli, "exec-batch", n, 1, 1000000);
 	if (slash)
-		d->batch_us = rt_cli_dur(d->cli, "exec-batch", slash + 1, 0);
+		d->batch_us = rt_cli_dur(d->cli, "exec-batch", slash + 1,
+		    RT_DUR_POSITIVE);
 }
 
 /* The options of --exec: their values, and that they need it. */
@@ -112,7 +114,8 @@ exec_option(struct rt_deliver *d, int opt, const char *arg)
 
 	switch (opt) {
 	case RT_DLV_OPT_EXEC_TIMEOUT:
-		d->exec_timeout = rt_cli_dur(cli, "exec-timeout", arg, 0);
+		d->exec_timeout = rt_cli_dur(cli, "exec-timeout", arg,
+		    RT_DUR_POSITIVE);
 		d->exec_opt = "exec-timeout";
 		break;
 	case RT_DLV_OPT_EXEC_CONC:
@@ -125,7 +128,8 @@ exec_option(struct rt_deliver *d, int opt, const char *arg)
 		d->exec_opt = "retries";
 		break;
 	case RT_DLV_OPT_RETRY_DELAY:
-		d->retry_delay = rt_cli_dur(cli, "retry-delay", arg, 1);
+		d->retry_delay = rt_cli_dur(cli, "retry-delay", arg,
+		    RT_DUR_ZERO_OK);
 		d->retry_delay_given = 1;
 		d->exec_opt = "retry-delay";
 		break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "opttab.h"
 #include "source.h"
 #include "stats.h"
 
@@ -40,21 +41,21 @@ static int
 split(struct rt_jconf *c, const char *list, const char **out, int max,
     const char **why)
 {
-	const char *p = list, *e;
+	char *copy = rt_xstrdup(list), *at = copy, *p;
 	size_t len;
 	int n = 0;
 
-	for (;;) {
-		e = strchr(p, ',');
-		len = e ? (size_t)(e - p) : strlen(p);
+	while ((p = rt_opttab_item(&at)) != NULL) {
+		len = strlen(p);
 		*why = len == 0 ? "an empty name" : "too many names";
-		if (len == 0 || n == max || (out[n] = own(c, p, len)) == NULL)
-			return -1;
+		if (len == 0 || n == max || (out[n] = own(c, p, len)) == NULL) {
+			n = -1;
+			break;
+		}
 		n++;
-		if (!e)
-			return n;
-		p = e + 1;
 	}
+	free(copy);
+	return n;
 }
 
 const char *

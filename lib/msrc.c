@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "mem.h"
+#include "opttab.h"
 
 /* The format an operand's prefix names, and where its path starts; -1
  * when it has none (a path may hold a ':' of its own). */
@@ -93,13 +94,14 @@ rt_msrcs_jlabels(struct rt_msrcs *s)
 const char *
 rt_msrcs_names(struct rt_msrcs *s, const char *list)
 {
-	char *save = NULL, *tok;
+	char *at, *tok;
 	int k = 0;
 
 	free(s->names);
-	s->names = rt_xstrdup(list);
-	for (tok = strtok_r(s->names, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	at = s->names = rt_xstrdup(list);
+	while ((tok = rt_opttab_item(&at)) != NULL) {
+		if (*tok == '\0')
+			continue;
 		if (k == s->n)
 			return "more names than inputs";
 		s->v[k++].label = tok;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "mem.h"
+#include "opttab.h"
 #include "nats_conn.h"
 
 int64_t
@@ -62,14 +63,15 @@ static int
 split_urls(const char *s, char **copy, const char ***v)
 {
 	int n = 1, k = 0;
-	char *p;
+	char *p, *at;
 
-	*copy = rt_xstrdup(s);
+	at = *copy = rt_xstrdup(s);
 	for (p = *copy; *p; p++)
 		n += *p == ',';
 	*v = rt_xcalloc((size_t)n, sizeof **v);
-	for (p = strtok(*copy, ","); p; p = strtok(NULL, ","))
-		(*v)[k++] = p;
+	while ((p = rt_opttab_item(&at)) != NULL)
+		if (*p != '\0')
+			(*v)[k++] = p;
 	return k;
 }
 

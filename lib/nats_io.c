@@ -76,18 +76,12 @@ member(struct pubrun *r, const struct rt_jdoc *d, uint32_t node,
 static void
 pub_record(struct pubrun *r, const struct rt_rec *rec)
 {
-	const struct rt_jdoc *d = rt_rec_parse(rec, &r->doc);
+	const struct rt_jdoc *d;
 	uint32_t node[2] = { 0, 0 }, p = 0;
 	char why[120];
 
-	if (d == NULL) {
-		rt_cli_reject_json(r->cli, rec, &r->doc);
+	if ((d = rt_cli_object(r->cli, rec, &r->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(r->cli, rec, "not a JSON object");
-		return;
-	}
 	rt_fset_find(&r->fs, d, node);
 	if (r->o->key && member(r, d, node[r->kslot], &r->key) == -1) {
 		snprintf(why, sizeof why, "%.60s: key field missing", r->o->key);

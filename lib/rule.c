@@ -19,15 +19,6 @@
 
 /* ---- options -------------------------------------------------------- */
 
-const char rt_rule_help[] =
-    "      --no-env             $ENV and env are {} in conditions (the\n"
-    "                           default under the sandbox)\n"
-    "      --env                conditions may read the environment\n"
-    "      --max-eval-ms N      CPU time one record's conditions may\n"
-    "                           take (default 100; 0: no limit)\n"
-    "      --max-regex-steps N  backtracking steps of one regex search\n"
-    "                           (default 20000000; 0: no limit)\n";
-
 void
 rt_rule_opts_init(struct rt_rule_opts *o)
 {

@@ -44,25 +44,18 @@ void rt_rule_opts_init(struct rt_rule_opts *o);
  * tool is confined (sandboxed != 0). */
 void rt_rule_opts_done(struct rt_rule_opts *o, int sandboxed);
 
-/* Long options of the rules' settings, for the tools that take rules
- * (rt-classify, rt-alert --when); their values (tools number theirs
- * from RT_OPT_TOOL, cli.h's own stay below 1090). */
+/* The getopt_long values of the rules' options (rulecli.h's
+ * rt_rule_opts), for the tools that take rules (rt-classify, rt-alert
+ * --when); tools number theirs from RT_OPT_TOOL, cli.h's own stay
+ * below 1090. */
 enum {
 	RT_OPT_NOENV = 1090, RT_OPT_ENV, RT_OPT_MAXEVAL, RT_OPT_REGEXSTEPS
 };
-#define RT_RULE_LONGOPTS \
-	{ "no-env", no_argument, NULL, RT_OPT_NOENV }, \
-	{ "env", no_argument, NULL, RT_OPT_ENV }, \
-	{ "max-eval-ms", required_argument, NULL, RT_OPT_MAXEVAL }, \
-	{ "max-regex-steps", required_argument, NULL, RT_OPT_REGEXSTEPS }
-
-/* Help text of those options, for a tool's usage(). */
-extern const char rt_rule_help[];
 
 /*
  * Take option opt (a getopt_long value) with its argument arg: 1 when it
- * was one of RT_RULE_LONGOPTS, 0 when not, -1 with a reason in *why when
- * its value is bad.
+ * was one of the rules' options, 0 when not, -1 with a reason in *why
+ * when its value is bad.
  */
 int rt_rule_opt(struct rt_rule_opts *o, int opt, const char *arg,
     const char **why);

@@ -3,6 +3,21 @@
  */
 #include "rulecli.h"
 
+const struct rt_optdef rt_rule_opts[] = {
+	RT_OPTTAB_FLAG("no-env", RT_OPT_NOENV,
+	    "$ENV and env are {} in conditions (the\n"
+	    "default under the sandbox)"),
+	RT_OPTTAB_FLAG("env", RT_OPT_ENV,
+	    "conditions may read the environment"),
+	RT_OPTTAB_ARG("max-eval-ms", RT_OPT_MAXEVAL,
+	    "N", "CPU time one record's conditions may\n"
+	    "take (default 100; 0: no limit)"),
+	RT_OPTTAB_ARG("max-regex-steps", RT_OPT_REGEXSTEPS,
+	    "N", "backtracking steps of one regex search\n"
+	    "(default 20000000; 0: no limit)"),
+	RT_OPTTAB_END
+};
+
 int
 rt_rulecli_opt(struct rt_cli *c, struct rt_rule_opts *o, int opt,
     const char *arg)

@@ -1,5 +1,5 @@
 /*
- * rulecli.h - the rules' options (rule.h's RT_RULE_LONGOPTS: --no-env,
+ * rulecli.h - the rules' options (rt_rule_opts: --no-env,
  * --env, --max-eval-ms, --max-regex-steps) at the edge of a tool that
  * takes jq conditions: like cli.h, this side may exit on a usage error.
  * rtpipe(7), "Sandbox"; rt-classify(1), "Budget"; rt-alert(1), --when.
@@ -9,6 +9,9 @@
 
 #include "cli.h"
 #include "rule.h"
+
+/* The rules' options, a group for a tool's option table (opttab.h). */
+extern const struct rt_optdef rt_rule_opts[];
 
 /* Take option opt: 1 when it was one of the rules' options, 0 if not; a
  * bad value is a usage error (exit 2). */

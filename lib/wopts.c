@@ -11,6 +11,7 @@
 
 #include "hash.h"
 #include "mem.h"
+#include "opttab.h"
 #include "state.h"
 #include "suggest.h"
 
@@ -175,10 +176,11 @@ void
 rt_wopts_keys(struct rt_wopts *o, const char *arg)
 {
 	struct rt_wconf *c = &o->c;
-	char *s = own(o, arg), *tok, *save = NULL;
+	char *at = own(o, arg), *tok;
 
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",",
-	    &save)) {
+	while ((tok = rt_opttab_item(&at)) != NULL) {
+		if (*tok == '\0')
+			continue;
 		c->keys = rt_xreallocarray(c->keys, (size_t)c->nkeys + 1,
 		    sizeof *c->keys);
 		c->keys[c->nkeys++] = tok;
@@ -523,7 +525,7 @@ window_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
 	case 'a': check(cli, rt_wopts_agg(o, arg)); break;
 	case RT_WO_SLIDING:
 		check(cli, rt_wopts_sliding(o, rt_cli_dur(cli, "sliding", arg,
-		    0), arg));
+		    RT_DUR_POSITIVE), arg));
 		break;
 	case RT_WO_ROWS:
 		rt_wopts_rows(o, (uint32_t)rt_cli_count(cli, "rows", arg, 1,
@@ -531,7 +533,8 @@ window_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
 		break;
 	case RT_WO_LAG:
 		check(cli, rt_wopts_lag_ok(o));
-		check(cli, rt_wopts_lag(o, rt_cli_dur(cli, "lag", arg, 1), arg));
+		check(cli, rt_wopts_lag(o, rt_cli_dur(cli, "lag", arg,
+		    RT_DUR_ZERO_OK), arg));
 		break;
 	case RT_WO_CLOSED: check(cli, rt_wopts_closed(o, arg)); break;
 	case RT_WO_TUMBLE:
@@ -539,11 +542,13 @@ window_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
 	case RT_WO_SESSION:
 		check(cli, rt_wopts_close(o, ckind[ci]));
 		check(cli, rt_wopts_close_size(o, rt_cli_dur(cli, closing[ci],
-		    arg, 0), arg));
+		    arg, RT_DUR_POSITIVE), arg));
 		break;
-	case RT_WO_SIZE: o->size = rt_cli_dur(cli, "size", arg, 0); break;
+	case RT_WO_SIZE:
+		o->size = rt_cli_dur(cli, "size", arg, RT_DUR_POSITIVE);
+		break;
 	case RT_WO_OFFSET:
-		o->c.offset = rt_cli_dur(cli, "offset", arg, 1);
+		o->c.offset = rt_cli_dur(cli, "offset", arg, RT_DUR_ZERO_OK);
 		o->offset_given = 1;
 		break;
 	case RT_WO_EMIT: check(cli, rt_wopts_emit(o, arg)); break;
@@ -567,21 +572,27 @@ other_option(struct rt_wopts *o, struct rt_cli *cli, int opt,
 	case 'k': rt_wopts_keys(o, arg); break;
 	case RT_WO_TIME: o->time_field = arg; break;
 	case RT_WO_MAXDELAY:
-		o->c.max_delay = rt_cli_dur(cli, "max-delay", arg, 1);
+		o->c.max_delay = rt_cli_dur(cli, "max-delay", arg,
+		    RT_DUR_ZERO_OK);
 		break;
 	case RT_WO_LATENESS:
-		o->c.lateness = rt_cli_dur(cli, "allowed-lateness", arg, 1);
+		o->c.lateness = rt_cli_dur(cli, "allowed-lateness", arg,
+		    RT_DUR_ZERO_OK);
 		break;
 	case RT_WO_LATE: o->late_path = arg; break;
 	case RT_WO_LATEPASS: o->late_pass = 1; break;
-	case RT_WO_IDLE: o->idle = rt_cli_dur(cli, "idle-timeout", arg, 0); break;
+	case RT_WO_IDLE:
+		o->idle = rt_cli_dur(cli, "idle-timeout", arg, RT_DUR_POSITIVE);
+		break;
 	case RT_WO_STATE: o->state_path = arg; break;
 	case RT_WO_FLUSH: o->flush = 1; break;
 	case RT_WO_MAXKEYS:
 		o->c.max_keys = (uint32_t)rt_cli_count(cli, "max-keys", arg, 1,
 		    UINT32_MAX);
 		break;
-	case RT_WO_TTL: o->c.ttl = rt_cli_dur(cli, "ttl", arg, 0); break;
+	case RT_WO_TTL:
+		o->c.ttl = rt_cli_dur(cli, "ttl", arg, RT_DUR_POSITIVE);
+		break;
 	default:
 		return 0;
 	}

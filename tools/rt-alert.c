@@ -26,93 +26,96 @@
 
 enum { OPT_WHEN = RT_OPT_TOOL, OPT_EXITSTATUS, OPT_NOFAST };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	RT_RULE_LONGOPTS,
-	{ "when", required_argument, NULL, OPT_WHEN },
-	{ "key", required_argument, NULL, 'k' },
-	{ "suppress", required_argument, NULL, RT_AOPT_SUPPRESS },
-	{ "time", required_argument, NULL, RT_AOPT_TIME },
-	{ "max-delay", required_argument, NULL, RT_AOPT_MAXDELAY },
-	{ "rate", required_argument, NULL, RT_AOPT_RATE },
-	{ "top", required_argument, NULL, RT_AOPT_TOP },
-	{ "per", required_argument, NULL, RT_AOPT_PER },
-	{ "by", required_argument, NULL, RT_AOPT_BY },
-	{ "format", required_argument, NULL, RT_DLV_OPT_FORMAT },
-	{ "template", required_argument, NULL, RT_DLV_OPT_TEMPLATE },
-	{ "exec", required_argument, NULL, RT_DLV_OPT_EXEC },
-	{ "exec-timeout", required_argument, NULL, RT_DLV_OPT_EXEC_TIMEOUT },
-	{ "exec-concurrency", required_argument, NULL, RT_DLV_OPT_EXEC_CONC },
-	{ "retries", required_argument, NULL, RT_DLV_OPT_RETRIES },
-	{ "retry-delay", required_argument, NULL, RT_DLV_OPT_RETRY_DELAY },
-	{ "syslog", optional_argument, NULL, RT_DLV_OPT_SYSLOG },
-	{ "state", required_argument, NULL, RT_AOPT_STATE },
-	{ "flush", no_argument, NULL, RT_AOPT_FLUSH },
-	{ "exit-status", no_argument, NULL, OPT_EXITSTATUS },
-	{ "latency-from", required_argument, NULL, RT_DLV_OPT_LATENCY },
-	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
-	{ "idle-timeout", required_argument, NULL, RT_AOPT_IDLE },
-	{ "max-keys", required_argument, NULL, RT_AOPT_MAXKEYS },
-	{ "tee", no_argument, NULL, RT_DLV_OPT_TEE },
-	{ "exec-batch", required_argument, NULL, RT_DLV_OPT_EXEC_BATCH },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_GROUP(rt_rule_opts),
+	RT_OPTTAB_ARG("when", OPT_WHEN,
+	    "COND", "jq condition for alert-worthy records\n"
+	    "(default: ._class is there and not \"ok\")"),
+	RT_OPTTAB_ARG("key", 'k',
+	    "F[,F...]", "incidents are per key (default: one)"),
+	RT_OPTTAB_ARG("suppress", RT_AOPT_SUPPRESS,
+	    "DUR", "after an alert, suppress the key's\n"
+	    "alerts within DUR of event time"),
+	RT_OPTTAB_ARG("time", RT_AOPT_TIME,
+	    "F|arrival", "event time field (default ts, and arrival\n"
+	    "for records without one)"),
+	RT_OPTTAB_ARG("max-delay", RT_AOPT_MAXDELAY,
+	    "DUR", "hold records to put up to DUR of\n"
+	    "disorder back in event-time order"),
+	RT_OPTTAB_ARG("rate", RT_AOPT_RATE,
+	    "N/DUR", "at most N alerts per DUR (event time);\n"
+	    "what is held back goes in a summary"),
+	RT_OPTTAB_ARG("top", RT_AOPT_TOP,
+	    "K --per DUR", "the K best alerts of each period"),
+	RT_OPTTAB_ARG("by", RT_AOPT_BY,
+	    "F", "score field for alerts and --top\n"
+	    "(default _score)"),
+	RT_OPTTAB_ARG("format", RT_DLV_OPT_FORMAT,
+	    "FMT", "json (default), csv or text"),
+	RT_OPTTAB_ARG("template", RT_DLV_OPT_TEMPLATE,
+	    "TEXT", "text alerts: {alert_id}, {key}, {_rules},\n"
+	    "any field of the record ... (values\n"
+	    "with control characters escaped)"),
+	RT_OPTTAB_ARG("exec", RT_DLV_OPT_EXEC,
+	    "'CMD ARG...'", "run CMD per alert (no shell): the\n"
+	    "alert on stdin, short fields in\n"
+	    "RT_ALERT_* variables"),
+	RT_OPTTAB_ARG("exec-batch", RT_DLV_OPT_EXEC_BATCH,
+	    "N|DUR|N/DUR", "one run of CMD for up to N alerts\n"
+	    "(default 1000), or those of DUR, as\n"
+	    "NDJSON on its stdin"),
+	RT_OPTTAB_ARG("exec-timeout", RT_DLV_OPT_EXEC_TIMEOUT,
+	    "DUR", "kill a delivery after DUR (default 10s)"),
+	RT_OPTTAB_ARG("exec-concurrency", RT_DLV_OPT_EXEC_CONC,
+	    "N", "deliveries at once (default 1)"),
+	RT_OPTTAB_ARG("retries", RT_DLV_OPT_RETRIES,
+	    "N", "retries of a failed delivery (default 2)"),
+	RT_OPTTAB_ARG("retry-delay", RT_DLV_OPT_RETRY_DELAY,
+	    "DUR", "first retry after DUR, doubling\n"
+	    "(default 100ms)"),
+	{ "syslog", optional_argument, RT_DLV_OPT_SYSLOG,
+	  "[=FACILITY]", "log alerts to syslog (default user)", NULL, NULL },
+	RT_OPTTAB_FLAG("tee", RT_DLV_OPT_TEE,
+	    "with --exec or --syslog: write the\n"
+	    "alerts on stdout too"),
+	RT_OPTTAB_ARG("idle-timeout", RT_AOPT_IDLE,
+	    "DUR", "when input is quiet for DUR, event time\n"
+	    "moves on with the wall clock (periods\n"
+	    "close, summaries go out)"),
+	RT_OPTTAB_ARG("max-keys", RT_AOPT_MAXKEYS,
+	    "N", "with --suppress: keep at most N keys (the\n"
+	    "least recently seen is forgotten)"),
+	RT_OPTTAB_ARG("state", RT_AOPT_STATE,
+	    "FILE", "keep suppression, rate and top-K state\n"
+	    "between runs"),
+	RT_OPTTAB_FLAG("flush", RT_AOPT_FLUSH,
+	    "with --state: close everything at the end"),
+	RT_OPTTAB_FLAG("exit-status", OPT_EXITSTATUS,
+	    "exit 0 if an alert was raised, else 1"),
+	RT_OPTTAB_ARG("latency-from", RT_DLV_OPT_LATENCY,
+	    "F", "F holds an ingest stamp (epoch us):\n"
+	    "--stats reports stamp-to-alert delays"),
+	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST,
+	    "evaluate --when with libjq only"),
+	RT_OPTTAB_ARG("per", RT_AOPT_PER,
+	    NULL, NULL),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
 	fputs("Usage: rt-alert [OPTION]... [FILE]...\n"
-	    "Raise one alert per incident from scored records, and deliver it.\n\n"
-	    "      --when COND          jq condition for alert-worthy records\n"
-	    "                           (default: ._class is there and not \"ok\")\n"
-	    "  -k, --key F[,F...]       incidents are per key (default: one)\n"
-	    "      --suppress DUR       after an alert, suppress the key's\n"
-	    "                           alerts within DUR of event time\n"
-	    "      --time F|arrival     event time field (default ts, and arrival\n"
-	    "                           for records without one)\n"
-	    "      --max-delay DUR      hold records to put up to DUR of\n"
-	    "                           disorder back in event-time order\n"
-	    "      --rate N/DUR         at most N alerts per DUR (event time);\n"
-	    "                           what is held back goes in a summary\n"
-	    "      --top K --per DUR    the K best alerts of each period\n"
-	    "      --by F               score field for alerts and --top\n"
-	    "                           (default _score)\n"
-	    "      --format FMT         json (default), csv or text\n"
-	    "      --template TEXT      text alerts: {alert_id}, {key}, {_rules},\n"
-	    "                           any field of the record ... (values\n"
-	    "                           with control characters escaped)\n"
-	    "      --exec 'CMD ARG...'  run CMD per alert (no shell): the\n"
-	    "                           alert on stdin, short fields in\n"
-	    "                           RT_ALERT_* variables\n"
-	    "      --exec-batch N|DUR|N/DUR  one run of CMD for up to N alerts\n"
-	    "                           (default 1000), or those of DUR, as\n"
-	    "                           NDJSON on its stdin\n"
-	    "      --exec-timeout DUR   kill a delivery after DUR (default 10s)\n"
-	    "      --exec-concurrency N deliveries at once (default 1)\n"
-	    "      --retries N          retries of a failed delivery (default 2)\n"
-	    "      --retry-delay DUR    first retry after DUR, doubling\n"
-	    "                           (default 100ms)\n"
-	    "      --syslog[=FACILITY]  log alerts to syslog (default user)\n"
-	    "      --tee                with --exec or --syslog: write the\n"
-	    "                           alerts on stdout too\n"
-	    "      --idle-timeout DUR   when input is quiet for DUR, event time\n"
-	    "                           moves on with the wall clock (periods\n"
-	    "                           close, summaries go out)\n"
-	    "      --max-keys N         with --suppress: keep at most N keys (the\n"
-	    "                           least recently seen is forgotten)\n"
-	    "      --state FILE         keep suppression, rate and top-K state\n"
-	    "                           between runs\n"
-	    "      --flush              with --state: close everything at the end\n"
-	    "      --exit-status        exit 0 if an alert was raised, else 1\n"
-	    "      --latency-from F     F holds an ingest stamp (epoch us):\n"
-	    "                           --stats reports stamp-to-alert delays\n"
-	    "      --no-fast-path       evaluate --when with libjq only\n",
+	    "Raise one alert per incident from scored records, and deliver "
+	    "it.\n\n",
 	    stdout);
-	fputs(rt_rule_help, stdout);
+	rt_cli_help(opts);
+	rt_cli_help(rt_rule_opts);
 	fputs("\n", stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs(rt_cli_time_help, stdout);
+	rt_cli_help(rt_cli_common_opts);
+	rt_cli_help(rt_cli_time_opts);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
 	    "2 trouble;\nwith --exit-status: 0 alerts raised, 1 none, "
 	    "2 trouble.\nSee rt-alert(1) and rtpipe(7).\n", stdout);
@@ -137,8 +140,7 @@ options(struct rt_cli *cli, struct al *a, int argc, char **argv)
 {
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:", longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		if (rt_aopt_opt(&a->opt, opt, optarg) ||
 		    rt_deliver_opt(&a->dl, opt, optarg))
 			continue;
@@ -280,8 +282,7 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	struct rt_alert_conf *c = &a->opt.c;
 	struct rt_buf err = RT_BUF_INIT;
 
-	rt_cli_init(cli, "rt-alert", usage);
-	cli->longopts = longopts;
+	rt_cli_init(cli, "rt-alert", usage, opts);
 	a->cli = cli;
 	rt_aopt_init(&a->opt, cli);
 	rt_deliver_init(&a->dl, cli);
@@ -310,11 +311,8 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 	}
 	rt_buf_release(&err);
 	rt_deliver_start(&a->dl);
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = a;
+	rt_cli_report(cli, extra_stats, newest, a);
 	cli->nowait = 1;
-	cli->evtime = newest;
-	cli->evtime_arg = a;
 }
 
 /* Nothing to read: flush, then wait for input, the commands, or the

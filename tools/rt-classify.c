@@ -26,19 +26,31 @@ enum {
 	OPT_MODEL, OPT_LABELBY, OPT_NOFAST, OPT_FIELDSFROM, OPT_CHECKN
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_RULE_LONGOPTS,
-	{ "rules", required_argument, NULL, OPT_RULES },
-	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "default-label", required_argument, NULL, OPT_DEFLABEL },
-	{ "combine", required_argument, NULL, OPT_COMBINE },
-	{ "model", required_argument, NULL, OPT_MODEL },
-	{ "label-by", required_argument, NULL, OPT_LABELBY },
-	{ "no-fast-path", no_argument, NULL, OPT_NOFAST },
-	{ "fields-from", required_argument, NULL, OPT_FIELDSFROM },
-	{ "check-fields", required_argument, NULL, OPT_CHECKN },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_rule_opts),
+	RT_OPTTAB_ARG("rules", OPT_RULES,
+	    "FILE", "NAME SCORE CONDITION lines, or NDJSON\n"
+	    "{\"name\",\"score\",\"when\"} objects"),
+	RT_OPTTAB_ARG("combine", OPT_COMBINE,
+	    "MODE", "sum (default) or max of matched scores"),
+	RT_OPTTAB_ARG("label", OPT_LABEL,
+	    "NAME=T", "class NAME when the score is >= T\n"
+	    "(repeat; the highest T met wins)"),
+	RT_OPTTAB_ARG("default-label", OPT_DEFLABEL,
+	    "NAME", "class below every threshold (default ok)"),
+	RT_OPTTAB_ARG("model", OPT_MODEL,
+	    "FILE", "logistic regression (JSON): adds _prob"),
+	RT_OPTTAB_ARG("label-by", OPT_LABELBY,
+	    "WHAT", "score (default) or prob"),
+	RT_OPTTAB_FLAG("no-fast-path", OPT_NOFAST,
+	    "evaluate every rule with libjq"),
+	RT_OPTTAB_ARG("fields-from", OPT_FIELDSFROM,
+	    "SCHEMA", "rule fields must be properties of SCHEMA"),
+	RT_OPTTAB_ARG("check-fields", OPT_CHECKN,
+	    "N", "warn about rule fields absent from the\n"
+	    "first N records (default 1000; 0: off)"),
+	RT_OPTTAB_END
 };
 
 static void
@@ -46,23 +58,12 @@ usage(void)
 {
 	fputs("Usage: rt-classify --rules FILE [OPTION]... [FILE]...\n"
 	    "Score each record with rules written as jq conditions; add\n"
-	    "_score, _rules and _class.\n\n"
-	    "      --rules FILE         NAME SCORE CONDITION lines, or NDJSON\n"
-	    "                           {\"name\",\"score\",\"when\"} objects\n"
-	    "      --combine MODE       sum (default) or max of matched scores\n"
-	    "      --label NAME=T       class NAME when the score is >= T\n"
-	    "                           (repeat; the highest T met wins)\n"
-	    "      --default-label NAME class below every threshold (default ok)\n"
-	    "      --model FILE         logistic regression (JSON): adds _prob\n"
-	    "      --label-by WHAT      score (default) or prob\n"
-	    "      --no-fast-path       evaluate every rule with libjq\n"
-	    "      --fields-from SCHEMA rule fields must be properties of SCHEMA\n"
-	    "      --check-fields N     warn about rule fields absent from the\n"
-	    "                           first N records (default 1000; 0: off)\n",
+	    "_score, _rules and _class.\n\n",
 	    stdout);
-	fputs(rt_rule_help, stdout);
+	rt_cli_help(opts);
+	rt_cli_help(rt_rule_opts);
 	fputs("\nRules and the model are read again on SIGHUP.\n\n", stdout);
-	fputs(rt_cli_common_help, stdout);
+	rt_cli_help(rt_cli_common_opts);
 	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
 	    "2 trouble.\nSee rt-classify(1) and rtpipe(7).\n", stdout);
 }
@@ -203,18 +204,12 @@ static void
 record(struct cls *c, const struct rt_rec *r)
 {
 	struct rt_cli *cli = c->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &c->doc);
+	const struct rt_jdoc *d;
 	char why[160];
 	double prob;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &c->doc);
+	if ((d = rt_cli_object(cli, r, &c->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	if (rt_rules_eval(&c->rs, d, c->res))
 		report_errors(c, r);
 	if (c->rs.over >= 0) {
@@ -280,8 +275,8 @@ option(struct rt_cli *cli, struct cls *c, int opt, char **argv)
 	case OPT_CHECKN:
 		c->checkn = strtoull(optarg, &end, 10);
 		if (*end || end == optarg || *optarg == '-')
-			rt_cli_usage_error(cli, "--check-fields: '%s' is not a "
-			    "count", optarg);
+			rt_cli_bad_value(cli, "check-fields", optarg,
+			    "a count");
 		break;
 	default:
 		if (!rt_rulecli_opt(cli, &c->ro, opt, optarg))
@@ -294,8 +289,7 @@ options(struct rt_cli *cli, struct cls *c, int argc, char **argv)
 {
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1)
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1)
 		option(cli, c, opt, argv);
 	if (c->rules_path == NULL)
 		rt_cli_usage_error(cli, "--rules FILE is required");
@@ -335,8 +329,7 @@ main(int argc, char *argv[])
 	int rc;
 
 	memset(&c, 0, sizeof c);
-	rt_cli_init(&cli, "rt-classify", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-classify", usage, opts);
 	c.cli = &cli;
 	c.checkn = 1000;
 	c.outcomes = getenv("RT_CLASSIFY_OUTCOMES") != NULL;
@@ -351,8 +344,7 @@ main(int argc, char *argv[])
 		    c.sc.deflabel);
 	rt_jdoc_init(&c.doc, 0);
 	rt_jedit_init(&c.edit);
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &c;
+	rt_cli_report(&cli, extra_stats, NULL, &c);
 	/* Read again on SIGHUP, perhaps replaced by rename. */
 	rt_cli_allow(&cli, c.rules_path, RT_SB_READ | RT_SB_DIR);
 	if (c.model_path)

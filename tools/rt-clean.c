@@ -22,67 +22,63 @@ enum {
 	OPT_DEDUPE, OPT_DEDUPE_WINDOW, OPT_DEDUPE_MAX, OPT_STATE
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "keys", required_argument, NULL, OPT_KEYS },
-	{ "rename", required_argument, NULL, OPT_RENAME },
-	{ "select", required_argument, NULL, OPT_SELECT },
-	{ "drop", required_argument, NULL, OPT_DROP },
-	{ "no-trim", no_argument, NULL, OPT_NO_TRIM },
-	{ "drop-empty", no_argument, NULL, OPT_DROP_EMPTY },
-	{ "number", required_argument, NULL, OPT_NUMBER },
-	{ "integer", required_argument, NULL, OPT_INTEGER },
-	{ "bool", required_argument, NULL, OPT_BOOL },
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
-	{ "upper", required_argument, NULL, OPT_UPPER },
-	{ "lower", required_argument, NULL, OPT_LOWER },
-	{ "default", required_argument, NULL, OPT_DEFAULT },
-	{ "require", required_argument, NULL, OPT_REQUIRE },
-	{ "dedupe", required_argument, NULL, OPT_DEDUPE },
-	{ "dedupe-window", required_argument, NULL, OPT_DEDUPE_WINDOW },
-	{ "dedupe-max", required_argument, NULL, OPT_DEDUPE_MAX },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	{ "keys", required_argument, OPT_KEYS,
+	  "MODE", "asis (default), lower or snake", "Keys:", NULL },
+	RT_OPTTAB_ARG("rename", OPT_RENAME,
+	    "OLD=NEW", "rename a field (OLD as --keys made it); a\n"
+	    "comma-separated list of pairs, or repeat"),
+	RT_OPTTAB_ARG("select", OPT_SELECT,
+	    "F", "keep only these fields"),
+	RT_OPTTAB_ARG("drop", OPT_DROP,
+	    "F", "remove these fields"),
+	{ "no-trim", no_argument, OPT_NO_TRIM,
+	  NULL, "keep spaces around strings and keys", "Values:", NULL },
+	RT_OPTTAB_FLAG("drop-empty", OPT_DROP_EMPTY,
+	    "remove fields that are \"\" or null"),
+	RT_OPTTAB_ARG("number", OPT_NUMBER,
+	    "F", "make F a number (1,234.50 $12 (3.00))"),
+	RT_OPTTAB_FLAG("decimal-comma", OPT_DECIMAL_COMMA,
+	    "read 12,50 as 12.50 in --number fields"),
+	RT_OPTTAB_ARG("integer", OPT_INTEGER,
+	    "F", "make F a whole number"),
+	RT_OPTTAB_ARG("bool", OPT_BOOL,
+	    "F", "make F true/false (yes/no/y/n/1/0/on/off)"),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "make F RFC 3339 UTC with milliseconds"),
+	RT_OPTTAB_ARG("upper", OPT_UPPER,
+	    "F", "upper-case F (ASCII)"),
+	RT_OPTTAB_ARG("lower", OPT_LOWER,
+	    "F", "lower-case F (ASCII)"),
+	RT_OPTTAB_ARG("default", OPT_DEFAULT,
+	    "F=V", "V when F is missing, null or \"\""),
+	RT_OPTTAB_ARG("require", OPT_REQUIRE,
+	    "F", "reject records where F is missing or empty"),
+	{ "dedupe", required_argument, OPT_DEDUPE,
+	  "F", "drop records whose F was already seen", "Duplicates:", NULL },
+	RT_OPTTAB_ARG("dedupe-window", OPT_DEDUPE_WINDOW,
+	    "DUR", "...within DUR of event time (first --time\n"
+	    "field, else ts)"),
+	RT_OPTTAB_ARG("dedupe-max", OPT_DEDUPE_MAX,
+	    "N", "remember at most N ids (default 1000000)"),
+	RT_OPTTAB_ARG("state", OPT_STATE,
+	    "FILE", "load the ids seen from FILE, save them there\n"
+	    "at the end (and on SIGTERM or SIGINT)"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-clean [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-clean [OPTION]... [FILE]...\n"
 	    "Turn messy records (NDJSON, CSV, TSV) into canonical NDJSON.\n"
-	    "Field lists F may be comma-separated; options repeat.\n\n"
-	    "Keys:\n"
-	    "      --keys MODE          asis (default), lower or snake\n"
-	    "      --rename OLD=NEW     rename a field (OLD as --keys made it); a\n"
-	    "                           comma-separated list of pairs, or repeat\n"
-	    "      --select F           keep only these fields\n"
-	    "      --drop F             remove these fields\n"
-	    "Values:\n"
-	    "      --no-trim            keep spaces around strings and keys\n"
-	    "      --drop-empty         remove fields that are \"\" or null\n"
-	    "      --number F           make F a number (1,234.50 $12 (3.00))\n"
-	    "      --decimal-comma      read 12,50 as 12.50 in --number fields\n"
-	    "      --integer F          make F a whole number\n"
-	    "      --bool F             make F true/false (yes/no/y/n/1/0/on/off)\n"
-	    "      --time F             make F RFC 3339 UTC with milliseconds\n"
-	    "      --upper F            upper-case F (ASCII)\n"
-	    "      --lower F            lower-case F (ASCII)\n"
-	    "      --default F=V        V when F is missing, null or \"\"\n"
-	    "      --require F          reject records where F is missing or empty\n"
-	    "Duplicates:\n"
-	    "      --dedupe F           drop records whose F was already seen\n"
-	    "      --dedupe-window DUR  ...within DUR of event time (first --time\n"
-	    "                           field, else ts)\n"
-	    "      --dedupe-max N       remember at most N ids (default 1000000)\n"
-	    "      --state FILE         load the ids seen from FILE, save them there\n"
-	    "                           at the end (and on SIGTERM or SIGINT)\n\n",
-	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-clean(1) and rtpipe(7).\n", stdout);
+	    "Field lists F may be comma-separated; options repeat.\n\n",
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-clean(1) and rtpipe(7).\n");
 }
 
 /* Apply flags to each field of a comma-separated list. */
@@ -90,11 +86,11 @@ static void
 fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
     const char *list, unsigned flags)
 {
-	char *copy = rt_xstrdup(list), *f, *save = NULL;
+	char *copy = rt_xstrdup(list), *f, *at = copy;
 	const char *err;
 
-	for (f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
-		if ((err = rt_clean_field(c, f, flags)) != NULL)
+	while ((f = rt_opttab_item(&at)) != NULL)
+		if (*f != '\0' && (err = rt_clean_field(c, f, flags)) != NULL)
 			rt_cli_usage_error(cli, "--%s: %s: '%s'", opt, err, f);
 	free(copy);
 }
@@ -103,19 +99,12 @@ fields(struct rt_cli *cli, struct rt_clean *c, const char *opt,
 static void
 renames(struct rt_cli *cli, struct rt_clean *c, const char *list)
 {
-	char *copy = rt_xstrdup(list), *p = copy, *e;
+	char *copy = rt_xstrdup(list), *p, *at = copy;
 	const char *err;
 
-	for (;;) {
-		e = strchr(p, ',');
-		if (e)
-			*e = '\0';
+	while ((p = rt_opttab_item(&at)) != NULL)
 		if ((err = rt_clean_rename(c, p)) != NULL)
 			rt_cli_usage_error(cli, "--rename: %s: '%s'", err, p);
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
 	free(copy);
 }
 
@@ -134,9 +123,9 @@ options(struct rt_cli *cli, struct rt_clean *c, struct dedupe_opts *dd,
 	long long n;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
-		const char *name = opt >= RT_OPT_TOOL ? longopts[li].name : NULL;
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
+		const char *name = opt >= RT_OPT_TOOL ? cli->longopts[li].name :
+		    NULL;
 
 		err = NULL;
 		switch (opt) {
@@ -306,8 +295,7 @@ main(int argc, char *argv[])
 	struct saver sv = { &cli, &clean, NULL };
 	int k, warned = 0, lock = -1;
 
-	rt_cli_init(&cli, "rt-clean", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-clean", usage, opts);
 	rt_clean_init(&clean, &cli.topt);
 	options(&cli, &clean, &dd, argc, argv);
 	if (dd.state) {

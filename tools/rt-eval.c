@@ -24,50 +24,48 @@ enum {
 	OPT_SKIP, OPT_ALERTS, OPT_ID, OPT_PERIOD, OPT_PLOT
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "score", required_argument, NULL, OPT_SCORE },
-	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "card", required_argument, NULL, OPT_CARD },
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "top", required_argument, NULL, OPT_K },
-	{ "skip-days", required_argument, NULL, OPT_SKIP },
-	{ "alerts", required_argument, NULL, OPT_ALERTS },
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "period-days", required_argument, NULL, OPT_PERIOD },
-	{ "plot", required_argument, NULL, OPT_PLOT },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_ARG("score", OPT_SCORE,
+	    "F", "score field (default _score)"),
+	RT_OPTTAB_ARG("label", OPT_LABEL,
+	    "F", "label field, 1 = fraud (default is_fraud)"),
+	RT_OPTTAB_ARG("card", OPT_CARD,
+	    "F", "card field for card precision@k\n"
+	    "(default customer_id)"),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("top", OPT_K,
+	    "K", "k of card precision@k (default 100)"),
+	RT_OPTTAB_ARG("skip-days", OPT_SKIP,
+	    "N", "leave the first N days out (default 0)"),
+	RT_OPTTAB_ARG("period-days", OPT_PERIOD,
+	    "N", "test periods of N days: known compromised\n"
+	    "cards are forgotten at each start\n"
+	    "(default 7, as the handbook's test week)"),
+	RT_OPTTAB_ARG("alerts", OPT_ALERTS,
+	    "FILE", "rt-alert's output: precision and recall\n"
+	    "of the alerts"),
+	RT_OPTTAB_ARG("id", OPT_ID,
+	    "F", "field that identifies a record in the\n"
+	    "alerts (default tx_id)"),
+	RT_OPTTAB_ARG("plot", OPT_PLOT,
+	    "FILE", "also draw ROC and precision-recall curves,\n"
+	    "card precision@k by day and the score\n"
+	    "histogram by class into FILE, as SVG"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-eval [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-eval [OPTION]... [FILE]...\n"
 	    "Measure detection quality on scored, labelled records; write a\n"
-	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n"
-	    "      --score F            score field (default _score)\n"
-	    "      --label F            label field, 1 = fraud (default is_fraud)\n"
-	    "      --card F             card field for card precision@k\n"
-	    "                           (default customer_id)\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --top K              k of card precision@k (default 100)\n"
-	    "      --skip-days N        leave the first N days out (default 0)\n"
-	    "      --period-days N      test periods of N days: known compromised\n"
-	    "                           cards are forgotten at each start\n"
-	    "                           (default 7, as the handbook's test week)\n"
-	    "      --alerts FILE        rt-alert's output: precision and recall\n"
-	    "                           of the alerts\n"
-	    "      --id F               field that identifies a record in the\n"
-	    "                           alerts (default tx_id)\n"
-	    "      --plot FILE          also draw ROC and precision-recall curves,\n"
-	    "                           card precision@k by day and the score\n"
-	    "                           histogram by class into FILE, as SVG\n\n",
-	    stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-eval(1) and rtpipe(7).\n", stdout);
+	    "report (JSON; one CSV/TSV row with -o csv|tsv).\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts, rt_cli_time_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-eval(1) and rtpipe(7).\n");
 }
 
 struct ev {
@@ -86,8 +84,7 @@ options(struct ev *e, int argc, char **argv)
 	struct rt_cli *cli = e->cli;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_SCORE: e->score = optarg; break;
 		case OPT_LABEL: e->label = optarg; break;
@@ -166,7 +163,7 @@ static void
 record(struct ev *e, const struct rt_rec *r)
 {
 	struct rt_cli *cli = e->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &e->doc);
+	const struct rt_jdoc *d;
 	uint32_t k;
 	double s, y;
 	int64_t t;
@@ -174,14 +171,8 @@ record(struct ev *e, const struct rt_rec *r)
 	char why[128];
 	int has_id;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &e->doc);
+	if ((d = rt_cli_object(cli, r, &e->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	k = rt_jdoc_get(d, 0, e->label, strlen(e->label));
 	if (k == 0 || !rt_field_num(d, k, &y)) {
 		snprintf(why, sizeof why, "%.60s: no label", e->label);
@@ -264,20 +255,15 @@ main(int argc, char *argv[])
 {
 	/* Program-long state, reachable to the end (leak checkers). */
 	static struct rt_cli cli;
-	static struct ev e;
+	static struct ev e = {
+		.cli = &cli, .score = "_score", .label = "is_fraud",
+		.card = "customer_id", .time = "ts", .id = "tx_id", .k = 100,
+		.period = 7
+	};
 	struct rt_rec rec;
 	int rc;
 
-	rt_cli_init(&cli, "rt-eval", usage);
-	cli.longopts = longopts;
-	e.cli = &cli;
-	e.score = "_score";
-	e.label = "is_fraud";
-	e.card = "customer_id";
-	e.time = "ts";
-	e.id = "tx_id";
-	e.k = 100;
-	e.period = 7;
+	rt_cli_init(&cli, "rt-eval", usage, opts);
 	options(&e, argc, argv);
 	rt_eval_init(&e.e, e.k, e.skip, e.period);
 	rt_jdoc_init(&e.doc, 0);

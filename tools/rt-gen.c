@@ -17,44 +17,51 @@ enum {
 	OPT_START, OPT_RADIUS, OPT_MESSY, OPT_LIMIT
 };
 
-static const struct option longopts[] = {
-	{ "output-format", required_argument, NULL, 'o' },
-	{ "unbuffered", no_argument, NULL, 'u' },
-	{ "stats", no_argument, NULL, RT_OPT_STATS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "customers", required_argument, NULL, OPT_CUSTOMERS },
-	{ "terminals", required_argument, NULL, OPT_TERMINALS },
-	{ "days", required_argument, NULL, OPT_DAYS },
-	{ "start", required_argument, NULL, OPT_START },
-	{ "radius", required_argument, NULL, OPT_RADIUS },
-	{ "messy", no_argument, NULL, OPT_MESSY },
-	{ "limit", required_argument, NULL, OPT_LIMIT },
-	{ NULL, 0, NULL, 0 }
+/* The few common options rt-gen takes, first in getopt's table (the
+ * order of "did you mean"), last in --help. */
+static const struct rt_optdef out_opts[] = {
+	RT_OPTTAB_ARG("output-format", 'o',
+	    "FMT", "ndjson (default; csv with --messy) or csv"),
+	RT_OPTTAB_FLAG("unbuffered", 'u',
+	    "flush after every record"),
+	RT_OPTTAB_FLAG("stats", RT_OPT_STATS,
+	    "print counts as JSON on stderr at exit"),
+	RT_OPTTAB_SPLICE(rt_cli_info_opts),
+	RT_OPTTAB_END
+};
+
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(out_opts),
+	RT_OPTTAB_ARG("seed", OPT_SEED,
+	    "N", "random seed (default 1)"),
+	RT_OPTTAB_ARG("customers", OPT_CUSTOMERS,
+	    "N", "customers (default 5000)"),
+	RT_OPTTAB_ARG("terminals", OPT_TERMINALS,
+	    "N", "terminals (default 10000)"),
+	RT_OPTTAB_ARG("days", OPT_DAYS,
+	    "N", "days of transactions (default 183)"),
+	RT_OPTTAB_ARG("start", OPT_START,
+	    "DATE", "first day (default 2018-04-01)"),
+	RT_OPTTAB_ARG("radius", OPT_RADIUS,
+	    "R", "customers use terminals this close, on a\n"
+	    "100 x 100 plane (default 5)"),
+	RT_OPTTAB_ARG("limit", OPT_LIMIT,
+	    "N", "stop after N transactions"),
+	RT_OPTTAB_FLAG("messy", OPT_MESSY,
+	    "write the dirt real exports have (CSV, or\n"
+	    "NDJSON with -o ndjson)"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
 	fputs("Usage: rt-gen [OPTION]...\n"
-	    "Write seeded synthetic card transactions with labelled fraud.\n\n"
-	    "      --seed N             random seed (default 1)\n"
-	    "      --customers N        customers (default 5000)\n"
-	    "      --terminals N        terminals (default 10000)\n"
-	    "      --days N             days of transactions (default 183)\n"
-	    "      --start DATE         first day (default 2018-04-01)\n"
-	    "      --radius R           customers use terminals this close, on a\n"
-	    "                           100 x 100 plane (default 5)\n"
-	    "      --limit N            stop after N transactions\n"
-	    "      --messy              write the dirt real exports have (CSV, or\n"
-	    "                           NDJSON with -o ndjson)\n"
-	    "  -o, --output-format FMT  ndjson (default; csv with --messy) or csv\n"
-	    "  -u, --unbuffered         flush after every record\n"
-	    "      --stats              print counts as JSON on stderr at exit\n"
-	    "  -h, --help               show this help\n"
-	    "  -V, --version            show the version\n\n"
-	    "Exit status: 0 written, 2 trouble.  See rt-gen(1).\n", stdout);
+	    "Write seeded synthetic card transactions with labelled fraud.\n\n",
+	    stdout);
+	rt_cli_help(opts);
+	rt_cli_help(out_opts);
+	fputs("\nExit status: 0 written, 2 trouble.  See rt-gen(1).\n", stdout);
 }
 
 struct gen {
@@ -76,10 +83,10 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 		const char *name;
 
 		li = -1;	/* getopt_long sets it for long options only */
-		opt = getopt_long(argc, argv, ":o:uhV", longopts, &li);
+		opt = rt_cli_getopt(cli, argc, argv, &li);
 		if (opt == -1)
 			break;
-		name = li >= 0 ? longopts[li].name : "";
+		name = li >= 0 ? cli->longopts[li].name : "";
 
 		switch (opt) {
 		case OPT_SEED: g->o.seed = rt_cli_ucount(cli, name, optarg, 0, UINT64_MAX); break;
@@ -94,16 +101,15 @@ options(struct rt_cli *cli, struct gen *g, int argc, char **argv)
 			break;
 		case OPT_START:
 			if (rt_time_parse_iso(optarg, strlen(optarg), NULL, &us))
-				rt_cli_usage_error(cli, "--start: '%s' is not a "
-				    "date", optarg);
+				rt_cli_bad_value(cli, "start", optarg, "a date");
 			g->o.start = us;
 			break;
 		case OPT_RADIUS:
 			g->o.radius = strtod(optarg, &end);
 			if (*end || end == optarg || !(g->o.radius > 0 &&
 			    g->o.radius <= 200))
-				rt_cli_usage_error(cli, "--radius: '%s' is not a "
-				    "distance over 0 and up to 200", optarg);
+				rt_cli_bad_value(cli, "radius", optarg,
+				    "a distance over 0 and up to 200");
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
@@ -139,16 +145,14 @@ main(int argc, char *argv[])
 	struct rt_out *out = &cli.out;
 	struct rt_tx t;
 
-	rt_cli_init(&cli, "rt-gen", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-gen", usage, opts);
 	memset(&g, 0, sizeof g);
 	rt_txsim_opts_default(&g.o);
 	g.limit = UINT64_MAX;
 	options(&cli, &g, argc, argv);
 	rt_out_init(out, STDOUT_FILENO, "stdout");
 	out->unbuffered = cli.unbuffered;
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &g;
+	rt_cli_report(&cli, extra_stats, NULL, &g);
 	rt_txsim_init(&sim, &g.o);
 	rt_txmess_init(&g.mess, g.o.seed);
 	/* --messy writes CSV unless -o says otherwise. */

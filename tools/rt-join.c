@@ -22,69 +22,72 @@ enum {
 	OPT_RANGE, OPT_WATCH, OPT_INTERVAL, OPT_SQL, OPT_TNAME, OPT_CACHE
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "table", required_argument, NULL, OPT_TABLE },
-	{ "table-format", required_argument, NULL, OPT_TFMT },
-	{ "table-delimiter", required_argument, NULL, OPT_TDELIM },
-	{ "on", required_argument, NULL, OPT_ON },
-	{ "as", required_argument, NULL, OPT_AS },
-	{ "select", required_argument, NULL, OPT_SELECT },
-	{ "prefix", required_argument, NULL, OPT_PREFIX },
-	{ "number", required_argument, NULL, OPT_NUMBER },
-	{ "integer", required_argument, NULL, OPT_INTEGER },
-	{ "bool", required_argument, NULL, OPT_BOOL },
-	{ "decimal-comma", no_argument, NULL, OPT_DECCOMMA },
-	{ "schema", required_argument, NULL, OPT_SCHEMA },
-	{ "missing", required_argument, NULL, OPT_MISSING },
-	{ "default", required_argument, NULL, OPT_DEFAULT },
-	{ "many", required_argument, NULL, OPT_MANY },
-	{ "as-of", required_argument, NULL, OPT_ASOF },
-	{ "valid-from", required_argument, NULL, OPT_VALIDFROM },
-	{ "range", required_argument, NULL, OPT_RANGE },
-	{ "watch", no_argument, NULL, OPT_WATCH },
-	{ "watch-interval", required_argument, NULL, OPT_INTERVAL },
-	{ "sql", required_argument, NULL, OPT_SQL },
-	{ "table-name", required_argument, NULL, OPT_TNAME },
-	{ "cache", required_argument, NULL, OPT_CACHE },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	{ "table", required_argument, OPT_TABLE,
+	  "FILE", "CSV, TSV, NDJSON or SQLite (by extension)", "Table:",
+	  NULL },
+	RT_OPTTAB_ARG("table-format", OPT_TFMT,
+	    "FMT", "csv, tsv, ndjson or sqlite"),
+	RT_OPTTAB_ARG("table-delimiter", OPT_TDELIM,
+	    "C", "the table's CSV delimiter (default -d, ',')"),
+	RT_OPTTAB_ARG("sql", OPT_SQL,
+	    "QUERY, --table-name T", "SQLite: the rows of QUERY, of table T"),
+	RT_OPTTAB_ARG("cache", OPT_CACHE,
+	    "N", "SQLite: look keys up, keep N of them"),
+	RT_OPTTAB_ARG("number", OPT_NUMBER,
+	    ", --integer, --bool COLS", "\n"
+	    "read CSV columns as numbers, whole, true/false"),
+	RT_OPTTAB_FLAG("decimal-comma", OPT_DECCOMMA,
+	    "read 12,50 as 12.50 in --number columns"),
+	RT_OPTTAB_ARG("schema", OPT_SCHEMA,
+	    "FILE", "column types from a JSON Schema's properties"),
+	RT_OPTTAB_FLAG("watch", OPT_WATCH,
+	    "load the table again when it changes"),
+	RT_OPTTAB_ARG("watch-interval", OPT_INTERVAL,
+	    "DUR", "how often to look (default 1s)"),
+	{ "on", required_argument, OPT_ON,
+	  "F[=COL],...", "record field F equals table column COL", "Join:",
+	  NULL },
+	RT_OPTTAB_ARG("as", OPT_AS,
+	    "NAME", "nest the columns under member NAME"),
+	RT_OPTTAB_ARG("select", OPT_SELECT,
+	    "COLS", "the columns to add, in this order"),
+	RT_OPTTAB_ARG("prefix", OPT_PREFIX,
+	    "P", "put P before the names of the columns"),
+	RT_OPTTAB_ARG("missing", OPT_MISSING,
+	    "MODE", "no match: pass (default), drop or reject"),
+	RT_OPTTAB_ARG("default", OPT_DEFAULT,
+	    "COL=V", "V for COL when no row matched, or it is null"),
+	RT_OPTTAB_ARG("many", OPT_MANY,
+	    "MODE", "several rows: first (default), last or all"),
+	RT_OPTTAB_ARG("as-of", OPT_ASOF,
+	    "F --valid-from COL", "the row valid at the time F: the\n"
+	    "latest with COL <= F"),
+	RT_OPTTAB_ARG("range", OPT_RANGE,
+	    "LO,HI", "the row whose [LO, HI] holds the --on value"),
+	RT_OPTTAB_ARG("integer", OPT_INTEGER,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("bool", OPT_BOOL,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("valid-from", OPT_VALIDFROM,
+	    NULL, NULL),
+	RT_OPTTAB_ARG("table-name", OPT_TNAME,
+	    NULL, NULL),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-join --table FILE --on F[=COL][,F2[=COL2]] [OPTION]... "
-	    "[FILE]...\n"
-	    "Add to each record the columns of the table row whose key matches.\n\n"
-	    "Table:\n"
-	    "      --table FILE         CSV, TSV, NDJSON or SQLite (by extension)\n"
-	    "      --table-format FMT   csv, tsv, ndjson or sqlite\n"
-	    "      --table-delimiter C  the table's CSV delimiter (default -d, ',')\n"
-	    "      --sql QUERY, --table-name T  SQLite: the rows of QUERY, of table T\n"
-	    "      --cache N            SQLite: look keys up, keep N of them\n"
-	    "      --number, --integer, --bool COLS\n"
-	    "                           read CSV columns as numbers, whole, true/false\n"
-	    "      --decimal-comma      read 12,50 as 12.50 in --number columns\n"
-	    "      --schema FILE        column types from a JSON Schema's properties\n"
-	    "      --watch              load the table again when it changes\n"
-	    "      --watch-interval DUR how often to look (default 1s)\n"
-	    "Join:\n"
-	    "      --on F[=COL],...     record field F equals table column COL\n"
-	    "      --as NAME            nest the columns under member NAME\n"
-	    "      --select COLS        the columns to add, in this order\n"
-	    "      --prefix P           put P before the names of the columns\n"
-	    "      --missing MODE       no match: pass (default), drop or reject\n"
-	    "      --default COL=V      V for COL when no row matched, or it is null\n"
-	    "      --many MODE          several rows: first (default), last or all\n"
-	    "      --as-of F --valid-from COL  the row valid at the time F: the\n"
-	    "                           latest with COL <= F\n"
-	    "      --range LO,HI        the row whose [LO, HI] holds the --on value\n"
-	    "The table is loaded again on SIGHUP.\n\n", stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-join(1) and rtpipe(7).\n", stdout);
+	rt_cli_usage("Usage: rt-join --table FILE --on F[=COL][,F2[=COL2]] "
+	    "[OPTION]... [FILE]...\n"
+	    "Add to each record the columns of the table row whose key "
+	    "matches.\n\n", opts, "The table is loaded again on SIGHUP.\n\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-join(1) and rtpipe(7).\n");
 }
 
 struct jn {
@@ -171,7 +174,8 @@ option(struct jn *g, int opt, const char *arg, char **argv, const char *name)
 	case OPT_ASOF: g->j.asof = arg; break;
 	case OPT_WATCH: g->watch = 1; break;
 	case OPT_INTERVAL:
-		g->interval = rt_cli_dur(cli, "watch-interval", arg, 0);
+		g->interval = rt_cli_dur(cli, "watch-interval", arg,
+		    RT_DUR_POSITIVE);
 		break;
 	default:
 		rt_cli_other(cli, argv, opt, arg);
@@ -235,21 +239,15 @@ static void
 join_one(struct jn *g, const struct rt_rec *r)
 {
 	struct rt_cli *cli = g->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
+	const struct rt_jdoc *d;
 	const char *why, *ahead;
 	uint32_t i, n;
 	size_t an;
 
 	if ((an = rt_src_ahead(&cli->src, &ahead)) > 0)
 		rt_join_hint(&g->j, ahead, an);
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &g->doc);
+	if ((d = rt_cli_object(cli, r, &g->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	switch (rt_join_record(&g->j, d, &why)) {
 	case RT_JOIN_PASS:
 		rt_cli_emit(cli, r, r->p, r->len);
@@ -306,9 +304,8 @@ setup(struct jn *g, int argc, char **argv)
 	struct rt_jtab *jt;
 	int opt, li = 0;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1)
-		option(g, opt, optarg, argv, longopts[li].name);
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1)
+		option(g, opt, optarg, argv, cli->longopts[li].name);
 	if ((why = rt_jconf_check(&g->c, &g->j, g->watch, &g->interval)))
 		rt_cli_usage_error(cli, "%s", why);
 	if (g->schema)
@@ -331,8 +328,7 @@ setup(struct jn *g, int argc, char **argv)
 	/* Read again after a SIGHUP or a change, perhaps replaced by
 	 * rename; SQLite's journal files are next to the database. */
 	rt_cli_allow(cli, g->c.path, RT_SB_READ | RT_SB_DIR);
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = g;
+	rt_cli_report(cli, extra_stats, NULL, g);
 	cli->nowait = 1;
 	rt_cli_start(cli, argc, argv, optind);
 	if (rt_reload_start(&g->rl) == -1)
@@ -348,8 +344,7 @@ main(int argc, char *argv[])
 	struct rt_rec rec;
 	int k;
 
-	rt_cli_init(&cli, "rt-join", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-join", usage, opts);
 	g.cli = &cli;
 	rt_join_init(&g.j);
 	rt_jconf_init(&g.c);

@@ -23,40 +23,38 @@ enum {
 	OPT_TAG, OPT_TAGNAMES
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "max-delay", required_argument, NULL, OPT_MAXDELAY },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-	{ "late", required_argument, NULL, OPT_LATE },
-	{ "late-pass", no_argument, NULL, OPT_LATEPASS },
-	{ "tag", required_argument, NULL, OPT_TAG },
-	{ "tag-names", required_argument, NULL, OPT_TAGNAMES },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("max-delay", OPT_MAXDELAY,
+	    "DUR", "disorder tolerated within each input: its\n"
+	    "watermark = newest time - DUR (default 0)"),
+	RT_OPTTAB_ARG("idle-timeout", OPT_IDLE,
+	    "DUR", "an input quiet for DUR no longer holds the\n"
+	    "others back"),
+	RT_OPTTAB_ARG("late", OPT_LATE,
+	    "FILE", "write late records to FILE"),
+	RT_OPTTAB_FLAG("late-pass", OPT_LATEPASS,
+	    "pass late records on with \"_late\":true"),
+	RT_OPTTAB_ARG("tag", OPT_TAG,
+	    "F", "add member F naming each record's input"),
+	RT_OPTTAB_ARG("tag-names", OPT_TAGNAMES,
+	    "A,B,...", "the names (default: the operands)"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-merge [OPTION]... [[FMT:]FILE]...\n"
+	rt_cli_usage("Usage: rt-merge [OPTION]... [[FMT:]FILE]...\n"
 	    "Merge several inputs into one stream ordered by event time; a\n"
 	    "record goes out once every input has passed its time.  FMT: (csv:,\n"
-	    "tsv:, ndjson:) gives one input's format.\n\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --max-delay DUR      disorder tolerated within each input: its\n"
-	    "                           watermark = newest time - DUR (default 0)\n"
-	    "      --idle-timeout DUR   an input quiet for DUR no longer holds the\n"
-	    "                           others back\n"
-	    "      --late FILE          write late records to FILE\n"
-	    "      --late-pass          pass late records on with \"_late\":true\n"
-	    "      --tag F              add member F naming each record's input\n"
-	    "      --tag-names A,B,...  the names (default: the operands)\n\n",
-	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
-	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n", stdout);
+	    "tsv:, ndjson:) gives one input's format.\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected or late, "
+	    "2 trouble.\nSee rt-merge(1) and rtpipe(7).\n");
 }
 
 struct mg {
@@ -82,15 +80,16 @@ options(struct rt_cli *cli, struct mg *g, int argc, char **argv)
 {
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_TIME: g->time_field = optarg; break;
 		case OPT_MAXDELAY:
-			g->max_delay = rt_cli_dur(cli, "max-delay", optarg, 1);
+			g->max_delay = rt_cli_dur(cli, "max-delay", optarg,
+			    RT_DUR_ZERO_OK);
 			break;
 		case OPT_IDLE:
-			g->idle = rt_cli_dur(cli, "idle-timeout", optarg, 0);
+			g->idle = rt_cli_dur(cli, "idle-timeout", optarg,
+			    RT_DUR_POSITIVE);
 			break;
 		case OPT_LATE: g->late_path = optarg; break;
 		case OPT_LATEPASS: g->late_pass = 1; break;
@@ -139,21 +138,15 @@ static void
 record(struct mg *g, int i, const struct rt_rec *r, int64_t now)
 {
 	struct rt_cli *cli = g->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &g->doc);
+	const struct rt_jdoc *d;
 	struct rt_mrec mr = { r->p, r->len, 0, r->line, (uint32_t)i, 0 };
 	const char *err;
 	char why[160];
 	int64_t behind;
 	int copy = r->doc != NULL;	/* CSV rows live in a scratch buffer */
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &g->doc);
+	if ((d = rt_cli_object(cli, r, &g->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	rt_fset_find(&g->fs, d, g->node);
 	if ((err = rt_field_time_at(d, g->node[g->tslot], &cli->topt, &g->tmp,
 	    &mr.t)) != NULL) {
@@ -350,8 +343,7 @@ setup(struct mg *g, struct rt_cli *cli, int argc, char **argv)
 	g->tslot = rt_fset_add(&g->fs, g->time_field, strlen(g->time_field));
 	g->gslot = g->tag ? rt_fset_add(&g->fs, g->tag, strlen(g->tag)) : 0;
 	rt_late_open(&g->late, cli, g->late_path, g->late_pass, "--max-delay");
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = g;
+	rt_cli_report(cli, extra_stats, NULL, g);
 	if ((err = rt_msrcs_init(&g->in, argv + optind, argc - optind,
 	    (enum rt_fmt)cli->ifmt, cli->max_record)) != NULL)
 		rt_cli_usage_error(cli, "%s", err);
@@ -374,8 +366,7 @@ main(int argc, char *argv[])
 	static struct mg g;
 	int status;
 
-	rt_cli_init(&cli, "rt-merge", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-merge", usage, opts);
 	g.cli = &cli;
 	g.time_field = "ts";
 	options(&cli, &g, argc, argv);

@@ -22,46 +22,88 @@ enum {
 	OPT_GROUP, OPT_VALMAX, OPT_REJSUBJ, OPT_ACKWAIT
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	{ "server", required_argument, NULL, OPT_SERVER },
-	{ "creds", required_argument, NULL, OPT_CREDS },
-	{ "nkey", required_argument, NULL, OPT_NKEY },
-	{ "tls", no_argument, NULL, OPT_TLS },
-	{ "tls-ca", required_argument, NULL, OPT_TLSCA },
-	{ "tls-cert", required_argument, NULL, OPT_TLSCERT },
-	{ "tls-key", required_argument, NULL, OPT_TLSKEY },
-	{ "connect-timeout", required_argument, NULL, OPT_WAIT },
-	{ "stream", required_argument, NULL, OPT_STREAM },
-	{ "subject", required_argument, NULL, OPT_SUBJECT },
-	{ "create", no_argument, NULL, OPT_CREATE },
-	{ "replicas", required_argument, NULL, OPT_REPLICAS },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "partitions", required_argument, NULL, OPT_PARTS },
-	{ "msg-id", required_argument, NULL, OPT_MSGID },
-	{ "batch-bytes", required_argument, NULL, OPT_BATCH },
-	{ "dup-window", required_argument, NULL, OPT_DUPWIN },
-	{ "ack-wait", required_argument, NULL, OPT_ACKWAIT },
-	{ "durable", required_argument, NULL, OPT_DURABLE },
-	{ "from-start", no_argument, NULL, OPT_FROMSTART },
-	{ "from-seq", required_argument, NULL, OPT_FROMSEQ },
-	{ "follow", no_argument, NULL, OPT_FOLLOW },
-	{ "out-subject", required_argument, NULL, OPT_OUTSUBJ },
-	{ "out-stream", required_argument, NULL, OPT_OUTSTREAM },
-	{ "checkpoint-every", required_argument, NULL, OPT_CKPT },
-	{ "state-dir", required_argument, NULL, OPT_STATEDIR },
-	{ "lease", required_argument, NULL, OPT_LEASE },
-	{ "worker", required_argument, NULL, OPT_WORKER },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "kv-value-max", required_argument, NULL, OPT_VALMAX },
-	{ "reject-subject", required_argument, NULL, OPT_REJSUBJ },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef table[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	{ "server", required_argument, OPT_SERVER,
+	  "URLS", "comma-separated (default $NATS_URL, else\n"
+	  "nats://127.0.0.1:4222)", "Connecting:", NULL },
+	RT_OPTTAB_ARG("creds", OPT_CREDS,
+	    "FILE", "a credentials file (JWT and NKey seed)"),
+	RT_OPTTAB_ARG("nkey", OPT_NKEY,
+	    "PUB:SEEDFILE", "an NKey public key and its seed file"),
+	RT_OPTTAB_FLAG("tls", OPT_TLS,
+	    "require TLS"),
+	RT_OPTTAB_ARG("tls-ca", OPT_TLSCA,
+	    "FILE", "trust these CA certificates"),
+	RT_OPTTAB_ARG("tls-cert", OPT_TLSCERT,
+	    "FILE", "a client certificate (chain)"),
+	RT_OPTTAB_ARG("tls-key", OPT_TLSKEY,
+	    "FILE", "its private key"),
+	RT_OPTTAB_ARG("connect-timeout", OPT_WAIT,
+	    "DUR", "keep retrying so long (default 10s)"),
+	{ "stream", required_argument, OPT_STREAM,
+	  "NAME", "the stream (pub: checked, or made with\n"
+	  "--create)", "Streams:", NULL },
+	RT_OPTTAB_ARG("subject", OPT_SUBJECT,
+	    "S", "the subject (pub, run: S.<p> per partition)"),
+	RT_OPTTAB_FLAG("create", OPT_CREATE,
+	    "make the stream(s) when missing"),
+	RT_OPTTAB_ARG("replicas", OPT_REPLICAS,
+	    "N", "copies of a stream made (default 1)"),
+	RT_OPTTAB_ARG("dup-window", OPT_DUPWIN,
+	    "DUR", "a stream made deduplicates msg-ids so long\n"
+	    "(default 2m)"),
+	{ "key", required_argument, OPT_KEY,
+	  "F", "partition by field F", "pub:  ", NULL },
+	RT_OPTTAB_ARG("partitions", OPT_PARTS,
+	    "P", "number of partitions (default 1)"),
+	RT_OPTTAB_ARG("msg-id", OPT_MSGID,
+	    "F", "message ids from field F: batches depend on\n"
+	    "the records only, a re-run is deduplicated"),
+	RT_OPTTAB_ARG("batch-bytes", OPT_BATCH,
+	    "N", "bytes per message at most (default 64K)"),
+	RT_OPTTAB_ARG("ack-wait", OPT_ACKWAIT,
+	    "DUR", "wait so long for the last acks (default 30s)"),
+	{ "durable", required_argument, OPT_DURABLE,
+	  "NAME", "a durable consumer (resumes where it was)", "sub:  ",
+	  NULL },
+	RT_OPTTAB_FLAG("from-start", OPT_FROMSTART,
+	    "from the first message"),
+	RT_OPTTAB_ARG("from-seq", OPT_FROMSEQ,
+	    "N", "from stream sequence N"),
+	RT_OPTTAB_FLAG("follow", OPT_FOLLOW,
+	    "wait for more at the end (else exit once\n"
+	    "caught up)"),
+	{ "out-subject", required_argument, OPT_OUTSUBJ,
+	  "O", "output to O.<p> (msg-ids from positions)", "run:  ", NULL },
+	RT_OPTTAB_ARG("out-stream", OPT_OUTSTREAM,
+	    "NAME", "the stream holding O.> (default NAME_out)"),
+	RT_OPTTAB_ARG("checkpoint-every", OPT_CKPT,
+	    "DUR|N", "a barrier and a checkpoint so often, or\n"
+	    "every N input messages (default 1s)"),
+	RT_OPTTAB_ARG("state-dir", OPT_STATEDIR,
+	    "DIR", "partitions' state, DIR/<p> (default a\n"
+	    "temporary directory)"),
+	RT_OPTTAB_ARG("lease", OPT_LEASE,
+	    "DUR", "a partition's lease (default 5s)"),
+	RT_OPTTAB_ARG("worker", OPT_WORKER,
+	    "ID", "this worker's name (default host.pid)"),
+	RT_OPTTAB_ARG("group", OPT_GROUP,
+	    "NAME", "the buckets' and consumers' name (default\n"
+	    "from --out-subject)"),
+	RT_OPTTAB_ARG("kv-value-max", OPT_VALMAX,
+	    "N", "checkpoint chunks at most N bytes (default 1M)"),
+	RT_OPTTAB_ARG("reject-subject", OPT_REJSUBJ,
+	    "R", "non-NDJSON input goes to R (default\n"
+	    "O.rejects)"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-nats pub|sub|run [OPTION]... [FILE | -- PIPELINE]\n"
+	rt_cli_usage("Usage: rt-nats pub|sub|run [OPTION]... [FILE | -- "
+	    "PIPELINE]\n"
 	    "The bridge to NATS JetStream.\n"
 	    "  rt-nats pub --subject S [--key F --partitions P] [FILE]...\n"
 	    "      publish records in batches to S.<p>, p = FNV-1a(key) mod P\n"
@@ -69,53 +111,12 @@ usage(void)
 	    "      write a stream's records on stdout\n"
 	    "  rt-nats run --stream NAME --subject S --partitions P\n"
 	    "      --out-subject O -- 'PIPELINE'\n"
-	    "      run PIPELINE (sh -c) for each partition this worker holds\n\n"
-	    "Connecting:\n"
-	    "      --server URLS        comma-separated (default $NATS_URL, else\n"
-	    "                           nats://127.0.0.1:4222)\n"
-	    "      --creds FILE         a credentials file (JWT and NKey seed)\n"
-	    "      --nkey PUB:SEEDFILE  an NKey public key and its seed file\n"
-	    "      --tls                require TLS\n"
-	    "      --tls-ca FILE        trust these CA certificates\n"
-	    "      --tls-cert FILE      a client certificate (chain)\n"
-	    "      --tls-key FILE       its private key\n"
-	    "      --connect-timeout DUR  keep retrying so long (default 10s)\n"
-	    "Streams:\n"
-	    "      --stream NAME        the stream (pub: checked, or made with\n"
-	    "                           --create)\n"
-	    "      --subject S          the subject (pub, run: S.<p> per partition)\n"
-	    "      --create             make the stream(s) when missing\n"
-	    "      --replicas N         copies of a stream made (default 1)\n"
-	    "      --dup-window DUR     a stream made deduplicates msg-ids so long\n"
-	    "                           (default 2m)\n"
-	    "pub:  --key F              partition by field F\n"
-	    "      --partitions P       number of partitions (default 1)\n"
-	    "      --msg-id F           message ids from field F: batches depend on\n"
-	    "                           the records only, a re-run is deduplicated\n"
-	    "      --batch-bytes N      bytes per message at most (default 64K)\n"
-	    "      --ack-wait DUR       wait so long for the last acks (default 30s)\n"
-	    "sub:  --durable NAME       a durable consumer (resumes where it was)\n"
-	    "      --from-start         from the first message\n"
-	    "      --from-seq N         from stream sequence N\n"
-	    "      --follow             wait for more at the end (else exit once\n"
-	    "                           caught up)\n"
-	    "run:  --out-subject O      output to O.<p> (msg-ids from positions)\n"
-	    "      --out-stream NAME    the stream holding O.> (default NAME_out)\n"
-	    "      --checkpoint-every DUR|N  a barrier and a checkpoint so often, or\n"
-	    "                           every N input messages (default 1s)\n"
-	    "      --state-dir DIR      partitions' state, DIR/<p> (default a\n"
-	    "                           temporary directory)\n"
-	    "      --lease DUR          a partition's lease (default 5s)\n"
-	    "      --worker ID          this worker's name (default host.pid)\n"
-	    "      --group NAME         the buckets' and consumers' name (default\n"
-	    "                           from --out-subject)\n"
-	    "      --kv-value-max N     checkpoint chunks at most N bytes (default 1M)\n"
-	    "      --reject-subject R   non-NDJSON input goes to R (default\n"
-	    "                           O.rejects)\n\n", stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all stored, 1 some records rejected, 2 trouble "
+	    "      run PIPELINE (sh -c) for each partition this worker "
+	    "holds\n\n", table, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts),
+	    "\nExit status: 0 all stored, 1 some records rejected, 2 trouble "
 	    "(server\nunreachable, stream missing, a pipeline failed).\n"
-	    "See rt-nats(1) and rtpipe(7).\n", stdout);
+	    "See rt-nats(1) and rtpipe(7).\n");
 }
 
 struct opts {
@@ -142,7 +143,8 @@ opt_common(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 	case OPT_TLSCERT: o->conf.tls_cert = arg; break;
 	case OPT_TLSKEY: o->conf.tls_key = arg; break;
 	case OPT_WAIT:
-		o->conf.wait_us = rt_cli_dur(cli, "connect-timeout", arg, 1);
+		o->conf.wait_us = rt_cli_dur(cli, "connect-timeout", arg,
+		    RT_DUR_ZERO_OK);
 		break;
 	case OPT_STREAM: o->stream = arg; break;
 	case OPT_SUBJECT: o->pub.subject = o->sub.subject = arg; break;
@@ -150,7 +152,9 @@ opt_common(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 	case OPT_REPLICAS:
 		o->replicas = (int)rt_cli_count(cli, "replicas", arg, 1, 5);
 		break;
-	case OPT_DUPWIN: o->dup_us = rt_cli_dur(cli, "dup-window", arg, 0); break;
+	case OPT_DUPWIN:
+		o->dup_us = rt_cli_dur(cli, "dup-window", arg, RT_DUR_POSITIVE);
+		break;
 	case OPT_PARTS:
 		o->pub.parts = (uint32_t)rt_cli_count(cli, "partitions", arg, 1,
 		    4096);
@@ -172,7 +176,8 @@ opt_pubsub(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 		    arg, 1, 64 << 20);
 		break;
 	case OPT_ACKWAIT:
-		o->pub.ack_wait_ms = rt_cli_dur(cli, "ack-wait", arg, 0) / 1000;
+		o->pub.ack_wait_ms = rt_cli_dur(cli, "ack-wait", arg,
+		    RT_DUR_POSITIVE) / 1000;
 		break;
 	case OPT_DURABLE: o->sub.durable = arg; break;
 	case OPT_FROMSTART: o->sub.from_start = 1; break;
@@ -201,10 +206,13 @@ opt_run(struct rt_cli *cli, struct opts *o, int opt, const char *arg)
 			    "checkpoint-every", arg, 1, INT64_MAX);
 		else
 			o->run.ckpt_us = rt_cli_dur(cli, "checkpoint-every",
-			    arg, 0);
+			    arg, RT_DUR_POSITIVE);
 		break;
 	case OPT_STATEDIR: o->run.state_dir = arg; break;
-	case OPT_LEASE: o->run.lease_us = rt_cli_dur(cli, "lease", arg, 0); break;
+	case OPT_LEASE:
+		o->run.lease_us = rt_cli_dur(cli, "lease", arg,
+		    RT_DUR_POSITIVE);
+		break;
 	case OPT_WORKER: o->run.worker = arg; break;
 	case OPT_GROUP: o->run.group = arg; break;
 	case OPT_REJSUBJ: o->run.reject_subject = arg; break;
@@ -225,8 +233,7 @@ options(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 	int opt, li;
 	long long v;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		if (opt == OPT_BATCH) {
 			if ((v = rt_cli_size(optarg)) < 1 || v > (64 << 20))
 				rt_cli_usage_error(cli, "--batch-bytes: expected "
@@ -358,8 +365,7 @@ main(int argc, char *argv[])
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int rc;
 
-	rt_cli_init(&cli, "rt-nats", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-nats", usage, table);
 	o.conf.wait_us = 10 * RT_US_PER_S;
 	o.replicas = 1;
 	o.dup_us = 120 * RT_US_PER_S;

@@ -20,36 +20,35 @@ enum {
 	OPT_STAMP
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "time", required_argument, NULL, OPT_TIME },
-	{ "speed", required_argument, NULL, OPT_SPEED },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "stamp", required_argument, NULL, OPT_STAMP },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	RT_OPTTAB_ARG("time", OPT_TIME,
+	    "F", "event time field (default ts)"),
+	RT_OPTTAB_ARG("speed", OPT_SPEED,
+	    "X", "X times real time (default 1; 60: an hour\n"
+	    "a minute; max: no pacing)"),
+	RT_OPTTAB_ARG("rate", OPT_RATE,
+	    "N[/s]", "N records a second, whatever their times"),
+	RT_OPTTAB_ARG("from", OPT_FROM,
+	    "TIME", "drop records before TIME"),
+	RT_OPTTAB_ARG("to", OPT_TO,
+	    "TIME", "drop records at or after TIME"),
+	RT_OPTTAB_ARG("stamp", OPT_STAMP,
+	    "F", "add field F: the wall-clock send time, in\n"
+	    "microseconds since the epoch"),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-replay [OPTION]... [FILE]...\n"
-	    "Play records back in event-time pace, or at a fixed rate.\n\n"
-	    "      --time F             event time field (default ts)\n"
-	    "      --speed X            X times real time (default 1; 60: an hour\n"
-	    "                           a minute; max: no pacing)\n"
-	    "      --rate N[/s]         N records a second, whatever their times\n"
-	    "      --from TIME          drop records before TIME\n"
-	    "      --to TIME            drop records at or after TIME\n"
-	    "      --stamp F            add field F: the wall-clock send time, in\n"
-	    "                           microseconds since the epoch\n\n",
-	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records played, 1 some rejected, "
-	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n", stdout);
+	rt_cli_usage("Usage: rt-replay [OPTION]... [FILE]...\n"
+	    "Play records back in event-time pace, or at a fixed rate.\n\n",
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records played, 1 some rejected, "
+	    "2 trouble.\nSee rt-replay(1) and rtpipe(7).\n");
 }
 
 struct replay {
@@ -189,16 +188,9 @@ play(struct rt_cli *cli, struct replay *rp, const struct rt_rec *r)
 
 	/* Reading the time or adding the stamp needs an object; without
 	 * either (--rate alone), any line passes. */
-	if (timed || rp->stamp) {
-		if ((d = rt_rec_parse(r, &rp->doc)) == NULL) {
-			rt_cli_reject_json(cli, r, &rp->doc);
-			return;
-		}
-		if (d->v[0].type != RT_JOBJ) {
-			rt_cli_reject(cli, r, "not a JSON object");
-			return;
-		}
-	}
+	if ((timed || rp->stamp) &&
+	    (d = rt_cli_object(cli, r, &rp->doc)) == NULL)
+		return;
 	if (timed) {
 		if ((err = event_time(cli, rp, d, &t)) != NULL) {
 			snprintf(why, sizeof why, "%s: %s", rp->time_field, err);
@@ -260,8 +252,7 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 	char *end;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		switch (opt) {
 		case OPT_TIME: rp->time_field = optarg; break;
 		case OPT_STAMP: rp->stamp = optarg; break;
@@ -275,15 +266,15 @@ options(struct rt_cli *cli, struct replay *rp, int argc, char **argv)
 			rp->speed = strtod(optarg, &end);
 			if (*end || end == optarg || !(rp->speed > 0) ||
 			    isinf(rp->speed))
-				rt_cli_usage_error(cli, "--speed: '%s' is not a "
-				    "positive number or max", optarg);
+				rt_cli_bad_value(cli, "speed", optarg,
+				    "a positive number or max");
 			break;
 		case OPT_RATE:
 			rp->rate = strtod(optarg, &end);
 			if ((*end && strcmp(end, "/s") != 0) || end == optarg ||
 			    !(rp->rate > 0) || isinf(rp->rate))
-				rt_cli_usage_error(cli, "--rate: '%s' is not a "
-				    "positive rate (N or N/s)", optarg);
+				rt_cli_bad_value(cli, "rate", optarg,
+				    "a positive rate (N or N/s)");
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
@@ -311,8 +302,7 @@ main(int argc, char *argv[])
 	struct rt_rec rec;
 	int k;
 
-	rt_cli_init(&cli, "rt-replay", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-replay", usage, opts);
 	memset(&rp, 0, sizeof rp);
 	rp.time_field = "ts";
 	rp.speed = 1;
@@ -320,11 +310,8 @@ main(int argc, char *argv[])
 	options(&cli, &rp, argc, argv);
 	rt_jdoc_init(&rp.doc, 0);
 	rt_jedit_init(&rp.edit);
-	cli.st.extra = extra_stats;
-	cli.st.extra_arg = &rp;
+	rt_cli_report(&cli, extra_stats, position, &rp);
 	rp.at = INT64_MIN;
-	cli.evtime = position;
-	cli.evtime_arg = &rp;
 	cli.nowait = 1;
 	rt_cli_start(&cli, argc, argv, optind);
 	/* SIGTERM, SIGINT, SIGHUP: the line being written is finished (a

@@ -20,12 +20,13 @@
 
 enum { OPT_ONCE = RT_OPT_TOOL, OPT_INTERVAL };
 
-static const struct option longopts[] = {
-	{ "once", no_argument, NULL, OPT_ONCE },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_FLAG("once", OPT_ONCE,
+	    "print the table once and exit"),
+	RT_OPTTAB_ARG("interval", OPT_INTERVAL,
+	    "DUR", "refresh every DUR (default 1s)"),
+	RT_OPTTAB_SPLICE(rt_cli_info_opts),
+	RT_OPTTAB_END
 };
 
 static void
@@ -33,12 +34,10 @@ usage(void)
 {
 	fputs("Usage: rt-top [OPTION]... [DIR]\n"
 	    "Show the stages of running pipelines from their stats files in DIR\n"
-	    "(default $RT_STATS_DIR), refreshed like top; q or ^C quits.\n\n"
-	    "      --once               print the table once and exit\n"
-	    "      --interval DUR       refresh every DUR (default 1s)\n"
-	    "  -h, --help               show this help\n"
-	    "  -V, --version            show the version\n\n"
-	    "Exit status: 0 shown, 2 trouble.  See rt-top(1).\n", stdout);
+	    "(default $RT_STATS_DIR), refreshed like top; q or ^C quits.\n\n",
+	    stdout);
+	rt_cli_help(opts);
+	fputs("\nExit status: 0 shown, 2 trouble.  See rt-top(1).\n", stdout);
 }
 
 /* One stage, from its file. */
@@ -258,11 +257,12 @@ options(struct rt_cli *cli, struct top *t, int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ONCE: t->once = 1; break;
 		case OPT_INTERVAL:
-			t->interval = rt_cli_dur(cli, "interval", optarg, 0);
+			t->interval = rt_cli_dur(cli, "interval", optarg,
+			    RT_DUR_POSITIVE);
 			break;
 		default:
 			rt_cli_other(cli, argv, opt, optarg);
@@ -285,8 +285,7 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	int rc = RT_EXIT_OK;
 
-	rt_cli_init(&cli, "rt-top", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-top", usage, opts);
 	memset(&t, 0, sizeof t);
 	t.interval = RT_US_PER_S;
 	opterr = 0;

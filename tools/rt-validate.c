@@ -21,16 +21,24 @@ enum {
 	OPT_MAX_ERRORS, OPT_ANNOTATE, OPT_QUIET_UNKNOWN
 };
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	{ "schema", required_argument, NULL, OPT_SCHEMA },
-	{ "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },
-	{ "draft", required_argument, NULL, OPT_DRAFT },
-	{ "formats", no_argument, NULL, OPT_FORMATS },
-	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
-	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
-	{ "quiet-unknown", no_argument, NULL, OPT_QUIET_UNKNOWN },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_ARG("schema", OPT_SCHEMA,
+	    "FILE", "the schema (required)"),
+	RT_OPTTAB_ARG("schema-dir", OPT_SCHEMA_DIR,
+	    "DIR", "resolve other $ref'd documents from DIR"),
+	RT_OPTTAB_ARG("draft", OPT_DRAFT,
+	    "2020-12|7", "draft of a schema without $schema\n"
+	    "(default 2020-12)"),
+	RT_OPTTAB_FLAG("formats", OPT_FORMATS,
+	    "assert \"format\" (else an annotation)"),
+	RT_OPTTAB_ARG("max-errors", OPT_MAX_ERRORS,
+	    "N", "errors kept per record (default 10)"),
+	RT_OPTTAB_FLAG("annotate", OPT_ANNOTATE,
+	    "pass invalid records too, with _errors"),
+	RT_OPTTAB_FLAG("quiet-unknown", OPT_QUIET_UNKNOWN,
+	    "no warning for unknown schema keywords"),
+	RT_OPTTAB_END
 };
 
 /* Keywords counted for --stats: one count per invalid record and
@@ -60,22 +68,13 @@ struct validate {
 static void
 usage(void)
 {
-	fputs("Usage: rt-validate --schema FILE [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-validate --schema FILE [OPTION]... [FILE]...\n"
 	    "Check each record against a JSON Schema (draft 2020-12 or 7):\n"
 	    "valid records pass untouched, invalid ones are rejected with\n"
-	    "every error.\n\n"
-	    "      --schema FILE        the schema (required)\n"
-	    "      --schema-dir DIR     resolve other $ref'd documents from DIR\n"
-	    "      --draft 2020-12|7    draft of a schema without $schema\n"
-	    "                           (default 2020-12)\n"
-	    "      --formats            assert \"format\" (else an annotation)\n"
-	    "      --max-errors N       errors kept per record (default 10)\n"
-	    "      --annotate           pass invalid records too, with _errors\n"
-	    "      --quiet-unknown      no warning for unknown schema keywords\n\n",
-	    stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records valid, 1 some invalid, "
-	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n", stdout);
+	    "every error.\n\n", opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts),
+	    "\nExit status: 0 all records valid, 1 some invalid, "
+	    "2 trouble.\nSee rt-validate(1) and rtpipe(7).\n");
 }
 
 /* --schema-dir must name a directory: a typo would otherwise only show
@@ -100,8 +99,7 @@ options(struct validate *v, int argc, char **argv)
 	long long n;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS, longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(v->cli, argc, argv, &li)) != -1) {
 		err = NULL;
 		switch (opt) {
 		case OPT_SCHEMA: v->schema_path = optarg; break;
@@ -125,7 +123,7 @@ options(struct validate *v, int argc, char **argv)
 		}
 		if (err)
 			rt_cli_usage_error(v->cli, "--%s: %s: '%s'",
-			    longopts[li].name, err, optarg);
+			    v->cli->longopts[li].name, err, optarg);
 	}
 	if (v->schema_path == NULL)
 		rt_cli_usage_error(v->cli, "--schema FILE is required");
@@ -320,8 +318,7 @@ main(int argc, char *argv[])
 	v.cli = &cli;
 	v.so.draft = RT_DRAFT_2020;
 	v.max_errors = 10;
-	rt_cli_init(&cli, "rt-validate", usage);
-	cli.longopts = longopts;
+	rt_cli_init(&cli, "rt-validate", usage, opts);
 	options(&v, argc, argv);
 	load_schema(&v);
 	rt_jdoc_init(&v.doc, 0);
@@ -331,8 +328,7 @@ main(int argc, char *argv[])
 	rt_buf_init(&v.reason);
 	rt_buf_init(&v.out);
 	rt_jedit_init(&v.ed);
-	cli.st.extra = stats_extra;
-	cli.st.extra_arg = &v;
+	rt_cli_report(&cli, stats_extra, NULL, &v);
 	v.verbose = cli.verbose;
 	rt_cli_start(&cli, argc, argv, optind);
 	while (rt_cli_next(&cli, &rec) == 1)

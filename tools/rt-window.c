@@ -18,78 +18,76 @@
 #include "wopts.h"
 #include "wread.h"
 
-static const struct option longopts[] = {
-	RT_CLI_LONGOPTS,
-	RT_CLI_TIMEOPTS,
-	{ "key", required_argument, NULL, 'k' },
-	{ "agg", required_argument, NULL, 'a' },
-	{ "time", required_argument, NULL, RT_WO_TIME },
-	{ "sliding", required_argument, NULL, RT_WO_SLIDING },
-	{ "rows", required_argument, NULL, RT_WO_ROWS },
-	{ "lag", required_argument, NULL, RT_WO_LAG },
-	{ "closed", required_argument, NULL, RT_WO_CLOSED },
-	{ "tumble", required_argument, NULL, RT_WO_TUMBLE },
-	{ "hop", required_argument, NULL, RT_WO_HOP },
-	{ "size", required_argument, NULL, RT_WO_SIZE },
-	{ "session", required_argument, NULL, RT_WO_SESSION },
-	{ "offset", required_argument, NULL, RT_WO_OFFSET },
-	{ "emit", required_argument, NULL, RT_WO_EMIT },
-	{ "distinct-cap", required_argument, NULL, RT_WO_DCAP },
-	{ "max-delay", required_argument, NULL, RT_WO_MAXDELAY },
-	{ "allowed-lateness", required_argument, NULL, RT_WO_LATENESS },
-	{ "late", required_argument, NULL, RT_WO_LATE },
-	{ "late-pass", no_argument, NULL, RT_WO_LATEPASS },
-	{ "idle-timeout", required_argument, NULL, RT_WO_IDLE },
-	{ "state", required_argument, NULL, RT_WO_STATE },
-	{ "flush", no_argument, NULL, RT_WO_FLUSH },
-	{ "max-keys", required_argument, NULL, RT_WO_MAXKEYS },
-	{ "ttl", required_argument, NULL, RT_WO_TTL },
-	{ NULL, 0, NULL, 0 }
+static const struct rt_optdef opts[] = {
+	RT_OPTTAB_GROUP(rt_cli_common_opts),
+	RT_OPTTAB_GROUP(rt_cli_time_opts),
+	{ "sliding", required_argument, RT_WO_SLIDING,
+	  "DUR", "look back DUR from each record (repeat)", "Windows:", NULL },
+	RT_OPTTAB_ARG("rows", RT_WO_ROWS,
+	    "N", "the key's last N records (repeat)"),
+	RT_OPTTAB_ARG("lag", RT_WO_LAG,
+	    "DUR", "shift the previous --sliding DUR into\n"
+	    "the past"),
+	RT_OPTTAB_ARG("closed", RT_WO_CLOSED,
+	    "MODE", "right (default: (t-size, t]) or both"),
+	RT_OPTTAB_ARG("tumble", RT_WO_TUMBLE,
+	    "DUR", "tumbling windows, emitted on close"),
+	RT_OPTTAB_ARG("hop", RT_WO_HOP,
+	    "DUR --size DUR", "hopping windows"),
+	RT_OPTTAB_ARG("session", RT_WO_SESSION,
+	    "GAP", "session windows"),
+	RT_OPTTAB_ARG("offset", RT_WO_OFFSET,
+	    "DUR", "align windows to the epoch plus DUR"),
+	RT_OPTTAB_ARG("emit", RT_WO_EMIT,
+	    "MODE", "enrich, close or both"),
+	{ "key", required_argument, 'k',
+	  "F[,F...]", "window per key (default: one global)", "Keys and "
+	  "aggregates:", NULL },
+	RT_OPTTAB_ARG("agg", 'a',
+	    "[NAME=]AGG", "count, sum:F, avg:F, min:F, max:F,\n"
+	    "stddev:F, distinct:F, first:F, last:F,\n"
+	    "count_if:F=VALUE, prev:F, since_prev"),
+	RT_OPTTAB_ARG("distinct-cap", RT_WO_DCAP,
+	    "N", "distinct values tracked per window\n"
+	    "(default 10000)"),
+	{ "time", required_argument, RT_WO_TIME,
+	  "F", "event time field (default ts), or\n"
+	  "'arrival' for the wall clock", "Time and state:", NULL },
+	RT_OPTTAB_ARG("max-delay", RT_WO_MAXDELAY,
+	    "DUR", "watermark = newest time - DUR (default 0)"),
+	RT_OPTTAB_ARG("allowed-lateness", RT_WO_LATENESS,
+	    "DUR", "accept records this far behind it"),
+	RT_OPTTAB_ARG("late", RT_WO_LATE,
+	    "FILE", "write late records to FILE"),
+	RT_OPTTAB_FLAG("late-pass", RT_WO_LATEPASS,
+	    "pass late records on with \"_late\":true"),
+	RT_OPTTAB_ARG("idle-timeout", RT_WO_IDLE,
+	    "DUR", "when input is quiet, advance time with\n"
+	    "the wall clock"),
+	RT_OPTTAB_ARG("state", RT_WO_STATE,
+	    "FILE", "load and save the windows' state"),
+	RT_OPTTAB_FLAG("flush", RT_WO_FLUSH,
+	    "with --state: the input ends here, close\n"
+	    "every window at the end"),
+	RT_OPTTAB_ARG("max-keys", RT_WO_MAXKEYS,
+	    "N", "keep at most N keys (least recent go)"),
+	RT_OPTTAB_ARG("ttl", RT_WO_TTL,
+	    "DUR", "forget keys idle for DUR of event time"),
+	RT_OPTTAB_ARG("size", RT_WO_SIZE,
+	    NULL, NULL),
+	RT_OPTTAB_END
 };
 
 static void
 usage(void)
 {
-	fputs("Usage: rt-window [OPTION]... [FILE]...\n"
+	rt_cli_usage("Usage: rt-window [OPTION]... [FILE]...\n"
 	    "Keyed event-time windows: look-back features on every record, or\n"
-	    "one record per key and window when the window closes.\n\n"
-	    "Windows:\n"
-	    "      --sliding DUR        look back DUR from each record (repeat)\n"
-	    "      --rows N             the key's last N records (repeat)\n"
-	    "      --lag DUR            shift the previous --sliding DUR into\n"
-	    "                           the past\n"
-	    "      --closed MODE        right (default: (t-size, t]) or both\n"
-	    "      --tumble DUR         tumbling windows, emitted on close\n"
-	    "      --hop DUR --size DUR hopping windows\n"
-	    "      --session GAP        session windows\n"
-	    "      --offset DUR         align windows to the epoch plus DUR\n"
-	    "      --emit MODE          enrich, close or both\n"
-	    "Keys and aggregates:\n"
-	    "  -k, --key F[,F...]       window per key (default: one global)\n"
-	    "  -a, --agg [NAME=]AGG     count, sum:F, avg:F, min:F, max:F,\n"
-	    "                           stddev:F, distinct:F, first:F, last:F,\n"
-	    "                           count_if:F=VALUE, prev:F, since_prev\n"
-	    "      --distinct-cap N     distinct values tracked per window\n"
-	    "                           (default 10000)\n"
-	    "Time and state:\n"
-	    "      --time F             event time field (default ts), or\n"
-	    "                           'arrival' for the wall clock\n"
-	    "      --max-delay DUR      watermark = newest time - DUR (default 0)\n"
-	    "      --allowed-lateness DUR  accept records this far behind it\n"
-	    "      --late FILE          write late records to FILE\n"
-	    "      --late-pass          pass late records on with \"_late\":true\n"
-	    "      --idle-timeout DUR   when input is quiet, advance time with\n"
-	    "                           the wall clock\n"
-	    "      --state FILE         load and save the windows' state\n"
-	    "      --flush              with --state: the input ends here, close\n"
-	    "                           every window at the end\n"
-	    "      --max-keys N         keep at most N keys (least recent go)\n"
-	    "      --ttl DUR            forget keys idle for DUR of event time\n\n",
-	    stdout);
-	fputs(rt_cli_time_help, stdout);
-	fputs(rt_cli_common_help, stdout);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected or late, "
-	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n", stdout);
+	    "one record per key and window when the window closes.\n\n",
+	    opts, "\n",
+	    RT_CLI_GROUPS(rt_cli_time_opts, rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected or late, "
+	    "2 trouble.\nSee rt-window(1) and rtpipe(7).\n");
 }
 
 struct rw {
@@ -115,8 +113,7 @@ options(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	const char *err;
 	int opt, li;
 
-	while ((opt = getopt_long(argc, argv, RT_CLI_SHORTOPTS "k:a:", longopts,
-	    &li)) != -1) {
+	while ((opt = rt_cli_getopt(cli, argc, argv, &li)) != -1) {
 		if (rt_wopts_opt(&rw->o, cli, opt, optarg))
 			continue;
 		rt_cli_other(cli, argv, opt, optarg);
@@ -189,18 +186,12 @@ static void
 record(struct rw *rw, const struct rt_rec *r)
 {
 	struct rt_cli *cli = rw->cli;
-	const struct rt_jdoc *d = rt_rec_parse(r, &rw->doc);
+	const struct rt_jdoc *d;
 	struct rt_wev ev;
 	enum rt_wread_status k;
 
-	if (d == NULL) {
-		rt_cli_reject_json(cli, r, &rw->doc);
+	if ((d = rt_cli_object(cli, r, &rw->doc)) == NULL)
 		return;
-	}
-	if (d->v[0].type != RT_JOBJ) {
-		rt_cli_reject(cli, r, "not a JSON object");
-		return;
-	}
 	k = rt_wread_record(&rw->rd, d, &cli->topt, &ev);
 	if (rw->rd.fc_due)
 		rt_cli_fcheck(cli, &rw->rd.fc);
@@ -278,8 +269,7 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 {
 	const char *tf;
 
-	rt_cli_init(cli, "rt-window", usage);
-	cli->longopts = longopts;
+	rt_cli_init(cli, "rt-window", usage, opts);
 	rw->cli = cli;
 	rt_wopts_init(&rw->o);
 	options(cli, rw, argc, argv);
@@ -297,11 +287,8 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 	if (rw->o.late_path && rt_out_open(&rw->late, rw->o.late_path) == -1)
 		rt_cli_fatal(cli, "%s: %s", rw->o.late_path, strerror(errno));
 	rw->late.unbuffered = 1;
-	cli->st.extra = extra_stats;
-	cli->st.extra_arg = rw;
+	rt_cli_report(cli, extra_stats, newest, rw);
 	cli->nowait = 1;
-	cli->evtime = newest;
-	cli->evtime_arg = rw;
 }
 
 /* Nothing to read: save the state if asked (SIGUSR1), flush, then wait

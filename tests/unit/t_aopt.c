@@ -121,7 +121,7 @@ child(const struct tcase *tc, char *err, size_t n)
 		struct rt_aopt o;
 
 		dup2(fd[1], 2);
-		rt_cli_init(&cli, "rt-alert", usage);
+		rt_cli_init(&cli, "rt-alert", usage, NULL);
 		rt_aopt_init(&o, &cli);
 		apply(&o, tc);
 		_exit(0);
@@ -155,7 +155,7 @@ main(void)
 		} else {
 			struct rt_cli cli;
 
-			rt_cli_init(&cli, "rt-alert", usage);
+			rt_cli_init(&cli, "rt-alert", usage, NULL);
 			rt_aopt_init(&kept[i], &cli);
 			apply(&kept[i], tc);
 			config_text(&kept[i], got, sizeof got);
