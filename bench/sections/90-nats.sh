@@ -34,27 +34,32 @@ nats_e2e() {
 
 # nats_workers STREAM CKPT: two workers over the stream (8 partitions,
 # filled before), until the output holds WANT alerts; sets SECS (from
-# their start) and STEADY (from the first alert out to the last).
+# their start) and STEADY (from the first alert out to the last).  One
+# subscriber follows the output and counts it (bench/nats-count.py).
 nats_workers() {
-	local s=$1 ck=$2 t0 t1 tf="" w i n=0
+	local s=$1 ck=$2 t0 t1 tf w i
+	rt-nats pub --stream "${s}_out" --create --replicas 3 --subject "o$s" \
+		--key card_id --partitions 8 < /dev/null
+	: > "$NATS_BENCH/$s.count"
+	rt-nats sub --stream "${s}_out" --subject "o$s.*" --follow 2>/dev/null |
+		python3 bench/nats-count.py "$WANT" > "$NATS_BENCH/$s.count" &
 	t0=$(date +%s.%N)
 	for w in a b; do
 		( cd "$OUT" && exec rt-nats run --worker "$w" --stream "$s" --subject "$s" \
-			--partitions 8 --out-subject "o$s" --create --replicas 3 \
-			--checkpoint-every "$ck" --state-dir "$NATS_BENCH/st-$s-$w" --stats \
-			-- "$NATS_RUNPIPE" 2>>"$NATS_BENCH/$s-$w.err" ) &
+			--partitions 8 --out-subject "o$s" --out-stream "${s}_out" --create \
+			--replicas 3 --checkpoint-every "$ck" --state-dir "$NATS_BENCH/st-$s-$w" \
+			--stats -- "$NATS_RUNPIPE" 2>>"$NATS_BENCH/$s-$w.err" ) &
 	done
 	for ((i = 0; i < 6000; i++)); do
-		n=$({ rt-nats sub --stream "${s}_out" --subject "o$s.*" 2>/dev/null || true; } | wc -l)
-		[ -z "$tf" ] && [ "$n" -gt 0 ] && tf=$(date +%s.%N)
-		[ "$n" -ge "$WANT" ] && break
-		sleep 0.05
+		[ "$(wc -l < "$NATS_BENCH/$s.count")" -ge 2 ] && break
+		sleep 0.02
 	done
-	t1=$(date +%s.%N)
 	kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
+	tf=$(sed -n 1p "$NATS_BENCH/$s.count")
+	t1=$(sed -n 2p "$NATS_BENCH/$s.count")
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	STEADY=$(awk -v a="${tf:-$t0}" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	[ "$n" -ge "$WANT" ] || SECS=nan
+	STEADY=$(awk -v a="$tf" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	[ -n "$t1" ] || SECS=nan
 }
 
 # nats_measure STREAM OUTSTREAM RATE: the records of nats-lat.ndjson
