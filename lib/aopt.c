@@ -34,8 +34,10 @@ key_option(struct rt_aopt *o, const char *arg)
 		    sizeof *c->keys);
 		c->keys[c->nkeys++] = tok;
 	}
-	if (c->nkeys == 0)
+	if (c->nkeys == 0) {
+		free(copy);	/* nothing points into it */
 		rt_cli_usage_error(o->cli, "--key: no field named");
+	}
 }
 
 /* --rate N/DUR ("10/h" is "10/1h"). */
