@@ -63,7 +63,9 @@ start_one() {
 	echo $! >"$dir/n$n.pid"
 }
 
-# meta_leader: wait until every node sees a JetStream meta leader.
+# wait_ready N: wait until N nodes see a JetStream meta leader and say
+# they are healthy (/healthz: a restarted node has caught up with its
+# streams, so the next test does not meet it half ready).
 wait_ready() {
 	local i n ok
 	for ((i = 0; i < 300; i++)); do
@@ -71,7 +73,9 @@ wait_ready() {
 		for n in 1 2 3; do
 			[ -f "$dir/n$n.pid" ] || continue
 			eval "curl -fsS http://127.0.0.1:\$HPORT$n/jsz" 2>/dev/null |
-				grep -q '"leader": *"n[123]"' && ok=$((ok + 1))
+				grep -q '"leader": *"n[123]"' &&
+				eval "curl -fsS http://127.0.0.1:\$HPORT$n/healthz" >/dev/null 2>&1 &&
+				ok=$((ok + 1))
 		done
 		[ "$ok" -ge "${1:-3}" ] && return 0
 		sleep 0.1
