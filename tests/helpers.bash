@@ -59,3 +59,11 @@ check_man_examples() {
 	[ "$fail" -eq 0 ]
 }
 
+# slow N: N records, one every 0.3 s.
+slow() {
+	local i
+	for i in $(seq "$1"); do
+		printf '{"id":%d,"ts":"2024-01-01T00:00:%02dZ","k":"a"}\n' "$i" "$i"
+		sleep 0.3
+	done
+}
