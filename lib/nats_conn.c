@@ -286,14 +286,6 @@ rt_nconn_nodrop(natsSubscription *sub)
 	natsSubscription_SetPendingLimits(sub, -1, -1);
 }
 
-int
-rt_nconn_dropped(natsSubscription *sub)
-{
-	int64_t n = 0;
-
-	return natsSubscription_GetDropped(sub, &n) == NATS_OK && n > 0;
-}
-
 static natsStatus
 fetch_req(natsMsgList *l, natsSubscription *sub, int batch, int64_t mb,
     int64_t timeout_ms, bool nowait, jsErrCode *jerr)
@@ -330,7 +322,8 @@ rt_nconn_fetch(natsMsgList *l, natsSubscription *sub, natsConnection *nc,
 }
 
 void
-rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer)
+rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer,
+    uint64_t *pending)
 {
 	jsMsgMetaData *meta = NULL;
 
@@ -339,5 +332,7 @@ rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer)
 		return;
 	*stream = meta->Sequence.Stream;
 	*consumer = meta->Sequence.Consumer;
+	if (pending)
+		*pending = meta->NumPending;
 	jsMsgMetaData_Destroy(meta);
 }

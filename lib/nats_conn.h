@@ -71,17 +71,15 @@ const char *rt_nconn_create(struct rt_nconn *c, const char *name,
 natsStatus rt_nconn_fetch(natsMsgList *l, natsSubscription *sub,
     natsConnection *nc, int batch, int64_t timeout_ms, jsErrCode *jerr);
 
-/* The stream and consumer sequences of m (0, 0 when it has none). */
-void rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer);
+/* The stream and consumer sequences of m (0, 0 when it has none), and
+ * into *pending (unless NULL) the messages after it at its delivery. */
+void rt_nconn_seqs(natsMsg *m, uint64_t *stream, uint64_t *consumer,
+    uint64_t *pending);
 
 /* A pull subscription keeps every message fetched: no pending limits
  * (a fetch bounds what comes; the client's default limits would drop
- * messages of a large batch silently). */
+ * messages of a large batch, a gap rt_nconn_seqs shows). */
 void rt_nconn_nodrop(natsSubscription *sub);
-
-/* Has the client dropped a message of sub (a slow consumer)?  Then what
- * it fetched has a gap: nothing after it may be acknowledged. */
-int rt_nconn_dropped(natsSubscription *sub);
 
 const char *rt_nconn_err(natsStatus s, jsErrCode jerr, char *err,
     size_t errlen);

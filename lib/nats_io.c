@@ -333,21 +333,14 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 	return s;
 }
 
-/* Write the records of message m; its NumPending into *left, its
- * stream sequence into *seq. */
+/* Write the records of message m. */
 static void
-sub_write(struct rt_cli *cli, natsMsg *m, uint64_t *left, uint64_t *seq)
+sub_write(struct rt_cli *cli, natsMsg *m)
 {
 	const char *p = natsMsg_GetData(m);
 	size_t n = (size_t)natsMsg_GetDataLength(m);
-	jsMsgMetaData *meta = NULL;
 	uint64_t k = rt_npart_lines(p, n);
 
-	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
-		*left = meta->NumPending;
-		*seq = meta->Sequence.Stream;
-		jsMsgMetaData_Destroy(meta);
-	}
 	cli->st.in += k;
 	cli->st.out += k;
 	if (n == 0)
@@ -403,7 +396,7 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 	natsMsgList list;
 	jsErrCode jerr = 0;
 	natsStatus s;
-	uint64_t left = 1, seq = 0, cseq = 0, s1, c1;
+	uint64_t left = 1, seq = 0, cseq = 0, s1, c1, pend = 0;
 	int i, done = 0, gap;
 	int64_t until = rt_nconn_now() + 30000000;
 
@@ -423,23 +416,19 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 				break;
 			continue;
 		}
-		if (s == NATS_OK && rt_nconn_dropped(sub)) {
-			natsMsgList_Destroy(&list);
-			snprintf(err, errlen, "messages were dropped on their "
-			    "way to this client (its pending limits)");
-			s = NATS_ERR;
-			break;
-		}
 		if (s != NATS_OK) {
 			rt_nconn_err(s, jerr, err, errlen);
 			break;
 		}
 		for (i = 0, gap = 0; i < list.Count && !gap; i++) {
-			rt_nconn_seqs(list.Msgs[i], &s1, &c1);
-			if (cseq && c1 != cseq + 1)
+			rt_nconn_seqs(list.Msgs[i], &s1, &c1, &pend);
+			if (cseq && c1 != cseq + 1) {
 				gap = 1;	/* i is the first not written */
-			else
-				sub_write(cli, list.Msgs[i], &left, &seq);
+			} else {
+				sub_write(cli, list.Msgs[i]);
+				seq = s1;
+				left = pend;
+			}
 			cseq = c1;
 		}
 		i -= gap;

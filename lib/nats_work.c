@@ -371,14 +371,6 @@ maybe_barrier(struct rt_nwork *w, struct feeder *f, int final)
 {
 	if (!final && !due(w, f))
 		return 0;
-	/* A barrier acknowledges the input up to it: never over a gap. */
-	if (rt_nconn_dropped(w->sub)) {
-		snprintf(w->why, sizeof w->why, "input messages were dropped "
-		    "on their way (client pending limits); the checkpoint is "
-		    "kept");
-		w->failed = 1;
-		return -1;
-	}
 	f->bar_id++;
 	f->bar_seq = w->fed_seq;
 	f->msgs = 0;
@@ -409,7 +401,7 @@ feed_some(struct rt_nwork *w, struct feeder *f, struct rt_jdoc *d,
 		return maybe_barrier(w, f, 0);
 	}
 	for (i = 0; i < l.Count && rc == 0; i++) {
-		rt_nconn_seqs(l.Msgs[i], &seq, &cseq);
+		rt_nconn_seqs(l.Msgs[i], &seq, &cseq, NULL);
 		if (seq == 0)
 			continue;
 		/* A delivery the client lost: nothing after it may be fed (a
