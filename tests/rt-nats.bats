@@ -113,6 +113,9 @@ golden_n() { wc -l <golden.all; }
 	local n i
 	n=$(wc -l <big.ndjson)
 	pub big.ndjson --batch-bytes 256K
+	# The input is the oracle: the first run's records, sorted, are its.
+	rt-nats sub --server "$NATS_URLS" --stream "$S" --subject "$S.*" |
+		LC_ALL=C sort | cmp - <(LC_ALL=C sort big.ndjson)
 	for i in 1 2 3 4 5; do
 		rt-nats sub --server "$NATS_URLS" --stream "$S" --subject "$S.*" \
 			--stats 2>err | wc -l >n || { cat err; return 1; }
