@@ -304,6 +304,19 @@ fetch_req(natsMsgList *l, natsSubscription *sub, int batch, int64_t mb,
 	return s == NATS_NOT_FOUND ? NATS_TIMEOUT : s;
 }
 
+/* Did the fetch just made fail on the status that ends a request at its
+ * byte limit ("409 Message Size Exceeds MaxBytes")?  The client takes it
+ * for an error when it is the first thing to come back, which happens
+ * when it ends an earlier request, one the client stopped waiting for:
+ * nothing was lost, the fetch is asked again. */
+static int
+stale_end(void)
+{
+	const char *e = nats_GetLastError(NULL);
+
+	return e != NULL && strstr(e, "Exceeds MaxBytes") != NULL;
+}
+
 natsStatus
 rt_nconn_fetch(natsMsgList *l, natsSubscription *sub, natsConnection *nc,
     int batch, int64_t timeout_ms, jsErrCode *jerr)
@@ -316,8 +329,12 @@ rt_nconn_fetch(natsMsgList *l, natsSubscription *sub, natsConnection *nc,
 	/* What is there at once; else wait for the first (as the client's
 	 * own natsSubscription_Fetch does). */
 	s = fetch_req(l, sub, batch, mb, timeout_ms, true, jerr);
+	if (s == NATS_ERR && stale_end())
+		s = fetch_req(l, sub, batch, mb, timeout_ms, true, jerr);
 	if (s == NATS_TIMEOUT)
 		s = fetch_req(l, sub, batch, mb, timeout_ms, false, jerr);
+	if (s == NATS_ERR && stale_end())
+		s = NATS_TIMEOUT;	/* nothing came: ask again */
 	return s;
 }
 

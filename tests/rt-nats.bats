@@ -123,6 +123,22 @@ golden_n() { wc -l <golden.all; }
 			{ echo "run $i of $n records: $(cat err)"; return 1; }
 		[ "$(cat n)" = "$n" ]
 	done
+	# Eight durable readers at once, one partition each: a fetch ended
+	# at its byte limit by a status that came after the client stopped
+	# waiting made the next fetch fail ("Message Size Exceeds
+	# MaxBytes"): sub exited 2 with part of its partition.
+	local p pids rc
+	for i in 1 2; do
+		pids=() rc=0
+		for p in 0 1 2 3 4 5 6 7; do
+			rt-nats sub --server "$NATS_URLS" --stream "$S" --subject "$S.$p" \
+				--durable "d$i$p" >"p$p.out" 2>"p$p.err" &
+			pids+=($!)
+		done
+		for p in "${pids[@]}"; do wait "$p" || rc=1; done
+		[ "$rc" = 0 ] || { cat p?.err; return 1; }
+		[ "$(cat p?.out | wc -l)" = "$n" ] || { cat p?.err; return 1; }
+	done
 }
 
 @test "rt-nats: pub --msg-id: a re-run after a crash is deduplicated" {
