@@ -16,7 +16,7 @@ LDFLAGS ?=
 RT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wformat=2 -D_DEFAULT_SOURCE -pthread -MMD -MP \
 	-iquote lib
-RT_LIBS := -lcsv -ljq -lonig -lpcre2-8 -lseccomp -lsqlite3 -lnats -lm -pthread
+RT_LIBS := -lcsv -ljq -lonig -lpcre2-8 -lseccomp -lsqlite3 -lnats -lzstd -lm -pthread
 
 ifdef SANITIZE
 BUILD ?= build/asan

@@ -4,6 +4,8 @@
  *   RTCKPT1\n part P\n barrier B\n in SEQ\n out N\n owner W\n files K\n
  *   then K times "NAME SIZE\n" and SIZE bytes, and "end HEX\n" with the
  *   FNV-1a 32 of everything before it.
+ * Stored packed: "RTCKPZ1 RAWLEN\n" and one zstd frame of the blob,
+ * with its checksum.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "mem.h"
 #include "nats_ckpt.h"
 #include "nats_conn.h"
@@ -22,6 +26,10 @@
 
 #define MAGIC "RTCKPT1\n"
 #define MANIFEST "RTCKPT1 chunks "
+#define PACKED "RTCKPZ1 "
+/* A packed blob says how long it is unpacked: at most this (a damaged
+ * length must not make us allocate the moon). */
+#define UNPACKED_MAX ((uint64_t)1 << 40)
 
 /* Files a checkpoint carries: not locks, not a writer's temporary. */
 static int
@@ -257,6 +265,51 @@ rt_nckpt_decode(const char *p, size_t n, struct rt_nckpt *c, const char *dir)
 	return decode_files(p, end, nfiles, dir);
 }
 
+int
+rt_nckpt_pack(const char *raw, size_t n, struct rt_buf *out)
+{
+	size_t bound = ZSTD_compressBound(n), k;
+	ZSTD_CCtx *z = ZSTD_createCCtx();
+
+	if (z == NULL)
+		return -1;
+	rt_buf_printf(out, PACKED "%zu\n", n);
+	rt_buf_reserve(out, bound);
+	/* Fast, with the frame's own checksum: damage is seen unpacking. */
+	ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 1);
+	ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 1);
+	k = ZSTD_compress2(z, out->p + out->len, bound, raw, n);
+	ZSTD_freeCCtx(z);
+	if (ZSTD_isError(k))
+		return -1;
+	out->len += k;
+	return 0;
+}
+
+const char *
+rt_nckpt_unpack(const char *p, size_t n, struct rt_buf *out)
+{
+	const char *end = p + n;
+	uint64_t raw;
+	size_t k;
+
+	out->len = 0;
+	if (n < sizeof PACKED - 1 || memcmp(p, PACKED, sizeof PACKED - 1) != 0) {
+		rt_buf_add(out, p, n);	/* an earlier release's: as it is */
+		return NULL;
+	}
+	if (field_u64(&p, end, "RTCKPZ1", &raw) == -1 || raw > UNPACKED_MAX)
+		return "damaged checkpoint (packed header)";
+	if (ZSTD_getFrameContentSize(p, (size_t)(end - p)) != raw)
+		return "damaged checkpoint (packed length)";
+	rt_buf_reserve(out, (size_t)raw);
+	k = ZSTD_decompress(out->p, (size_t)raw, p, (size_t)(end - p));
+	if (ZSTD_isError(k) || k != raw)
+		return "damaged checkpoint (packed data)";
+	out->len = k;
+	return NULL;
+}
+
 void
 rt_nckpt_manifest(struct rt_buf *out, uint32_t nchunks, uint64_t total,
     const char *tag)
@@ -358,6 +411,8 @@ rt_nckpt_load(kvStore *kv, uint32_t part, struct rt_buf *blob, uint64_t *rev,
 {
 	char key[32];
 	kvEntry *e = NULL;
+	struct rt_buf st;
+	const char *bad;
 	natsStatus s;
 	uint32_t nch;
 	uint64_t total;
@@ -375,13 +430,19 @@ rt_nckpt_load(kvStore *kv, uint32_t part, struct rt_buf *blob, uint64_t *rev,
 		return -1;
 	}
 	*rev = kvEntry_Revision(e);
+	rt_buf_init(&st);
 	if (rt_nckpt_is_manifest(kvEntry_Value(e), (size_t)kvEntry_ValueLen(e),
 	    &nch, &total, tag, RT_NCKPT_TAGLEN) == 0)
-		rc = load_chunks(kv, part, nch, total, tag, blob, why, whylen)
+		rc = load_chunks(kv, part, nch, total, tag, &st, why, whylen)
 		    == 0 ? 1 : -1;
 	else
-		rt_buf_add(blob, kvEntry_Value(e), (size_t)kvEntry_ValueLen(e));
+		rt_buf_add(&st, kvEntry_Value(e), (size_t)kvEntry_ValueLen(e));
 	kvEntry_Destroy(e);
+	if (rc == 1 && (bad = rt_nckpt_unpack(st.p, st.len, blob)) != NULL) {
+		snprintf(why, whylen, "%s", bad);
+		rc = -1;
+	}
+	rt_buf_release(&st);
 	return rc;
 }
 
@@ -446,18 +507,25 @@ rt_nckpt_store(kvStore *kv, uint32_t part, const struct rt_buf *blob,
     size_t value_max, uint64_t *rev, char *tag, char *why, size_t whylen)
 {
 	char key[32], newtag[RT_NCKPT_TAGLEN] = "";
-	struct rt_buf man;
-	const struct rt_buf *v = blob;
+	struct rt_buf man, packed;
+	const struct rt_buf *v = &packed;
 	uint32_t nch = 0;
 	uint64_t nrev = 0;
 	natsStatus s;
 
 	snprintf(key, sizeof key, "p%" PRIu32, part);
 	rt_buf_init(&man);
-	if (blob->len > value_max) {
-		if ((nch = put_chunks(kv, part, blob, value_max, newtag,
+	rt_buf_init(&packed);
+	if (rt_nckpt_pack(blob->p, blob->len, &packed) == -1) {
+		snprintf(why, whylen, "checkpoint: the compressor failed");
+		rt_buf_release(&packed);
+		return -1;
+	}
+	if (packed.len > value_max) {
+		if ((nch = put_chunks(kv, part, &packed, value_max, newtag,
 		    &man)) == 0) {
 			rt_buf_release(&man);
+			rt_buf_release(&packed);
 			rt_nconn_err(NATS_ERR, 0, why, whylen);
 			return -1;
 		}
@@ -468,6 +536,7 @@ rt_nckpt_store(kvStore *kv, uint32_t part, const struct rt_buf *blob,
 	else
 		s = kvStore_Update(&nrev, kv, key, v->p, (int)v->len, *rev);
 	rt_buf_release(&man);
+	rt_buf_release(&packed);
 	if (s != NATS_OK) {
 		rt_nconn_err(s, 0, why, whylen);
 		if (nch)

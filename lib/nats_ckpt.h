@@ -39,6 +39,14 @@ int rt_nckpt_encode(const struct rt_nckpt *c, const char *dir,
 const char *rt_nckpt_decode(const char *p, size_t n, struct rt_nckpt *c,
     const char *dir);
 
+/* The blob as stored: rt_nckpt_pack appends raw (an encoded blob)
+ * compressed (zstd, fast level) to out with a header of its own; 0, or
+ * -1 when the compressor failed.  rt_nckpt_unpack puts the blob stored
+ * in p, n into out: a packed one decompressed, an unpacked one (from an
+ * earlier release) as it is; NULL, or why it is refused. */
+int rt_nckpt_pack(const char *raw, size_t n, struct rt_buf *out);
+const char *rt_nckpt_unpack(const char *p, size_t n, struct rt_buf *out);
+
 /* Make directory dir if missing and remove the files a checkpoint
  * carries from it: 0, or -1 with errno. */
 int rt_nckpt_clear(const char *dir);
@@ -59,11 +67,11 @@ void rt_nckpt_chunk_key(char *key, size_t len, uint32_t part,
 
 /*
  * The bucket.  rt_nckpt_load reads partition part's checkpoint: 1 with
- * the blob in *blob and its revision in *rev, 0 when there is none (rev
- * 0), -1 on trouble (why).  rt_nckpt_store writes blob with
- * compare-and-set on *rev (0: the key must not exist) and updates *rev:
- * 0, 1 when fenced off (the revision moved: another owner), -1 on
- * trouble.  Chunks of the checkpoint replaced are removed.
+ * the blob in *blob (unpacked) and its revision in *rev, 0 when there
+ * is none (rev 0), -1 on trouble (why).  rt_nckpt_store writes blob,
+ * packed, with compare-and-set on *rev (0: the key must not exist) and
+ * updates *rev: 0, 1 when fenced off (the revision moved: another
+ * owner), -1 on trouble.  Chunks of the checkpoint replaced are removed.
  */
 /* tag (RT_NCKPT_TAGLEN bytes): the chunks' tag the key points to now
  * ("" when none); load sets it, store reads it and sets the new one. */

@@ -4,7 +4,7 @@
 # Says what it installs; uses sudo when not root; exits non-zero on failure.
 set -eu
 
-build_pkgs="gcc make libcsv-dev libjq-dev libpcre2-dev libonig-dev libseccomp-dev libsqlite3-dev libnats-dev"
+build_pkgs="gcc make libcsv-dev libjq-dev libpcre2-dev libonig-dev libseccomp-dev libsqlite3-dev libnats-dev libzstd-dev"
 test_pkgs="bats bats-assert bats-support bats-file jq sqlite3 python3 python3-jsonschema procps mandoc tmux librsvg2-bin clang nats-server"
 bench_pkgs="jq miller sqlite3 python3 python3-jsonschema nodejs time nats-server"
 lint_pkgs="cppcheck clang-tidy mandoc clang-format"
