@@ -38,12 +38,14 @@ test_time(void)
 	} t[] = {
 		{ "{\"ts\":\"2024-03-01T12:00:00Z\"}", RT_TU_S, NULL,
 		  1709294400000000LL },
-		{ "{\"ts\":\"2024-03-01\"}", RT_TU_S, NULL, 1709251200000000LL },
+		{ "{\"ts\":\"2024-03-01\"}", RT_TU_S, NULL,
+		  1709251200000000LL },
 		{ "{\"ts\":1709294400}", RT_TU_S, NULL, 1709294400000000LL },
 		{ "{\"ts\":1709294400.25}", RT_TU_S, NULL, 1709294400250000LL },
 		{ "{\"ts\":1709294400123}", RT_TU_MS, NULL,
 		  1709294400123000LL },
-		{ "{\"ts\":\"1709294400\"}", RT_TU_S, NULL, 1709294400000000LL },
+		{ "{\"ts\":\"1709294400\"}", RT_TU_S, NULL,
+		  1709294400000000LL },
 		/* An escape: the string is decoded first ("\u005a" is Z). */
 		{ "{\"ts\":\"2024-03-01T12:00:00\\u005a\"}", RT_TU_S, NULL,
 		  1709294400000000LL },
@@ -53,7 +55,8 @@ test_time(void)
 		{ "{\"ts\":true}", RT_TU_S, "not a string or a number", 0 },
 		{ "{\"ts\":null}", RT_TU_S, "not a string or a number", 0 },
 		{ "{\"ts\":[1]}", RT_TU_S, "not a string or a number", 0 },
-		{ "{\"ts\":{\"s\":1}}", RT_TU_S, "not a string or a number", 0 },
+		{ "{\"ts\":{\"s\":1}}", RT_TU_S, "not a string or a number",
+		  0 },
 		{ "{\"ts\":\"yesterday\"}", RT_TU_S, "not a date-time", 0 },
 		{ "{\"ts\":\"\"}", RT_TU_S, "not a date-time", 0 },
 		{ "{\"ts\":\"2024-02-30T00:00:00Z\"}", RT_TU_S,
@@ -113,7 +116,8 @@ test_num(void)
 		snprintf(rec, sizeof rec, "{\"v\":%s}", t[i].val);
 		got = parse(rec) ? rt_field_num(&doc, 2, &x) : -1;
 		if (t[i].got)
-			ok(got == 1 && x == t[i].x, "number %s: %g", t[i].val, x);
+			ok(got == 1 && x == t[i].x, "number %s: %g", t[i].val,
+			    x);
 		else
 			ok(got == 0 && x == -99, "not a number: %s", t[i].val);
 	}

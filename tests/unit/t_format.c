@@ -21,7 +21,8 @@ test_lookup(void)
 	} t[] = {
 		{ "date-time", RT_FORMAT_DATETIME }, { "date", RT_FORMAT_DATE },
 		{ "time", RT_FORMAT_TIME }, { "duration", RT_FORMAT_DURATION },
-		{ "email", RT_FORMAT_EMAIL }, { "hostname", RT_FORMAT_HOSTNAME },
+		{ "email", RT_FORMAT_EMAIL },
+		{ "hostname", RT_FORMAT_HOSTNAME },
 		{ "ipv4", RT_FORMAT_IPV4 }, { "ipv6", RT_FORMAT_IPV6 },
 		{ "uri", RT_FORMAT_URI }, { "uri-reference", RT_FORMAT_URIREF },
 		{ "uuid", RT_FORMAT_UUID }, { "regex", RT_FORMAT_REGEX },
@@ -119,9 +120,11 @@ static const struct fcase cases[] = {
 	{ RT_FORMAT_HOSTNAME, "a\0b", L("a\0b"), 0 },
 	{ RT_FORMAT_HOSTNAME, "b\xc3\xbc" "cher", -1, 0 },
 	/* 63 and 64 bytes in a label */
-	{ RT_FORMAT_HOSTNAME, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	{ RT_FORMAT_HOSTNAME,
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "aaaaaaaa.b", -1, 1 },
-	{ RT_FORMAT_HOSTNAME, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	{ RT_FORMAT_HOSTNAME,
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "aaaaaaaaa.b", -1, 0 },
 	/* email */
 	{ RT_FORMAT_EMAIL, "joe.bloggs@example.com", -1, 1 },
@@ -328,7 +331,8 @@ test_ipv4_random(void)
 	int bad = 0, valid = 0;
 
 	for (int i = 0; i < 5000; i++) {
-		int part[5], zero[5], nparts = 3 + (int)(tap_xorshift(&seed) % 3);
+		int part[5], zero[5];
+		int nparts = 3 + (int)(tap_xorshift(&seed) % 3);
 		char s[40];
 		size_t n = 0;
 

@@ -137,8 +137,8 @@ struct lcase {
 };
 
 #define OUT_ONTIME \
-	"{\"id\":1,\"seen\":1}\n{\"id\":3,\"seen\":1}\n{\"id\":5,\"seen\":1}\n" \
-	"{\"id\":6,\"seen\":1}\n"
+	"{\"id\":1,\"seen\":1}\n{\"id\":3,\"seen\":1}\n" \
+	"{\"id\":5,\"seen\":1}\n{\"id\":6,\"seen\":1}\n"
 
 static const struct lcase cases[] = {
 	{ "--late FILE: late records go there, counted as dropped", 1, 0, 0,

@@ -132,7 +132,8 @@ test_good(void)
 
 		if (rt_jdoc_parse(&d, t[i].rec, strlen(t[i].rec)) == 0)
 			got = rt_lrmodel_prob(&m, &d);
-		ok(fabs(got - want) < 1e-15, "prob of %s: %.17g", t[i].rec, got);
+		ok(fabs(got - want) < 1e-15, "prob of %s: %.17g", t[i].rec,
+		    got);
 	}
 	rt_lrmodel_free(&m);
 	ok(m.n == 0 && m.f == NULL && m.on == 0, "free empties the model");
@@ -175,9 +176,9 @@ test_random(void)
 			sd[k] = (double)(tap_xorshift(&seed) % 50) / 10;
 			w[k] = (double)((int64_t)(tap_xorshift(&seed) % 400) -
 			    200) / 100;
-			rt_buf_printf(&text, "%s{\"name\":\"f%d\",\"mean\":%.17g,"
-			    "\"std\":%.17g,\"weight\":%.17g}", k ? "," : "",
-			    field[k], mean[k], sd[k], w[k]);
+			rt_buf_printf(&text, "%s{\"name\":\"f%d\","
+			    "\"mean\":%.17g,\"std\":%.17g,\"weight\":%.17g}",
+			    k ? "," : "", field[k], mean[k], sd[k], w[k]);
 		}
 		rt_buf_adds(&text, "]}");
 		if (put_file(rt_buf_cstr(&text)) != 0 ||
@@ -198,14 +199,16 @@ test_random(void)
 				x[f] = (double)((int64_t)((r >> 8) % 100000) -
 				    50000) / 100;
 				if (has[f])
-					rt_buf_printf(&rec, "%s\"f%d\":%s%.17g%s",
+					rt_buf_printf(&rec,
+					    "%s\"f%d\":%s%.17g%s",
 					    rec.len > 1 ? "," : "", f,
 					    r % 8 == 1 ? "\"" : "", x[f],
 					    r % 8 == 1 ? "\"" : "");
 			}
 			rt_buf_addc(&rec, '}');
 			for (int k = 0; k < nf; k++) {
-				double v = has[field[k]] ? x[field[k]] : mean[k];
+				int fk = field[k];
+				double v = has[fk] ? x[fk] : mean[k];
 
 				z += w[k] * (v - mean[k]) / (sd[k] ? sd[k] : 1);
 			}

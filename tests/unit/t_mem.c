@@ -97,7 +97,7 @@ test_table(void)
 		    "grow %s: kept, the rest zero, aligned", t[i].what);
 		rt_table_free(p, t[i].to, 4);
 	}
-	rt_table_free(NULL, 10, 4);	/* a no-op: LeakSanitizer and ASan watch */
+	rt_table_free(NULL, 10, 4);	/* a no-op (the sanitizers watch) */
 }
 
 /* A random walk of sizes up to 1.5M elements, each grown table filled

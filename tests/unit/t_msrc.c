@@ -28,7 +28,7 @@ test_init(void)
 		int fmt;	/* the input's enum rt_fmt */
 	} t[] = {
 		{ "csv:a.txt", "a.txt", "a.txt", RT_FMT_CSV },
-		{ "b.csv", "b.csv", "b.csv", RT_FMT_TSV },	/* the default */
+		{ "b.csv", "b.csv", "b.csv", RT_FMT_TSV },	/* default */
 		{ "ndjson:c.csv", "c.csv", "c.csv", RT_FMT_NDJSON },
 		{ "jsonl:x", "x", "x", RT_FMT_NDJSON },
 		{ "tsv:", "", "", RT_FMT_TSV },

@@ -138,10 +138,12 @@ test_file(void)
 	} t[] = {
 		{ "amount: cannot parse", "{\"a\":1}", 7, NULL,
 		  "{\"tool\":\"rt-x\",\"source\":\"in.ndjson\",\"line\":1,"
-		  "\"reason\":\"amount: cannot parse\",\"raw\":\"{\\\"a\\\":1}\"}" },
+		  "\"reason\":\"amount: cannot parse\","
+		  "\"raw\":\"{\\\"a\\\":1}\"}" },
 		{ "duplicate key " K "'card' " E "(member 3)", "x", 1, NULL,
 		  "{\"tool\":\"rt-x\",\"source\":\"in.ndjson\",\"line\":2,"
-		  "\"reason\":\"duplicate key 'card' (member 3)\",\"raw\":\"x\"}" },
+		  "\"reason\":\"duplicate key 'card' (member 3)\","
+		  "\"raw\":\"x\"}" },
 		{ "at /" K "4111" A "<member 2>" E ": too long", "", 0, NULL,
 		  "{\"tool\":\"rt-x\",\"source\":\"in.ndjson\",\"line\":3,"
 		  "\"reason\":\"at /4111: too long\",\"raw\":\"\"}" },
@@ -225,7 +227,8 @@ test_diag(void)
 
 		rt_rej_open(&r, "rt-x", NULL);
 		r.verbose = dcases[i].verbose;
-		rt_rej_put(&r, "src", 7, dcases[i].reason, "secret", 6, NULL, 0);
+		rt_rej_put(&r, "src", 7, dcases[i].reason, "secret", 6, NULL,
+		    0);
 		rt_rej_close(&r);
 		rt_buf_printf(&want, "rt-x: src:7: %s\n", dcases[i].want);
 	}
@@ -233,7 +236,8 @@ test_diag(void)
 	close(save);
 	close(fd);
 	slurp(path, &got);
-	ok(strstr(got.p, "secret") == NULL, "diagnostics never show the record");
+	ok(strstr(got.p, "secret") == NULL,
+	    "diagnostics never show the record");
 	is_str(got.p, rt_buf_cstr(&want), "diagnostics, keys shown only "
 	    "when verbose");
 	rt_buf_release(&got);
@@ -314,8 +318,8 @@ test_kinds(void)
 	r.limit = 1;
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < RT_REJ_KINDS + 3; i++) {
-			snprintf(reason, sizeof reason, "kind %c%c", 'a' + i % 26,
-			    'a' + i / 26);
+			snprintf(reason, sizeof reason, "kind %c%c",
+			    'a' + i % 26, 'a' + i / 26);
 			rt_rej_put(&r, "s", 1, reason, "", 0, NULL, 0);
 		}
 	rt_rej_summary(&r);

@@ -57,8 +57,9 @@ test_schema(void)
 	} t[] = {
 		{ "{\"properties\":{\"amount\":{},\"card\":{},\"country\":{},"
 		  "\"mcc\":{\"type\":\"string\"}}}", 0, "" },
-		{ "{\"type\":\"object\",\"properties\":{\"amount\":1,\"card\":1,"
-		  "\"count\\u0072y\":1,\"mcc\":1,\"other\":1}}", 0, "" },
+		{ "{\"type\":\"object\",\"properties\":{\"amount\":1,"
+		  "\"card\":1,\"count\\u0072y\":1,\"mcc\":1,\"other\":1}}",
+		  0, "" },
 		{ "{\"properties\":{\"amount\":{},\"card\":{},\"country\":{}}}",
 		  -1, "rules.txt:7: rule 'r2': field 'mcc' is not a property "
 		  "in %s" },
@@ -102,7 +103,8 @@ test_schema(void)
 
 			if (at)
 				snprintf(want, sizeof want, "%.*s%s%s",
-				    (int)(at - t[i].why), t[i].why, path, at + 2);
+				    (int)(at - t[i].why), t[i].why, path,
+				    at + 2);
 			else
 				snprintf(want, sizeof want, "%s", t[i].why);
 		}

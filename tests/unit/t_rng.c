@@ -248,7 +248,8 @@ test_poisson(void)
 		v = sq / n - m * m;
 		ok(bad == 0, "poisson(%g): %s, draw for draw", l,
 		    l <= 30 ? "Knuth's product" : "rounded normal");
-		ok(fabs(m - l) < 0.05 * l + 0.02 && fabs(v - l) < 0.1 * l + 0.02,
+		ok(fabs(m - l) < 0.05 * l + 0.02 &&
+		    fabs(v - l) < 0.1 * l + 0.02,
 		    "poisson(%g): sample mean %.3f, variance %.3f", l, m, v);
 	}
 }

@@ -84,13 +84,15 @@ test_table(void)
 		  "\"unevaluatedProperties\":{\"$ref\":\"#\"}}", NULL },
 		{ "{\"anyOf\":[{\"items\":{\"allOf\":[{\"$ref\":\"#\"}]}}]}",
 		  NULL },
-		{ "{\"$defs\":{\"a\":{\"not\":{\"$ref\":\"#/$defs/a\"}}}}", NULL },
-		{ "{\"$defs\":{\"a\":{\"type\":\"string\"}},\"allOf\":[{\"$ref\":"
-		  "\"#/$defs/a\"},{\"$ref\":\"#/$defs/a\"}]}", NULL },
+		{ "{\"$defs\":{\"a\":{\"not\":{\"$ref\":\"#/$defs/a\"}}}}",
+		  NULL },
+		{ "{\"$defs\":{\"a\":{\"type\":\"string\"}},"
+		  "\"allOf\":[{\"$ref\":\"#/$defs/a\"},"
+		  "{\"$ref\":\"#/$defs/a\"}]}", NULL },
 		/* then and else without if are never applied */
 		{ "{\"then\":{\"$ref\":\"#\"}}", NULL },
-		{ "{\"else\":{\"$ref\":\"#\"},\"then\":{\"not\":{\"$ref\":\"#\"}}}",
-		  NULL },
+		{ "{\"else\":{\"$ref\":\"#\"},"
+		  "\"then\":{\"not\":{\"$ref\":\"#\"}}}", NULL },
 		/* draft 7: the siblings of $ref are ignored */
 		{ "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
 		  "\"definitions\":{\"x\":{\"type\":\"string\"}},"
@@ -139,7 +141,8 @@ test_long(void)
 static void
 test_files(void)
 {
-	char dir[] = "/tmp/t_schema_cycle.XXXXXX", a[64], b[64], c[64], want[512];
+	char dir[] = "/tmp/t_schema_cycle.XXXXXX", a[64], b[64], c[64];
+	char want[512];
 	struct rt_schema_opts o = { RT_DRAFT_2020, NULL, 0, 0 };
 	struct rt_buf err = RT_BUF_INIT;
 	struct rt_schema *s;
@@ -287,7 +290,8 @@ test_random(void)
 			if (r % 8 == 0) {
 				int w = (int)((r >> 8) % ND);
 
-				rt_buf_printf(&text, "\"$ref\":\"#/$defs/d%d\"", w);
+				rt_buf_printf(&text,
+				    "\"$ref\":\"#/$defs/d%d\"", w);
 				g.inplace[v][w] = 1;
 				first = 0;
 			}

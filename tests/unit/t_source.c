@@ -302,16 +302,20 @@ test_random(void)
 			if (r % 4 == 0) {
 				/* Not "" after a lone "\r": with a "\n" next,
 				 * the two would be one ending. */
-				rt_buf_adds(&file, blanks[(r >> 4) % 4 ? (r >> 4) %
-				    4 : (uint64_t)cr]);
+				uint64_t b = (r >> 4) % 4;
+
+				rt_buf_adds(&file,
+				    blanks[b ? b : (uint64_t)cr]);
 			} else {
 				if (want.len)
 					rt_buf_adds(&want, " | ");
 				else
 					rt_buf_adds(&want, "[f.ndjson] ");
-				rt_buf_printf(&file, "{\"i\":%d,\"s\":\"%llx\"}", i,
+				rt_buf_printf(&file,
+				    "{\"i\":%d,\"s\":\"%llx\"}", i,
 				    (unsigned long long)(r >> 20));
-				rt_buf_printf(&want, "%llu:{\"i\":%d,\"s\":\"%llx\"}",
+				rt_buf_printf(&want,
+				    "%llu:{\"i\":%d,\"s\":\"%llx\"}",
 				    (unsigned long long)line, i,
 				    (unsigned long long)(r >> 20));
 			}

@@ -264,7 +264,8 @@ test_refused(void)
 		rt_buf_printf(&want, "%s: %s: %s\n", t[i].tool, st_path,
 		    t[i].why);
 		ok(st == 2, "%s: exit %d", t[i].what, st);
-		is_str(slurp(err_path, &got), rt_buf_cstr(&want), "  the reason");
+		is_str(slurp(err_path, &got), rt_buf_cstr(&want),
+		    "  the reason");
 		is_str(slurp(out_path, &got), "", "  no output");
 	}
 	unlink(st_path);
@@ -306,7 +307,8 @@ test_nopath(void)
 	    "#loaded sum=0\n#lock before close -, after -\n",
 	    "  nothing locked, loaded or saved, no barrier hook");
 	is_str(slurp(out_path, &got), "{\"sum\":2}\n"
-	    "{\"$rt\":\"barrier\",\"id\":1}\n", "  the barrier still passed on");
+	    "{\"$rt\":\"barrier\",\"id\":1}\n",
+	    "  the barrier still passed on");
 	rt_buf_release(&got);
 }
 

@@ -131,7 +131,8 @@ test_resolve(void)
 		  "https://example.com/schemas/root.json#foo" },
 		{ "https://example.com/a/b.json#frag", "",
 		  "https://example.com/a/b.json" },
-		{ "https://example.com", "x.json", "https://example.com/x.json" },
+		{ "https://example.com", "x.json",
+		  "https://example.com/x.json" },
 		{ "https://example.com", "", "https://example.com" },
 		{ "urn:example:root", "#/defs/a", "urn:example:root#/defs/a" },
 		{ "urn:example:root", "other", "urn:other" },
@@ -223,7 +224,8 @@ ref_remove_dots(const char *path, char *out)
 			memmove(in, in + 2, strlen(in + 2) + 1);
 		else if (strcmp(in, "/.") == 0)
 			strcpy(in, "/");
-		else if (strncmp(in, "/../", 4) == 0 || strcmp(in, "/..") == 0) {
+		else if (strncmp(in, "/../", 4) == 0 ||
+		    strcmp(in, "/..") == 0) {
 			memmove(in, in + 3, strlen(in + 3) + 1);
 			if (in[0] == '\0')
 				strcpy(in, "/");
@@ -262,8 +264,9 @@ test_random(void)
 		size_t at = 0;
 
 		for (int k = 0; k < nseg; k++)
-			at += (size_t)snprintf(ref + at, sizeof ref - at, "%s%s",
-			    k || abs ? "/" : "", seg[tap_xorshift(&seed) % 7]);
+			at += (size_t)snprintf(ref + at, sizeof ref - at,
+			    "%s%s", k || abs ? "/" : "",
+			    seg[tap_xorshift(&seed) % 7]);
 		/* Not a network-path ("//h"), an empty reference, or a
 		 * first segment with a colon (a scheme). */
 		abs = ref[0] == '/';
