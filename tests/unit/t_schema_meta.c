@@ -46,6 +46,15 @@ compile(const char *text, int draft, int nometa, struct rt_buf *out)
 	return rt_buf_cstr(out);
 }
 
+/* The words of a warning and an error, for the tables below. */
+#define U(at, k) " s.json: " at ": unknown keyword '" k "'"
+#define MEAN(k) " (did you mean '" k "'?)"
+#define NONE(d) " (draft " d " has no such keyword)"
+#define E20 RT_DRAFT_2020
+#define ERR "error: s.json: "
+#define NEG(k) "#/" k ": minimum: must be >= 0"
+#define NOTYPE "#/type: anyOf: does not match any schema of anyOf"
+
 static void
 test_warnings(void)
 {
@@ -54,57 +63,50 @@ test_warnings(void)
 		int draft;
 		const char *want;
 	} t[] = {
-		{ "{\"type\":\"string\",\"minLength\":1}", RT_DRAFT_2020, "ok:" },
-		{ "{\"minimun\":1}", RT_DRAFT_2020, "ok: s.json: #: unknown "
-		  "keyword 'minimun' (did you mean 'minimum'?)" IGN ";" },
-		{ "{\"properties\":{\"a\":{\"maxLenght\":3}}}", RT_DRAFT_2020,
-		  "ok: s.json: #/properties/a: unknown keyword 'maxLenght' "
-		  "(did you mean 'maxLength'?)" IGN ";" },
-		{ "{\"tipe\":1,\"tpye\":1,\"ifff\":1,\"requird\":[]}",
-		  RT_DRAFT_2020, "ok: s.json: #: unknown keyword 'tipe' (did you "
-		  "mean 'type'?)" IGN "; s.json: #: unknown keyword 'tpye' (did "
-		  "you mean 'type'?)" IGN "; s.json: #: unknown keyword 'ifff'"
-		  IGN "; s.json: #: unknown keyword 'requird' (did you mean "
-		  "'required'?)" IGN ";" },
+		{ "{\"type\":\"string\",\"minLength\":1}", E20, "ok:" },
+		{ "{\"minimun\":1}", E20,
+		  "ok:" U("#", "minimun") MEAN("minimum") IGN ";" },
+		{ "{\"properties\":{\"a\":{\"maxLenght\":3}}}", E20,
+		  "ok:" U("#/properties/a", "maxLenght") MEAN("maxLength") IGN
+		  ";" },
+		{ "{\"tipe\":1,\"tpye\":1,\"ifff\":1,\"requird\":[]}", E20,
+		  "ok:" U("#", "tipe") MEAN("type") IGN ";"
+		  U("#", "tpye") MEAN("type") IGN ";"
+		  U("#", "ifff") IGN ";"
+		  U("#", "requird") MEAN("required") IGN ";" },
 		/* Two edits for a long name, one for a short one. */
-		{ "{\"mniimun\":1,\"tyep\":1,\"tyyyp\":1}", RT_DRAFT_2020,
-		  "ok: s.json: #: unknown keyword 'mniimun' (did you mean "
-		  "'minimum'?)" IGN "; s.json: #: unknown keyword 'tyep' (did you "
-		  "mean 'type'?)" IGN "; s.json: #: unknown keyword 'tyyyp'" IGN
-		  ";" },
-		{ "{\"zzzzzz\":1,\"x-vendor\":1,\"x-\":2}", RT_DRAFT_2020,
-		  "ok: s.json: #: unknown keyword 'zzzzzz'" IGN ";" },
-		{ "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}",
-		  RT_DRAFT_2020, "ok: s.json: #: unknown keyword "
-		  "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'" IGN ";" },
-		{ "{\"allOf\":[{\"minimun\":1},{\"minimun\":1},{\"minimun\":2}]}",
-		  RT_DRAFT_2020, "ok: s.json: #/allOf/0: unknown keyword "
-		  "'minimun' (did you mean 'minimum'?)" IGN " (and in 2 more "
-		  "places);" },
-		{ "{\"minimun\":1,\"not\":{\"minimun\":1}}", RT_DRAFT_2020,
-		  "ok: s.json: #: unknown keyword 'minimun' (did you mean "
-		  "'minimum'?)" IGN " (and in 1 more place);" },
-		{ "{\"$defs\":{\"a\":{\"minimun\":1}}}", RT_DRAFT_2020,
-		  "ok: s.json: #/$defs/a: unknown keyword 'minimun' (did you mean "
-		  "'minimum'?)" IGN ";" },
+		{ "{\"mniimun\":1,\"tyep\":1,\"tyyyp\":1}", E20,
+		  "ok:" U("#", "mniimun") MEAN("minimum") IGN ";"
+		  U("#", "tyep") MEAN("type") IGN ";"
+		  U("#", "tyyyp") IGN ";" },
+		{ "{\"zzzzzz\":1,\"x-vendor\":1,\"x-\":2}", E20,
+		  "ok:" U("#", "zzzzzz") IGN ";" },
+		{ "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}", E20,
+		  "ok:" U("#", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+		  IGN ";" },
+		{ "{\"allOf\":[{\"minimun\":1},{\"minimun\":1},"
+		  "{\"minimun\":2}]}", E20,
+		  "ok:" U("#/allOf/0", "minimun") MEAN("minimum") IGN
+		  " (and in 2 more places);" },
+		{ "{\"minimun\":1,\"not\":{\"minimun\":1}}", E20,
+		  "ok:" U("#", "minimun") MEAN("minimum") IGN
+		  " (and in 1 more place);" },
+		{ "{\"$defs\":{\"a\":{\"minimun\":1}}}", E20,
+		  "ok:" U("#/$defs/a", "minimun") MEAN("minimum") IGN ";" },
 		/* The other draft's keywords. */
-		{ "{\"additionalItems\":false}", RT_DRAFT_2020,
-		  "ok: s.json: #: unknown keyword 'additionalItems' (draft "
-		  "2020-12 has no such keyword)" IGN ";" },
-		{ "{" D7 ",\"prefixItems\":[],\"dependentRequired\":{}}",
-		  RT_DRAFT_2020, "ok: s.json: #: unknown keyword 'prefixItems' "
-		  "(draft 7 has no such keyword)" IGN "; s.json: #: unknown "
-		  "keyword 'dependentRequired' (draft 7 has no such keyword)" IGN
-		  ";" },
-		{ "{\"prefixItems\":[]}", RT_DRAFT_7, "ok: s.json: #: unknown "
-		  "keyword 'prefixItems' (draft 7 has no such keyword)" IGN ";" },
-		{ "{\"prefixItem\":[]}", RT_DRAFT_2020, "ok: s.json: #: unknown "
-		  "keyword 'prefixItem' (did you mean 'prefixItems'?)" IGN ";" },
+		{ "{\"additionalItems\":false}", E20,
+		  "ok:" U("#", "additionalItems") NONE("2020-12") IGN ";" },
+		{ "{" D7 ",\"prefixItems\":[],\"dependentRequired\":{}}", E20,
+		  "ok:" U("#", "prefixItems") NONE("7") IGN ";"
+		  U("#", "dependentRequired") NONE("7") IGN ";" },
+		{ "{\"prefixItems\":[]}", RT_DRAFT_7,
+		  "ok:" U("#", "prefixItems") NONE("7") IGN ";" },
+		{ "{\"prefixItem\":[]}", E20,
+		  "ok:" U("#", "prefixItem") MEAN("prefixItems") IGN ";" },
 		/* Names each draft lets pass. */
-		{ "{" D7 ",\"$defs\":{},\"definitions\":{}}", RT_DRAFT_2020,
-		  "ok:" },
-		{ "{\"definitions\":{},\"dependencies\":{},\"$comment\":\"c\"}",
-		  RT_DRAFT_2020, "ok:" },
+		{ "{" D7 ",\"$defs\":{},\"definitions\":{}}", E20, "ok:" },
+		{ "{\"definitions\":{},\"dependencies\":{},"
+		  "\"$comment\":\"c\"}", E20, "ok:" },
 	};
 	struct rt_buf out = RT_BUF_INIT;
 
@@ -122,46 +124,43 @@ test_meta(void)
 		int draft, nometa;
 		const char *want;
 	} t[] = {
-		{ "{\"type\":\"strin\"}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/type: anyOf: does not match any schema of anyOf" META20 },
-		{ "{\"minLength\":-1}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META20 },
-		{ "{\"minLength\":-1}", RT_DRAFT_7, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META7 },
-		{ "{" D7 ",\"minLength\":-1}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META7 },
+		{ "{\"type\":\"strin\"}", E20, 0, ERR NOTYPE META20 },
+		{ "{\"minLength\":-1}", E20, 0, ERR NEG("minLength") META20 },
+		{ "{\"minLength\":-1}", RT_DRAFT_7, 0,
+		  ERR NEG("minLength") META7 },
+		{ "{" D7 ",\"minLength\":-1}", E20, 0,
+		  ERR NEG("minLength") META7 },
 		{ "{\"$schema\":\"https://json-schema.org/draft-07/schema\","
-		  "\"minLength\":-1}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META7 },
+		  "\"minLength\":-1}", E20, 0, ERR NEG("minLength") META7 },
 		{ "{\"$schema\":\"https://json-schema.org/draft-07/schema#\","
-		  "\"minLength\":-1}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META7 },
+		  "\"minLength\":-1}", E20, 0, ERR NEG("minLength") META7 },
 		{ "{\"$schema\":\"http://json-schema.org/draft-07/schema\","
-		  "\"minLength\":-1}", RT_DRAFT_2020, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META7 },
-		{ "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema#\","
-		  "\"minLength\":-1}", RT_DRAFT_7, 0, "error: s.json: "
-		  "#/minLength: minimum: must be >= 0" META20 },
-		{ "{\"properties\":{\"a\":{\"required\":\"b\"}}}", RT_DRAFT_2020,
-		  0, "error: s.json: #/properties/a/required: type: expected "
-		  "array, got string" META20 },
-		{ "{\"properties\":{\"a\":{\"required\":\"b\"}}}", RT_DRAFT_2020,
-		  1, "ok:" },
+		  "\"minLength\":-1}", E20, 0, ERR NEG("minLength") META7 },
+		{ "{\"$schema\":"
+		  "\"https://json-schema.org/draft/2020-12/schema#\","
+		  "\"minLength\":-1}", RT_DRAFT_7, 0,
+		  ERR NEG("minLength") META20 },
+		{ "{\"properties\":{\"a\":{\"required\":\"b\"}}}", E20, 0,
+		  ERR "#/properties/a/required: type: expected array, got "
+		  "string" META20 },
+		{ "{\"properties\":{\"a\":{\"required\":\"b\"}}}", E20, 1,
+		  "ok:" },
+		/* Twelve errors: ten shown, one a line. */
 		{ "{\"minLength\":-1,\"maxLength\":-1,\"minItems\":-1,"
 		  "\"maxItems\":-1,\"minProperties\":-1,\"maxProperties\":-1,"
 		  "\"minContains\":-1,\"maxContains\":-1,\"type\":1,"
-		  "\"required\":1,\"enum\":1,\"uniqueItems\":1}", RT_DRAFT_2020, 0,
-		  "error: s.json: #/minLength: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/maxLength: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/minItems: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/maxItems: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/minProperties: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/maxProperties: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/minContains: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/maxContains: minimum: must be >= 0" META20 "\n"
-		  "s.json: #/type: anyOf: does not match any schema of anyOf"
-		  META20 "\n"
-		  "s.json: #/required: type: expected array, got number" META20 },
+		  "\"required\":1,\"enum\":1,\"uniqueItems\":1}", E20, 0,
+		  ERR NEG("minLength") META20 "\n"
+		  "s.json: " NEG("maxLength") META20 "\n"
+		  "s.json: " NEG("minItems") META20 "\n"
+		  "s.json: " NEG("maxItems") META20 "\n"
+		  "s.json: " NEG("minProperties") META20 "\n"
+		  "s.json: " NEG("maxProperties") META20 "\n"
+		  "s.json: " NEG("minContains") META20 "\n"
+		  "s.json: " NEG("maxContains") META20 "\n"
+		  "s.json: " NOTYPE META20 "\n"
+		  "s.json: #/required: type: expected array, got number"
+		  META20 },
 	};
 	struct rt_buf out = RT_BUF_INIT;
 
