@@ -232,7 +232,7 @@ chars_ok(const char *s, size_t i, size_t end, const char *extra)
 				return 0;
 			i += 2;
 		} else if (!unreserved(c) && !subdelim(c) &&
-		    strchr(extra, c) == NULL) {
+		    (c == '\0' || strchr(extra, c) == NULL)) {
 			return 0;
 		}
 	}

@@ -98,6 +98,9 @@ rt_msrcs_names(struct rt_msrcs *s, const char *list)
 	int k = 0;
 
 	free(s->names);
+	for (k = 0; k < s->n; k++)
+		s->v[k].label = s->v[k].name;	/* none into the old list */
+	k = 0;
 	at = s->names = rt_xstrdup(list);
 	while ((tok = rt_opttab_item(&at)) != NULL) {
 		if (*tok == '\0')

@@ -82,8 +82,10 @@ edges_of(struct graph *g, const struct rt_schema *s, uint32_t i)
 	edges_list(g, s, x->oneof);
 	edge(g, x->not_, E_SUB);
 	edge(g, x->if_, E_SUB);
-	edge(g, x->then_, E_SUB);
-	edge(g, x->else_, E_SUB);
+	if (x->if_ != SN_NONE) {	/* without "if", never applied */
+		edge(g, x->then_, E_SUB);
+		edge(g, x->else_, E_SUB);
+	}
 	if (x->keys != SN_NONE) {
 		const struct ktab *t = &s->kt[x->keys];
 
