@@ -269,6 +269,37 @@ check_grid_once(const struct rt_win *w)
 	return why;
 }
 
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Live closing windows have distinct creation numbers: they order the
+ * windows of one end, in the queue and in the state saved. */
+static const char *
+check_seq_once(const struct rt_win *w)
+{
+	uint64_t *v;
+	uint32_t n = 0;
+	const char *why = NULL;
+
+	if (w->nslot == 0)
+		return NULL;
+	v = rt_xcalloc(w->nslot, sizeof *v);
+	for (uint32_t s = 0; s < w->nslot; s++)
+		if (cw_at(w, s)->live)
+			v[n++] = cw_at(w, s)->seq;
+	qsort(v, n, sizeof *v, u64_cmp);
+	for (uint32_t i = 1; i < n && why == NULL; i++)
+		if (v[i] == v[i - 1])
+			why = "damaged: bad closing window";
+	free(v);
+	return why;
+}
+
 /* Sessions keep their list as saved: the key's live slots, each once.
  * mark: scratch of nslot bytes, all 1 on entry (from check_slots). */
 static const char *
@@ -406,6 +437,8 @@ rt_win_check_all(const struct rt_win *w, const uint32_t *hs, uint32_t nh)
 	free(mark);
 	if (why == NULL)
 		why = check_grid_once(w);
+	if (why == NULL)
+		why = check_seq_once(w);
 	if (why == NULL)
 		why = check_sess(w);
 	if (why == NULL)
