@@ -57,8 +57,7 @@ worthy(struct rt_asel *s, const struct rt_jdoc *d)
 	rt_fset_find(&s->cls, d, &k);
 	if (k == 0 || d->v[k].type == RT_JNULL)
 		return 0;
-	return !(d->v[k].type == RT_JSTR && d->v[k].len == 4 &&
-	    memcmp(rt_jdoc_text(d, k), "\"ok\"", 4) == 0);
+	return !(d->v[k].type == RT_JSTR && rt_jdoc_streq(d, k, "ok", 2));
 }
 
 /* Over the first records: are the -k and --time fields there at all? */

@@ -229,6 +229,77 @@ check_slots(const struct rt_win *w, const uint32_t *hs, uint32_t nh,
 	    "damaged: bad closing window";
 }
 
+struct kstart {
+	uint32_t kid;
+	int64_t start;
+};
+
+static int
+kstart_cmp(const void *a, const void *b)
+{
+	const struct kstart *x = a, *y = b;
+
+	if (x->kid != y->kid)
+		return x->kid < y->kid ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Tumbling and hopping windows: a key has at most one open window of a
+ * start (cw_find finds the first; a second would close twice). */
+static const char *
+check_grid_once(const struct rt_win *w)
+{
+	struct kstart *v;
+	uint32_t n = 0;
+	const char *why = NULL;
+
+	if (w->c.close == RT_WC_SESSION || w->nslot == 0)
+		return NULL;
+	v = rt_xcalloc(w->nslot, sizeof *v);
+	for (uint32_t s = 0; s < w->nslot; s++)
+		if (cw_at(w, s)->live) {
+			v[n].kid = cw_at(w, s)->kid;
+			v[n++].start = cw_at(w, s)->start;
+		}
+	qsort(v, n, sizeof *v, kstart_cmp);
+	for (uint32_t i = 1; i < n && why == NULL; i++)
+		if (v[i].kid == v[i - 1].kid && v[i].start == v[i - 1].start)
+			why = "damaged: bad closing window";
+	free(v);
+	return why;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Live closing windows have distinct creation numbers: they order the
+ * windows of one end, in the queue and in the state saved. */
+static const char *
+check_seq_once(const struct rt_win *w)
+{
+	uint64_t *v;
+	uint32_t n = 0;
+	const char *why = NULL;
+
+	if (w->nslot == 0)
+		return NULL;
+	v = rt_xcalloc(w->nslot, sizeof *v);
+	for (uint32_t s = 0; s < w->nslot; s++)
+		if (cw_at(w, s)->live)
+			v[n++] = cw_at(w, s)->seq;
+	qsort(v, n, sizeof *v, u64_cmp);
+	for (uint32_t i = 1; i < n && why == NULL; i++)
+		if (v[i] == v[i - 1])
+			why = "damaged: bad closing window";
+	free(v);
+	return why;
+}
+
 /* Sessions keep their list as saved: the key's live slots, each once.
  * mark: scratch of nslot bytes, all 1 on entry (from check_slots). */
 static const char *
@@ -364,6 +435,10 @@ rt_win_check_all(const struct rt_win *w, const uint32_t *hs, uint32_t nh)
 	mark = rt_xcalloc((size_t)w->nslot + 1, 1);
 	why = check_slots(w, hs, nh, mark);
 	free(mark);
+	if (why == NULL)
+		why = check_grid_once(w);
+	if (why == NULL)
+		why = check_seq_once(w);
 	if (why == NULL)
 		why = check_sess(w);
 	if (why == NULL)
