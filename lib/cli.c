@@ -97,14 +97,29 @@ const struct rt_optdef rt_cli_time_opts[] = {
 #undef RA
 #undef NA
 
-void
-rt_cli_help(const struct rt_optdef *t)
+/* The --help lines of each table of t (NULL: none) on stdout. */
+static void
+help_tables(const struct rt_optdef *const t[])
 {
 	struct rt_buf b = RT_BUF_INIT;
 
-	rt_opttab_help(t, &b);
-	fwrite(b.p, 1, b.len, stdout);
+	for (size_t i = 0; t && t[i]; i++)
+		rt_opttab_help(t[i], &b);
+	if (b.len > 0)
+		fwrite(b.p, 1, b.len, stdout);
 	rt_buf_release(&b);
+}
+
+void
+rt_cli_usage_tables(const char *head, const struct rt_optdef *const tabs[],
+    const char *mid, const struct rt_optdef *const groups[],
+    const char *tail)
+{
+	fputs(head, stdout);
+	help_tables(tabs);
+	fputs(mid, stdout);
+	help_tables(groups);
+	fputs(tail, stdout);
 }
 
 void
@@ -112,12 +127,7 @@ rt_cli_usage(const char *head, const struct rt_optdef *opts,
     const char *mid, const struct rt_optdef *const groups[],
     const char *tail)
 {
-	fputs(head, stdout);
-	rt_cli_help(opts);
-	fputs(mid, stdout);
-	for (size_t i = 0; groups[i]; i++)
-		rt_cli_help(groups[i]);
-	fputs(tail, stdout);
+	rt_cli_usage_tables(head, RT_CLI_GROUPS(opts), mid, groups, tail);
 }
 
 int

@@ -133,15 +133,21 @@ void rt_cli_report(struct rt_cli *c, void (*extra)(struct rt_buf *, void *),
 /* getopt_long over argv with the tables of rt_cli_init's options (li
  * as getopt_long's). */
 int rt_cli_getopt(struct rt_cli *c, int argc, char **argv, int *li);
-/* Print the --help lines of t on stdout, for a tool's usage(). */
-void rt_cli_help(const struct rt_optdef *t);
-/* Print a whole --help on stdout: head (the usage line and what the
- * tool does), the lines of opts, mid, those of each group of groups
- * (RT_CLI_GROUPS: the shared options, in that order), then tail (the
- * exit status). */
+/* Print a whole --help on stdout, for a tool's usage(): head (the usage
+ * line and what the tool does), the lines of opts, mid, those of each
+ * group of groups (RT_CLI_GROUPS: the shared options, in that order;
+ * NULL: none), then tail (the exit status).  mid may be "". */
 void rt_cli_usage(const char *head, const struct rt_optdef *opts,
     const char *mid, const struct rt_optdef *const groups[],
     const char *tail);
+/* The same for a tool whose own lines come from several tables (its
+ * options, then shared ones it lists with them, like rulecli.h's
+ * rt_rule_opts): the lines of each table of tabs (RT_CLI_GROUPS too),
+ * in that order, stand where rt_cli_usage prints those of opts. */
+void rt_cli_usage_tables(const char *head, const struct rt_optdef *const
+    tabs[], const char *mid, const struct rt_optdef *const groups[],
+    const char *tail);
+/* A NULL-terminated list of option tables, for groups and tabs. */
 #define RT_CLI_GROUPS(...) \
 	((const struct rt_optdef *const[]){ __VA_ARGS__, NULL })
 

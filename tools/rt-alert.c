@@ -107,18 +107,14 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-alert [OPTION]... [FILE]...\n"
+	rt_cli_usage_tables("Usage: rt-alert [OPTION]... [FILE]...\n"
 	    "Raise one alert per incident from scored records, and deliver "
 	    "it.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	rt_cli_help(rt_rule_opts);
-	fputs("\n", stdout);
-	rt_cli_help(rt_cli_common_opts);
-	rt_cli_help(rt_cli_time_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
+	    RT_CLI_GROUPS(opts, rt_rule_opts), "\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts, rt_cli_time_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
 	    "2 trouble;\nwith --exit-status: 0 alerts raised, 1 none, "
-	    "2 trouble.\nSee rt-alert(1) and rtpipe(7).\n", stdout);
+	    "2 trouble.\nSee rt-alert(1) and rtpipe(7).\n");
 }
 
 struct al {

@@ -56,16 +56,15 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-classify --rules FILE [OPTION]... [FILE]...\n"
+	rt_cli_usage_tables("Usage: rt-classify --rules FILE [OPTION]... "
+	    "[FILE]...\n"
 	    "Score each record with rules written as jq conditions; add\n"
 	    "_score, _rules and _class.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	rt_cli_help(rt_rule_opts);
-	fputs("\nRules and the model are read again on SIGHUP.\n\n", stdout);
-	rt_cli_help(rt_cli_common_opts);
-	fputs("\nExit status: 0 all records accepted, 1 some rejected, "
-	    "2 trouble.\nSee rt-classify(1) and rtpipe(7).\n", stdout);
+	    RT_CLI_GROUPS(opts, rt_rule_opts),
+	    "\nRules and the model are read again on SIGHUP.\n\n",
+	    RT_CLI_GROUPS(rt_cli_common_opts),
+	    "\nExit status: 0 all records accepted, 1 some rejected, "
+	    "2 trouble.\nSee rt-classify(1) and rtpipe(7).\n");
 }
 
 struct cls {

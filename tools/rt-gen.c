@@ -56,12 +56,10 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-gen [OPTION]...\n"
+	rt_cli_usage("Usage: rt-gen [OPTION]...\n"
 	    "Write seeded synthetic card transactions with labelled fraud.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	rt_cli_help(out_opts);
-	fputs("\nExit status: 0 written, 2 trouble.  See rt-gen(1).\n", stdout);
+	    opts, "", RT_CLI_GROUPS(out_opts),
+	    "\nExit status: 0 written, 2 trouble.  See rt-gen(1).\n");
 }
 
 struct gen {

@@ -32,12 +32,11 @@ static const struct rt_optdef opts[] = {
 static void
 usage(void)
 {
-	fputs("Usage: rt-top [OPTION]... [DIR]\n"
+	rt_cli_usage("Usage: rt-top [OPTION]... [DIR]\n"
 	    "Show the stages of running pipelines from their stats files in DIR\n"
 	    "(default $RT_STATS_DIR), refreshed like top; q or ^C quits.\n\n",
-	    stdout);
-	rt_cli_help(opts);
-	fputs("\nExit status: 0 shown, 2 trouble.  See rt-top(1).\n", stdout);
+	    opts, "", NULL,
+	    "\nExit status: 0 shown, 2 trouble.  See rt-top(1).\n");
 }
 
 /* One stage, from its file. */
