@@ -114,8 +114,12 @@ drop_old_consumers(struct rt_nwork *w, const char *prefix)
 }
 
 /* A durable pull consumer of this ownership (named by the claimed
- * revision: an old owner's pulls cannot take its messages), from the
- * checkpoint's position on. */
+ * revision and the times it was made again: an old owner's pulls cannot
+ * take its messages), from the message after the last one fed.  One
+ * copy, in memory: the input position that counts is the checkpoint's,
+ * so the consumer needs no replicas of its own, and it is made at once
+ * (no group of three to elect) and costs the servers little.  A consumer
+ * lost with its server is made again (remake). */
 static int
 consume(struct rt_nwork *w)
 {
@@ -128,8 +132,8 @@ consume(struct rt_nwork *w)
 
 	snprintf(prefix, sizeof prefix, "rt_%s_p%" PRIu32 "_", w->x->group,
 	    w->part);
-	snprintf(w->consumer, sizeof w->consumer, "%s%" PRIu64, prefix,
-	    w->ckpt_rev);
+	snprintf(w->consumer, sizeof w->consumer, "%s%" PRIu64 "_%d", prefix,
+	    w->ckpt_rev, w->nretired);
 	drop_old_consumers(w, prefix);
 	jsConsumerConfig_Init(&cc);
 	cc.Durable = w->consumer;
@@ -140,6 +144,8 @@ consume(struct rt_nwork *w)
 	cc.DeliverPolicy = w->fed_seq ? js_DeliverByStartSequence :
 	    js_DeliverAll;
 	cc.OptStartSeq = w->fed_seq ? w->fed_seq + 1 : 0;
+	cc.Replicas = 1;
+	cc.MemoryStorage = true;
 	s = js_AddConsumer(&ci, w->x->js, w->x->in_stream, &cc, NULL, &jerr);
 	if (s == NATS_OK) {
 		jsConsumerInfo_Destroy(ci);
@@ -147,6 +153,8 @@ consume(struct rt_nwork *w)
 		so.Stream = w->x->in_stream;
 		so.Consumer = w->consumer;
 		so.ManualAck = true;
+		so.Config.Replicas = 1;
+		so.Config.MemoryStorage = true;
 		s = js_PullSubscribe(&w->sub, w->x->js, w->in_subj, w->consumer,
 		    NULL, &so, &jerr);
 		if (s == NATS_OK)
@@ -156,6 +164,23 @@ consume(struct rt_nwork *w)
 		rt_nconn_err(s, jerr, w->why, sizeof w->why);
 		return -1;
 	}
+	return 0;
+}
+
+/* The consumer answers no more (its server went down, or it was
+ * deleted): retire it, for the feeder to make a new one (consume) from
+ * the message after the last fed.  0, or -1 (w->why) when that was done
+ * too often. */
+static int
+remake(struct rt_nwork *w)
+{
+	if (w->nretired == RT_NW_REMAKES) {
+		snprintf(w->why, sizeof w->why, "the partition's consumer was "
+		    "lost %d times; the checkpoint is kept", RT_NW_REMAKES);
+		return -1;
+	}
+	w->retired[w->nretired++] = w->sub;
+	w->sub = NULL;
 	return 0;
 }
 
@@ -353,7 +378,34 @@ struct feeder {
 	int64_t bar_at;		/* when */
 	natsMsg *last;		/* the last message fed, owned */
 	uint64_t cseq;		/* the consumer's sequence of the last one */
+	int64_t failing;	/* since when fetches fail (0: they do not) */
+	int idle;		/* fetches in a row that timed out */
 };
+
+/* After a fetch that brought nothing (s: why): is the consumer lost?  It
+ * is when fetches have failed for 2 s, or when, idle for 5 s, the
+ * server no longer knows it. */
+static int
+consumer_lost(struct rt_nwork *w, struct feeder *f, natsStatus s)
+{
+	jsConsumerInfo *ci = NULL;
+	natsStatus k;
+
+	if (s == NATS_TIMEOUT) {
+		f->failing = 0;
+		if (++f->idle < 10)
+			return 0;
+		f->idle = 0;
+		k = js_GetConsumerInfo(&ci, w->x->js, w->x->in_stream,
+		    w->consumer, NULL, NULL);
+		jsConsumerInfo_Destroy(ci);
+		return k == NATS_NOT_FOUND;
+	}
+	f->idle = 0;
+	if (f->failing == 0)
+		f->failing = rt_nconn_now();
+	return rt_nconn_now() - f->failing >= 2000000;
+}
 
 /* Is a barrier due after the message just fed? */
 static int
@@ -393,13 +445,35 @@ feed_some(struct rt_nwork *w, struct feeder *f, struct rt_jdoc *d,
 	natsMsgList l;
 	uint64_t seq, cseq;
 	int i, rc = 0;
-	natsStatus s = rt_nconn_fetch(&l, w->sub, w->x->nc, 64, 500, NULL);
+	natsStatus s;
 
+	if (w->sub == NULL) {		/* lost: made again, for 30 s */
+		if (consume(w) == 0) {
+			f->cseq = 0;	/* a new consumer counts from 1 */
+			f->failing = 0;
+		} else if (rt_nconn_now() - f->failing >= 30000000) {
+			w->failed = 1;
+			return -1;
+		} else {
+			rt_nconn_sleep(250000);
+			return maybe_barrier(w, f, 0);
+		}
+	}
+	s = rt_nconn_fetch(&l, w->sub, w->x->nc, 64, 500, NULL);
 	if (s != NATS_OK) {
-		if (s != NATS_TIMEOUT)
+		if (consumer_lost(w, f, s)) {
+			f->failing = rt_nconn_now();
+			if (remake(w) == -1) {
+				w->failed = 1;
+				return -1;
+			}
+		} else if (s != NATS_TIMEOUT) {
 			rt_nconn_sleep(100000);	/* a leader moving */
+		}
 		return maybe_barrier(w, f, 0);
 	}
+	f->failing = 0;
+	f->idle = 0;
 	for (i = 0; i < l.Count && rc == 0; i++) {
 		rt_nconn_seqs(l.Msgs[i], &seq, &cseq, NULL);
 		if (seq == 0)
@@ -436,7 +510,8 @@ static void *
 feeder_main(void *arg)
 {
 	struct rt_nwork *w = arg;
-	struct feeder f = { w->bar_id, w->fed_seq, 0, rt_nconn_now(), NULL, 0 };
+	struct feeder f = { w->bar_id, w->fed_seq, 0, rt_nconn_now(), NULL, 0,
+	    0, 0 };
 	struct rt_jdoc d;
 	struct rt_buf good;
 
@@ -704,6 +779,8 @@ unstart(struct rt_nwork *w)
 	if (w->sub)
 		natsSubscription_Destroy(w->sub);
 	w->sub = NULL;
+	while (w->nretired > 0)
+		natsSubscription_Destroy(w->retired[--w->nretired]);
 	jsCtx_Destroy(w->js);
 	w->js = NULL;
 	rt_npub_release(&w->pub);
@@ -726,6 +803,7 @@ rt_nwork_prepare(struct rt_nwork *w)
 	w->bar_inflight = 0;
 	w->why[0] = '\0';
 	w->sub = NULL;
+	w->nretired = 0;
 	if (restore(w, &bar) == -1 || pub_ctx(w) == -1)
 		return -1;
 	w->bar_id = bar;

@@ -40,6 +40,10 @@ struct rt_nwctx {
 
 enum { RT_NW_RUN = 0, RT_NW_DRAIN, RT_NW_ABORT };
 
+/* A partition's consumer is made again at most this often before the
+ * partition stops (its checkpoint kept). */
+#define RT_NW_REMAKES 8
+
 struct rt_nwork {
 	struct rt_nwctx *x;
 	uint32_t part;
@@ -54,6 +58,10 @@ struct rt_nwork {
 	int to_fd, from_fd;
 	pthread_t feeder, reader;
 	natsSubscription *sub;
+	/* Subscriptions of consumers lost and made again: kept until the
+	 * partition stops (messages of theirs may still be held). */
+	natsSubscription *retired[RT_NW_REMAKES];
+	int nretired;
 	jsCtx *js;		/* this partition's publishing context */
 	struct rt_npub pub;
 	char dir[1024];		/* RT_STATE */
