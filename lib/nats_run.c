@@ -406,6 +406,7 @@ run_stats(struct rt_buf *b, void *arg)
 	rt_stats_member(b, "duplicate_acks", r->dup_acks);
 	rt_stats_member(b, "partitions_taken", r->taken);
 	rt_stats_member(b, "leases_lost", r->lost);
+	rt_stats_member(b, "consumers_remade", r->x.remade);
 }
 
 int

@@ -181,6 +181,7 @@ remake(struct rt_nwork *w)
 	}
 	w->retired[w->nretired++] = w->sub;
 	w->sub = NULL;
+	ADD(w->x->remade, 1);
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct rt_nwctx {
 	size_t value_max;
 	/* Counters, added to atomically by the threads. */
 	uint64_t in_recs, in_msgs, out_recs, dups, rejected, ckpts_done;
+	uint64_t remade;	/* consumers made again (lost) */
 	uint64_t fault_pub, fault_ckpt;	/* RT_NATS_FAULT: kill -9 after the
 					 * Nth output publish / checkpoint */
 };

@@ -243,6 +243,26 @@ golden_n() { wc -l <golden.all; }
 	# (teardown starts the server again)
 }
 
+@test "rt-nats: consumers deleted under a worker are made again: equal to golden" {
+	local c api="$RT_ROOT/tests/nats/jsapi.py"
+	pub first.ndjson
+	worker a
+	wait_out "${S}_out" "o$S.*" 100 60
+	# Every consumer of the input, deleted (as when their server is lost:
+	# they have one copy, in memory).
+	for c in $("$api" "$NATS_URL1" "\$JS.API.CONSUMER.NAMES.$S" '{}' | jq -r '.consumers[]'); do
+		"$api" "$NATS_URL1" "\$JS.API.CONSUMER.DELETE.$S.$c" | jq -e .success >/dev/null
+	done
+	[ -z "$("$api" "$NATS_URL1" "\$JS.API.CONSUMER.NAMES.$S" '{}' | jq -r '.consumers[]')" ]
+	pub second.ndjson
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 90
+	sleep 0.5
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+	[ "$(total consumers_remade)" -ge 8 ] || { cat a.err; return 1; }
+	[ "$(total leases_lost)" = 0 ]
+}
+
 @test "rt-nats: a worker paused past its lease (SIGSTOP) writes nothing after it" {
 	pub first.ndjson
 	worker a
