@@ -278,7 +278,7 @@ put_cents(struct rt_buf *b, int64_t cents, int group)
 {
 	char t[32];
 	int i = (int)sizeof t, k = 0;
-	uint64_t u = cents < 0 ? (uint64_t)-cents : (uint64_t)cents;
+	uint64_t u = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
 
 	t[--i] = (char)('0' + u % 10);
 	u /= 10;
