@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,7 @@ rt_cli_size(const char *s)
 {
 	char *end;
 	long long v;
+	int shift;
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -312,11 +314,14 @@ rt_cli_size(const char *s)
 		return -1;
 	switch (*end) {
 	case '\0': return v;
-	case 'k': case 'K': v <<= 10; break;
-	case 'm': case 'M': v <<= 20; break;
-	case 'g': case 'G': v <<= 30; break;
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
 	default: return -1;
 	}
+	if (v > LLONG_MAX >> shift)
+		return -1;
+	v <<= shift;
 	return end[1] == '\0' || (end[1] == 'B' && end[2] == '\0') ? v : -1;
 }
 

@@ -725,7 +725,8 @@ rt_deliver_latency(struct rt_deliver *d, struct rt_buf *b)
 {
 	size_t n = d->nlat;
 
-	qsort(d->lat, n, sizeof *d->lat, i64_cmp);
+	if (n)	/* d->lat is NULL before the first: not for qsort */
+		qsort(d->lat, n, sizeof *d->lat, i64_cmp);
 	rt_buf_printf(b, ",\"latency_us\":{\"n\":%zu", n);
 	if (n)
 		rt_buf_printf(b, ",\"p50\":%lld,\"p99\":%lld,\"max\":%lld",

@@ -192,7 +192,9 @@ queue(struct rt_exec *x, struct rt_exec_job *j)
 char **
 rt_exec_split(const char *s)
 {
-	char *copy = rt_xstrdup(s), *tok, *save = NULL;
+	/* Leading blanks go first, so that v[0] is the start of the copy,
+	 * which the caller frees. */
+	char *copy = rt_xstrdup(s + strspn(s, " \t")), *tok, *save = NULL;
 	char **v = NULL;
 	size_t n = 0;
 

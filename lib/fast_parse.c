@@ -299,8 +299,9 @@ parse_suffix(struct ps *s, struct rt_fnode *t)
 			s->p++;
 			rc = parse_string(s, &k);
 			s->bad |= rc != 0;
-		} else if ((s->p < s->end && *s->p == '[') ||
-		    (s->p + 1 < s->end && *s->p == '.' && s->p[1] == '[')) {
+		} else if (s->p < s->end && *s->p == '[') {
+			/* jq 1.6 has ".[k]" only for the dot itself, not
+			 * after a term (".a.[0]" is its syntax error). */
 			rc = bracket_key(s, &k);
 		} else {
 			if (peek(s, "?"))
@@ -424,9 +425,9 @@ parse_term(struct ps *s)
 			return NULL;
 		}
 		t = node(s, F_DOT, NULL, NULL);
-		/* ".a" and ".[...]" and "." */
+		/* ".a" and ."a" at the dot; ".[...]" and "." after it */
 		if (s->p + 1 < s->end && (isalpha((unsigned char)s->p[1]) ||
-		    s->p[1] == '_' || s->p[1] == '[' || s->p[1] == '"'))
+		    s->p[1] == '_' || s->p[1] == '"'))
 			return parse_suffix(s, t);
 		s->p++;
 		return parse_suffix(s, t);

@@ -253,7 +253,8 @@ make_day(struct rt_txsim *s)
 		    (int32_t)(s->d + CUST_DAYS);
 	for (c = 0; c < s->o.customers; c++)
 		customer_day(s, c, day0);
-	qsort(s->day, s->nday, sizeof *s->day, by_time);
+	if (s->nday)	/* s->day is NULL until the first transaction */
+		qsort(s->day, s->nday, sizeof *s->day, by_time);
 	label_day(s);
 	for (i = 0; i < s->nday; i++)
 		s->day[i].id = s->id++;
@@ -278,7 +279,7 @@ put_cents(struct rt_buf *b, int64_t cents, int group)
 {
 	char t[32];
 	int i = (int)sizeof t, k = 0;
-	uint64_t u = cents < 0 ? (uint64_t)-cents : (uint64_t)cents;
+	uint64_t u = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
 
 	t[--i] = (char)('0' + u % 10);
 	u /= 10;

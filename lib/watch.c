@@ -221,7 +221,8 @@ rt_watch_release(struct rt_watch *w)
 {
 	if (w->on)
 		arm(0);
-	if (w->statm >= 0)
+	/* A watch never started is all zeros: its statm is no descriptor. */
+	if (w->on && w->statm >= 0)
 		close(w->statm);
 	free(w->path);
 	free(w->tmp);
