@@ -303,10 +303,9 @@ static int
 feed(struct rt_nwork *w, natsMsg *m, uint64_t seq, struct rt_jdoc *d,
     struct rt_buf *good)
 {
-	const char *p0 = natsMsg_GetData(m), *p = p0, *nl, *err;
+	const char *p0 = natsMsg_GetData(m), *p = p0, *nl;
 	const char *end = p + natsMsg_GetDataLength(m);
 	uint64_t line = 0, recs = 0;
-	size_t off;
 	int bad = 0;
 
 	good->len = 0;
@@ -314,11 +313,10 @@ feed(struct rt_nwork *w, natsMsg *m, uint64_t seq, struct rt_jdoc *d,
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		line++;
-		if (rt_json_valid(p, (size_t)(nl - p), &err, &off) != 0 ||
-		    nl == p) {
+		/* One document, reused: no allocation per record. */
+		if (rt_jdoc_parse(d, p, (size_t)(nl - p)) != 0 || nl == p) {
 			if (!bad)	/* the good lines before this one */
 				rt_buf_add(good, p0, (size_t)(p - p0));
-			rt_jdoc_parse(d, p, (size_t)(nl - p));
 			reject(w, seq, line, p, (size_t)(nl - p), d);
 			bad = 1;
 			continue;
