@@ -785,6 +785,20 @@ unstart(struct rt_nwork *w)
 	rt_npub_release(&w->pub);
 }
 
+/* A step of the start failed: w->why says which.  -1. */
+static int
+failed_at(struct rt_nwork *w, const char *step)
+{
+	char t[sizeof w->why];
+
+	if (strncmp(w->why, step, strlen(step)) != 0) {
+		snprintf(t, sizeof t, "%s: %.*s", step,
+		    (int)(sizeof t - strlen(step) - 3), w->why);
+		memcpy(w->why, t, sizeof t);
+	}
+	return -1;
+}
+
 int
 rt_nwork_prepare(struct rt_nwork *w)
 {
@@ -803,13 +817,15 @@ rt_nwork_prepare(struct rt_nwork *w)
 	w->why[0] = '\0';
 	w->sub = NULL;
 	w->nretired = 0;
-	if (restore(w, &bar) == -1 || pub_ctx(w) == -1)
-		return -1;
+	if (restore(w, &bar) == -1)
+		return failed_at(w, "checkpoint");
+	if (pub_ctx(w) == -1)
+		return failed_at(w, "output");
 	w->bar_id = bar;
 	published_end(w);
 	if (consume(w) == -1) {
 		unstart(w);
-		return -1;
+		return failed_at(w, "input consumer");
 	}
 	return 0;
 }
