@@ -188,9 +188,18 @@ start, leases and consumers included), the median of $RUNS runs of each
 $RUNS runs of the same three stages. The latency is from rt-replay's stamp to the alert read
 back from the output stream by \`rt-nats sub --follow\`; the takeover
 figure is the longest such wait of a record while the survivor takes
-the dead worker's partitions over. The peers' figures (Flink's Nexmark
-pass-through per core, the Flink fraud-detection demo's alert budget)
-are not quoted: none could be checked from this machine.
+the dead worker's partitions over.
+
+The peers' published figures, for scale (their workloads and machines,
+not run here): Alibaba Cloud's Nexmark white paper for its Flink
+(https://www.alibabacloud.com/help/en/flink/realtime-flink/support/nexmark-performance-testing,
+8 CU, an in-memory source and a blackhole sink, no broker) gives 4 to
+6.5 million records/s for the pass-through and simple queries (q0-q2),
+0.5-0.8 million a core, and 150,000 to 630,000 for the aggregation and
+window queries (q4, q5, q16), 19,000-79,000 a core. The workers' steady
+rate above, per core of this machine (servers included), is
+$(awk -v n="$N" -v s="$st1" 'BEGIN { printf "%.0f", (s > 0 ? n / s / 2 : 0) }') records/s. No figure of the Flink fraud-detection demo's alert
+latency budget could be found to quote.
 
 MD
 }
