@@ -45,15 +45,24 @@ rt_clock_newest(const struct rt_clock *c)
 	return c->newest;
 }
 
+/* The watermark of newest event time t under a delay d >= 0: t - d,
+ * saturated at INT64_MIN (none).  The one place the watermark is
+ * computed: this clock's, and each input's of rt-merge (merge.h). */
+static inline int64_t
+rt_watermark_of(int64_t t, int64_t d)
+{
+	return t < INT64_MIN + d ? INT64_MIN : t - d;
+}
+
 /* The watermark: no record older than it is expected any more (it may
- * still come, within the allowed lateness).  INT64_MIN before any event.
- * The one place the watermark is computed. */
+ * still come, within the allowed lateness).  INT64_MIN before any
+ * event. */
 static inline int64_t
 rt_clock_watermark(const struct rt_clock *c)
 {
 	if (c->newest == INT64_MIN)
 		return INT64_MIN;
-	return c->newest - c->max_delay;
+	return rt_watermark_of(c->newest, c->max_delay);
 }
 
 /* The limit: the watermark minus the allowed lateness.  A record before

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "evclock.h"
 #include "mem.h"
 
 #define CHUNK (64 * 1024)	/* arena chunk; larger records get their own */
@@ -473,7 +474,7 @@ rt_merge_add(struct rt_merge *m, const struct rt_mrec *r, int copy,
 	if (!in->have || r->t > in->newest) {
 		in->newest = r->t;
 		in->have = 1;
-		w = sat_add(r->t, -m->max_delay);
+		w = rt_watermark_of(r->t, m->max_delay);
 		if (w > in->wm) {
 			in->wm = w;
 			moved(m, (int)r->input);
