@@ -60,6 +60,12 @@ CONFIGS = [
     dict(tool="rt-alert", args="--when '._score > 50' --rate 3/1h -k card",
          lines=False),
     dict(tool="rt-merge", inputs=2, args="--time ts --max-delay 1m"),
+    dict(tool="rt-join", args="--table {work}/cards.csv --on card "
+         "--number limit"),
+    dict(tool="rt-join", args="--table {work}/cards.ndjson --on card=id "
+         "--missing reject --as card_info"),
+    dict(tool="rt-join", args="--table {work}/cards.csv --on card "
+         "--missing drop --select home"),
     dict(tool="rt-replay", args="--speed max"),
     dict(tool="rt-eval", args="--card card --id tx_id --top 3", lines=False),
 ]
@@ -348,6 +354,14 @@ def setup(work):
         json.dump(CSV_SCHEMA, f)
     with open(os.path.join(work, "txn.rules"), "w") as f:
         f.write(RULES)
+    # The cards c0-c3 of records (c0-c5): c4 and c5 match no row.
+    with open(os.path.join(work, "cards.csv"), "w") as f:
+        f.write("card,limit,home\n")
+        for i in range(4):
+            f.write("c%d,%d,%s\n" % (i, 500 * (i + 1), "FR DE ES IT".split()[i]))
+    with open(os.path.join(work, "cards.ndjson"), "w") as f:
+        for i in range(4):
+            f.write(json.dumps({"id": "c%d" % i, "limit": 500 * (i + 1)}) + "\n")
 
 
 def main():
