@@ -353,7 +353,12 @@ tick(struct run *r)
 		return;
 	held = watch_held(r);
 	/* Our own heartbeat and the count of workers: every lease/4 is soon
-	 * enough (each is a few round trips and a listing of the bucket). */
+	 * enough (each is a few round trips and a listing of the bucket),
+	 * and once more just before the first take, so that workers started
+	 * together count each other then (not one taking every partition
+	 * and handing half over). */
+	if (r->ticks == 2)
+		r->alive_at = 0;
 	if (r->alive_at == 0 || rt_nconn_now() - r->alive_at >=
 	    r->o->lease_us / 4) {
 		if (rt_nlease_alive(r->leases, r->me, r->o->lease_us,
