@@ -18,17 +18,6 @@
 static char tmpdir[] = "/tmp/t_lrmodel.XXXXXX";
 static char path[64];
 
-static int
-put_file(const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 static void
 test_refused(void)
 {
@@ -73,7 +62,7 @@ test_refused(void)
 		int rc;
 
 		unlink(path);
-		if (t[i].text && put_file(t[i].text) != 0) {
+		if (t[i].text && tap_put(path, t[i].text) != 0) {
 			ok(0, "write %s", path);
 			continue;
 		}
@@ -110,7 +99,7 @@ test_good(void)
 	struct rt_lrmodel m;
 	struct rt_jdoc d;
 
-	if (put_file("{\"intercept\":0.5,\"features\":["
+	if (tap_put(path, "{\"intercept\":0.5,\"features\":["
 	    "{\"name\":\"a\",\"mean\":10,\"std\":2,\"weight\":1.5},"
 	    "{\"weight\":-2,\"std\":0,\"mean\":0,\"name\":\"b\"},"
 	    "{\"name\":\"c\\u0064\",\"mean\":0,\"std\":4,\"weight\":1,"
@@ -138,7 +127,7 @@ test_good(void)
 	rt_lrmodel_free(&m);
 	ok(m.n == 0 && m.f == NULL && m.on == 0, "free empties the model");
 	rt_lrmodel_free(&m);
-	if (put_file("{\"intercept\":0,\"features\":[]}") == 0 &&
+	if (tap_put(path, "{\"intercept\":0,\"features\":[]}") == 0 &&
 	    rt_lrmodel_load(&m, path, &err) == 0 &&
 	    rt_jdoc_parse(&d, "{\"a\":1}", 7) == 0)
 		ok(m.n == 0 && rt_lrmodel_prob(&m, &d) == 0.5,
@@ -181,7 +170,7 @@ test_random(void)
 			    k ? "," : "", field[k], mean[k], sd[k], w[k]);
 		}
 		rt_buf_adds(&text, "]}");
-		if (put_file(rt_buf_cstr(&text)) != 0 ||
+		if (tap_put(path, rt_buf_cstr(&text)) != 0 ||
 		    rt_lrmodel_load(&m, path, &err) != 0) {
 			bad++;
 			continue;

@@ -36,17 +36,6 @@ set_rules(struct rt_rules *rs, struct rt_rule *r, size_t n)
 	rs->n = n;
 }
 
-static int
-put_file(const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 static void
 test_schema(void)
 {
@@ -93,7 +82,7 @@ test_schema(void)
 		int rc;
 
 		unlink(path);
-		if (t[i].text && put_file(t[i].text) != 0) {
+		if (t[i].text && tap_put(path, t[i].text) != 0) {
 			ok(0, "write %s", path);
 			continue;
 		}
@@ -115,7 +104,7 @@ test_schema(void)
 		rt_buf_release(&err);
 	}
 	set_rules(&rs, NULL, 0);
-	put_file("{\"properties\":{}}");
+	tap_put(path, "{\"properties\":{}}");
 	{
 		struct rt_buf err = RT_BUF_INIT;
 

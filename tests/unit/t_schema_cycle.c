@@ -146,7 +146,6 @@ test_files(void)
 	struct rt_schema_opts o = { RT_DRAFT_2020, NULL, 0, 0 };
 	struct rt_buf err = RT_BUF_INIT;
 	struct rt_schema *s;
-	FILE *f;
 
 	if (mkdtemp(dir) == NULL) {
 		ok(0, "mkdtemp");
@@ -156,18 +155,9 @@ test_files(void)
 	snprintf(a, sizeof a, "%s/a.json", dir);
 	snprintf(b, sizeof b, "%s/b.json", dir);
 	snprintf(c, sizeof c, "%s/c.json", dir);
-	if ((f = fopen(a, "w")) != NULL) {
-		fputs("{\"allOf\":[{\"$ref\":\"b.json\"}]}", f);
-		fclose(f);
-	}
-	if ((f = fopen(b, "w")) != NULL) {
-		fputs("{\"anyOf\":[{\"$ref\":\"a.json\"}]}", f);
-		fclose(f);
-	}
-	if ((f = fopen(c, "w")) != NULL) {
-		fputs("{\"properties\":{\"x\":{\"$ref\":\"b.json\"}}}", f);
-		fclose(f);
-	}
+	tap_put(a, "{\"allOf\":[{\"$ref\":\"b.json\"}]}");
+	tap_put(b, "{\"anyOf\":[{\"$ref\":\"a.json\"}]}");
+	tap_put(c, "{\"properties\":{\"x\":{\"$ref\":\"b.json\"}}}");
 	s = rt_schema_load(a, &o, &err);
 	snprintf(want, sizeof want, "%s: #/anyOf/0/$ref" CYC "a.json# -> "
 	    "a.json#/allOf/0 -> # -> #/anyOf/0 -> a.json#", b);

@@ -180,7 +180,6 @@ test_files(void)
 	struct rt_schema_opts o = { RT_DRAFT_2020, NULL, 0, 0 };
 	struct rt_buf err = RT_BUF_INIT;
 	struct rt_schema *s;
-	FILE *f;
 
 	if (mkdtemp(dir) == NULL) {
 		ok(0, "mkdtemp");
@@ -189,24 +188,15 @@ test_files(void)
 	o.dir = dir;
 	snprintf(a, sizeof a, "%s/a.json", dir);
 	snprintf(b, sizeof b, "%s/b.json", dir);
-	if ((f = fopen(a, "w")) != NULL) {
-		fputs("{\"properties\":{\"x\":{\"$ref\":\"b.json\"}}}", f);
-		fclose(f);
-	}
-	if ((f = fopen(b, "w")) != NULL) {
-		fputs("{\"required\":\"y\",\"minimun\":3}", f);
-		fclose(f);
-	}
+	tap_put(a, "{\"properties\":{\"x\":{\"$ref\":\"b.json\"}}}");
+	tap_put(b, "{\"required\":\"y\",\"minimun\":3}");
 	s = rt_schema_load(a, &o, &err);
 	snprintf(want, sizeof want, "%s: #/required: type: expected array, "
 	    "got string" META20, b);
 	ok(s == NULL, "a file the schema uses fails its meta-schema: refused");
 	is_str(rt_buf_cstr(&err), want, "  the error names that file");
 	rt_schema_free(s);
-	if ((f = fopen(b, "w")) != NULL) {
-		fputs("{\"required\":[\"y\"],\"minimun\":3}", f);
-		fclose(f);
-	}
+	tap_put(b, "{\"required\":[\"y\"],\"minimun\":3}");
 	err.len = 0;
 	s = rt_schema_load(a, &o, &err);
 	snprintf(want, sizeof want, "%s: #: unknown keyword 'minimun' (did "

@@ -25,6 +25,19 @@ tap_xorshift(uint64_t *s)
 	return *s;
 }
 
+/* Write the string text to the file at path (made or emptied): 0, or
+ * -1.  For the tests that load files. */
+static inline int
+tap_put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
 static inline int __attribute__((format(printf, 2, 3)))
 ok(int cond, const char *fmt, ...)
 {
