@@ -439,6 +439,13 @@ exec_env(struct rt_deliver *dl, const struct rt_jdoc *d, char ***envp,
 	*nenv = n;
 }
 
+/* The delivery process is gone (it does not end on its own). */
+static void
+gone(struct rt_deliver *dl)
+{
+	rt_cli_fatal(dl->cli, "--exec: the delivery process ended");
+}
+
 /* Hand the alert to --exec: alone, with its variables, or in a batch. */
 static void
 to_exec(struct rt_deliver *dl, const struct rt_jdoc *d, const char *json,
@@ -453,11 +460,10 @@ to_exec(struct rt_deliver *dl, const struct rt_jdoc *d, const char *json,
 	dl->text.len = 0;
 	rt_buf_add(&dl->text, json, len);
 	rt_buf_addc(&dl->text, '\n');
-	if (dl->batch)
-		rt_exec_add(&dl->ex, dl->text.p, dl->text.len, tag);
-	else
-		rt_exec_submit(&dl->ex, dl->text.p, dl->text.len, env, nenv,
-		    tag);
+	if ((dl->batch ? rt_execproc_add(&dl->xp, dl->text.p, dl->text.len,
+	    tag) : rt_execproc_submit(&dl->xp, dl->text.p, dl->text.len, env,
+	    nenv, tag)) == -1)
+		gone(dl);
 }
 
 /* Count a delivery failure by its kind (why without its attempts);
@@ -553,22 +559,23 @@ rt_deliver_start(struct rt_deliver *d)
 	struct rt_cli *cli = d->cli;
 
 	if (d->exec_argv) {
-		if (rt_exec_init(&d->ex, d->exec_argv) == -1)
+		struct rt_exec cfg;
+
+		memset(&cfg, 0, sizeof cfg);
+		cfg.argv = d->exec_argv;
+		cfg.timeout_us = d->exec_timeout;
+		cfg.concurrency = d->exec_conc;
+		cfg.retries = d->retries;
+		cfg.backoff_us = d->retry_delay;
+		cfg.batch_max = d->batch ? d->batch_n : 1;
+		cfg.batch_us = d->batch ? d->batch_us : 0;
+		/* The commands run from a process of their own, confined as
+		 * they need: rt-alert(1), "Sandbox". */
+		if (rt_execproc_start(&d->xp, &cfg, !cli->no_sandbox) == -1)
 			rt_cli_fatal(cli, "--exec: %s", strerror(errno));
-		d->ex.timeout_us = d->exec_timeout;
-		d->ex.concurrency = d->exec_conc;
-		d->ex.retries = d->retries;
-		d->ex.backoff_us = d->retry_delay;
-		if (d->batch) {
-			d->ex.batch_max = d->batch_n;
-			d->ex.batch_us = d->batch_us;
-		}
-		d->ex.done = exec_done;
-		d->ex.done_arg = d;
+		d->xp.done = exec_done;
+		d->xp.done_arg = d;
 		d->use_exec = 1;
-		/* The command may need anything: rt-alert(1), "Sandbox". */
-		cli->sb.allow |= RT_SB_ALLOW_EXEC | RT_SB_ALLOW_NET |
-		    RT_SB_ALLOW_FS;
 	}
 	if (d->use_syslog) {
 		openlog("rt-alert", LOG_PID, d->facility);
@@ -643,41 +650,41 @@ rt_deliver_put(struct rt_deliver *dl, const char *json, size_t len,
 void
 rt_deliver_quiet(struct rt_deliver *d)
 {
-	if (d->use_exec)
-		rt_exec_flush(&d->ex);
+	if (d->use_exec && rt_execproc_flush(&d->xp) == -1)
+		gone(d);
 }
 
 int
 rt_deliver_pollfds(struct rt_deliver *d, struct pollfd *pfd, int max,
     int *timeout_ms)
 {
+	(void)timeout_ms;	/* the delivery process keeps the deadlines */
 	if (!d->use_exec)
 		return 0;
-	rt_exec_service(&d->ex);
-	return rt_exec_pollfds(&d->ex, pfd, max, timeout_ms);
+	rt_deliver_service(d);
+	return rt_execproc_pollfds(&d->xp, pfd, max);
 }
 
 void
 rt_deliver_service(struct rt_deliver *d)
 {
-	if (d->use_exec)
-		rt_exec_service(&d->ex);
+	if (d->use_exec && rt_execproc_service(&d->xp) == -1)
+		gone(d);
 }
 
 /* Wait for every delivery to end. */
 static void
 wait_all(struct rt_deliver *d)
 {
-	struct pollfd pfd[64];
-	int n, timeout;
+	struct pollfd pfd;
 
-	while (rt_exec_pending(&d->ex)) {
-		rt_exec_service(&d->ex);
-		if (!rt_exec_pending(&d->ex))
+	for (;;) {
+		rt_deliver_service(d);
+		if (d->xp.pending == 0)
 			break;
 		rt_cli_idle(d->cli);
-		n = rt_exec_pollfds(&d->ex, pfd, 64, &timeout);
-		if (poll(pfd, (nfds_t)n, timeout) == -1 && errno != EINTR)
+		if (rt_execproc_pollfds(&d->xp, &pfd, 1) == 1 &&
+		    poll(&pfd, 1, -1) == -1 && errno != EINTR)
 			rt_cli_fatal(d->cli, "poll: %s", strerror(errno));
 	}
 }
@@ -707,7 +714,7 @@ rt_deliver_finish(struct rt_deliver *d)
 {
 	if (!d->use_exec)
 		return;
-	rt_exec_flush(&d->ex);
+	rt_deliver_quiet(d);
 	wait_all(d);
 	failure_summary(d);
 }
@@ -740,7 +747,7 @@ void
 rt_deliver_release(struct rt_deliver *d)
 {
 	if (d->use_exec)
-		rt_exec_release(&d->ex);
+		rt_execproc_stop(&d->xp);
 	if (d->use_syslog)
 		closelog();
 	rt_jdoc_release(&d->adoc);

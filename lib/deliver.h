@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "exec.h"
+#include "execproc.h"
 #include "json.h"
 
 enum { RT_DLV_JSON, RT_DLV_CSV, RT_DLV_TEXT };
@@ -56,7 +57,7 @@ struct rt_deliver {
 	int retry_delay_given;
 	/* The run. */
 	int use_exec;
-	struct rt_exec ex;
+	struct rt_execproc xp;	/* --exec's delivery process */
 	uint64_t raised, summaries, failures;
 	uint64_t nrec;		/* records since rt_exec_service ran */
 	int64_t *lat;		/* stamp-to-alert delays (us) */
@@ -98,12 +99,15 @@ void rt_deliver_start(struct rt_deliver *d);
 void rt_deliver_put(struct rt_deliver *d, const char *json, size_t len,
     uint64_t line, int summary);
 
+/* After a wait: take the delivery process's reports. */
+void rt_deliver_service(struct rt_deliver *d);
+
 /* After each record: let the commands' runner work now and then. */
 static inline void
 rt_deliver_tick(struct rt_deliver *d)
 {
-	if (d->use_exec && (rt_exec_wake || (++d->nrec & 255) == 0))
-		rt_exec_service(&d->ex);
+	if (d->use_exec && (++d->nrec & 255) == 0)
+		rt_deliver_service(d);
 }
 
 /* The input is quiet: an open batch goes now. */
@@ -115,8 +119,6 @@ void rt_deliver_quiet(struct rt_deliver *d);
 int rt_deliver_pollfds(struct rt_deliver *d, struct pollfd *pfd, int max,
     int *timeout_ms);
 
-/* After a wait: do what is due. */
-void rt_deliver_service(struct rt_deliver *d);
 
 /* The end: the last batch goes, every delivery is waited for, and the
  * failures are summed up on stderr. */

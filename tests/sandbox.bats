@@ -81,9 +81,38 @@ landlock_abi() {
 	[ "$(jq -c ._score out.ndjson | tr '\n' ' ')" = "10 20 " ] || { cat out.ndjson err; return 1; }
 }
 
-@test "sandbox: rt-alert --exec and --syslog keep what they need" {
+@test "sandbox: rt-alert --exec runs its command from a process of its own; rt-alert stays confined" {
+	local abi
+	abi=$(landlock_abi)
+	echo secret >secret.txt
 	printf '%s\n' '{"k":"a","ts":"2024-01-01T00:00:00Z"}' >in.ndjson
-	RT_SANDBOX_PROBE=$T/x run --separate-stderr rt-alert --when true --exec 'true' in.ndjson
+	printf '#!/bin/sh\ncat %s/secret.txt >%s/got\ncat >>%s/got\n' "$T" "$T" "$T" >deliver.sh
+	chmod +x deliver.sh
+	RT_SANDBOX_PROBE=$T/secret.txt run --separate-stderr rt-alert --when true --exec "$T/deliver.sh" in.ndjson
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	# The tool that reads the records can run nothing and open no socket.
+	grep -qx "rt-alert: probe: exec: Operation not permitted" <<<"$stderr" || { echo "$stderr"; return 1; }
+	grep -qx "rt-alert: probe: inet socket: Operation not permitted" <<<"$stderr" || { echo "$stderr"; return 1; }
+	if [ "$abi" -gt 0 ]; then
+		grep -qx "rt-alert: probe: read '$T/secret.txt': Permission denied" <<<"$stderr" || { echo "$stderr"; return 1; }
+	fi
+	# The command (a shell script running cat) reads what it needs.
+	[ "$(head -1 got)" = secret ]
+	[ "$(sed -n 2p got | jq -r .record.k)" = a ]
+	[ "$(wc -l <got)" -eq 2 ]
+	# The delivery process (the command's parent) holds none of the
+	# tool's descriptors (input, state lock), the command not its socket.
+	printf '#!/bin/sh\nls -l /proc/$PPID/fd >%s/fds\nreadlink /proc/$$/fd/* >%s/cmdfds\ncat >/dev/null\n' "$T" "$T" >fds.sh
+	chmod +x fds.sh
+	mkdir st
+	rt-alert --when true --state st/a --exec "$T/fds.sh" <in.ndjson | cat >out
+	[ -s fds ] && [ -s cmdfds ]
+	! grep -E "in.ndjson|st/a" fds || return 1
+	[ "$(grep -c -- '->' fds)" -ge 4 ] || { cat fds; return 1; }
+	! grep -q "socket:" cmdfds || { cat cmdfds; return 1; }
+	# syslog: a local socket is allowed, an inet one is not.
+	RT_SANDBOX_PROBE=$T/x run --separate-stderr rt-alert --when true --syslog in.ndjson
 	[ "$status" -eq 0 ]
-	grep -qx "rt-alert: probe: exec: allowed" <<<"$stderr"
+	grep -qx "rt-alert: probe: inet socket: Operation not permitted" <<<"$stderr"
+	grep -qx "rt-alert: probe: exec: Operation not permitted" <<<"$stderr"
 }

@@ -248,8 +248,8 @@ extra_stats(struct rt_buf *b, void *arg)
 		{ "outranked", e->outranked, 1 }, { "late", e->late, 1 },
 		{ "summaries", dl->summaries, 1 },
 		{ "delivery_failures", dl->failures, 1 },
-		{ "deliveries", dl->ex.delivered, dl->use_exec },
-		{ "retries", dl->ex.retried, dl->use_exec },
+		{ "deliveries", dl->xp.delivered, dl->use_exec },
+		{ "retries", dl->xp.retried, dl->use_exec },
 		{ "keys", e->supp.keymap.count, e->c.suppress != 0 },
 		{ "evicted", e->supp.evicted, e->c.suppress && e->c.max_keys },
 		{ "when_errors", a->when ? a->rs.r[0].errors : 0, a->when != NULL }
