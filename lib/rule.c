@@ -426,6 +426,20 @@ rt_rules_read(struct rt_rules *rs, FILE *f, const char *name,
 }
 
 int
+rt_rules_parse(struct rt_rules *rs, FILE *f, const char *name,
+    struct rt_buf *err)
+{
+	int rc;
+
+	memset(rs, 0, sizeof *rs);
+	rs->path = rt_xstrdup(name);
+	rt_rule_opts_init(&rs->opts);
+	if ((rc = read_rules(rs, f, err)) != 0)
+		rt_rules_free(rs);
+	return rc;
+}
+
+int
 rt_rules_load(struct rt_rules *rs, const char *path,
     const struct rt_rule_opts *o, struct rt_buf *err)
 {

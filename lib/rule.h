@@ -119,6 +119,11 @@ int rt_rules_load(struct rt_rules *rs, const char *path,
 /* The same from the open stream f (not closed), named name in messages. */
 int rt_rules_read(struct rt_rules *rs, FILE *f, const char *name,
     const struct rt_rule_opts *o, struct rt_buf *err);
+/* The rules file's syntax alone (names, scores, continued lines, the
+ * NDJSON form), nothing compiled: rs->r[0, rs->n) filled, nothing to
+ * evaluate; free with rt_rules_free.  0, or -1 with the reason in err. */
+int rt_rules_parse(struct rt_rules *rs, FILE *f, const char *name,
+    struct rt_buf *err);
 void rt_rules_free(struct rt_rules *rs);
 
 /* One condition cond given on the command line (rt-alert --when), as a

@@ -1,9 +1,12 @@
 /*
  * fuzz_rule.c - the fast path's condition parser and evaluator
  * (lib/fast_*.c, rt-classify's rules and rt-alert --when without libjq)
- * driven by arbitrary bytes: the input is one condition, compiled and run
- * on fixed records (rule_records.h).  Whatever the input: no crash, no
- * leak, no hang.  fuzz_rules.c takes whole rules files and libjq.
+ * and the rules file reader (lib/rule.c's syntax, rt_rules_parse) driven
+ * by arbitrary bytes: the input is one condition, compiled and run on
+ * fixed records (rule_records.h), then a rules file whose rules'
+ * conditions are run the same way.  Whatever the input: no crash, no
+ * leak, no hang.  fuzz_rules.c compiles whole rules files with libjq and
+ * checks the fast path against it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include "fast.h"
 #include "field.h"
 #include "json.h"
+#include "rule.h"
 #include "rule_records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,15 +69,29 @@ fast_only(const char *cond, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text;
+	struct rt_rules rs;
+	struct rt_buf err = RT_BUF_INIT;
+	FILE *f;
 
 	if (size > 4096)
 		return 0;
 	setup();
-	text = malloc(size + 1);
+	/* The whole input as one condition. */
+	char *text = malloc(size + 1);
+
 	memcpy(text, data, size);
 	text[size] = '\0';
 	fast_only(text, size);
 	free(text);
+	/* And as a rules file: its syntax, then each rule's condition. */
+	if (size == 0 || (f = fmemopen((void *)data, size, "r")) == NULL)
+		return 0;
+	if (rt_rules_parse(&rs, f, "fuzz", &err) == 0) {
+		for (size_t i = 0; i < rs.n; i++)
+			fast_only(rs.r[i].cond, rs.r[i].condlen);
+		rt_rules_free(&rs);
+	}
+	fclose(f);
+	rt_buf_release(&err);
 	return 0;
 }

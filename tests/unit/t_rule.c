@@ -2,7 +2,7 @@
  * t_rule.c - the rules engine: the fast path against libjq on the same
  * conditions and records (jq 1.6's NaN order, duplicate keys, typed
  * errors), the budget halting libjq and leaving its state usable, the
- * environment hidden, NUL bytes refused.
+ * environment hidden, NUL bytes refused; the file's syntax parsed alone.
  */
 #include "rule.h"
 
@@ -168,6 +168,40 @@ test_env_nul(void)
 	rt_buf_release(&err);
 }
 
+/* rt_rules_parse: the file's syntax, nothing compiled. */
+static void
+test_parse(void)
+{
+	static const char text[] = "# comment\nbig 50 .a > 1 and\n  .b\n"
+	    "\nbad 1 (((\n";
+	static const char nd[] = "{\"name\":\"x\",\"score\":2.5,"
+	    "\"when\":\".s | test(\\\"a\\\")\"}\n";
+	struct rt_rules rs;
+	struct rt_buf err = RT_BUF_INIT;
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+
+	ok(rt_rules_parse(&rs, f, "t", &err) == 0 && rs.n == 2,
+	    "parse: two rules, the one that would not compile too");
+	ok(rs.n == 2 && strcmp(rs.r[0].name, "big") == 0 &&
+	    rs.r[0].score == 50 && rs.r[0].line == 2 &&
+	    strcmp(rs.r[1].cond, "(((") == 0 && rs.r[0].fast == NULL &&
+	    rs.jq == NULL, "parse: names, scores, lines; nothing compiled");
+	rt_rules_free(&rs);
+	fclose(f);
+	f = fmemopen((void *)nd, sizeof nd - 1, "r");
+	ok(rt_rules_parse(&rs, f, "t", &err) == 0 && rs.n == 1 &&
+	    rs.r[0].score == 2.5 && strcmp(rs.r[0].cond, ".s | test(\"a\")")
+	    == 0, "parse: the NDJSON form");
+	rt_rules_free(&rs);
+	fclose(f);
+	f = fmemopen((void *)"  .a\n", 5, "r");
+	ok(rt_rules_parse(&rs, f, "t", &err) == -1 && strstr(rt_buf_cstr(&err),
+	    "t:1: a continuation line without a rule") != NULL,
+	    "parse: a syntax error: %s", rt_buf_cstr(&err));
+	fclose(f);
+	rt_buf_release(&err);
+}
+
 int
 main(void)
 {
@@ -176,6 +210,7 @@ main(void)
 	test_semantics();
 	test_budget();
 	test_env_nul();
+	test_parse();
 	rt_jqb_shutdown();
 	unlink(rules_file("r", "", 0));
 	unlink(rules_file("n", "", 0));
