@@ -70,6 +70,20 @@ CONFIGS = [
     dict(tool="rt-eval", args="--card card --id tx_id --top 3", lines=False),
 ]
 
+# rt-nats, when RT_MUTATE_NATS names a server (tests/rt-nats.bats): pub
+# into a stream of the case's own ({case}), then `readback` (a sub of it)
+# must give every record pub counted out, byte for byte.
+NATS_CONFIGS = [
+    dict(tool="rt-nats", args="pub --server {nats} --stream MU{case} --create "
+         "--subject mu{case} --key card --partitions 4 --batch-bytes 2K",
+         lines=False, readback="sub --server {nats} --stream MU{case} "
+         "--subject mu{case}.>"),
+    dict(tool="rt-nats", args="pub --server {nats} --stream MU{case} --create "
+         "--subject mu{case} --msg-id tx_id --batch-bytes 1K",
+         lines=False, readback="sub --server {nats} --stream MU{case} "
+         "--subject mu{case}"),
+]
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -294,10 +308,17 @@ def run_case(binp, work, conf, rnd, case):
             inputs["stdin"] = data
     rej = os.path.join(work, "rej.ndjson")
     import shlex
-    args = [a.replace("{work}", work) for a in shlex.split(conf["args"])]
+    def fill(a):
+        return a.replace("{work}", work).replace("{case}", "%d_%d" % (os.getpid(), case)).replace(
+            "{nats}", os.environ.get("RT_MUTATE_NATS", ""))
+    args = [fill(a) for a in shlex.split(conf["args"])]
     cmd = [os.path.join(binp, conf["tool"])] + args + ["--stats", "--reject", rej] + files
-    p = subprocess.run(cmd, input=inputs.get("stdin", b''), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=60)
+    try:
+        p = subprocess.run(cmd, input=inputs.get("stdin", b''),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        return ["still running after 60 s"], cmd, inputs, 0, 0
     fails = []
     rejects = []
     if p.returncode not in (0, 1):
@@ -342,8 +363,41 @@ def run_case(binp, work, conf, rnd, case):
             except ValueError:
                 fails.append("output line not JSON: %r" % x[:80])
                 break
+    if conf.get("readback") and stats is not None and not fails:
+        m = readback(binp, conf, fill, inputs, rejects, stats)
+        if m:
+            fails.append(m)
     return fails, cmd, inputs, len(rejects), \
         sum(len(split_lines(v)) for v in inputs.values())
+
+
+def readback(binp, conf, fill, inputs, rejects, stats):
+    """What the tool stored, read back: the records counted out, each the
+    bytes of an input line that was neither rejected nor dropped."""
+    cmd = [os.path.join(binp, conf["tool"])] + \
+        [fill(a) for a in conf["readback"].split()]
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "readback still running after 60 s"
+    if p.returncode != 0:
+        return "readback exit status %d: %s" % (
+            p.returncode, p.stderr.decode("utf-8", "replace")[:200])
+    got = p.stdout.split(b"\n")[:-1]
+    if len(got) != stats["out"]:
+        return "readback gives %d records, out %d" % (len(got), stats["out"])
+    data = inputs["stdin"]
+    lines = split_lines(data)
+    gone = {x.get("line") for x in rejects}
+    want = [ln for n, (_, ln) in enumerate(lines, 1)
+            if n not in gone and not blank(ln)]
+    extra = sorted(set(got) - set(want))
+    if extra:
+        return "readback holds %r, no input record" % extra[0][:80]
+    if stats["dropped"] == 0 and sorted(got) != sorted(want):
+        return "readback differs from the records not rejected"
+    return None
 
 
 def setup(work):
@@ -371,7 +425,8 @@ def main():
     cases = int(sys.argv[3]) if len(sys.argv) > 3 else 130
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 14
     only = sys.argv[5:]
-    confs = [c for c in CONFIGS if not only or c["tool"] in only]
+    confs = CONFIGS + (NATS_CONFIGS if os.environ.get("RT_MUTATE_NATS") else [])
+    confs = [c for c in confs if not only or c["tool"] in only]
     setup(work)
     nrec = nrej = nfail = 0
     for case in range(cases):
