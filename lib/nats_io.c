@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "field.h"
+#include "loop.h"
 #include "mem.h"
 #include "nats_io.h"
 #include "nats_part.h"
@@ -74,8 +75,9 @@ member(struct pubrun *r, const struct rt_jdoc *d, uint32_t node,
 }
 
 static void
-pub_record(struct pubrun *r, const struct rt_rec *rec)
+pub_record(void *arg, struct rt_rec *rec)
 {
+	struct pubrun *r = arg;
 	const struct rt_jdoc *d;
 	uint32_t node[2] = { 0, 0 }, p = 0;
 	char why[120];
@@ -105,8 +107,9 @@ pub_record(struct pubrun *r, const struct rt_rec *rec)
 /* The input would block: send what waits (unless batches must be
  * deterministic), then wait for input. */
 static void
-pub_idle(struct pubrun *r)
+pub_idle(void *arg)
 {
+	struct pubrun *r = arg;
 	struct pollfd pfd[2] = {
 		{ rt_src_fd(&r->cli->src), POLLIN, 0 },
 		{ rt_cli_term_fd(), POLLIN, 0 }
@@ -258,19 +261,13 @@ rt_nats_pub(struct rt_cli *cli, struct rt_nconn *c, const struct rt_npubopt *o,
 {
 	static struct rt_npub t;	/* the counts, for --stats at the end */
 	struct pubrun r;
-	struct rt_rec rec;
-	int k;
 
 	snprintf(err, errlen, "the client refused a message");
 	pub_setup(&r, cli, c->nc, o);
 	cli->st.extra = pub_stats;
 	cli->st.extra_arg = &r;
-	while (!rt_cli_term && (k = rt_cli_next(cli, &rec)) != 0) {
-		if (k == RT_IN_AGAIN)
-			pub_idle(&r);
-		else
-			pub_record(&r, &rec);
-	}
+	rt_loop_run(cli, &(struct rt_loop){ .record = pub_record,
+	    .wait = pub_idle, .arg = &r });
 	pub_flush_all(&r);
 	pub_wait(&r);
 	pub_total(&r, &t);

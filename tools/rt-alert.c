@@ -19,6 +19,7 @@
 #include "alert.h"
 #include "aopt.h"
 #include "cli.h"
+#include "loop.h"
 #include "deliver.h"
 #include "jqb.h"
 #include "rule.h"
@@ -314,8 +315,9 @@ setup(struct rt_cli *cli, struct al *a, int argc, char **argv)
 /* Nothing to read: flush, then wait for input, the commands, or the
  * idle timeout. */
 static void
-wait_input(struct al *a)
+wait_input(void *arg)
 {
+	struct al *a = arg;
 	struct pollfd pfd[64] = { { rt_src_fd(&a->cli->src), POLLIN, 0 },
 	    { rt_cli_term_fd(), POLLIN, 0 } };
 	int n = 2, timeout = -1;
@@ -354,28 +356,30 @@ finish(struct al *a)
 	return rc;
 }
 
+static void
+on_record(void *arg, struct rt_rec *r)
+{
+	struct al *a = arg;
+
+	record(a, r);
+	rt_alert_touch(&a->eng);
+	rt_deliver_tick(&a->dl);
+}
+
 int
 main(int argc, char *argv[])
 {
 	/* Program-long state, reachable to the end (leak checkers). */
 	static struct rt_cli cli;
 	static struct al a;
-	struct rt_rec rec;
 	int k;
 
 	setup(&cli, &a, argc, argv);
 	rt_cli_start(&cli, argc, argv, optind);
 	if (a.opt.state_path)
 		rt_cli_catch_term();
-	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
-		if (k == 1) {
-			record(&a, &rec);
-			rt_alert_touch(&a.eng);
-			rt_deliver_tick(&a.dl);
-			continue;
-		}
-		wait_input(&a);
-	}
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record,
+	    .wait = wait_input, .arg = &a });
 	k = finish(&a);
 	rt_deliver_release(&a.dl);
 	if (a.when)

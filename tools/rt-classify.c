@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "jedit.h"
 #include "jqb.h"
+#include "loop.h"
 #include "lrmodel.h"
 #include "mem.h"
 #include "rfields.h"
@@ -83,15 +84,6 @@ struct cls {
 	struct rt_jedit edit;
 	struct rt_buf out;
 };
-
-static volatile sig_atomic_t got_hup;
-
-static void
-on_hup(int sig)
-{
-	(void)sig;
-	got_hup = 1;
-}
 
 /* Is another record ready to be read, without blocking? */
 static int
@@ -200,8 +192,9 @@ report_errors(struct cls *c, const struct rt_rec *r)
 }
 
 static void
-record(struct cls *c, const struct rt_rec *r)
+record(void *arg, struct rt_rec *r)
 {
+	struct cls *c = arg;
 	struct rt_cli *cli = c->cli;
 	const struct rt_jdoc *d;
 	char why[160];
@@ -297,27 +290,13 @@ options(struct rt_cli *cli, struct cls *c, int argc, char **argv)
 	rt_rulecli_done(cli, &c->ro, 0);
 }
 
+/* SIGHUP: the rules and model read again, between two records. */
 static void
-loop(struct cls *c, struct rt_cli *cli)
+reload(void *arg)
 {
-	struct rt_rec rec;
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_hup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	while (rt_cli_next(cli, &rec) == 1) {
-		if (got_hup) {
-			/* Between two records, never inside one. */
-			got_hup = 0;
-			load(c, 0);
-		}
-		record(c, &rec);
-	}
-	if (!c->fc.done && c->checkn && c->fc.looked > 0)
-		fields_verdict(c);
+	load(arg, 0);
 }
+
 
 int
 main(int argc, char *argv[])
@@ -349,7 +328,10 @@ main(int argc, char *argv[])
 	if (c.model_path)
 		rt_cli_allow(&cli, c.model_path, RT_SB_READ | RT_SB_DIR);
 	rt_cli_start(&cli, argc, argv, optind);
-	loop(&c, &cli);
+	rt_loop_run(&cli, &(struct rt_loop){ .record = record,
+	    .hup = reload, .arg = &c });
+	if (!c.fc.done && c.checkn && c.fc.looked > 0)
+		fields_verdict(&c);
 	rc = rt_cli_finish(&cli);
 	rt_rfcheck_release(&c.fc);
 	rt_rules_free(&c.rs);

@@ -11,6 +11,7 @@
 
 #include "clean.h"
 #include "cli.h"
+#include "loop.h"
 #include "mem.h"
 #include "number.h"
 #include "state.h"
@@ -216,33 +217,20 @@ save_state(struct rt_cli *cli, const struct rt_clean *c, const char *path)
 	rt_buf_release(&conf);
 }
 
-/* With --state, reading never blocks inside the source: wait here, where
- * SIGTERM ends the wait. */
-static void
-wait_input(struct rt_cli *cli)
-{
-	struct pollfd pfd[2] = {
-		{ rt_src_fd(&cli->src), POLLIN, 0 },
-		{ rt_cli_term_fd(), POLLIN, 0 }
-	};
-
-	rt_cli_idle(cli);
-	if (pfd[0].fd >= 0 && !rt_cli_term)
-		(void)poll(pfd, 2, -1);
-}
-
-/* What a barrier needs to save the ids seen. */
-struct saver {
+/* The run: what a barrier needs to save the ids seen, and whether the
+ * fields no record has shown were warned of. */
+struct run {
 	struct rt_cli *cli;
-	const struct rt_clean *c;
+	struct rt_clean *c;
 	const char *path;
+	int warned;
 };
 
 /* A barrier: the state for this point on disk before it is passed on. */
 static void
 on_control(void *arg, const struct rt_ctl *ctl)
 {
-	const struct saver *s = arg;
+	const struct run *s = arg;
 
 	if (ctl->kind == RT_CTL_BARRIER)
 		save_state(s->cli, s->c, s->path);
@@ -285,15 +273,26 @@ clean_one(struct rt_cli *cli, struct rt_clean *c, const struct rt_rec *rec)
 	}
 }
 
+static void
+on_record(void *arg, struct rt_rec *rec)
+{
+	struct run *s = arg;
+
+	clean_one(s->cli, s->c, rec);
+	if (!s->warned && s->c->nrec == RT_CLEAN_CHECKN) {
+		warn_unseen(s->cli, s->c);
+		s->warned = 1;
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct rt_cli cli;
 	struct rt_clean clean;
 	struct dedupe_opts dd = { NULL, 0, 0, NULL };
-	struct rt_rec rec;
-	struct saver sv = { &cli, &clean, NULL };
-	int k, warned = 0, lock = -1;
+	struct run sv = { &cli, &clean, NULL, 0 };
+	int k, lock = -1;
 
 	rt_cli_init(&cli, "rt-clean", usage, opts);
 	rt_clean_init(&clean, &cli.topt);
@@ -310,18 +309,10 @@ main(int argc, char *argv[])
 	rt_cli_start(&cli, argc, argv, optind);
 	if (dd.state)
 		rt_cli_catch_term();
-	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
-		if (k == RT_IN_AGAIN) {
-			wait_input(&cli);
-			continue;
-		}
-		clean_one(&cli, &clean, &rec);
-		if (!warned && clean.nrec == RT_CLEAN_CHECKN) {
-			warn_unseen(&cli, &clean);
-			warned = 1;
-		}
-	}
-	if (!warned && clean.nrec > 0)
+	/* With --state, reading never blocks inside the source: the loop
+	 * waits, where SIGTERM ends the wait. */
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record, .arg = &sv });
+	if (!sv.warned && clean.nrec > 0)
 		warn_unseen(&cli, &clean);
 	if (dd.state)
 		save_state(&cli, &clean, dd.state);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "eval.h"
 #include "evalplot.h"
 #include "field.h"
@@ -250,6 +251,12 @@ report(struct ev *e)
 	rt_buf_release(&out);
 }
 
+static void
+on_record(void *e, struct rt_rec *r)
+{
+	record(e, r);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -260,7 +267,6 @@ main(int argc, char *argv[])
 		.card = "customer_id", .time = "ts", .id = "tx_id", .k = 100,
 		.period = 7
 	};
-	struct rt_rec rec;
 	int rc;
 
 	rt_cli_init(&cli, "rt-eval", usage, opts);
@@ -272,8 +278,7 @@ main(int argc, char *argv[])
 	plot_open(&e);
 	cli.ctl_sink = 1;	/* a report: control records end here */
 	rt_cli_start(&cli, argc, argv, optind);
-	while (rt_cli_next(&cli, &rec) == 1)
-		record(&e, &rec);
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record, .arg = &e });
 	report(&e);
 	rc = rt_cli_finish(&cli);
 	rt_buf_release(&e.tmp);

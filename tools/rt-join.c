@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "join.h"
 #include "jtable.h"
 #include "number.h"
@@ -272,8 +273,9 @@ join_one(struct jn *g, const struct rt_rec *r)
 
 /* Nothing to read: wait for input or for a table loaded anew. */
 static void
-wait_input(struct jn *g)
+wait_input(void *arg)
 {
+	struct jn *g = arg;
 	struct pollfd p[2] = {
 		{ rt_src_fd(&g->cli->src), POLLIN, 0 },
 		{ rt_reload_fd(&g->rl), POLLIN, 0 }
@@ -336,12 +338,21 @@ setup(struct jn *g, int argc, char **argv)
 		    strerror(errno));
 }
 
+static void
+on_record(void *arg, struct rt_rec *r)
+{
+	struct jn *g = arg;
+
+	if (rt_reload_ready(&g->rl))
+		swap(g);
+	join_one(g, r);
+}
+
 int
 main(int argc, char *argv[])
 {
 	static struct rt_cli cli;
 	static struct jn g;
-	struct rt_rec rec;
 	int k;
 
 	rt_cli_init(&cli, "rt-join", usage, opts);
@@ -350,15 +361,8 @@ main(int argc, char *argv[])
 	rt_jconf_init(&g.c);
 	rt_jdoc_init(&g.doc, 0);
 	setup(&g, argc, argv);
-	while ((k = rt_cli_next(&cli, &rec)) != 0) {
-		if (k == RT_IN_AGAIN) {
-			wait_input(&g);
-			continue;
-		}
-		if (rt_reload_ready(&g.rl))
-			swap(&g);
-		join_one(&g, &rec);
-	}
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record,
+	    .wait = wait_input, .arg = &g });
 	if (g.j.fc.looked > 0)
 		rt_cli_fcheck(&cli, &g.j.fc);
 	rt_reload_stop(&g.rl);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "jedit.h"
 #include "number.h"
 
@@ -66,6 +67,7 @@ struct replay {
 	struct rt_jdoc doc;
 	struct rt_jedit edit;
 	struct rt_buf out;
+	struct rt_cli *cli;
 };
 
 static int64_t
@@ -294,13 +296,19 @@ position(void *arg)
 	return ((const struct replay *)arg)->at;
 }
 
+static void
+on_record(void *arg, struct rt_rec *r)
+{
+	struct replay *rp = arg;
+
+	play(rp->cli, rp, r);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct rt_cli cli;
 	struct replay rp;
-	struct rt_rec rec;
-	int k;
 
 	rt_cli_init(&cli, "rt-replay", usage, opts);
 	memset(&rp, 0, sizeof rp);
@@ -317,17 +325,8 @@ main(int argc, char *argv[])
 	/* SIGTERM, SIGINT, SIGHUP: the line being written is finished (a
 	 * reader never sees half a record), then the run ends. */
 	rt_cli_catch_term();
-	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
-		struct pollfd pfd[2] = {
-			{ rt_src_fd(&cli.src), POLLIN, 0 },
-			{ rt_cli_term_fd(), POLLIN, 0 }
-		};
-
-		if (k == 1)
-			play(&cli, &rp, &rec);
-		else if (poll(pfd, 2, -1) == -1 && errno != EINTR)
-			rt_cli_fatal(&cli, "poll: %s", strerror(errno));
-	}
+	rp.cli = &cli;
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record, .arg = &rp });
 	rt_jdoc_release(&rp.doc);
 	rt_jedit_release(&rp.edit);
 	rt_buf_release(&rp.out);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "jedit.h"
 #include "mem.h"
 #include "number.h"
@@ -305,12 +306,17 @@ validate_one(struct validate *v, const struct rt_rec *r)
 	invalid(v, r, d);
 }
 
+static void
+on_record(void *v, struct rt_rec *r)
+{
+	validate_one(v, r);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct rt_cli cli;
 	struct validate v;
-	struct rt_rec rec;
 	uint64_t ninvalid;
 	int status;
 
@@ -331,8 +337,7 @@ main(int argc, char *argv[])
 	rt_cli_report(&cli, stats_extra, NULL, &v);
 	v.verbose = cli.verbose;
 	rt_cli_start(&cli, argc, argv, optind);
-	while (rt_cli_next(&cli, &rec) == 1)
-		validate_one(&v, &rec);
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record, .arg = &v });
 	ninvalid = v.ninvalid;
 	rt_jedit_release(&v.ed);
 	rt_buf_release(&v.out);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "loop.h"
 #include "evclock.h"
 #include "jedit.h"
 #include "tstate.h"
@@ -294,8 +295,9 @@ setup(struct rt_cli *cli, struct rw *rw, int argc, char **argv)
 /* Nothing to read: save the state if asked (SIGUSR1), flush, then wait
  * for input, a signal, or the idle timer while windows are open. */
 static void
-wait_input(struct rw *rw)
+wait_input(void *arg)
 {
+	struct rw *rw = arg;
 	struct pollfd pfd[2] = {
 		{ rt_src_fd(&rw->cli->src), POLLIN, 0 },
 		{ rt_cli_term_fd(), POLLIN, 0 }
@@ -339,32 +341,38 @@ finish(struct rw *rw)
 	return k;
 }
 
+static void
+on_record(void *arg, struct rt_rec *r)
+{
+	struct rw *rw = arg;
+
+	record(rw, r);
+	rt_clock_touch(rw->clk);
+}
+
+/* The bytes ahead of the record: the keys of the next ones, looked up
+ * (prefetched) while this one is worked on. */
+static void
+sniff(void *arg, const char *p, size_t n)
+{
+	struct rw *rw = arg;
+
+	rt_sniff_next(&rw->rd.sniff, p, n);
+}
+
 int
 main(int argc, char *argv[])
 {
 	/* Program-long state, reachable to the end (leak checkers). */
 	static struct rt_cli cli;
 	static struct rw rw;
-	struct rt_rec rec;
-	const char *p;
-	int k;
 
 	setup(&cli, &rw, argc, argv);
 	rt_cli_start(&cli, argc, argv, optind);
 	if (rw.st.path)
 		rt_cli_catch_term();
-	while (!rt_cli_term && (k = rt_cli_next(&cli, &rec)) != 0) {
-		if (k != 1) {
-			wait_input(&rw);
-			continue;
-		}
-		if (rw.o.c.nkeys) {
-			size_t n = rt_src_ahead(&cli.src, &p);
-
-			rt_sniff_next(&rw.rd.sniff, p, n);
-		}
-		record(&rw, &rec);
-		rt_clock_touch(rw.clk);
-	}
+	rt_loop_run(&cli, &(struct rt_loop){ .record = on_record,
+	    .ahead = rw.o.c.nkeys ? sniff : NULL, .wait = wait_input,
+	    .arg = &rw });
 	return finish(&rw);
 }
