@@ -252,6 +252,7 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	jsErrCode jerr = 0;
 	natsStatus s;
 	int64_t until;
+	char why[200];
 	int k = rt_nconn_stream(c, name, err, errlen);
 
 	if (k != 0)
@@ -272,12 +273,25 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	}
 	if (s == NATS_OK) {
 		jsStreamInfo_Destroy(si);
-		return NULL;
+		/* Just made, it may be unknown for a moment to the server
+		 * asked next: the cluster has not applied it there yet. */
+		for (int i = 0; i < 40 && (k = rt_nconn_stream(c, name, why,
+		    sizeof why)) == 0; i++)
+			rt_nconn_sleep(250000);
+		if (k == 1)
+			return NULL;
+		if (k == 0)
+			snprintf(err, errlen, "made, but not found after 10 s");
+		else
+			snprintf(err, errlen, "%s", why);
+		return err;
 	}
-	/* Another worker made it first. */
-	if (rt_nconn_stream(c, name, err, errlen) == 1)
+	/* Another worker made it first?  The reason is worded before the
+	 * look-up, which clears the client's last error (its text). */
+	rt_nconn_err(s, jerr, err, errlen);
+	if (rt_nconn_stream(c, name, why, sizeof why) == 1)
 		return NULL;
-	return rt_nconn_err(s, jerr, err, errlen);
+	return err;
 }
 
 void

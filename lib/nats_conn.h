@@ -52,7 +52,8 @@ int rt_nconn_stream(struct rt_nconn *c, const char *name, char *err,
 
 /* Create stream name for subjects subj (n of them) with replicas copies
  * and a duplicate window of dup_us; an existing stream is kept.  Returns
- * NULL or the reason. */
+ * NULL once the stream can be looked up (a cluster applies a new stream
+ * on each server in turn: waits up to 10 s), or the reason. */
 const char *rt_nconn_create(struct rt_nconn *c, const char *name,
     const char **subj, int n, int replicas, int64_t dup_us, char *err,
     size_t errlen);

@@ -83,7 +83,7 @@ streams(struct run *r)
 	const struct rt_nrunopt *o = r->o;
 	char err[400], subj[300];
 	const char *sv[1] = { subj };
-	int k, i;
+	int k;
 
 	if ((k = rt_nconn_stream(&r->c, o->stream, err, sizeof err)) != 1)
 		rt_cli_fatal(r->cli, "stream '%s': %s", o->stream, k == 0 ?
@@ -93,12 +93,8 @@ streams(struct run *r)
 	    o->replicas, o->dup_us, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "--create: stream '%s': %s", r->out_stream,
 		    err);
-	/* Just made (by us or another worker), a stream may be unknown for a
-	 * moment to the server asked: the cluster has not applied it yet. */
-	for (i = 0; (k = rt_nconn_stream(&r->c, r->out_stream, err,
-	    sizeof err)) == 0 && o->create && i < 40; i++)
-		rt_nconn_sleep(250000);
-	if (k != 1)
+	/* rt_nconn_create waits until a stream just made can be found. */
+	if ((k = rt_nconn_stream(&r->c, r->out_stream, err, sizeof err)) != 1)
 		rt_cli_fatal(r->cli, "output stream '%s': %s", r->out_stream,
 		    k == 0 ? "not found (--create makes it)" : err);
 }

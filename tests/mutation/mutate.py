@@ -322,7 +322,10 @@ def run_case(binp, work, conf, rnd, case):
     fails = []
     rejects = []
     if p.returncode not in (0, 1):
-        fails.append("exit status %d" % p.returncode)
+        # The tool's own words (diagnostics hold no record content).
+        last = p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        fails.append("exit status %d (%s)" % (p.returncode,
+                                             last[0][:200] if last else ""))
     stats = None
     for ln in p.stderr.decode("utf-8", "replace").splitlines():
         if ln.startswith("{"):
