@@ -34,6 +34,10 @@ ir() {
 stage() {
 	local name=$1 input=$2 output=$3 tool=$4 a b
 	shift 4
+	if [ ! -x "$old/$tool" ] || [ ! -x "$new/$tool" ]; then
+		echo "| $name | - | - | not in both builds |"
+		return
+	fi
 	"$old/$tool" "$@" <"$input" >"$output" 2>/dev/null
 	a=$(ir "$input" "$old/$tool" "$@")
 	b=$(ir "$input" "$new/$tool" "$@")

@@ -855,14 +855,11 @@ rt_json_unescape(const char *p, size_t n, struct rt_buf *out)
 }
 
 int
-rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
+rt_jdoc_streq_esc(const struct rt_jdoc *d, uint32_t k, const char *key,
     size_t klen)
 {
 	const struct rt_jnode *v = &d->v[k];
 
-	if (!(v->flags & RT_JF_ESC))
-		return v->len - 2 == klen &&
-		    memcmp(d->p + v->off + 1, key, klen) == 0;
 	return streq_escaped(d->p + v->off + 1, v->len - 2, key, klen);
 }
 
@@ -874,17 +871,9 @@ rt_jdoc_get(const struct rt_jdoc *d, uint32_t obj, const char *key,
 
 	if (d->v[obj].type != RT_JOBJ)
 		return 0;
-	for (k = obj + 1; k < end; k = d->v[k + 1].next) {
-		const struct rt_jnode *v = &d->v[k];
-
-		if (v->flags & RT_JF_ESC) {
-			if (rt_jdoc_streq(d, k, key, klen))
-				found = k + 1;
-		} else if (v->len - 2 == klen &&
-		    memcmp(d->p + v->off + 1, key, klen) == 0) {
+	for (k = obj + 1; k < end; k = d->v[k + 1].next)
+		if (rt_jdoc_streq(d, k, key, klen))
 			found = k + 1;
-		}
-	}
 	return found;
 }
 

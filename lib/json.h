@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -97,9 +98,23 @@ uint32_t rt_jdoc_get(const struct rt_jdoc *d, uint32_t obj, const char *key,
 /* Index of element i (0-based) of array node arr, or 0 if out of range. */
 uint32_t rt_jdoc_index(const struct rt_jdoc *d, uint32_t arr, uint32_t i);
 
-/* Does string node k decode to key[0, klen)? */
-int rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
+/* The same for a string node with escapes (RT_JF_ESC). */
+int rt_jdoc_streq_esc(const struct rt_jdoc *d, uint32_t k, const char *key,
     size_t klen);
+
+/* Does string node k decode to key[0, klen)?  Inline: most strings have
+ * no escape, and a constant key compares in a few instructions. */
+static inline int
+rt_jdoc_streq(const struct rt_jdoc *d, uint32_t k, const char *key,
+    size_t klen)
+{
+	const struct rt_jnode *v = &d->v[k];
+
+	if (!(v->flags & RT_JF_ESC))
+		return v->len - 2 == klen &&
+		    memcmp(d->p + v->off + 1, key, klen) == 0;
+	return rt_jdoc_streq_esc(d, k, key, klen);
+}
 
 /* First byte of node i's text. */
 static inline const char *
