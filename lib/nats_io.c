@@ -309,14 +309,22 @@ sub_open(natsSubscription **sub, struct rt_nconn *c,
 	so.Stream = o->stream;
 	so.ManualAck = true;
 	if (o->durable) {
+		/* Resumed, a durable consumer is taken as it is: one made
+		 * from a sequence takes no other deliver policy. */
 		if (o->from_start || o->from_seq)
 			js_DeleteConsumer(c->js, o->stream, o->durable, NULL, NULL);
+		else if (js_GetConsumerInfo(&ci, c->js, o->stream, o->durable,
+		    &jo, NULL) != NATS_OK)
+			ci = NULL;
 		cc.Durable = o->durable;
 		cc.FilterSubject = o->subject;
-		s = js_AddConsumer(&ci, c->js, o->stream, &cc, &jo, jerr);
-		if (s != NATS_OK && *jerr != JSConsumerNameExistErr &&
-		    *jerr != JSConsumerExistingActiveErr && *jerr != 10148)
-			return s;
+		if (ci == NULL) {
+			s = js_AddConsumer(&ci, c->js, o->stream, &cc, &jo, jerr);
+			if (s != NATS_OK && *jerr != JSConsumerNameExistErr &&
+			    *jerr != JSConsumerExistingActiveErr &&
+			    *jerr != 10148)
+				return s;
+		}
 		jsConsumerInfo_Destroy(ci);
 		so.Consumer = o->durable;
 		*jerr = 0;
@@ -349,17 +357,28 @@ sub_write(struct rt_cli *cli, natsMsg *m)
 }
 
 /* Nothing came for a while: are we caught up?  1, 0, or -1.  Not
- * while the server has delivered past seq, the last message received:
- * the rest is on its way (a fetch that timed out as it came). */
+ * while the server has delivered more than we received: the rest is on
+ * its way (a fetch that timed out as it came).  Counted in consumer
+ * sequences (cseq: the last message received), as the stream sequence
+ * a consumer has delivered to moves past messages its subject does not
+ * take.  A durable consumer may have delivered before this run: what it
+ * delivered and no one acknowledged is still to come.  (It is asked
+ * by name: libnats 3.4 answers natsSubscription_GetConsumerInfo of a
+ * durable pull subscription with NATS_INVALID_SUBSCRIPTION.) */
 static int
-sub_caught_up(natsSubscription *sub, uint64_t seq)
+sub_caught_up(struct rt_nconn *c, natsSubscription *sub,
+    const struct rt_nsubopt *o, uint64_t cseq)
 {
 	jsConsumerInfo *ci = NULL;
+	natsStatus s;
 	int k;
 
-	if (natsSubscription_GetConsumerInfo(&ci, sub, NULL, NULL) != NATS_OK)
+	s = o->durable ? js_GetConsumerInfo(&ci, c->js, o->stream, o->durable,
+	    NULL, NULL) : natsSubscription_GetConsumerInfo(&ci, sub, NULL, NULL);
+	if (s != NATS_OK)
 		return -1;
-	k = ci->NumPending == 0 && ci->Delivered.Stream <= seq;
+	k = ci->NumPending == 0 && (o->durable ? ci->NumAckPending == 0 :
+	    ci->Delivered.Consumer <= cseq);
 	jsConsumerInfo_Destroy(ci);
 	return k;
 }
@@ -409,7 +428,7 @@ rt_nats_sub(struct rt_cli *cli, struct rt_nconn *c,
 		s = rt_nconn_fetch(&list, sub, c->nc, 1024, 250, &jerr);
 		if (s == NATS_TIMEOUT) {
 			rt_cli_idle(cli);
-			if (!o->follow && sub_caught_up(sub, seq) == 1)
+			if (!o->follow && sub_caught_up(c, sub, o, cseq) == 1)
 				break;
 			continue;
 		}
