@@ -162,6 +162,37 @@ open_js(struct rt_nconn *c, const struct rt_nconf *f)
 	return natsConnection_JetStream(&c->js, c->nc, &jo);
 }
 
+/* The server list s into out (n bytes) with each URL's user and
+ * password (before an '@') replaced by "***": diagnostics show no
+ * credentials. */
+static void
+redacted(const char *s, char *out, size_t n)
+{
+	size_t o = 0;
+
+	while (*s && o + 1 < n) {
+		const char *start = strstr(s, "://"), *end = s + strcspn(s, ",");
+		const char *at = NULL, *q;
+
+		/* The last '@' of the authority (before any '/'). */
+		for (q = start && start < end ? start + 3 : end; q < end &&
+		    *q != '/'; q++)
+			if (*q == '@')
+				at = q;
+		if (at) {
+			o += (size_t)snprintf(out + o, n - o, "%.*s***",
+			    (int)(start + 3 - s), s);
+			s = at;
+			continue;
+		}
+		for (; s < end && o + 1 < n; s++)
+			out[o++] = *s;
+		if (*s == ',' && o + 1 < n)
+			out[o++] = *s++;
+	}
+	out[o < n ? o : n - 1] = '\0';
+}
+
 const char *
 rt_nconn_open(struct rt_nconn *c, const struct rt_nconf *f, char *err,
     size_t errlen)
@@ -179,10 +210,11 @@ rt_nconn_open(struct rt_nconn *c, const struct rt_nconf *f, char *err,
 	else if (s != NATS_OK)
 		rt_nconn_err(s, 0, err, errlen);
 	if (s == NATS_OK && (s = connect_retry(c, o, f->wait_us)) != NATS_OK) {
-		char why[200];
+		char why[200], where[300];
 
+		redacted(rt_nconf_servers(f), where, sizeof where);
 		snprintf(err, errlen, "cannot connect to '%s': %s%s",
-		    rt_nconf_servers(f), rt_nconn_err(s, 0, why, sizeof why),
+		    where, rt_nconn_err(s, 0, why, sizeof why),
 		    s == NATS_NO_SERVER ? " (gave up retrying)" : "");
 	}
 	if (s == NATS_OK && (s = open_js(c, f)) != NATS_OK)

@@ -325,6 +325,12 @@ golden_n() { wc -l <golden.all; }
 	run --separate-stderr rt-nats pub --server nats://127.0.0.1:1 --connect-timeout 500ms --subject x txns.ndjson
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "rt-nats: cannot connect to 'nats://127.0.0.1:1': "* ]]
+	# Credentials in a URL are not shown.
+	run --separate-stderr rt-nats sub --server "nats://127.0.0.1:1,nats://u:s3cret@127.0.0.1:2,tls://tok@127.0.0.1:3/p" \
+		--connect-timeout 0s --stream x --subject x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "rt-nats: cannot connect to 'nats://127.0.0.1:1,nats://***@127.0.0.1:2,tls://***@127.0.0.1:3/p': "* ]] ||
+		{ echo "$stderr"; return 1; }
 	run --separate-stderr rt-nats sub --server "$NATS_URLS" --stream nope --subject x
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "rt-nats: stream 'nope' not found (--create makes it)" ]
