@@ -7,194 +7,18 @@
  * (an existing one kept, a refused one worded), fetches with their
  * sequences, no pending limits, the error text, the clock.
  */
-#define _XOPEN_SOURCE 700	/* nftw */
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
+#define _XOPEN_SOURCE 700	/* nftw, in natsrv.h */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "nats_conn.h"
+#include "natsrv.h"
 #include "tap.h"
 
 #define USER "rt"
 #define PASS "s3cret"
-
-/* The server: its process, port and directory (store and log). */
-static struct {
-	pid_t pid, owner;
-	int port;
-	char dir[64], url[96], bare[96];
-} srv;
-
-/* A port nothing listens on now (the kernel's pick for port 0). */
-static int
-free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t n = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &n) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-static int
-accepting(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-	    .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), k;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	k = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	if (fd >= 0)
-		close(fd);
-	return k;
-}
-
-/* Run nats-server on port; the log goes to srv.dir/log.  It dies with
- * this process (PR_SET_PDEATHSIG), whatever becomes of the test. */
-static void
-srv_exec(int port)
-{
-	char p[16], sd[96], log[96];
-	int fd;
-
-	snprintf(p, sizeof p, "%d", port);
-	snprintf(sd, sizeof sd, "%s/js", srv.dir);
-	snprintf(log, sizeof log, "%s/log", srv.dir);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p,
-	    "-js", "-sd", sd, "--user", USER, "--pass", PASS, (char *)NULL);
-	_exit(127);
-}
-
-/* Start the server on port (0: a free one) and wait until it accepts
- * connections: 0, or -1. */
-static int
-srv_start(int port)
-{
-	int tries, i, st;
-
-	for (tries = 0; tries < 5; tries++) {
-		srv.port = port ? port : free_port();
-		if (srv.port <= 0 || (srv.pid = fork()) == -1)
-			return -1;
-		if (srv.pid == 0)
-			srv_exec(srv.port);
-		for (i = 0; i < 1000; i++) {	/* 10 s */
-			if (accepting(srv.port))
-				break;
-			if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
-				srv.pid = 0;	/* the port was taken? */
-				break;
-			}
-			usleep(10000);
-		}
-		if (srv.pid > 0 && i < 1000)
-			break;
-		if (srv.pid > 0)
-			kill(srv.pid, SIGKILL);
-		srv.pid = 0;
-	}
-	snprintf(srv.url, sizeof srv.url, "nats://" USER ":" PASS
-	    "@127.0.0.1:%d", srv.port);
-	snprintf(srv.bare, sizeof srv.bare, "nats://127.0.0.1:%d", srv.port);
-	return srv.pid > 0 ? 0 : -1;
-}
-
-static void
-srv_stop(void)
-{
-	if (srv.pid <= 0)
-		return;
-	kill(srv.pid, SIGTERM);
-	kill(srv.pid, SIGCONT);		/* in case a test stopped it */
-	waitpid(srv.pid, NULL, 0);
-	srv.pid = 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-/* At exit, also after a failed check: the server stopped, its
- * directory removed.  Not in a child (one that forked and exits). */
-static void
-cleanup(void)
-{
-	if (getpid() != srv.owner)
-		return;
-	srv_stop();
-	if (srv.dir[0])
-		nftw(srv.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A test that hangs (or is interrupted): the server killed and its
- * directory removed all the same, with async-signal-safe calls only,
- * and a failed exit.  A child (child.h's) just ends. */
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "Bail out! timed out or interrupted\n";
-	pid_t pid;
-
-	(void)sig;
-	if (getpid() != srv.owner)
-		_exit(124);
-	(void)!write(STDOUT_FILENO, msg, sizeof msg - 1);
-	if (srv.pid > 0) {
-		kill(srv.pid, SIGKILL);
-		waitpid(srv.pid, NULL, 0);
-	}
-	if ((pid = fork()) == 0) {
-		execlp("rm", "rm", "-rf", srv.dir, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	_exit(1);
-}
-
-static int
-srv_setup(void)
-{
-	strcpy(srv.dir, "/tmp/t_nats_conn.XXXXXX");
-	srv.owner = getpid();
-	if (mkdtemp(srv.dir) == NULL) {
-		srv.dir[0] = '\0';
-		return -1;
-	}
-	atexit(cleanup);
-	signal(SIGALRM, on_alarm);
-	signal(SIGINT, on_alarm);
-	signal(SIGTERM, on_alarm);
-	alarm(60);
-	return srv_start(0);
-}
 
 /* A connection to url that waits at most wait_us: NULL or the reason. */
 static const char *
@@ -241,7 +65,7 @@ test_connect(void)
 	char err[300], url[200], got[200];
 	const char *r;
 
-	r = open_to(&c, srv.url, 2000000, err, sizeof err);
+	r = open_to(&c, natsrv.url, 2000000, err, sizeof err);
 	ok(r == NULL, "connected to the server");
 	if (r)
 		diag("%s", r);
@@ -256,8 +80,8 @@ test_connect(void)
 	ok(c.nc == NULL, "closed twice");
 
 	/* A list: an empty item skipped, a dead server passed over. */
-	snprintf(url, sizeof url, "nats://127.0.0.1:%d,,%s", free_port(),
-	    srv.url);
+	snprintf(url, sizeof url, "nats://127.0.0.1:%d,,%s", natsrv_free_port(),
+	    natsrv.url);
 	r = open_to(&c, url, 0, err, sizeof err);
 	got[0] = '\0';
 	if (r == NULL)
@@ -265,7 +89,7 @@ test_connect(void)
 	ok(r == NULL && c.tries == 1,
 	    "a list with a dead server and an empty item: connected (%s)",
 	    r ? r : "at once");
-	is_str(got, srv.url, "  to the live one");
+	is_str(got, natsrv.url, "  to the live one");
 	rt_nconn_close(&c);
 }
 
@@ -279,7 +103,7 @@ test_no_server(void)
 	int64_t t0, dt;
 	const char *r;
 
-	snprintf(url, sizeof url, "nats://127.0.0.1:%d", free_port());
+	snprintf(url, sizeof url, "nats://127.0.0.1:%d", natsrv_free_port());
 	snprintf(want, sizeof want, "cannot connect to '%s': No server "
 	    "available for connection (gave up retrying)", url);
 	t0 = rt_nconn_now();
@@ -311,10 +135,10 @@ test_auth(void)
 	const char *r;
 
 	t0 = rt_nconn_now();
-	r = open_to(&c, srv.bare, 3000000, err, sizeof err);
+	r = open_to(&c, natsrv.bare, 3000000, err, sizeof err);
 	dt = rt_nconn_now() - t0;
 	snprintf(want, sizeof want, "cannot connect to '%s': Authorization "
-	    "Violation", srv.bare);
+	    "Violation", natsrv.bare);
 	ok(r != NULL && c.tries == 1 && dt < 1000000,
 	    "no password: not retried (%d tries, %lld us)", c.tries,
 	    (long long)dt);
@@ -322,7 +146,7 @@ test_auth(void)
 	ok(c.nc == NULL && c.js == NULL, "  left closed");
 
 	memset(&f, 0, sizeof f);
-	f.servers = srv.url;
+	f.servers = natsrv.url;
 	f.nkey = "UPUBKEYWITHOUTSEED";
 	r = rt_nconn_open(&c, &f, err, sizeof err);
 	ok(r != NULL && c.tries == 0, "--nkey without ':': refused untried");
@@ -486,7 +310,7 @@ test_reconnect(struct rt_nconn *c)
 	char err[300];
 	int i, st = -1;
 
-	srv_stop();
+	natsrv_stop();
 	for (i = 0; i < 200; i++) {
 		if ((st = natsConnection_Status(c->nc)) !=
 		    NATS_CONN_STATUS_CONNECTED)
@@ -495,7 +319,7 @@ test_reconnect(struct rt_nconn *c)
 	}
 	ok(st == NATS_CONN_STATUS_RECONNECTING,
 	    "the server gone: reconnecting (status %d)", st);
-	if (srv_start(srv.port) == -1) {
+	if (natsrv_start(natsrv.port) == -1) {
 		ok(0, "the server started again");
 		return;
 	}
@@ -579,14 +403,14 @@ main(void)
 
 	test_servers();
 	test_clock();
-	if (srv_setup() == -1) {
+	if (natsrv_setup("t_nats_conn", USER, PASS) == -1) {
 		ok(0, "nats-server started on 127.0.0.1");
 		return done_testing();
 	}
 	test_connect();
 	test_no_server();
 	test_auth();
-	if (open_to(&c, srv.url, 2000000, err, sizeof err) != NULL) {
+	if (open_to(&c, natsrv.url, 2000000, err, sizeof err) != NULL) {
 		ok(0, "connected: %s", err);
 	} else {
 		test_streams(&c);

@@ -9,190 +9,17 @@
  * never uses the NATS client (a child of a process that has its threads
  * could not).
  */
-#define _XOPEN_SOURCE 700	/* nftw */
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
+#define _XOPEN_SOURCE 700	/* nftw, in natsrv.h */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "nats_io.h"
 #include "nats_part.h"
+#include "natsrv.h"
 #include "tap.h"
-
-/* The server: its process, port and directory (store and log). */
-static struct {
-	pid_t pid, owner;
-	int port;
-	char dir[64], url[96];
-} srv;
-
-/* A port nothing listens on now (the kernel's pick for port 0). */
-static int
-free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t n = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &n) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-static int
-accepting(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-	    .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), k;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	k = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	if (fd >= 0)
-		close(fd);
-	return k;
-}
-
-/* Run nats-server on port; the log goes to srv.dir/log.  It dies with
- * this process (PR_SET_PDEATHSIG), whatever becomes of the test. */
-static void
-srv_exec(int port)
-{
-	char p[16], sd[96], log[96];
-	int fd;
-
-	snprintf(p, sizeof p, "%d", port);
-	snprintf(sd, sizeof sd, "%s/js", srv.dir);
-	snprintf(log, sizeof log, "%s/log", srv.dir);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p,
-	    "-js", "-sd", sd, (char *)NULL);
-	_exit(127);
-}
-
-/* Start the server on port (0: a free one) and wait until it accepts
- * connections: 0, or -1. */
-static int
-srv_start(int port)
-{
-	int tries, i, st;
-
-	for (tries = 0; tries < 5; tries++) {
-		srv.port = port ? port : free_port();
-		if (srv.port <= 0 || (srv.pid = fork()) == -1)
-			return -1;
-		if (srv.pid == 0)
-			srv_exec(srv.port);
-		for (i = 0; i < 1000; i++) {	/* 10 s */
-			if (accepting(srv.port))
-				break;
-			if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
-				srv.pid = 0;	/* the port was taken? */
-				break;
-			}
-			usleep(10000);
-		}
-		if (srv.pid > 0 && i < 1000)
-			break;
-		if (srv.pid > 0)
-			kill(srv.pid, SIGKILL);
-		srv.pid = 0;
-	}
-	snprintf(srv.url, sizeof srv.url, "nats://127.0.0.1:%d", srv.port);
-	return srv.pid > 0 ? 0 : -1;
-}
-
-static void
-srv_stop(void)
-{
-	if (srv.pid <= 0)
-		return;
-	kill(srv.pid, SIGTERM);
-	kill(srv.pid, SIGCONT);		/* in case a test stopped it */
-	waitpid(srv.pid, NULL, 0);
-	srv.pid = 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-/* At exit, also after a failed check: the server stopped, its
- * directory removed.  Not in a child (one that forked and exits). */
-static void
-cleanup(void)
-{
-	if (getpid() != srv.owner)
-		return;
-	srv_stop();
-	if (srv.dir[0])
-		nftw(srv.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A test that hangs (or is interrupted): the server killed and its
- * directory removed all the same, with async-signal-safe calls only,
- * and a failed exit.  A child (child.h's) just ends. */
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "Bail out! timed out or interrupted\n";
-	pid_t pid;
-
-	(void)sig;
-	if (getpid() != srv.owner)
-		_exit(124);
-	(void)!write(STDOUT_FILENO, msg, sizeof msg - 1);
-	if (srv.pid > 0) {
-		kill(srv.pid, SIGKILL);
-		waitpid(srv.pid, NULL, 0);
-	}
-	if ((pid = fork()) == 0) {
-		execlp("rm", "rm", "-rf", srv.dir, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	_exit(1);
-}
-
-static int
-srv_setup(void)
-{
-	strcpy(srv.dir, "/tmp/t_nats_io.XXXXXX");
-	srv.owner = getpid();
-	if (mkdtemp(srv.dir) == NULL) {
-		srv.dir[0] = '\0';
-		return -1;
-	}
-	atexit(cleanup);
-	signal(SIGALRM, on_alarm);
-	signal(SIGINT, on_alarm);
-	signal(SIGTERM, on_alarm);
-	alarm(60);
-	return srv_start(0);
-}
 
 static void
 usage(void)
@@ -217,7 +44,7 @@ connect_or_exit(struct rt_nconn *c)
 	struct rt_nconf f = { 0 };
 	char err[300];
 
-	f.servers = srv.url;
+	f.servers = natsrv.url;
 	f.wait_us = 2000000;
 	if (rt_nconn_open(c, &f, err, sizeof err) != NULL) {
 		fprintf(stderr, "connect: %s\n", err);
@@ -503,7 +330,7 @@ main(void)
 {
 	struct child r = { 0 };
 
-	if (srv_setup() == -1) {
+	if (natsrv_setup("t_nats_io", NULL, NULL) == -1) {
 		ok(0, "nats-server started on 127.0.0.1");
 		return done_testing();
 	}
