@@ -357,6 +357,26 @@ do_run(struct rt_cli *cli, struct opts *o, int argc, char **argv)
 	return rt_nats_run(cli, &o->conf, &o->run);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * The sanitizer build only.  Under a slow cluster (a leader moving,
+ * both cores busy), rt-nats pub was once reported leaking one message of
+ * about 160 bytes made inside libnats 3.4 (natsMsg_create, called from
+ * no frame of ours that the unwinder could see): the size of a publish's
+ * ack reply, which the client keeps when it arrives after rt_npub took
+ * that publish back to send it again.  Our own messages are checked
+ * without this suppression by t_nats_pub, t_nats_io and t_nats_work,
+ * which also take publishes back.
+ */
+const char *__lsan_default_suppressions(void);
+
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:natsMsg_create\n";
+}
+#endif
+
 int
 main(int argc, char *argv[])
 {
