@@ -3,7 +3,6 @@
  * See rt-clean(1); the rules themselves live in lib/clean.c.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
