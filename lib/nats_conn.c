@@ -257,17 +257,32 @@ rt_nconn_stream(struct rt_nconn *c, const char *name, char *err,
 {
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
+	jsOptions jo;
 	natsStatus s;
 	int64_t until = rt_nconn_now() + 15000000;
+	int led;
 
-	while ((s = js_GetStreamInfo(&si, c->js, name, NULL, &jerr)) !=
-	    NATS_OK && transient(s, jerr) && rt_nconn_now() < until) {
-		rt_nconn_sleep(250000);
-		jerr = 0;
-	}
-	if (s == NATS_OK) {
+	/* Each request waited for 2 s (a stream just made, or whose leader
+	 * moves, may leave it unanswered), asked again for 15 s; a stream
+	 * found without a leader is waited for too (it is for a moment
+	 * after it is made), then taken as it is. */
+	jsOptions_Init(&jo);
+	jo.Wait = 2000;
+	for (;;) {
+		s = js_GetStreamInfo(&si, c->js, name, &jo, &jerr);
+		led = s == NATS_OK && (si->Cluster == NULL ||
+		    (si->Cluster->Leader && si->Cluster->Leader[0]));
+		if (s == NATS_OK && (led || rt_nconn_now() >= until)) {
+			jsStreamInfo_Destroy(si);
+			return 1;
+		}
 		jsStreamInfo_Destroy(si);
-		return 1;
+		si = NULL;
+		if ((s != NATS_OK && !transient(s, jerr)) ||
+		    rt_nconn_now() >= until)
+			break;
+		rt_nconn_sleep(s == NATS_OK ? 100000 : 250000);
+		jerr = 0;
 	}
 	if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr)
 		return 0;
@@ -282,6 +297,7 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	jsStreamConfig cfg;
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
+	jsOptions jo;
 	natsStatus s;
 	int64_t until;
 	char why[200];
@@ -297,9 +313,17 @@ rt_nconn_create(struct rt_nconn *c, const char *name, const char **subj,
 	cfg.Replicas = replicas;
 	cfg.Duplicates = dup_us * 1000;
 	cfg.AllowDirect = true;
+	/* Workers starting together may make it at once, and the server
+	 * may leave one of two such requests unanswered: each is waited
+	 * for 2 s, then the stream looked for and asked for again. */
+	jsOptions_Init(&jo);
+	jo.Wait = 2000;
 	until = rt_nconn_now() + 15000000;
-	while ((s = js_AddStream(&si, c->js, &cfg, NULL, &jerr)) != NATS_OK &&
+	while ((s = js_AddStream(&si, c->js, &cfg, &jo, &jerr)) != NATS_OK &&
 	    transient(s, jerr) && rt_nconn_now() < until) {
+		if (s == NATS_TIMEOUT && rt_nconn_stream(c, name, why,
+		    sizeof why) == 1)
+			return NULL;	/* another made it */
 		rt_nconn_sleep(250000);
 		jerr = 0;
 	}

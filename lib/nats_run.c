@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,28 @@ struct run {
 	char state_dir[1024], bucket[200];
 	int64_t tick_us, down_since;
 	uint64_t taken, lost, dup_acks;
-	int status, ticks, tmpdir;
+	int status, took, tmpdir;
 	int alive;		/* workers seen at the last count */
 	int64_t alive_at;	/* then (rt_nconn_now) */
+	int64_t t0;		/* the start (rt_nconn_now), for --verbose */
+	int64_t hb_at;		/* our first heartbeat (0: none yet) */
 };
+
+/* --verbose: what the worker does, with the time since its start. */
+static void __attribute__((format(printf, 2, 3)))
+note(struct run *r, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (!r->cli->verbose)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rt_cli_warn(r->cli, "worker %s, %.3f s: %s", r->me,
+	    (double)(rt_nconn_now() - r->t0) / 1e6, msg);
+}
 
 /* s with the characters a bucket or consumer name cannot hold as '_'. */
 static void
@@ -76,18 +95,27 @@ names(struct run *r)
 	    ".rejects");
 }
 
-/* The streams: the input must exist; the output is made with --create. */
+/* The input stream must exist. */
 static void
-streams(struct run *r)
+in_stream(struct run *r)
+{
+	char err[400];
+	int k;
+
+	if ((k = rt_nconn_stream(&r->c, r->o->stream, err, sizeof err)) != 1)
+		rt_cli_fatal(r->cli, "stream '%s': %s", r->o->stream, k == 0 ?
+		    "not found (rt-nats pub --create makes it)" : err);
+}
+
+/* The output stream, made with --create. */
+static void
+out_stream(struct run *r)
 {
 	const struct rt_nrunopt *o = r->o;
 	char err[400], subj[300];
 	const char *sv[1] = { subj };
 	int k;
 
-	if ((k = rt_nconn_stream(&r->c, o->stream, err, sizeof err)) != 1)
-		rt_cli_fatal(r->cli, "stream '%s': %s", o->stream, k == 0 ?
-		    "not found (rt-nats pub --create makes it)" : err);
 	snprintf(subj, sizeof subj, "%.280s.>", o->out_subject);
 	if (o->create && rt_nconn_create(&r->c, r->out_stream, sv, 1,
 	    o->replicas, o->dup_us, err, sizeof err) != NULL)
@@ -105,11 +133,11 @@ buckets(struct run *r)
 	char err[400];
 
 	snprintf(r->bucket, sizeof r->bucket, "rtl_%s", r->group);
-	if (rt_nckpt_bucket(r->c.js, &r->leases, r->bucket, 4096,
+	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->leases, r->bucket, 4096,
 	    r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 	snprintf(r->bucket, sizeof r->bucket, "rtc_%s", r->group);
-	if (rt_nckpt_bucket(r->c.js, &r->x.ckpts, r->bucket, r->o->value_max,
+	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->x.ckpts, r->bucket, r->o->value_max,
 	    r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 }
@@ -152,10 +180,19 @@ setup(struct run *r)
 	uint32_t p;
 
 	names(r);
+	r->t0 = rt_nconn_now();
 	if (rt_nconn_open(&r->c, r->conf, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "%s", err);
-	streams(r);
+	note(r, "connected");
+	in_stream(r);
 	buckets(r);
+	/* Our heartbeat at once: workers started together see each other
+	 * by their first take, however long the rest of their start. */
+	if (rt_nlease_alive(r->leases, r->me, o->lease_us, &r->alive) == 0)
+		r->alive_at = r->hb_at = rt_nconn_now();
+	note(r, "buckets ready, %d worker(s) seen", r->alive);
+	out_stream(r);
+	note(r, "output stream ready");
 	state_dir(r);
 	faults(r);
 	r->x.nc = r->c.nc;
@@ -195,6 +232,8 @@ retire(struct run *r, struct rt_nwork *w)
 		rt_nlease_release(r->leases, w->part, &w->lease);
 	if (w->lost)
 		r->lost++;
+	note(r, "partition %" PRIu32 " %s", w->part, w->lost ? "lost" :
+	    "released");
 	w->held = 0;
 }
 
@@ -304,6 +343,9 @@ take(struct run *r, int held, int share)
 			continue;
 		}
 		r->taken++;
+		note(r, "partition %" PRIu32 " started, after input sequence %"
+		    PRIu64 " (checkpoint barrier %" PRIu64 ")", got[k],
+		    w->fed_seq, w->bar_id);
 	}
 	free(got);
 	free(t);
@@ -318,6 +360,8 @@ give(struct run *r, int held, int share)
 
 	for (p = r->o->parts; p-- > 0 && held > share;) {
 		if (r->w[p].held && r->w[p].stop == RT_NW_RUN) {
+			note(r, "partition %" PRIu32 " handed over (%d held, "
+			    "share %d)", p, held, share);
 			rt_nwork_stop(&r->w[p], RT_NW_DRAIN);
 			return;
 		}
@@ -345,34 +389,51 @@ connected(struct run *r)
 	return 0;
 }
 
+/* The wait from our first heartbeat to the first take: 1.5 s, at most
+ * half the lease. */
+static int64_t
+settle_us(const struct run *r)
+{
+	return r->o->lease_us / 2 < 1500000 ? r->o->lease_us / 2 : 1500000;
+}
+
 static void
 tick(struct run *r)
 {
-	int held, alive = 1, share, k;
+	int held, alive = 1, share, k, first;
 
 	if ((k = connected(r)) == -1 || k == 0)
 		return;
 	held = watch_held(r);
 	/* Our own heartbeat and the count of workers: every lease/4 is soon
-	 * enough (each is a few round trips and a listing of the bucket),
-	 * and once more just before the first take, so that workers started
-	 * together count each other then (not one taking every partition
-	 * and handing half over). */
-	if (r->ticks == 2)
+	 * enough (each is a few round trips and a listing of the bucket).
+	 * The first take waits until settle_us after our first heartbeat,
+	 * so that a worker started with us whose start is slower (one of
+	 * two making a bucket at once waits for the server's answer) has
+	 * written its own, and the workers are counted again just before
+	 * it: not one taking every partition and handing half over. */
+	first = !r->took && r->hb_at && rt_nconn_now() - r->hb_at >=
+	    settle_us(r);
+	if (first)
 		r->alive_at = 0;
 	if (r->alive_at == 0 || rt_nconn_now() - r->alive_at >=
 	    r->o->lease_us / 4) {
 		if (rt_nlease_alive(r->leases, r->me, r->o->lease_us,
 		    &alive) == -1)
 			return;
+		if (alive != r->alive)
+			note(r, "%d worker(s) seen", alive);
 		r->alive = alive;
 		r->alive_at = rt_nconn_now();
+		if (r->hb_at == 0)
+			r->hb_at = r->alive_at;
 	}
 	alive = r->alive;
 	share = (int)((r->o->parts + (uint32_t)alive - 1) / (uint32_t)alive);
-	/* The first ticks: let workers started together see each other. */
-	if (++r->ticks > 2 && r->status == 0)
+	if ((r->took || first) && r->status == 0) {
 		take(r, held, share);
+		r->took = 1;
+	}
 	if (held > share)
 		give(r, held, share);
 }

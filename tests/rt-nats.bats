@@ -224,6 +224,30 @@ golden_n() { wc -l <golden.all; }
 	[ "$(total out)" = "$(golden_n)" ]
 }
 
+@test "rt-nats: run --verbose: workers started together split the partitions, say so" {
+	pub txns.ndjson
+	for w in a b; do
+		rt-nats run --worker "$w" --server "$NATS_URLS" --stream "$S" \
+			--subject "$S" --partitions 8 --out-subject "o$S" --create \
+			--replicas 3 --state-dir "st.$w" --stats --verbose \
+			-- "$PIPELINE" 2>>"$w.err" &
+	done
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+	for w in a b; do
+		grep -q "^rt-nats: worker $w, [0-9.]* s: connected$" "$w.err"
+		grep -q "^rt-nats: worker $w, [0-9.]* s: buckets ready, [12] worker(s) seen$" "$w.err"
+		# Four each, each from the start, none handed over.
+		[ "$(grep -c "^rt-nats: worker $w, [0-9.]* s: partition [0-7] started, after input sequence 0 (checkpoint barrier 0)$" "$w.err")" = 4 ]
+		[ "$(grep -c "^rt-nats: worker $w, [0-9.]* s: partition [0-7] released$" "$w.err")" = 4 ]
+		! grep -q "handed over\|lost" "$w.err"
+		[ "$(grep '^{' "$w.err" | jq .partitions_taken)" = 4 ]
+	done
+	# Between them, every partition once.
+	[ "$(cat a.err b.err | sed -n 's/.* partition \([0-7]\) started.*/\1/p' | sort -u | wc -l)" = 8 ]
+}
+
 @test "rt-nats: kill -9 a worker after a checkpoint, restart it: equal to golden (chunked state)" {
 	pub txns.ndjson
 	worker a RT_NATS_FAULT=checkpoint:4
