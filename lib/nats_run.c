@@ -107,7 +107,8 @@ in_stream(struct run *r)
 		    "not found (rt-nats pub --create makes it)" : err);
 }
 
-/* The output stream, made with --create. */
+/* The output stream, made with --create (after our first heartbeat:
+ * taken back when this fails). */
 static void
 out_stream(struct run *r)
 {
@@ -118,13 +119,18 @@ out_stream(struct run *r)
 
 	snprintf(subj, sizeof subj, "%.280s.>", o->out_subject);
 	if (o->create && rt_nconn_create(&r->c, r->out_stream, sv, 1,
-	    o->replicas, o->dup_us, err, sizeof err) != NULL)
+	    o->replicas, o->dup_us, err, sizeof err) != NULL) {
+		/* Our heartbeat is written: not counted as a worker. */
+		rt_nlease_leave(r->leases, r->me);
 		rt_cli_fatal(r->cli, "--create: stream '%s': %s", r->out_stream,
 		    err);
+	}
 	/* rt_nconn_create waits until a stream just made can be found. */
-	if ((k = rt_nconn_stream(&r->c, r->out_stream, err, sizeof err)) != 1)
+	if ((k = rt_nconn_stream(&r->c, r->out_stream, err, sizeof err)) != 1) {
+		rt_nlease_leave(r->leases, r->me);
 		rt_cli_fatal(r->cli, "output stream '%s': %s", r->out_stream,
 		    k == 0 ? "not found (--create makes it)" : err);
+	}
 }
 
 static void
@@ -137,8 +143,8 @@ buckets(struct run *r)
 	    r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 	snprintf(r->bucket, sizeof r->bucket, "rtc_%s", r->group);
-	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->x.ckpts, r->bucket, r->o->value_max,
-	    r->o->replicas, 0, err, sizeof err) != NULL)
+	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->x.ckpts, r->bucket,
+	    r->o->value_max, r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 }
 
@@ -148,15 +154,19 @@ state_dir(struct run *r)
 	if (r->o->state_dir) {
 		snprintf(r->state_dir, sizeof r->state_dir, "%s",
 		    r->o->state_dir);
-		if (mkdir(r->state_dir, 0777) == -1 && errno != EEXIST)
+		if (mkdir(r->state_dir, 0777) == -1 && errno != EEXIST) {
+			rt_nlease_leave(r->leases, r->me);
 			rt_cli_fatal(r->cli, "%s: %s", r->state_dir,
 			    strerror(errno));
+		}
 		return;
 	}
 	snprintf(r->state_dir, sizeof r->state_dir, "%s/rt-nats.XXXXXX",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(r->state_dir) == NULL)
+	if (mkdtemp(r->state_dir) == NULL) {
+		rt_nlease_leave(r->leases, r->me);
 		rt_cli_fatal(r->cli, "%s: %s", r->state_dir, strerror(errno));
+	}
 	r->tmpdir = 1;
 }
 

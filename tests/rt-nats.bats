@@ -248,6 +248,25 @@ golden_n() { wc -l <golden.all; }
 	[ "$(cat a.err b.err | sed -n 's/.* partition \([0-7]\) started.*/\1/p' | sort -u | wc -l)" = 8 ]
 }
 
+@test "rt-nats: run: a worker that fails at its start is not counted by the others" {
+	pub txns.ndjson
+	# No output stream and no --create: exit 2, after its heartbeat.
+	run rt-nats run --worker ghost --server "$NATS_URLS" --stream "$S" \
+		--subject "$S" --partitions 8 --out-subject "o$S" \
+		--out-stream "nope$S" -- cat
+	[ "$status" = 2 ]
+	[[ "$output" == *"output stream 'nope$S': not found (--create makes it)"* ]]
+	rt-nats run --worker a --server "$NATS_URLS" --stream "$S" \
+		--subject "$S" --partitions 8 --out-subject "o$S" --create \
+		--replicas 3 --state-dir st.a --stats --verbose \
+		-- "$PIPELINE" 2>>a.err &
+	wait_out "${S}_out" "o$S.*" "$(golden_n)" 60
+	stop_workers
+	same_as_golden "${S}_out" "o$S" 8
+	grep -q "^rt-nats: worker a, [0-9.]* s: buckets ready, 1 worker(s) seen$" a.err
+	[ "$(grep -c "^rt-nats: worker a, [0-9.]* s: partition [0-7] started" a.err)" = 8 ]
+}
+
 @test "rt-nats: kill -9 a worker after a checkpoint, restart it: equal to golden (chunked state)" {
 	pub txns.ndjson
 	worker a RT_NATS_FAULT=checkpoint:4

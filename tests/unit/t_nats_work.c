@@ -598,8 +598,8 @@ test_run(void)
 	    "JSON: unexpected character at byte 0\",\"raw\":\"bad\"}|",
 	    "  the reject");
 	if (rt_nckpt_bucket(conn.nc, conn.js, &rc, "rtc_Q", 1 << 20, 1, 0, err,
-	    sizeof err) != NULL || rt_nckpt_bucket(conn.nc, conn.js, &rl, "rtl_Q", 4096,
-	    1, 0, err, sizeof err) != NULL) {
+	    sizeof err) != NULL || rt_nckpt_bucket(conn.nc, conn.js, &rl,
+	    "rtl_Q", 4096, 1, 0, err, sizeof err) != NULL) {
 		ok(0, "the buckets rtc_Q and rtl_Q: %s", err);
 		goto out;
 	}
