@@ -355,71 +355,55 @@ rt_nckpt_chunk_key(char *key, size_t len, uint32_t part, const char *tag,
 	snprintf(key, len, "p%" PRIu32 ".c.%s.%" PRIu32, part, tag, i);
 }
 
-/* Has bucket name's stream a leader (is it answered for)? */
-static int
-led(jsCtx *js, const char *name)
-{
-	jsStreamInfo *si = NULL;
-	char stream[300];
-	int ok;
-
-	snprintf(stream, sizeof stream, "KV_%s", name);
-	if (js_GetStreamInfo(&si, js, stream, NULL, NULL) != NATS_OK)
-		return 0;
-	ok = si->Cluster == NULL || (si->Cluster->Leader != NULL &&
-	    si->Cluster->Leader[0] != '\0');
-	jsStreamInfo_Destroy(si);
-	return ok;
-}
-
 const char *
-rt_nckpt_bucket(natsConnection *nc, jsCtx *js, kvStore **kv,
-    const char *name, size_t value_max, int replicas, int64_t ttl_us,
-    char *why, size_t whylen)
+rt_nckpt_bucket(struct rt_nconn *c, kvStore **kv, const char *name,
+    size_t value_max, int replicas, int64_t ttl_us, char *why,
+    size_t whylen)
 {
 	int64_t until = rt_nconn_now() + 15000000;
 	kvStore *made = NULL;
 	jsCtx *quick = NULL;
+	char stream[300];
 	jsOptions jo;
 	kvConfig cfg;
 	natsStatus s;
+	int k;
 
-	jsOptions_Init(&jo);
-	jo.Wait = 1000;
-	if ((s = natsConnection_JetStream(&quick, nc, &jo)) != NATS_OK)
-		return rt_nconn_err(s, 0, why, whylen);
-	kvConfig_Init(&cfg);
-	cfg.Bucket = name;
-	cfg.History = 1;
-	cfg.MaxValueSize = (int32_t)(value_max + 4096);
-	cfg.Replicas = replicas;
-	cfg.TTL = ttl_us * 1000;
-	cfg.StorageType = js_FileStorage;
-	snprintf(why, whylen, "not ready after 15 s");
-	/* Made when missing; then, just made (by us or by another worker),
-	 * its stream may have no leader yet, and the first puts and gets
-	 * would wait for their whole timeout: the leader is waited for. */
-	while (!led(quick, name)) {
-		s = js_CreateKeyValue(&made, quick, &cfg);
-		kvStore_Destroy(made);
-		made = NULL;
-		if (s != NATS_OK && s != NATS_TIMEOUT &&
-		    s != NATS_NO_RESPONDERS) {
-			/* Made before with another configuration? */
-			rt_nconn_err(s, 0, why, whylen);
-			if (led(quick, name))
+	/* rt_nconn_stream waits for the stream's leader too: a bucket just
+	 * made (by us or by another worker) has none for a moment, and the
+	 * first puts and gets would wait for their whole timeout. */
+	snprintf(stream, sizeof stream, "KV_%s", name);
+	if ((k = rt_nconn_stream(c, stream, why, whylen)) == 0) {
+		jsOptions_Init(&jo);
+		jo.Wait = 1000;
+		if ((s = natsConnection_JetStream(&quick, c->nc, &jo)) != NATS_OK)
+			return rt_nconn_err(s, 0, why, whylen);
+		kvConfig_Init(&cfg);
+		cfg.Bucket = name;
+		cfg.History = 1;
+		cfg.MaxValueSize = (int32_t)(value_max + 4096);
+		cfg.Replicas = replicas;
+		cfg.TTL = ttl_us * 1000;
+		cfg.StorageType = js_FileStorage;
+		snprintf(why, whylen, "not made after 15 s");
+		while (k == 0 && rt_nconn_now() < until) {
+			s = js_CreateKeyValue(&made, quick, &cfg);
+			kvStore_Destroy(made);
+			made = NULL;
+			if (s != NATS_OK && s != NATS_TIMEOUT &&
+			    s != NATS_NO_RESPONDERS) {
+				rt_nconn_err(s, 0, why, whylen);
+				k = rt_nconn_stream(c, stream, why, whylen) == 1 ?
+				    1 : -1;	/* another's, of its own config? */
 				break;
-			jsCtx_Destroy(quick);
-			return why;
+			}
+			k = rt_nconn_stream(c, stream, why, whylen);
 		}
-		if (rt_nconn_now() >= until) {
-			jsCtx_Destroy(quick);
-			return why;
-		}
-		rt_nconn_sleep(100000);
+		jsCtx_Destroy(quick);
 	}
-	jsCtx_Destroy(quick);
-	if ((s = js_KeyValue(kv, js, name)) != NATS_OK)
+	if (k != 1)
+		return why;
+	if ((s = js_KeyValue(kv, c->js, name)) != NATS_OK)
 		return rt_nconn_err(s, 0, why, whylen);
 	return NULL;
 }

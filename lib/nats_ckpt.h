@@ -17,6 +17,7 @@
 #include <nats/nats.h>
 
 #include "buf.h"
+#include "nats_conn.h"
 
 struct rt_nckpt {
 	uint32_t part;
@@ -81,15 +82,15 @@ int rt_nckpt_load(kvStore *kv, uint32_t part, struct rt_buf *blob,
 int rt_nckpt_store(kvStore *kv, uint32_t part, const struct rt_buf *blob,
     size_t value_max, uint64_t *rev, char *tag, char *why, size_t whylen);
 
-/* Open bucket name, made when missing with values of at most value_max
- * bytes and replicas copies (ttl_us: its entries' age limit, 0: none).
- * Workers starting together may make it at once: a request to make it
- * that goes unanswered (the server's answer to one of two at once) is
- * not waited for past 1 s; the bucket is looked up, and made again,
- * for up to 15 s.  nc is js's connection.  NULL or the reason. */
-const char *rt_nckpt_bucket(natsConnection *nc, jsCtx *js, kvStore **kv,
-    const char *name,
-    size_t value_max, int replicas, int64_t ttl_us, char *why,
-    size_t whylen);
+/* Open bucket name on c, made when missing with values of at most
+ * value_max bytes and replicas copies (ttl_us: its entries' age limit,
+ * 0: none), once its stream has a leader.  Workers starting together
+ * may make it at once: a request to make it that goes unanswered (the
+ * server's answer to one of two at once) is not waited for past 1 s;
+ * the bucket is looked up, and made again, for up to 15 s.  NULL or
+ * the reason. */
+const char *rt_nckpt_bucket(struct rt_nconn *c, kvStore **kv,
+    const char *name, size_t value_max, int replicas, int64_t ttl_us,
+    char *why, size_t whylen);
 
 #endif

@@ -262,12 +262,12 @@ rt_nconn_stream(struct rt_nconn *c, const char *name, char *err,
 	int64_t until = rt_nconn_now() + 15000000;
 	int led;
 
-	/* Each request waited for 2 s (a stream just made, or whose leader
-	 * moves, may leave it unanswered), asked again for 15 s; a stream
-	 * found without a leader is waited for too (it is for a moment
-	 * after it is made), then taken as it is. */
+	/* Each request waited for 1 s (a stream being made, or whose
+	 * leader moves, may leave it unanswered), asked again for 15 s; a
+	 * stream found without a leader is waited for too (it is for a
+	 * moment after it is made), then taken as it is. */
 	jsOptions_Init(&jo);
-	jo.Wait = 2000;
+	jo.Wait = 1000;
 	for (;;) {
 		s = js_GetStreamInfo(&si, c->js, name, &jo, &jerr);
 		led = s == NATS_OK && (si->Cluster == NULL ||

@@ -56,6 +56,21 @@ note(struct run *r, const char *fmt, ...)
 	    (double)(rt_nconn_now() - r->t0) / 1e6, msg);
 }
 
+/* Fatal after our first heartbeat: the heartbeat taken back first, so
+ * that the other workers do not count us for a lease. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+leave_fatal(struct run *r, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rt_nlease_leave(r->leases, r->me);
+	rt_cli_fatal(r->cli, "%s", msg);
+}
+
 /* s with the characters a bucket or consumer name cannot hold as '_'. */
 static void
 name_of(char *out, size_t len, const char *s)
@@ -119,18 +134,12 @@ out_stream(struct run *r)
 
 	snprintf(subj, sizeof subj, "%.280s.>", o->out_subject);
 	if (o->create && rt_nconn_create(&r->c, r->out_stream, sv, 1,
-	    o->replicas, o->dup_us, err, sizeof err) != NULL) {
-		/* Our heartbeat is written: not counted as a worker. */
-		rt_nlease_leave(r->leases, r->me);
-		rt_cli_fatal(r->cli, "--create: stream '%s': %s", r->out_stream,
-		    err);
-	}
+	    o->replicas, o->dup_us, err, sizeof err) != NULL)
+		leave_fatal(r, "--create: stream '%s': %s", r->out_stream, err);
 	/* rt_nconn_create waits until a stream just made can be found. */
-	if ((k = rt_nconn_stream(&r->c, r->out_stream, err, sizeof err)) != 1) {
-		rt_nlease_leave(r->leases, r->me);
-		rt_cli_fatal(r->cli, "output stream '%s': %s", r->out_stream,
+	if ((k = rt_nconn_stream(&r->c, r->out_stream, err, sizeof err)) != 1)
+		leave_fatal(r, "output stream '%s': %s", r->out_stream,
 		    k == 0 ? "not found (--create makes it)" : err);
-	}
 }
 
 static void
@@ -139,11 +148,11 @@ buckets(struct run *r)
 	char err[400];
 
 	snprintf(r->bucket, sizeof r->bucket, "rtl_%s", r->group);
-	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->leases, r->bucket, 4096,
+	if (rt_nckpt_bucket(&r->c, &r->leases, r->bucket, 4096,
 	    r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 	snprintf(r->bucket, sizeof r->bucket, "rtc_%s", r->group);
-	if (rt_nckpt_bucket(r->c.nc, r->c.js, &r->x.ckpts, r->bucket,
+	if (rt_nckpt_bucket(&r->c, &r->x.ckpts, r->bucket,
 	    r->o->value_max, r->o->replicas, 0, err, sizeof err) != NULL)
 		rt_cli_fatal(r->cli, "bucket '%s': %s", r->bucket, err);
 }
@@ -154,19 +163,14 @@ state_dir(struct run *r)
 	if (r->o->state_dir) {
 		snprintf(r->state_dir, sizeof r->state_dir, "%s",
 		    r->o->state_dir);
-		if (mkdir(r->state_dir, 0777) == -1 && errno != EEXIST) {
-			rt_nlease_leave(r->leases, r->me);
-			rt_cli_fatal(r->cli, "%s: %s", r->state_dir,
-			    strerror(errno));
-		}
+		if (mkdir(r->state_dir, 0777) == -1 && errno != EEXIST)
+			leave_fatal(r, "%s: %s", r->state_dir, strerror(errno));
 		return;
 	}
 	snprintf(r->state_dir, sizeof r->state_dir, "%s/rt-nats.XXXXXX",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(r->state_dir) == NULL) {
-		rt_nlease_leave(r->leases, r->me);
-		rt_cli_fatal(r->cli, "%s: %s", r->state_dir, strerror(errno));
-	}
+	if (mkdtemp(r->state_dir) == NULL)
+		leave_fatal(r, "%s: %s", r->state_dir, strerror(errno));
 	r->tmpdir = 1;
 }
 

@@ -597,8 +597,8 @@ test_run(void)
 	    "\"rt-nats\",\"source\":\"RUN:2\",\"line\":1,\"reason\":\"invalid "
 	    "JSON: unexpected character at byte 0\",\"raw\":\"bad\"}|",
 	    "  the reject");
-	if (rt_nckpt_bucket(conn.nc, conn.js, &rc, "rtc_Q", 1 << 20, 1, 0, err,
-	    sizeof err) != NULL || rt_nckpt_bucket(conn.nc, conn.js, &rl,
+	if (rt_nckpt_bucket(&conn, &rc, "rtc_Q", 1 << 20, 1, 0, err,
+	    sizeof err) != NULL || rt_nckpt_bucket(&conn, &rl,
 	    "rtl_Q", 4096, 1, 0, err, sizeof err) != NULL) {
 		ok(0, "the buckets rtc_Q and rtl_Q: %s", err);
 		goto out;
@@ -627,9 +627,9 @@ test_setup(void)
 	connect_or_bail(&conn);
 	if (!ok(rt_nconn_create(&conn, "IN", in, 1, 1, 120 * SEC, err,
 	    sizeof err) == NULL && rt_nconn_create(&conn, "IN_out", out, 1, 1,
-	    120 * SEC, err, sizeof err) == NULL && rt_nckpt_bucket(conn.nc, conn.js,
+	    120 * SEC, err, sizeof err) == NULL && rt_nckpt_bucket(&conn,
 	    &leases, "rtl_O", 4096, 1, 0, err, sizeof err) == NULL &&
-	    rt_nckpt_bucket(conn.nc, conn.js, &ckpts, "rtc_O", 1 << 20, 1, 0, err,
+	    rt_nckpt_bucket(&conn, &ckpts, "rtc_O", 1 << 20, 1, 0, err,
 	    sizeof err) == NULL, "the streams IN (S.*) and IN_out (O.>), the "
 	    "buckets rtl_O and rtc_O")) {
 		printf("Bail out! setup: %s\n", err);
